@@ -1,0 +1,120 @@
+"""Fixtures: an app per test on a fresh database, its client, and helpers to register customers.
+
+By default every test gets its own SQLite file. With TEST_DATABASE_URL (PostgreSQL) one fresh
+database serves the session and is emptied after each test; with TEST_RATELIMIT_STORAGE_URI
+(Redis) rate limits live there and are flushed after each test.
+"""
+import itertools
+import os
+import textwrap
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from webapp import create_app
+from webapp.extensions import db
+
+# Cheap argon2 parameters keep the suite fast; one test checks the shipped defaults.
+FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
+STRONG_PASSWORD = "violet-Harbour-tangent-93"
+_serial = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    """A fresh PostgreSQL database for the session when TEST_DATABASE_URL is set, else None."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield None
+        return
+    name = f"webapp_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        from flask_migrate import upgrade
+        upgrade(directory=app.extensions["migrate"].directory)
+        db.engine.dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def make_app(tmp_path, database_url):
+    """make_app(tenants="toml text", **config) builds an app on this test's database."""
+    made = []
+
+    def build(tenants=None, **config):
+        tenants_file = tmp_path / f"tenants-{len(made)}.toml"
+        if tenants is not None:
+            tenants_file.write_text(textwrap.dedent(tenants))
+        settings = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{tmp_path / 'test.sqlite'}",
+            "TENANTS_FILE": str(tenants_file),
+            "RATELIMIT_STORAGE_URI": os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://"),
+            "WTF_CSRF_ENABLED": False,
+            **FAST_HASHING,
+            **config,
+        }
+        app = create_app(settings)
+        made.append(app)
+        return app
+
+    yield build
+    for app in made:
+        with app.app_context():
+            if database_url:
+                tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+                db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+                db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        from webapp.extensions import limiter
+        limiter.reset()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def unique(prefix="user"):
+    return f"{prefix}{next(_serial)}_{uuid.uuid4().hex[:6]}"
+
+
+def valid_customer(**overrides):
+    """A seed A body that registers cleanly; keyword arguments replace or (None) drop fields."""
+    name = unique()
+    body = {
+        "username": name,
+        "password": STRONG_PASSWORD,
+        "email": f"{name}@example.com",
+        "title": "Ms",
+        "forename": "Ada",
+        "surname": "Lovelace",
+        "dateOfBirth": "1990-03-27",
+        "consents": {"consentIds": ["terms", "privacy"], "contactMethods": ["email"]},
+    }
+    body.update(overrides)
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def fault_codes(response):
+    return [item["faultCode"] for item in response.get_json()["faults"]]

@@ -1,0 +1,53 @@
+"""The registration service. `create_app` builds it; everything else lives in its own module."""
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config as settings
+from .extensions import csrf, db, limiter, migrate
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None):
+    instance_path = os.environ.get("INSTANCE_PATH") or str(PROJECT / "instance")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
+                template_folder=str(PROJECT / "templates"), static_folder=str(PROJECT / "static"))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.config.from_mapping(settings.defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings.from_environment(app.config.keys()))
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
+
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    from .tenants import TenantRegistry
+    app.extensions["tenants"] = TenantRegistry.from_file(app.config["TENANTS_FILE"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
+                     render_as_batch=True)
+    limiter.init_app(app)
+    csrf.init_app(app)
+
+    from . import errors, logs
+    logs.init_app(app)
+    errors.init_app(app)
+
+    from .doors import register_doors
+    register_doors(app)
+
+    from . import cli
+    cli.init_app(app)
+
+    from .schema import upgrade_embedded_database
+    upgrade_embedded_database(app)
+    return app

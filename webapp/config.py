@@ -1,0 +1,80 @@
+"""Configuration (contract section 10): defaults, the instance folder, the environment, then tests."""
+import os
+import secrets
+import time
+from pathlib import Path
+
+# Keys whose environment value is a switch ("true"/"false") or a number.
+SWITCHES = {"RATELIMIT_ENABLED", "TESTING", "SESSION_COOKIE_SECURE", "WTF_CSRF_ENABLED",
+            "LOG_JSON"}
+NUMBERS = {"MAIL_PORT", "OUTBOX_RETRY_BASE_SECONDS", "OUTBOX_RETRY_HOURS", "TRUSTED_PROXIES",
+           "ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM", "WEBHOOK_TIMEOUT"}
+ENV_ALIASES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "SECRET_KEY": None,  # filled from the instance folder when nothing else sets it
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'webapp.sqlite'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_REGISTRATION": "20 per hour",
+        "RATELIMIT_VALIDATION": "300 per minute",
+        "RATELIMIT_API": "600 per minute",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "TENANTS_FILE": str(Path(instance_path) / "tenants.toml"),
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_FROM": "no-reply@localhost",
+        "OUTBOX_RETRY_BASE_SECONDS": 60,
+        "OUTBOX_RETRY_HOURS": 24,
+        "WEBHOOK_TIMEOUT": 10,
+        "TRUSTED_PROXIES": 0,
+        "ARGON2_TIME_COST": 2,
+        "ARGON2_MEMORY_COST": 19456,
+        "ARGON2_PARALLELISM": 1,
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the draft it protects
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "LOG_JSON": True,
+    }
+
+
+def _parse(key, value):
+    if key in SWITCHES:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if key in NUMBERS:
+        return int(value)
+    return value
+
+
+def from_environment(keys) -> dict:
+    """Every known key may come from an environment variable of the same name."""
+    found = {}
+    for key in keys:
+        name = ENV_ALIASES.get(key, key)
+        if name in os.environ:
+            found[key] = _parse(key, os.environ[name])
+        elif key in os.environ:
+            found[key] = _parse(key, os.environ[key])
+    return found
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """A random key made once and kept in the instance folder; safe when workers race."""
+    path = Path(instance_path) / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another process may be writing it right now
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise RuntimeError(f"{path} is empty; delete it or set SECRET_KEY")
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,82 @@
+"""Every error becomes a fault, rendered in the format of the door the request came through.
+
+Doors register a renderer for their URL prefix; anything else gets the JSON fault body. No error,
+however unexpected, shows a stack trace: it is logged with the request id and answered 500 90061.
+"""
+import logging
+
+from flask import g, jsonify, request
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .faults import FaultError, fault
+
+log = logging.getLogger("webapp.errors")
+_renderers = []  # (path prefix, renderer), longest prefix first
+
+# HTTP errors raised by Flask or Werkzeug, as the fault the contract names for them.
+HTTP_FAULTS = {400: 91003, 401: 91005, 413: 91006, 415: 91002, 429: 91004}
+
+
+def renderer(prefix):
+    """Register `function(FaultError) -> response` for requests under `prefix`."""
+    def register(function):
+        _renderers.append((prefix, function))
+        _renderers.sort(key=lambda item: -len(item[0]))
+        return function
+    return register
+
+
+def json_fault(error: FaultError):
+    response = jsonify(error.to_dict())
+    response.status_code = error.status
+    response.headers.update(error.headers)
+    return response
+
+
+def render_fault(error: FaultError):
+    for prefix, function in _renderers:
+        if request.path.startswith(prefix):
+            return function(error)
+    return json_fault(error)
+
+
+def _retry_after(error):
+    limit = getattr(error, "limit", None)
+    seconds = limit.limit.get_expiry() if limit is not None else 60
+    return {"Retry-After": str(seconds)}
+
+
+def init_app(app):
+    @app.errorhandler(FaultError)
+    def on_fault(error):
+        return render_fault(error)
+
+    @app.errorhandler(RateLimitExceeded)
+    def on_rate_limit(error):
+        rendered = render_fault(fault(91004))
+        response = app.make_response(rendered)
+        response.headers.setdefault("Retry-After", _retry_after(error)["Retry-After"])
+        return response
+
+    @app.errorhandler(CSRFError)
+    def on_csrf(error):
+        return render_fault(fault(91003, detail="The form has expired or was not sent by this "
+                                                 "site"))
+
+    @app.errorhandler(HTTPException)
+    def on_http(error):
+        code = HTTP_FAULTS.get(error.code)
+        if code is not None:
+            return render_fault(fault(code))
+        if any(request.path.startswith(prefix) for prefix, _ in _renderers if prefix != "/"):
+            response = jsonify({"message": error.description})
+            response.status_code = error.code
+            return response
+        return error  # 404, 405...: Werkzeug's own small page, with the right status
+
+    @app.errorhandler(Exception)
+    def on_unexpected(error):
+        log.exception("unexpected error (request id %s)", g.get("request_id"))
+        return render_fault(fault(90061))

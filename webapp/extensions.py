@@ -1,0 +1,19 @@
+"""The Flask extensions, created unbound; `create_app` binds them."""
+from flask_limiter import Limiter
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import DeclarativeBase
+
+from .ratelimit_keys import client_address
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+csrf = CSRFProtect()
+# Limits are declared on the routes that need them; nothing is limited by default.
+limiter = Limiter(key_func=client_address, default_limits=[], swallow_errors=True)

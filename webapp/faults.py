@@ -1,0 +1,108 @@
+"""The fault table (contract section 3): seed A's faults and the product's own, from 91000 up.
+
+A fault is what every door reports when a request cannot be served. Doors render faults in their
+own format; nothing else decides codes, statuses or messages.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FaultType:
+    status: int
+    code: int
+    name: str
+    message: str
+
+
+def _table(*rows):
+    return {row[2]: FaultType(*row) for row in rows}
+
+
+FAULTS = _table(
+    # Seed A, exactly as its table gives them.
+    (400, 90038, "MandatoryContactMethodMissingFault", "Contact Method Required"),
+    (400, 90026, "InvalidPostcodeFault", "Postcode provided is incorrect"),
+    (400, 90075, "UsernameRequiredFailureFault", "No Username provided"),
+    (400, 90044, "PasswordRequiredFault", "No Password provided"),
+    (400, 90073, "UnsafePasswordScoreFault",
+     "Provided Password does not meet minimum secure requirements"),
+    (404, 90066, "UnknownConsentFault", "ConsentId provided does not exist"),
+    (404, 90019, "InvalidCurrencyCodeFault", "Currency code provided does not exist"),
+    (404, 90067, "UnknownContactMethodFault", "Contact Method provided does not exist"),
+    (400, 90030, "InvalidUsernameFailureFault", "Username provided is invalid"),
+    (500, 90061, "SystemFailureFault", "System Failure, please try again later"),
+    (400, 90037, "MandatoryConsentMissingFault", "Consent Method Required"),
+    (400, 90074, "UsernameExistsFailureFault", "Username Provided already exists"),
+    (400, 90055, "RegistrationFailureFault", "Registration cannot be completed at this time"),
+    (400, 90020, "InvalidDateOfBirthFault", "Date of Birth provided is incorrect"),
+    # The product's own. Add new ones at the end; never reuse a code.
+    (400, 91000, "InvalidFieldFault", "A field is invalid"),
+    (409, 91001, "EmailExistsFault", "Email provided already exists"),
+    (415, 91002, "UnsupportedMediaTypeFault", "Content-Type is not supported"),
+    (400, 91003, "MalformedRequestFault", "Request body could not be parsed"),
+    (429, 91004, "RateLimitedFault", "Too many requests, please try again later"),
+    (401, 91005, "UnauthorizedFault", "Credentials are missing or invalid"),
+    (413, 91006, "PayloadTooLargeFault", "Request body is larger than 64 KiB"),
+    (422, 91007, "IdempotencyKeyReusedFault",
+     "Idempotency-Key was already used with a different request"),
+    (409, 91008, "ExternalIdExistsFault", "externalId provided already exists"),
+    (404, 91009, "UnknownTenantFault", "Tenant does not exist"),
+    (409, 91010, "IdempotencyKeyInFlightFault",
+     "A request with this Idempotency-Key is still being processed"),
+    (403, 91011, "ForbiddenFault", "These credentials may not act for this store"),
+    (404, 91012, "CustomerNotFoundFault", "Customer does not exist"),
+)
+BY_CODE = {fault.code: fault for fault in FAULTS.values()}
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One problem found in a request: which fault, which field, and what to tell whom."""
+
+    code: int
+    field: str | None = None
+    # The message for API clients; seed faults always carry the seed's own message.
+    detail: str | None = None
+
+    @property
+    def type(self) -> FaultType:
+        return BY_CODE[self.code]
+
+    @property
+    def status(self) -> int:
+        return self.type.status
+
+    @property
+    def message(self) -> str:
+        return self.detail or self.type.message
+
+    def to_dict(self) -> dict:
+        body = {"faultCode": self.code, "fault": self.type.name, "message": self.message}
+        if self.field is not None:
+            body["field"] = self.field
+        return body
+
+
+class FaultError(Exception):
+    """Raised with every fault a request has; the first one decides the HTTP status."""
+
+    def __init__(self, faults, headers=None):
+        faults = list(faults)
+        assert faults, "a FaultError needs at least one fault"
+        super().__init__(", ".join(f"{f.code}@{f.field}" for f in faults))
+        self.faults = faults
+        self.headers = headers or {}
+
+    @property
+    def status(self) -> int:
+        return self.faults[0].status
+
+    def to_dict(self) -> dict:
+        first = self.faults[0].to_dict()
+        first.pop("field", None)
+        return {**first, "faults": [fault.to_dict() for fault in self.faults]}
+
+
+def fault(code: int, field: str | None = None, detail: str | None = None) -> FaultError:
+    """A FaultError holding one fault: `raise fault(91005)`."""
+    return FaultError([Fault(code, field, detail)])

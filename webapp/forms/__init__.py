@@ -1,0 +1,23 @@
+"""One WTForms form per wizard step: the shapes and limits of every field (contract section 2).
+
+A form never queries the database; the rules that need the tenant's data or the database live in
+`webapp.registration`.
+"""
+from wtforms import Form
+
+from .account import AccountForm
+from .address import AddressForm
+from .consents import ConsentsForm
+from .partner import PartnerForm
+from .profile import profile_form
+
+# The wizard's steps that carry fields, in order.
+STEPS = ("account", "profile", "address", "consents")
+
+
+def step_form(step, tenant) -> type[Form]:
+    """The form class for a step (the profile form depends on the tenant's custom attributes)."""
+    if step == "profile":
+        return profile_form(tenant)
+    return {"account": AccountForm, "address": AddressForm, "consents": ConsentsForm,
+            "partner": PartnerForm}[step]

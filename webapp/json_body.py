@@ -1,0 +1,35 @@
+"""Reading a request body the JSON doors accept: the media type, the size, then the JSON object."""
+import json
+
+from flask import current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from .faults import fault
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def read_body(media_types):
+    """The raw body, once its media type is one of `media_types` and it fits the size limit."""
+    if request.mimetype not in media_types:
+        raise fault(91002)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        raise fault(91006)
+    try:
+        return request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise fault(91006) from None
+
+
+def read_json_object(media_types=("application/json",)) -> dict:
+    data = read_body(media_types)
+    try:
+        body = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise fault(91003) from None
+    if not isinstance(body, dict):
+        raise fault(91003, detail="The body must be a JSON object")
+    return body

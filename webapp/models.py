@@ -1,0 +1,153 @@
+"""Tables. Schema changes go through migrations/ (`flask --app webapp db migrate`)."""
+import uuid
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_uuid():
+    return str(uuid.uuid4())
+
+
+class Customer(db.Model):
+    __tablename__ = "customer"
+    __table_args__ = (
+        # The database has the last word on uniqueness: two racing registrations cannot both win.
+        UniqueConstraint("tenant", "username_key", name="uq_customer_tenant_username"),
+        UniqueConstraint("tenant", "email_unique_key", name="uq_customer_tenant_email"),
+        UniqueConstraint("tenant", "external_id", name="uq_customer_tenant_external_id"),
+    )
+
+    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    tenant: Mapped[str] = mapped_column(String(64), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    username: Mapped[str] = mapped_column(String(200))
+    username_key: Mapped[str] = mapped_column(String(200))  # NFKC, case-folded
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str] = mapped_column(String(200))
+    # Lower-cased email where the tenant keeps emails unique, else NULL (which never collides).
+    email_unique_key: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(20))
+    forename: Mapped[str | None] = mapped_column(String(50))
+    surname: Mapped[str | None] = mapped_column(String(50))
+    date_of_birth: Mapped[str | None] = mapped_column(String(10))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[dict | None] = mapped_column(JSON)
+    custom_attributes: Mapped[list] = mapped_column(JSON, default=list)
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    customer_type: Mapped[str] = mapped_column(String(64))
+    currency: Mapped[str] = mapped_column(String(3))
+    gender: Mapped[str | None] = mapped_column(String(20))
+    nationality: Mapped[str | None] = mapped_column(String(2))
+    contact_methods: Mapped[list] = mapped_column(JSON, default=list)
+    user_id: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16))
+    door: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(16))
+    security_question: Mapped[str | None] = mapped_column(String(200))
+    security_answer_hash: Mapped[str | None] = mapped_column(String(255))
+    loyalty_card_number: Mapped[str | None] = mapped_column(String(32))
+    stored_value_card_number: Mapped[str | None] = mapped_column(String(32))
+    # What a dialect carries that the canonical customer has no field for (seed C's tax data...).
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    consents: Mapped[list["ConsentRecord"]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", order_by="ConsentRecord.id",
+        lazy="selectin")
+
+
+class ConsentRecord(db.Model):
+    __tablename__ = "consent_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_number: Mapped[int] = mapped_column(ForeignKey("customer.number", ondelete="CASCADE"),
+                                                 index=True)
+    consent_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(64))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    door: Mapped[str] = mapped_column(String(16))
+
+    customer: Mapped[Customer] = relationship(back_populates="consents")
+
+
+class ApiKey(db.Model):
+    __tablename__ = "api_key"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of the secret: the secret is long and random, so a fast hash is enough for Bearer.
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    # The secret encrypted with a key derived from SECRET_KEY, for checking HMAC signatures.
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class IdempotencyRecord(db.Model):
+    __tablename__ = "idempotency_record"
+    __table_args__ = (UniqueConstraint("scope", "key", name="uq_idempotency_scope_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(128))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int | None] = mapped_column()  # NULL while the first request is in flight
+    response: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Draft(db.Model):
+    """A half-finished wizard registration. The password is only ever kept hashed."""
+
+    __tablename__ = "draft"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    tenant: Mapped[str] = mapped_column(String(64))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    customer_id: Mapped[str | None] = mapped_column(String(36))  # set once registration completes
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class OutboxMessage(db.Model):
+    """Something a registration promised to tell others: written with the customer, sent later."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "email" or "webhook"
+    tenant: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sent, failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class LoyaltyAccount(db.Model):
+    """A loyalty account imported by the operator, found by email when a customer registers."""
+
+    __tablename__ = "loyalty_account"
+    __table_args__ = (UniqueConstraint("tenant", "card_number", name="uq_loyalty_tenant_card"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(64))
+    email_key: Mapped[str] = mapped_column(String(200), index=True)
+    card_number: Mapped[str] = mapped_column(String(32))
+    customer_number: Mapped[int | None] = mapped_column(ForeignKey("customer.number"))
+
+    customer: Mapped[Customer | None] = relationship()

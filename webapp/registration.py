@@ -1,0 +1,288 @@
+"""The one registration service: every door checks and stores customers through here.
+
+Doors hand in *answers*: a MultiDict keyed by the wizard's field names (which are the JSON names,
+with the address and consents flattened and custom attributes as `customAttributes.<name>`).
+Faults come back keyed the same way, in the contract's field order; each door maps them onto its
+own paths and format.
+"""
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
+
+from . import loyalty, outbox
+from .extensions import db
+from .faults import Fault, FaultError, fault
+from .forms import STEPS, step_form
+from .forms.address import PARTS as ADDRESS_PARTS
+from .forms.profile import ATTRIBUTE_PREFIX
+from .forms.rules import age_on, parse_birth_date, username_key, utc_today
+from .models import ConsentRecord, Customer
+from .passwords import contains_personal_data, hash_secret, strength
+
+WIZARD_DOORS = ("wizard", "embed")
+DIALECT_DOORS = ("seed_b", "seed_c")
+# Fields a door has no place for: their requiredness is waived there (contract section 1).
+WAIVED = {"seed_b": frozenset({"title"}), "seed_c": frozenset({"title", "surname", "password"})}
+
+# Contract section 2's field order, which is also the order faults are listed in.
+FIELD_ORDER = ("externalId", "username", "password", "email", "title", "forename", "surname",
+               "dateOfBirth", "phone", "mobile", "addresses", *ADDRESS_PARTS, "consents",
+               "consentIds", "contactMethods", "customAttributes", "displayName",
+               "customerType", "currency", "gender", "nationality")
+
+
+def order_key(name):
+    """Where a fault on `name` sorts; a path like addresses[0].foo sorts with its field."""
+    if name not in FIELD_ORDER:
+        name = re.match(r"[A-Za-z]*", name or "").group()
+    return FIELD_ORDER.index(name) if name in FIELD_ORDER else len(FIELD_ORDER)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is registering; decided by credentials, never by the request's own headers."""
+
+    source: str = "CUSTOMER"  # CUSTOMER, USER (API key) or HMAC
+    user_id: str | None = None
+
+    @property
+    def has_credentials(self):
+        return self.source != "CUSTOMER"
+
+
+@dataclass
+class Options:
+    """What a door adds beyond the answers (the dialects' extras)."""
+
+    send_email: bool | None = None  # None: the tenant's send_account_email
+    loyalty_linking: bool = True
+    stored_value: bool = False
+    security_question: str | None = None
+    security_answer: str | None = None
+    language: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def ensure_open(tenant):
+    if not tenant.registration_open:
+        raise fault(90055)
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+def _bind(tenant, step, answers, door):
+    country = (answers.get("countryCode") or "").strip() or None
+    meta = {"exempt": WAIVED.get(door, frozenset()), "country": country}
+    return step_form(step, tenant)(answers, meta=meta)
+
+
+def _form_faults(form):
+    # A 91000 fault carries the form's plain instruction; seed faults keep the seed's message.
+    return [Fault(error.code, name, str(error) if error.code == 91000 else None)
+            for name, errors in form.errors.items() for error in errors[:1]]
+
+
+def _exists(tenant, column, value):
+    query = select(Customer.number).where(Customer.tenant == tenant.slug, column == value)
+    return db.session.execute(query.limit(1)).first() is not None
+
+
+def _account_rules(tenant, data, bad, door):
+    found = []
+    if "externalId" not in bad and data.get("externalId") and \
+            _exists(tenant, Customer.external_id, data["externalId"]):
+        found.append(Fault(91008, "externalId"))
+    if "username" not in bad and data.get("username") and \
+            _exists(tenant, Customer.username_key, username_key(data["username"])):
+        found.append(Fault(90074, "username"))
+    if "email" not in bad and data.get("email") and tenant.unique_email and \
+            _exists(tenant, Customer.email_unique_key, data["email"].lower()):
+        found.append(Fault(91001, "email"))
+    password = data.get("password")
+    if "password" not in bad and password:
+        weak = len(password) < tenant.password_min_length or contains_personal_data(
+            password, data.get("username"), data.get("email"))
+        if not weak and door == "seed_b":
+            weak = len(password) < 7  # seed B's own minimum
+        if not weak:
+            score, _ = strength(password, (data.get("username"), data.get("email")))
+            weak = score < tenant.password_min_score
+        if weak:
+            found.append(Fault(90073, "password"))
+    return found
+
+
+def _profile_rules(tenant, data, bad, caller):
+    found = []
+    born = parse_birth_date(data.get("dateOfBirth"))
+    if "dateOfBirth" not in bad and born and age_on(born, utc_today()) < tenant.min_age:
+        found.append(Fault(90020, "dateOfBirth"))
+    kind = data.get("customerType")
+    allowed = tenant.customer_types if caller.has_credentials else tenant.customer_types[:1]
+    if "customerType" not in bad and kind and kind not in allowed:
+        found.append(Fault(91000, "customerType", f"Must be one of {', '.join(allowed)}"))
+    currency = (data.get("currency") or "").upper()
+    if currency and currency not in tenant.currencies:
+        found.append(Fault(90019, "currency"))
+    return found
+
+
+def _consent_rules(tenant, data, bad):
+    found = []
+    given = data.get("consentIds") or []
+    methods = data.get("contactMethods") or []
+    if "consentIds" not in bad:
+        if any(tenant.consent(c) is None for c in given):
+            found.append(Fault(90066, "consentIds"))
+        elif any(c.id not in given for c in tenant.mandatory_consents):
+            found.append(Fault(90037, "consentIds"))
+    if "contactMethods" not in bad:
+        if any(m not in tenant.contact_methods for m in methods):
+            found.append(Fault(90067, "contactMethods"))
+        elif tenant.require_contact_method and not methods:
+            found.append(Fault(90038, "contactMethods"))
+    return found
+
+
+def check(tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), password_hash=None):
+    """Check the answers of some steps; return (clean data, faults in field order).
+
+    `prior` holds faults the door found while parsing; a field keeps only its first fault.
+    With a `password_hash` (the wizard hashed it at the account step) no password is needed.
+    """
+    answers = answers if isinstance(answers, MultiDict) else MultiDict(answers)
+    if door in DIALECT_DOORS:
+        answers = _with_implied_consents(tenant, answers)
+    data, faults = {}, list(prior)
+    forms = [*steps, "partner"] if door not in WIZARD_DOORS else steps
+    for step in forms:
+        form = _bind(tenant, step, answers, door)
+        form.validate()
+        data.update(form.data)
+        faults += _form_faults(form)
+    if password_hash and "password" in steps and not data.get("password"):
+        faults = [f for f in faults if f.field != "password"]
+    bad = {f.field for f in faults}
+    if "account" in steps:
+        faults += _account_rules(tenant, data, bad, door)
+    if "profile" in steps:
+        faults += _profile_rules(tenant, data, bad, caller)
+    if "consents" in steps:
+        faults += _consent_rules(tenant, data, bad)
+    return data, _first_per_field(faults)
+
+
+def check_field(tenant, name, answers, door, caller=Caller()):
+    """The inline check of one field: its first fault, or None. Needs only that step's answers."""
+    step = next((s for s in STEPS if name in step_form(s, tenant)()._fields), None)
+    if step is None:
+        return None
+    _, faults = check(tenant, answers, door, caller, steps=(step,))
+    return next((f for f in faults if f.field == name), None)
+
+
+def _first_per_field(faults):
+    seen, kept = set(), []
+    for item in sorted(faults, key=lambda f: order_key(f.field)):
+        if item.field not in seen:
+            seen.add(item.field)
+            kept.append(item)
+    return kept
+
+
+def _with_implied_consents(tenant, answers):
+    """Dialect callers collected consent themselves: the mandatory ones, and email as the contact."""
+    answers = MultiDict(answers)
+    answers.setlist("consentIds", [c.id for c in tenant.mandatory_consents] +
+                    [c for c in answers.getlist("consentIds") if c])
+    answers.setlist("contactMethods", ["email"] if "email" in tenant.contact_methods else [])
+    return answers
+
+
+# --- storing ----------------------------------------------------------------------------------
+
+def register(tenant, answers, door, caller=Caller(), prior=(), password_hash=None,
+             options=None):
+    """Check everything and store the customer with its consents and outbox messages, or raise
+    FaultError with every fault found."""
+    ensure_open(tenant)
+    options = options or Options()
+    data, faults = check(tenant, answers, door, caller, prior=prior, password_hash=password_hash)
+    if faults:
+        raise FaultError(faults)
+    if data.get("password"):
+        password_hash = hash_secret(data["password"])
+    customer = _customer(tenant, data, door, caller, password_hash, options)
+    if tenant.loyalty:
+        loyalty.assign(tenant, customer, options.loyalty_linking, options.stored_value)
+    db.session.add(customer)
+    try:
+        db.session.flush()  # the database's unique constraints decide races
+        send = tenant.send_account_email if options.send_email is None else options.send_email
+        outbox.customer_created(tenant, customer, send_email=send)
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise FaultError([_conflict(error)]) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return customer
+
+
+def _conflict(error):
+    text = str(error.orig)
+    for marker, code, name in (("external_id", 91008, "externalId"),
+                               ("email", 91001, "email"), ("username", 90074, "username")):
+        if marker in text:
+            return Fault(code, name)
+    raise error
+
+
+def _customer(tenant, data, door, caller, password_hash, options):
+    def text(name):
+        return data.get(name) or None
+
+    address = None
+    if address_given_data(data):
+        address = {part: text(part) for part in ADDRESS_PARTS}
+        address["countryCode"] = address["countryCode"].upper()
+    consent_ids = list(dict.fromkeys(data.get("consentIds") or []))
+    customer = Customer(
+        tenant=tenant.slug, external_id=text("externalId"),
+        username=data["username"], username_key=username_key(data["username"]),
+        password_hash=password_hash, email=data["email"],
+        email_unique_key=data["email"].lower() if tenant.unique_email else None,
+        title=text("title"), forename=text("forename"), surname=text("surname"),
+        date_of_birth=text("dateOfBirth"), phone=text("phone"), mobile=text("mobile"),
+        address=address,
+        custom_attributes=[{"name": a.name, "value": data[ATTRIBUTE_PREFIX + a.name]}
+                           for a in tenant.custom_attributes
+                           if data.get(ATTRIBUTE_PREFIX + a.name)],
+        display_name=text("displayName"),
+        customer_type=text("customerType") or tenant.customer_types[0],
+        currency=(text("currency") or tenant.default_currency).upper(),
+        gender=text("gender"),
+        nationality=text("nationality").upper() if text("nationality") else None,
+        contact_methods=list(dict.fromkeys(data.get("contactMethods") or [])),
+        user_id=caller.user_id, source=caller.source, door=door, language=options.language,
+        security_question=options.security_question,
+        security_answer_hash=hash_secret(options.security_answer)
+        if options.security_answer else None,
+        extra=options.extra,
+    )
+    customer.consents = [ConsentRecord(consent_id=c, version=tenant.consent(c).version, door=door)
+                         for c in consent_ids]
+    return customer
+
+
+def address_given_data(data):
+    return any((data.get(part) or "").strip() for part in ADDRESS_PARTS)
+
+
+def find(tenant, customer_id):
+    query = select(Customer).where(Customer.tenant == tenant.slug, Customer.id == customer_id)
+    return db.session.execute(query).scalar_one_or_none()

@@ -1,0 +1,24 @@
+"""Bringing the database schema up to date. On SQLite `create_app` does it itself."""
+import fcntl
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask_migrate import upgrade
+
+
+@contextmanager
+def _file_lock(path):
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # several workers may start at once
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def upgrade_embedded_database(app):
+    """On SQLite, apply the migrations at start-up; other databases use `flask db upgrade`."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context(), _file_lock(Path(app.instance_path) / "migrate.lock"):
+        upgrade(directory=app.extensions["migrate"].directory)

@@ -1,0 +1,230 @@
+"""Tenants (contract section 9): read once from a TOML file into frozen objects.
+
+A tenant key left out of the file takes its built-in value. A broken file stops start-up with a
+message naming the tenant and the key (or the TOML line), never a half-configured service.
+"""
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import pycountry
+from flask import current_app
+
+DEFAULT_SLUG = "default"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+ATTRIBUTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+
+
+class TenantConfigError(ValueError):
+    """The tenants file cannot be used; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Consent:
+    id: str
+    label: str
+    version: str = "1"
+    mandatory: bool = False
+
+
+@dataclass(frozen=True)
+class CustomAttribute:
+    name: str
+    label: str
+    max_length: int = 200
+    required: bool = False
+
+
+BUILT_IN_CONSENTS = (
+    Consent("terms", "I accept the terms and conditions", "1", True),
+    Consent("privacy", "I accept the privacy policy", "1", True),
+    Consent("marketing", "Send me news and offers", "1", False),
+)
+
+
+@dataclass(frozen=True)
+class Tenant:
+    slug: str
+    name: str
+    store_id: int | None = None
+    currencies: tuple[str, ...] = ("GBP", "EUR", "USD")
+    default_currency: str = "GBP"
+    customer_types: tuple[str, ...] = ("Standard", "VIP")
+    min_age: int = 18
+    password_min_length: int = 8
+    password_min_score: int = 3
+    contact_methods: tuple[str, ...] = ("email", "sms", "phone", "post")
+    require_contact_method: bool = True
+    unique_email: bool = True
+    public_registration: bool = True
+    registration_open: bool = True
+    embed_origins: tuple[str, ...] = ()
+    loyalty: bool = False
+    send_account_email: bool = True
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    consents: tuple[Consent, ...] = BUILT_IN_CONSENTS
+    custom_attributes: tuple[CustomAttribute, ...] = ()
+    # Branding, applied to the wizard, the embed and the emails.
+    primary_colour: str = "#1d4f91"
+    logo_url: str | None = None
+    support_email: str | None = None
+
+    def consent(self, consent_id):
+        return next((c for c in self.consents if c.id == consent_id), None)
+
+    @property
+    def mandatory_consents(self):
+        return tuple(c for c in self.consents if c.mandatory)
+
+    def attribute(self, name):
+        return next((a for a in self.custom_attributes if a.name == name), None)
+
+
+def _check(condition, where, message):
+    if not condition:
+        raise TenantConfigError(f"{where}: {message}")
+
+
+def _is_str_list(value):
+    return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# How each plain key of a tenant is checked: (predicate, what the key must be).
+_SCALARS = {
+    "name": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
+    "store_id": (lambda v: _is_int(v) and v > 0, "a positive integer"),
+    "currencies": (lambda v: _is_str_list(v) and v and all(pycountry.currencies.get(alpha_3=c)
+                                                        for c in v), "a list of ISO 4217 codes"),
+    "default_currency": (lambda v: isinstance(v, str), "an ISO 4217 code"),
+    "customer_types": (lambda v: _is_str_list(v) and v, "a non-empty list of strings"),
+    "min_age": (lambda v: _is_int(v) and 0 <= v <= 120, "an integer from 0 to 120"),
+    "password_min_length": (lambda v: _is_int(v) and 1 <= v <= 200, "an integer from 1 to 200"),
+    "password_min_score": (lambda v: _is_int(v) and 0 <= v <= 4, "an integer from 0 to 4"),
+    "contact_methods": (_is_str_list, "a list of strings"),
+    "require_contact_method": (lambda v: isinstance(v, bool), "true or false"),
+    "unique_email": (lambda v: isinstance(v, bool), "true or false"),
+    "public_registration": (lambda v: isinstance(v, bool), "true or false"),
+    "registration_open": (lambda v: isinstance(v, bool), "true or false"),
+    "embed_origins": (lambda v: _is_str_list(v) and all(
+        re.fullmatch(r"https?://[^/\s*]+", o) for o in v), "a list of origins like https://a.example"),
+    "loyalty": (lambda v: isinstance(v, bool), "true or false"),
+    "send_account_email": (lambda v: isinstance(v, bool), "true or false"),
+    "webhook_url": (lambda v: isinstance(v, str) and re.match(r"https?://", v), "an http(s) URL"),
+    "webhook_secret": (lambda v: isinstance(v, str) and v.startswith("whsec_") and len(v) > 16,
+                       "a string 'whsec_' followed by base64"),
+    "primary_colour": (lambda v: isinstance(v, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", v),
+                       "a colour like #1d4f91"),
+    "logo_url": (lambda v: isinstance(v, str) and re.match(r"https?://|/", v), "a URL"),
+    "support_email": (lambda v: isinstance(v, str) and "@" in v, "an email address"),
+}
+_TUPLES = {"currencies", "customer_types", "contact_methods", "embed_origins"}
+
+
+def _entries(raw, where, cls, required, checks):
+    _check(isinstance(raw, list) and all(isinstance(e, dict) for e in raw), where,
+           "must be a list of tables")
+    known = {f.name for f in fields(cls)}
+    result, seen = [], set()
+    for index, entry in enumerate(raw):
+        at = f"{where}[{index}]"
+        for key in entry:
+            _check(key in known, f"{at}", f"unknown key '{key}'")
+        for key in required:
+            _check(key in entry, at, f"missing key '{key}'")
+        for key, value in entry.items():
+            predicate, expected = checks[key]
+            _check(predicate(value), f"{at}, key '{key}'", f"must be {expected}")
+        ident = entry[required[0]]
+        _check(ident not in seen, at, f"'{ident}' appears twice")
+        seen.add(ident)
+        result.append(cls(**entry))
+    return tuple(result)
+
+
+def _tenant(slug, raw):
+    where = f"tenant '{slug}'"
+    _check(SLUG.match(slug), where, "the slug may hold only a-z, 0-9, '-' and '_'")
+    _check(isinstance(raw, dict), where, "must be a table")
+    values = {"name": slug.replace("-", " ").title()}
+    for key, value in raw.items():
+        if key == "consents":
+            values[key] = _entries(value, f"{where}, key 'consents'", Consent, ("id", "label"), {
+                "id": (lambda v: isinstance(v, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", v),
+                       "an id of letters, digits, '.', '_' or '-'"),
+                "label": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
+                "version": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
+                "mandatory": (lambda v: isinstance(v, bool), "true or false"),
+            })
+        elif key == "custom_attributes":
+            values[key] = _entries(value, f"{where}, key 'custom_attributes'", CustomAttribute,
+                                   ("name", "label"), {
+                "name": (lambda v: isinstance(v, str) and ATTRIBUTE_NAME.match(v),
+                         "a name of letters, digits and '_'"),
+                "label": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
+                "max_length": (lambda v: _is_int(v) and 1 <= v <= 10000, "an integer from 1 to 10000"),
+                "required": (lambda v: isinstance(v, bool), "true or false"),
+            })
+        else:
+            _check(key in _SCALARS, where, f"unknown key '{key}'")
+            predicate, expected = _SCALARS[key]
+            _check(predicate(value), f"{where}, key '{key}'", f"must be {expected}")
+            values[key] = tuple(value) if key in _TUPLES else value
+    tenant = Tenant(slug=slug, **values)
+    _check(tenant.default_currency in tenant.currencies, f"{where}, key 'default_currency'",
+           f"'{tenant.default_currency}' is not one of the tenant's currencies")
+    _check(bool(tenant.webhook_url) == bool(tenant.webhook_secret), f"{where}, key 'webhook_secret'",
+           "webhook_url and webhook_secret go together")
+    return tenant
+
+
+def parse_tenants(text, source="tenants file"):
+    """Turn the TOML text of a tenants file into {slug: Tenant}, or raise TenantConfigError."""
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise TenantConfigError(f"{source}: {error}") from None
+    _check(set(document) <= {"tenants"}, source, "only [tenants.<slug>] tables are allowed")
+    raw = document.get("tenants", {})
+    _check(isinstance(raw, dict), source, "'tenants' must be a table")
+    tenants = {slug: _tenant(slug, value) for slug, value in raw.items()}
+    if DEFAULT_SLUG not in tenants:
+        tenants[DEFAULT_SLUG] = Tenant(slug=DEFAULT_SLUG, name="Registration")
+    store_ids = [t.store_id for t in tenants.values() if t.store_id is not None]
+    _check(len(store_ids) == len(set(store_ids)), source, "two tenants share a store_id")
+    return tenants
+
+
+class TenantRegistry:
+    def __init__(self, tenants):
+        self._by_slug = dict(tenants)
+        self._by_store = {t.store_id: t for t in tenants.values() if t.store_id is not None}
+
+    @classmethod
+    def from_file(cls, path):
+        path = Path(path)
+        if not path.exists():
+            return cls(parse_tenants("", str(path)))
+        return cls(parse_tenants(path.read_text(encoding="utf-8"), str(path)))
+
+    def get(self, slug):
+        return self._by_slug.get(slug)
+
+    def by_store_id(self, store_id):
+        return self._by_store.get(store_id)
+
+    @property
+    def default(self):
+        return self._by_slug[DEFAULT_SLUG]
+
+    def __iter__(self):
+        return iter(self._by_slug.values())
+
+
+def registry() -> TenantRegistry:
+    return current_app.extensions["tenants"]
