@@ -4,9 +4,12 @@ By default every test gets its own SQLite file. With TEST_DATABASE_URL (PostgreS
 database serves the session and is emptied after each test; with TEST_RATELIMIT_STORAGE_URI
 (Redis) rate limits live there and are flushed after each test.
 """
+import hashlib
+import hmac
 import itertools
 import os
 import textwrap
+import time
 import uuid
 
 import pytest
@@ -18,6 +21,7 @@ from webapp.extensions import db
 # Cheap argon2 parameters keep the suite fast; one test checks the shipped defaults.
 FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
 STRONG_PASSWORD = "violet-Harbour-tangent-93"
+CUSTOMERS = "/api/v1/customers"
 _serial = itertools.count(1)
 
 
@@ -118,3 +122,23 @@ def valid_customer(**overrides):
 
 def fault_codes(response):
     return [item["faultCode"] for item in response.get_json()["faults"]]
+
+
+def faults(response):
+    """The (faultCode, field) pairs of a fault body, in order."""
+    return [(item["faultCode"], item.get("field")) for item in response.get_json()["faults"]]
+
+
+def make_api_key(app, tenant="default"):
+    """A new API key of `tenant`, as the operator's command makes it: (key id, secret)."""
+    from webapp.credentials import create_api_key
+    with app.app_context():
+        return create_api_key(tenant)
+
+
+def hmac_headers(key_id, secret, method, path, body=b"", timestamp=None):
+    """The headers that sign a request with HMAC, computed as a client would (contract section 4)."""
+    timestamp = str(int(time.time()) if timestamp is None else timestamp)
+    message = f"{timestamp}\n{method}\n{path}\n{hashlib.sha256(body).hexdigest()}"
+    signature = hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+    return {"X-Key-Id": key_id, "X-Timestamp": timestamp, "X-Signature": signature}
