@@ -18,7 +18,7 @@ from .faults import Fault, FaultError, fault
 from .forms import STEPS, step_form
 from .forms.address import PARTS as ADDRESS_PARTS
 from .forms.profile import ATTRIBUTE_PREFIX
-from .forms.rules import age_on, parse_birth_date, username_key, utc_today
+from .forms.rules import age_on, email_key, parse_birth_date, username_key, utc_today
 from .models import ConsentRecord, Customer
 from .passwords import contains_personal_data, hash_secret, strength
 
@@ -90,17 +90,22 @@ def _exists(tenant, column, value):
     return db.session.execute(query.limit(1)).first() is not None
 
 
+# The fields unique per tenant: (field, fault when taken, column, what the column holds).
+UNIQUE_FIELDS = (("externalId", 91008, Customer.external_id, lambda value: value),
+                 ("username", 90074, Customer.username_key, username_key),
+                 ("email", 91001, Customer.email_unique_key, email_key))
+
+
+def _taken(tenant, data, bad=frozenset()):
+    """A fault for each unique field whose value another customer of the tenant already has."""
+    return [Fault(code, name) for name, code, column, key in UNIQUE_FIELDS
+            if name not in bad and data.get(name)
+            and (name != "email" or tenant.unique_email)
+            and _exists(tenant, column, key(data[name]))]
+
+
 def _account_rules(tenant, data, bad, door):
-    found = []
-    if "externalId" not in bad and data.get("externalId") and \
-            _exists(tenant, Customer.external_id, data["externalId"]):
-        found.append(Fault(91008, "externalId"))
-    if "username" not in bad and data.get("username") and \
-            _exists(tenant, Customer.username_key, username_key(data["username"])):
-        found.append(Fault(90074, "username"))
-    if "email" not in bad and data.get("email") and tenant.unique_email and \
-            _exists(tenant, Customer.email_unique_key, data["email"].lower()):
-        found.append(Fault(91001, "email"))
+    found = _taken(tenant, data, bad)
     password = data.get("password")
     if "password" not in bad and password:
         weak = len(password) < tenant.password_min_length or contains_personal_data(
@@ -224,22 +229,17 @@ def register(tenant, answers, door, caller=Caller(), prior=(), password_hash=Non
         send = tenant.send_account_email if options.send_email is None else options.send_email
         outbox.customer_created(tenant, customer, send_email=send)
         db.session.commit()
-    except IntegrityError as error:
+    except IntegrityError:
         db.session.rollback()
-        raise FaultError([_conflict(error)]) from None
+        # A racing registration took a unique value after the check: ask which one.
+        taken = _taken(tenant, data)
+        if not taken:
+            raise
+        raise FaultError(taken) from None
     except Exception:
         db.session.rollback()
         raise
     return customer
-
-
-def _conflict(error):
-    text = str(error.orig)
-    for marker, code, name in (("external_id", 91008, "externalId"),
-                               ("email", 91001, "email"), ("username", 90074, "username")):
-        if marker in text:
-            return Fault(code, name)
-    raise error
 
 
 def _customer(tenant, data, door, caller, password_hash, options):
@@ -255,7 +255,7 @@ def _customer(tenant, data, door, caller, password_hash, options):
         tenant=tenant.slug, external_id=text("externalId"),
         username=data["username"], username_key=username_key(data["username"]),
         password_hash=password_hash, email=data["email"],
-        email_unique_key=data["email"].lower() if tenant.unique_email else None,
+        email_unique_key=email_key(data["email"]) if tenant.unique_email else None,
         title=text("title"), forename=text("forename"), surname=text("surname"),
         date_of_birth=text("dateOfBirth"), phone=text("phone"), mobile=text("mobile"),
         address=address,

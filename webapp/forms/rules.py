@@ -71,10 +71,15 @@ def noun(field):
     return field.label.text.replace(" (optional)", "")
 
 
-def max_length(limit, message=None):
+def max_length(limit, message=None, compared_as=None):
+    """At most `limit` characters, and so is the form uniqueness compares (`compared_as`), which
+    normalising can make longer than what was typed."""
     def check(form, field):
-        if field.data is not None and len(field.data) > limit:
+        if field.data is None:
+            return
+        if len(field.data) > limit or (compared_as and len(compared_as(field.data)) > limit):
             stop(message or f"{noun(field)} must be {limit} characters or fewer")
+    check.limit = limit
     return check
 
 
@@ -99,6 +104,11 @@ def normalize_username(value):
 def username_key(value):
     """What uniqueness compares: NFKC, then case-folded."""
     return normalize_username(value).casefold()
+
+
+def email_key(value):
+    """What uniqueness of emails compares: the address in lower case."""
+    return value.lower()
 
 
 def _scripts(text):
