@@ -123,11 +123,13 @@ def to_path(name, body):
     return name
 
 
-def _unknown_attributes(tenant, answers):
-    return [Fault(91000, key, f"'{key[len(ATTRIBUTE_PREFIX):]}' is not an attribute of this "
-                              "tenant")
-            for key in answers if key.startswith(ATTRIBUTE_PREFIX)
-            and tenant.attribute(key[len(ATTRIBUTE_PREFIX):]) is None]
+def _unknown_attributes(tenant, body):
+    items = body.get("customAttributes")
+    return [Fault(91000, f"customAttributes[{index}].name",
+                  f"'{item['name']}' is not an attribute of this tenant")
+            for index, item in enumerate(items if isinstance(items, list) else [])
+            if isinstance(item, dict) and isinstance(item.get("name"), str)
+            and tenant.attribute(item["name"]) is None]
 
 
 def _with_paths(error, body):
@@ -158,7 +160,7 @@ def create_customer():
             return _created(replay)
     try:
         answers, prior = to_answers(body)
-        prior += _unknown_attributes(tenant, answers)
+        prior += _unknown_attributes(tenant, body)
         try:
             customer = registration.register(tenant, answers, "api", caller, prior=prior)
         except FaultError as error:
