@@ -199,5 +199,6 @@ def postcode_for_country(form, field):
         if "postal_code" in rules.required_fields:
             stop(seed(90026))
         return
-    if rules.postal_code_matchers and not all(m.match(value) for m in rules.postal_code_matchers):
+    # fullmatch: the library's patterns are not all anchored at both ends.
+    if not all(m.fullmatch(value) for m in rules.postal_code_matchers):
         stop(seed(90026))
