@@ -13,6 +13,7 @@ from flask import current_app, g, request
 
 from .extensions import db
 from .faults import FaultError, fault
+from .json_body import raw_body
 from .models import ApiKey
 from .registration import Caller
 from .tenants import registry
@@ -73,7 +74,7 @@ def _hmac(key_id, timestamp, signature):
     except InvalidToken:  # SECRET_KEY changed since the key was made
         raise fault(91005) from None
     path = request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
-    body_hash = hashlib.sha256(request.get_data(cache=True)).hexdigest()
+    body_hash = hashlib.sha256(raw_body()).hexdigest()
     message = f"{timestamp}\n{request.method}\n{path}\n{body_hash}".encode()
     expected = hmac.new(secret, message, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, signature.strip().lower()):

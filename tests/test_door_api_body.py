@@ -1,0 +1,243 @@
+"""The request as a whole through the JSON API: media type, size, parsing, unknown fields and
+types, fault order, stored text, a closed registration and unexpected errors (sections 2-4)."""
+import io
+import json
+import logging
+
+import pytest
+
+from conftest import CUSTOMERS, faults, valid_customer
+from webapp import registration
+
+# --- unknown fields and JSON types ------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["tenantId", "userId", "source", "isAdmin", "customerNumber",
+                                  "Username"])
+def test_unknown_top_level_field_is_91000_naming_it(client, name):
+    response = client.post(CUSTOMERS, json={**valid_customer(), name: "x"})
+    assert response.status_code == 400
+    assert faults(response) == [(91000, name)]
+    assert name in response.get_json()["message"]
+
+
+@pytest.mark.parametrize("field, value", [
+    ("username", 12345), ("password", ["violet", "Harbour"]), ("email", {"a": 1}),
+    ("title", True), ("surname", 1.5), ("dateOfBirth", 19900327), ("phone", 447911123456),
+    ("externalId", 7), ("displayName", False), ("currency", ["GBP"]), ("nationality", 826),
+    ("customerType", {}), ("gender", 0), ("forename", ["Ada"]), ("mobile", True),
+    ("addresses", "London"), ("consents", ["terms"]), ("customAttributes", {"a": "b"}),
+])
+def test_value_of_the_wrong_json_type_is_91000_naming_the_field(client, field, value):
+    response = client.post(CUSTOMERS, json=valid_customer(**{field: value}))
+    assert response.status_code == 400
+    assert faults(response)[0] == (91000, field)
+    assert field in response.get_json()["message"]
+
+
+def test_null_optional_field_counts_as_left_out(client):
+    body = {**valid_customer(), "forename": None, "phone": None, "addresses": None,
+            "customAttributes": None, "externalId": None}
+    assert client.post(CUSTOMERS, json=body).status_code == 201
+
+
+# --- all faults, in field order -----------------------------------------------------------------
+
+def test_every_fault_is_listed_in_field_order(client):
+    body = {
+        "nationality": "XX", "currency": "JPY", "customerType": "VIP", "displayName": "d" * 101,
+        "consents": {"consentIds": ["terms"], "contactMethods": []},
+        "addresses": [{"addressLine1": "1 Main St", "city": "London", "countryCode": "GB",
+                       "postcode": "nope"}],
+        "mobile": "12", "phone": "12", "dateOfBirth": "1990-02-30", "surname": "s" * 51,
+        "forename": "f" * 51, "title": "", "email": "not-an-email", "password": "",
+        "externalId": "x" * 201,
+    }
+    response = client.post(CUSTOMERS, json=body)
+    assert faults(response) == [
+        (91000, "externalId"), (90075, "username"), (90044, "password"), (91000, "email"),
+        (91000, "title"), (91000, "forename"), (91000, "surname"), (90020, "dateOfBirth"),
+        (91000, "phone"), (91000, "mobile"), (90026, "addresses[0].postcode"),
+        (90037, "consents.consentIds"), (90038, "consents.contactMethods"),
+        (91000, "displayName"), (91000, "customerType"), (90019, "currency"),
+        (91000, "nationality"),
+    ]
+
+
+def test_the_top_level_repeats_the_first_fault_and_takes_its_status(client):
+    response = client.post(CUSTOMERS, json=valid_customer(username="", currency="JPY"))
+    assert response.status_code == 400
+    body = response.get_json()
+    first = body["faults"][0]
+    assert (body["faultCode"], body["fault"], body["message"]) == \
+        (first["faultCode"], first["fault"], first["message"]) == \
+        (90075, "UsernameRequiredFailureFault", "No Username provided")
+    assert "field" not in body
+
+
+def test_a_404_fault_listed_first_decides_the_status(client):
+    response = client.post(CUSTOMERS, json=valid_customer(currency="JPY", nationality="XX"))
+    assert response.status_code == 404
+    assert faults(response) == [(90019, "currency"), (91000, "nationality")]
+
+
+def test_a_field_lists_only_its_first_fault(client):
+    response = client.post(CUSTOMERS, json=valid_customer(username="bad name" + "x" * 200))
+    assert faults(response) == [(90030, "username")]
+
+
+def test_unknown_fields_come_after_the_known_ones(client):
+    response = client.post(CUSTOMERS, json={**valid_customer(nationality="XX"), "aaa": 1})
+    assert faults(response) == [(91000, "nationality"), (91000, "aaa")]
+
+
+# --- stored text --------------------------------------------------------------------------------
+
+def test_text_is_stored_trimmed_and_as_typed(client):
+    response = client.post(CUSTOMERS, json=valid_customer(
+        title="  Dr ", forename="\tAda\n", surname=" de la Tour-d'Auvergne ",
+        displayName=" Ada  L. ", gender=" non-binary "))
+    body = response.get_json()
+    assert (body["title"], body["forename"], body["surname"], body["displayName"],
+            body["gender"]) == ("Dr", "Ada", "de la Tour-d'Auvergne", "Ada  L.", "non-binary")
+
+
+def test_markup_is_data(client):
+    markup = "<script>alert(1)</script>"
+    response = client.post(CUSTOMERS, json=valid_customer(
+        surname="<b>Bold</b>", displayName=markup[:100], title="&amp;"))
+    assert response.status_code == 201
+    body = response.get_json()
+    assert (body["surname"], body["displayName"], body["title"]) == \
+        ("<b>Bold</b>", markup, "&amp;")
+    assert response.mimetype == "application/json"
+
+
+def test_unicode_text_is_kept(client):
+    response = client.post(CUSTOMERS, json=valid_customer(forename="Zoë", surname="Ōtsuka 大塚"))
+    assert (response.get_json()["forename"], response.get_json()["surname"]) == \
+        ("Zoë", "Ōtsuka 大塚")
+
+
+# --- media type, parsing, size ------------------------------------------------------------------
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded",
+                                          "application/xml", "multipart/form-data; boundary=x",
+                                          "application/jsonx"])
+def test_body_that_is_not_json_is_415_91002(client, content_type):
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = client.post(CUSTOMERS, data=json.dumps(valid_customer()), headers=headers)
+    assert response.status_code == 415
+    assert faults(response) == [(91002, None)]
+
+
+def test_json_with_a_charset_parameter_is_accepted(client):
+    response = client.post(CUSTOMERS, data=json.dumps(valid_customer()),
+                           content_type="application/json; charset=utf-8")
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("data", [b"", b"{", b'{"username": }', b"{'a': 1}", b"\xff\xfe{}",
+                                  b'{"a": NaN}', b'{"a": Infinity}', b"[" * 60000])
+def test_body_that_does_not_parse_is_91003(client, data):
+    response = client.post(CUSTOMERS, data=data, content_type="application/json")
+    assert response.status_code == 400
+    assert faults(response) == [(91003, None)]
+
+
+@pytest.mark.parametrize("data", [b"[]", b'"customer"', b"42", b"null", b"true",
+                                  b"[" + json.dumps(valid_customer()).encode() + b"]"])
+def test_body_that_is_not_a_json_object_is_91003(client, data):
+    response = client.post(CUSTOMERS, data=data, content_type="application/json")
+    assert response.status_code == 400
+    assert faults(response) == [(91003, None)]
+
+
+def padded(size):
+    """A valid customer body of exactly `size` bytes (JSON allows trailing white space)."""
+    data = json.dumps(valid_customer()).encode()
+    return data + b" " * (size - len(data))
+
+
+def test_body_of_64_kib_is_accepted(client):
+    response = client.post(CUSTOMERS, data=padded(64 * 1024), content_type="application/json")
+    assert response.status_code == 201
+
+
+def test_body_over_64_kib_is_413_91006(client):
+    response = client.post(CUSTOMERS, data=padded(64 * 1024 + 1), content_type="application/json")
+    assert response.status_code == 413
+    assert faults(response) == [(91006, None)]
+
+
+def post_chunked(client, data):
+    """A body without Content-Length, as a server that decodes chunked transfer hands it on."""
+    return client.post(CUSTOMERS, input_stream=io.BytesIO(data),
+                       headers={"Content-Type": "application/json",
+                                "Transfer-Encoding": "chunked"},
+                       environ_overrides={"wsgi.input_terminated": True})
+
+
+def test_body_of_64_kib_without_a_length_is_accepted(client):
+    assert post_chunked(client, padded(64 * 1024)).status_code == 201
+
+
+def test_body_over_64_kib_without_a_length_is_413_91006(client):
+    response = post_chunked(client, padded(64 * 1024 + 1))
+    assert response.status_code == 413
+    assert faults(response) == [(91006, None)]
+
+
+# --- a closed registration ----------------------------------------------------------------------
+
+@pytest.fixture
+def closed(make_app):
+    return make_app("[tenants.default]\nregistration_open = false\n").test_client()
+
+
+@pytest.mark.parametrize("request_kwargs", [
+    {"json": valid_customer()},
+    {"json": {}},
+    {"json": {"username": "", "isAdmin": True}},
+    {"data": b"{", "content_type": "application/json"},
+    {"data": b"username=ada", "content_type": "text/plain"},
+    {"data": b" " * (64 * 1024 + 1), "content_type": "application/json"},
+])
+def test_closed_registration_is_90055_alone_whatever_the_body(closed, request_kwargs):
+    response = closed.post(CUSTOMERS, **request_kwargs)
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "faultCode": 90055, "fault": "RegistrationFailureFault",
+        "message": "Registration cannot be completed at this time",
+        "faults": [{"faultCode": 90055, "fault": "RegistrationFailureFault",
+                    "message": "Registration cannot be completed at this time"}]}
+
+
+# --- the unexpected -----------------------------------------------------------------------------
+
+def test_unexpected_error_is_500_90061_without_a_stack_trace(client, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(registration, "register", broken)
+    with caplog.at_level(logging.ERROR):
+        response = client.post(CUSTOMERS, json=valid_customer())
+    assert response.status_code == 500
+    assert response.get_json() == {
+        "faultCode": 90061, "fault": "SystemFailureFault",
+        "message": "System Failure, please try again later",
+        "faults": [{"faultCode": 90061, "fault": "SystemFailureFault",
+                    "message": "System Failure, please try again later"}]}
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text and "database on fire" not in text
+    request_id = response.headers["X-Request-Id"]
+    logged = [r for r in caplog.records if r.exc_info and r.levelno >= logging.ERROR]
+    assert logged, "the error is logged"
+    assert any(request_id in r.getMessage() or request_id == getattr(r, "request_id", None)
+               for r in logged)
+    assert any("database on fire" in str(r.exc_info[1]) for r in logged)
+
+
+def test_unknown_api_route_and_wrong_method_do_not_fail(client):
+    assert client.get("/api/v1/nothing").status_code == 404
+    assert client.put(CUSTOMERS, json={}).status_code == 405
+    assert client.delete(CUSTOMERS).status_code == 405
