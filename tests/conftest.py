@@ -4,16 +4,20 @@ By default every test gets its own SQLite file. With TEST_DATABASE_URL (PostgreS
 database serves the session and is emptied after each test; with TEST_RATELIMIT_STORAGE_URI
 (Redis) rate limits live there and are flushed after each test.
 """
+import base64
 import hashlib
 import hmac
 import itertools
 import os
 import textwrap
+import threading
 import time
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import sqlalchemy as sa
+from standardwebhooks import Webhook
 
 from webapp import create_app
 from webapp.extensions import db
@@ -142,3 +146,68 @@ def hmac_headers(key_id, secret, method, path, body=b"", timestamp=None):
     message = f"{timestamp}\n{method}\n{path}\n{hashlib.sha256(body).hexdigest()}"
     signature = hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
     return {"X-Key-Id": key_id, "X-Timestamp": timestamp, "X-Signature": signature}
+
+
+WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"a partner's webhook secret, 32 b").decode()
+
+
+class WebhookReceiver:
+    """A partner's webhook endpoint on 127.0.0.1 that records every POST and answers it with the
+    next status of `statuses`, or 200 once they run out."""
+
+    def __init__(self, statuses=()):
+        self.statuses = list(statuses)
+        self.received = []  # (headers, body) of each POST, in order
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                receiver.received.append((dict(self.headers), body))
+                self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_port}/hooks/signup"
+
+    @property
+    def tenant_keys(self):
+        """The tenants-file lines that send a tenant's webhooks here."""
+        return f'webhook_url = "{self.url}"\nwebhook_secret = "{WEBHOOK_SECRET}"\n'
+
+    def events(self):
+        """Every event received, each verified as a partner would, with standardwebhooks."""
+        return [Webhook(WEBHOOK_SECRET).verify(body, headers) for headers, body in self.received]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def webhook_receiver():
+    """webhook_receiver(statuses=()) starts a WebhookReceiver; all are stopped after the test."""
+    started = []
+
+    def start(statuses=()):
+        started.append(WebhookReceiver(statuses))
+        return started[-1]
+
+    yield start
+    for receiver in started:
+        receiver.close()
+
+
+def deliver_outbox(app, now=None):
+    """Deliver what the outbox holds that is due (at `now`, naive UTC), as `flask --app webapp
+    worker --once` does; returns a Counter of outcomes ('sent', 'retry', 'failed')."""
+    from webapp.delivery import run_once
+    return run_once(app, now)

@@ -1,12 +1,15 @@
 """The operator's commands: `flask --app webapp <command>`."""
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from .tenants import registry
 
 
 def init_app(app):
     app.cli.add_command(create_api_key)
+    app.cli.add_command(worker)
+    app.cli.add_command(outbox)
 
 
 @click.command("create-api-key")
@@ -21,3 +24,49 @@ def create_api_key(tenant):
     click.echo(f"key id: {key_id}")
     click.echo(f"secret: {secret}")
     click.echo(f"bearer token: {key_id}.{secret}")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@with_appcontext
+def worker(once):
+    """Deliver the outbox (account emails, webhooks) until stopped by SIGTERM or SIGINT."""
+    from . import delivery
+
+    if once:
+        outcomes = delivery.run_once(current_app._get_current_object())
+        click.echo(f"sent: {outcomes['sent']}, to retry: {outcomes['retry']}, "
+                   f"failed: {outcomes['failed']}")
+    else:
+        delivery.run_forever(current_app._get_current_object())
+
+
+@click.group("outbox", invoke_without_command=True)
+@click.pass_context
+@with_appcontext
+def outbox(context):
+    """List the outbox messages that are pending or failed."""
+    if context.invoked_subcommand is not None:
+        return
+    from .delivery import pending_or_failed
+
+    messages = pending_or_failed()
+    if not messages:
+        click.echo("Nothing is pending or failed.")
+    for message in messages:
+        due = message.next_attempt_at.isoformat(timespec="seconds") + "Z"
+        click.echo(f"{message.id}  {message.kind:<7}  {message.tenant}  {message.status:<7}  "
+                   f"attempts: {message.attempts}  next: {due}  {message.last_error or ''}"
+                   .rstrip())
+
+
+@outbox.command("retry")
+@click.argument("message_id")
+@with_appcontext
+def outbox_retry(message_id):
+    """Make MESSAGE_ID due now, so that the worker sends it again."""
+    from .delivery import retry_now
+
+    if not retry_now(message_id):
+        raise click.ClickException(f"no outbox message '{message_id}'")
+    click.echo(f"{message_id} is due now; the worker will send it.")
