@@ -2,6 +2,7 @@
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from .tenants import registry
 
 CLOCK_SKEW = 300  # seconds an HMAC timestamp may differ from the server's clock
 TOKEN_ALPHABET = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+UNIX_SECONDS = re.compile(r"[0-9]{1,12}")  # ASCII digits: str.isdigit() also takes "²"
+HEX_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 
 @dataclass(frozen=True)
@@ -67,17 +70,19 @@ def _bearer(token):
 
 def _hmac(key_id, timestamp, signature):
     key = _key(key_id)
-    if key is None or not timestamp.isdigit() or abs(time.time() - int(timestamp)) > CLOCK_SKEW:
+    if key is None or not UNIX_SECONDS.fullmatch(timestamp) or \
+            abs(time.time() - int(timestamp)) > CLOCK_SKEW or not HEX_SHA256.fullmatch(signature):
         raise fault(91005)
     try:
         secret = _fernet().decrypt(key.secret_encrypted.encode())
     except InvalidToken:  # SECRET_KEY changed since the key was made
         raise fault(91005) from None
-    path = request.path + (f"?{request.query_string.decode()}" if request.query_string else "")
+    query = request.query_string.decode("utf-8", "replace")
+    path = request.path + (f"?{query}" if query else "")
     body_hash = hashlib.sha256(raw_body()).hexdigest()
     message = f"{timestamp}\n{request.method}\n{path}\n{body_hash}".encode()
     expected = hmac.new(secret, message, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, signature.strip().lower()):
+    if not hmac.compare_digest(expected, signature.lower()):
         raise fault(91005)
     return Credentials(key.tenant, key.id, Caller("HMAC", key.id))
 
