@@ -16,8 +16,11 @@ def defaults(instance_path: str) -> dict:
     return {
         "SECRET_KEY": None,  # filled from the instance folder when nothing else sets it
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'webapp.sqlite'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: database errors (and so the logs) never show the values of a row.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "RATELIMIT_STORAGE_URI": "memory://",
+        # For Redis: a store that stops answering delays a request by a second, not minutes.
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_REGISTRATION": "20 per hour",
         "RATELIMIT_VALIDATION": "300 per minute",

@@ -8,3 +8,6 @@ def register_doors(app):
     for blueprint in (api.bp,):
         csrf.exempt(blueprint)  # machine doors carry credentials, not cookies
         app.register_blueprint(blueprint)
+
+    from . import ops
+    app.register_blueprint(ops.bp)  # /healthz and /readyz for load balancers
