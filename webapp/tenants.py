@@ -99,8 +99,9 @@ def _is_int(value):
 _SCALARS = {
     "name": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
     "store_id": (lambda v: _is_int(v) and v > 0, "a positive integer"),
-    "currencies": (lambda v: _is_str_list(v) and v and all(pycountry.currencies.get(alpha_3=c)
-                                                        for c in v), "a list of ISO 4217 codes"),
+    "currencies": (lambda v: _is_str_list(v) and v and all(
+        re.fullmatch("[A-Z]{3}", c) and pycountry.currencies.get(alpha_3=c) for c in v),
+        "a non-empty list of ISO 4217 codes in capitals, like \"GBP\""),
     "default_currency": (lambda v: isinstance(v, str), "an ISO 4217 code"),
     "customer_types": (lambda v: _is_str_list(v) and v, "a non-empty list of strings"),
     "min_age": (lambda v: _is_int(v) and 0 <= v <= 120, "an integer from 0 to 120"),
@@ -174,8 +175,15 @@ def _tenant(slug, raw):
             _check(key in _SCALARS, where, f"unknown key '{key}'")
             predicate, expected = _SCALARS[key]
             _check(predicate(value), f"{where}, key '{key}'", f"must be {expected}")
-            values[key] = tuple(value) if key in _TUPLES else value
+            if key in _TUPLES:
+                twice = sorted({v for v in value if value.count(v) > 1})
+                _check(not twice, f"{where}, key '{key}'", f"lists {', '.join(twice)} twice")
+                value = tuple(value)
+            values[key] = value
     tenant = Tenant(slug=slug, **values)
+    _check(tenant.contact_methods or not tenant.require_contact_method,
+           f"{where}, key 'contact_methods'",
+           "is empty, yet require_contact_method is true: nobody could register")
     _check(tenant.default_currency in tenant.currencies, f"{where}, key 'default_currency'",
            f"'{tenant.default_currency}' is not one of the tenant's currencies")
     _check(bool(tenant.webhook_url) == bool(tenant.webhook_secret), f"{where}, key 'webhook_secret'",
@@ -192,7 +200,10 @@ def parse_tenants(text, source="tenants file"):
     _check(set(document) <= {"tenants"}, source, "only [tenants.<slug>] tables are allowed")
     raw = document.get("tenants", {})
     _check(isinstance(raw, dict), source, "'tenants' must be a table")
-    tenants = {slug: _tenant(slug, value) for slug, value in raw.items()}
+    try:
+        tenants = {slug: _tenant(slug, value) for slug, value in raw.items()}
+    except TenantConfigError as error:
+        raise TenantConfigError(f"{source}: {error}") from None
     if DEFAULT_SLUG not in tenants:
         tenants[DEFAULT_SLUG] = Tenant(slug=DEFAULT_SLUG, name="Registration")
     store_ids = [t.store_id for t in tenants.values() if t.store_id is not None]
@@ -210,7 +221,14 @@ class TenantRegistry:
         path = Path(path)
         if not path.exists():
             return cls(parse_tenants("", str(path)))
-        return cls(parse_tenants(path.read_text(encoding="utf-8"), str(path)))
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            raise TenantConfigError(f"{path}: is not UTF-8 text ({error.reason} at byte "
+                                    f"{error.start})") from None
+        except OSError as error:
+            raise TenantConfigError(f"{path}: cannot be read ({error.strerror})") from None
+        return cls(parse_tenants(text, str(path)))
 
     def get(self, slug):
         return self._by_slug.get(slug)
