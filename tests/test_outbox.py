@@ -217,3 +217,24 @@ def test_a_message_a_killed_worker_was_sending_is_sent_once_its_lease_runs_out(
     assert deliver_outbox(restarted, message.next_attempt_at)["sent"] == 1
     [(headers, _)] = receiver.received
     assert headers["webhook-id"] == message.id
+
+
+@pytest.mark.slow
+def test_a_stopped_worker_finishes_its_attempt_and_hands_the_rest_back(make_app, tmp_path):
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        app = make_app(webhook_tenant(
+            f'webhook_url = "http://127.0.0.1:{silent.getsockname()[1]}/hooks"\n'
+            f'webhook_secret = "{WEBHOOK_SECRET}"\n'))
+        for _ in range(3):
+            register(app)
+        worker = start_worker(app, tmp_path / "worker.log", WEBHOOK_TIMEOUT=2)
+        silent.settimeout(30)
+        connection, _ = silent.accept()  # the first attempt waits on the silent partner
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+        connection.close()
+
+    stored = sorted(messages(app), key=lambda m: m.attempts)
+    assert [m.attempts for m in stored] == [0, 0, 1]
+    assert stored[2].last_error == "TimeoutError: no answer within 2 s"
+    assert all(m.status == "pending" and m.next_attempt_at <= utcnow() for m in stored[:2])

@@ -13,7 +13,7 @@ import logging
 import signal
 import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
 from dataclasses import dataclass
 from datetime import timedelta
@@ -64,11 +64,13 @@ def _due(now):
 
 
 class Worker:
-    """Hands the due messages of each idle tenant to a thread; `clock` gives naive UTC times."""
+    """Hands the due messages of each idle tenant to a thread; `clock` gives naive UTC times.
+    Once `stop` is set, messages claimed but not yet tried are handed back untouched."""
 
-    def __init__(self, app, clock=utcnow):
+    def __init__(self, app, clock=utcnow, stop=None):
         self.app = app
         self.clock = clock
+        self.stop = stop or threading.Event()
         config = app.config
         self.base = config["OUTBOX_RETRY_BASE_SECONDS"]
         self.horizon = config["OUTBOX_RETRY_HOURS"] * 3600
@@ -99,6 +101,13 @@ class Worker:
         """Wait for everything in flight."""
         wait_for(list(self.busy.values()))
         self._collect()
+
+    def pause(self, seconds):
+        """Wait until a tenant's batch is done (it may have more due) or `seconds` pass."""
+        if self.busy:
+            wait_for(list(self.busy.values()), timeout=seconds, return_when=FIRST_COMPLETED)
+        else:
+            self.stop.wait(seconds)
 
     def close(self):
         self.drain()
@@ -132,7 +141,13 @@ class Worker:
 
     def _deliver_batch(self, batch):
         with self.app.app_context():
-            return [self._deliver(message) for message in batch]
+            return [self._release(message) if self.stop.is_set() else self._deliver(message)
+                    for message in batch]
+
+    def _release(self, message):
+        """Give back a claimed message that was not tried: as it was, and due now."""
+        return self._record(message, "released", attempts=message.attempts - 1,
+                            next_attempt_at=self.clock())
 
     def _deliver(self, message):
         try:
@@ -192,13 +207,13 @@ def run_once(app, now=None):
 
 
 def run_forever(app, stop=None):
-    """Deliver what falls due until `stop` is set, or until SIGTERM or SIGINT when it is None;
-    attempts in flight are finished first."""
+    """Deliver what falls due until `stop` is set, or until SIGTERM or SIGINT when it is None.
+    Stopping finishes the attempts in flight and hands the rest of each batch back."""
     if stop is None:
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
-    worker = Worker(app)
+    worker = Worker(app, stop=stop)
     log.info("outbox: worker started")
     try:
         with app.app_context():
@@ -208,7 +223,7 @@ def run_forever(app, stop=None):
                 except Exception:  # noqa: BLE001 - the database may be back at the next poll
                     db.session.rollback()
                     log.exception("outbox: could not claim messages")
-                stop.wait(POLL_SECONDS)
+                worker.pause(POLL_SECONDS)
     finally:
         worker.close()
         log.info("outbox: worker stopped (%s)", dict(worker.outcomes) or "nothing delivered")
