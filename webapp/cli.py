@@ -14,6 +14,7 @@ def init_app(app):
 
 @click.command("create-api-key")
 @click.argument("tenant")
+@with_appcontext
 def create_api_key(tenant):
     """Make an API key for TENANT and print it, once."""
     from .credentials import create_api_key as make
