@@ -19,7 +19,7 @@ def create_app(test_config=None):
 
     app.config.from_mapping(settings.defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
-    app.config.update(settings.from_environment(app.config.keys()))
+    app.config.update(settings.from_environment(app.config))
     if test_config:
         app.config.update(test_config)
     if not app.config["SECRET_KEY"]:

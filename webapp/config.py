@@ -4,12 +4,16 @@ import secrets
 import time
 from pathlib import Path
 
-# Keys whose environment value is a switch ("true"/"false") or a number.
+# Keys whose environment value is a switch ("true"/"false") or a number. Keys not listed take
+# the type of their default; those with a structured default (a dict...) are not read from it.
 SWITCHES = {"RATELIMIT_ENABLED", "TESTING", "SESSION_COOKIE_SECURE", "WTF_CSRF_ENABLED",
             "LOG_JSON"}
 NUMBERS = {"MAIL_PORT", "OUTBOX_RETRY_BASE_SECONDS", "OUTBOX_RETRY_HOURS", "TRUSTED_PROXIES",
            "ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM", "WEBHOOK_TIMEOUT"}
 ENV_ALIASES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
+TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+# PostgreSQL URLs as hosting platforms hand them out, for the driver this service installs.
+POSTGRES_SCHEMES = ("postgres://", "postgresql://")
 
 
 def defaults(instance_path: str) -> dict:
@@ -45,23 +49,32 @@ def defaults(instance_path: str) -> dict:
     }
 
 
-def _parse(key, value):
-    if key in SWITCHES:
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    if key in NUMBERS:
-        return int(value)
+def _parse(key, value, default):
+    if key in SWITCHES or isinstance(default, bool):
+        if value.strip().lower() not in TRUE | FALSE:
+            raise ValueError(f"environment variable {key}={value!r}: expected true or false")
+        return value.strip().lower() in TRUE
+    if key in NUMBERS or isinstance(default, int):
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"environment variable {key}={value!r}: expected a whole number") \
+                from None
+    if key == "SQLALCHEMY_DATABASE_URI" and value.startswith(POSTGRES_SCHEMES):
+        return "postgresql+psycopg://" + value.partition("://")[2]
     return value
 
 
-def from_environment(keys) -> dict:
-    """Every known key may come from an environment variable of the same name."""
+def from_environment(config) -> dict:
+    """Every known key of `config` may come from an environment variable of the same name."""
     found = {}
-    for key in keys:
-        name = ENV_ALIASES.get(key, key)
-        if name in os.environ:
-            found[key] = _parse(key, os.environ[name])
-        elif key in os.environ:
-            found[key] = _parse(key, os.environ[key])
+    for key, default in config.items():
+        if not isinstance(default, (str, int, type(None))):
+            continue
+        for name in (ENV_ALIASES.get(key, key), key):
+            if name in os.environ:
+                found[key] = _parse(key, os.environ[name], default)
+                break
     return found
 
 

@@ -1,0 +1,142 @@
+"""Configuration (section 10): built-in defaults, the environment, the instance folder, tests."""
+import os
+import stat
+
+import pytest
+
+from webapp import create_app
+
+SECTION_10 = ["SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "DATABASE_URL", "RATELIMIT_STORAGE_URI",
+              "RATELIMIT_ENABLED", "RATELIMIT_REGISTRATION", "RATELIMIT_VALIDATION",
+              "RATELIMIT_API", "TENANTS_FILE", "MAIL_SERVER", "MAIL_PORT",
+              "OUTBOX_RETRY_BASE_SECONDS"]
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    """An empty instance folder and an environment without any configuration key."""
+    for key in SECTION_10 + ["MAX_CONTENT_LENGTH", "SQLALCHEMY_ENGINE_OPTIONS", "TESTING"]:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    return tmp_path
+
+
+def build(**test_config):
+    return create_app(test_config or None)
+
+
+def test_built_in_defaults(instance):
+    config = build().config
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'webapp.sqlite'}"
+    assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert config["RATELIMIT_ENABLED"] is True
+    assert config["RATELIMIT_REGISTRATION"] == "20 per hour"
+    assert config["RATELIMIT_VALIDATION"] == "300 per minute"
+    assert config["RATELIMIT_API"] == "600 per minute"
+    assert config["TENANTS_FILE"] == str(instance / "tenants.toml")
+    assert config["MAIL_SERVER"] is None
+    assert config["OUTBOX_RETRY_BASE_SECONDS"] == 60
+    assert config["MAX_CONTENT_LENGTH"] == 64 * 1024
+
+
+def test_secret_key_is_made_once_and_kept_in_the_instance_folder(instance):
+    first = build().config["SECRET_KEY"]
+    assert len(first) >= 32
+    kept = instance / "secret_key"
+    assert kept.read_text() == first
+    assert stat.S_IMODE(os.stat(kept).st_mode) == 0o600
+    assert build().config["SECRET_KEY"] == first
+
+
+def test_secret_key_from_the_environment_wins(instance, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert build().config["SECRET_KEY"] == "from-the-environment"
+    assert not (instance / "secret_key").exists()
+
+
+def test_every_key_is_read_from_the_environment(instance, monkeypatch):
+    environment = {
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/3",
+        "RATELIMIT_ENABLED": "false",
+        "RATELIMIT_REGISTRATION": "5 per minute",
+        "RATELIMIT_VALIDATION": "50 per minute",
+        "RATELIMIT_API": "100 per minute",
+        "TENANTS_FILE": str(instance / "elsewhere.toml"),
+        "MAIL_SERVER": "smtp.example.com",
+        "MAIL_PORT": "2525",
+        "OUTBOX_RETRY_BASE_SECONDS": "5",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'other.sqlite'}",
+    }
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+    config = build().config
+    for key in ("RATELIMIT_STORAGE_URI", "RATELIMIT_REGISTRATION", "RATELIMIT_VALIDATION",
+                "RATELIMIT_API", "TENANTS_FILE", "MAIL_SERVER", "SQLALCHEMY_DATABASE_URI"):
+        assert config[key] == environment[key]
+    assert config["RATELIMIT_ENABLED"] is False
+    assert config["MAIL_PORT"] == 2525
+    assert config["OUTBOX_RETRY_BASE_SECONDS"] == 5
+
+
+def test_database_url_is_read_as_the_database(instance, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{instance / 'from-url.sqlite'}")
+    assert build().config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'from-url.sqlite'}"
+
+
+@pytest.mark.parametrize("url", ["postgres://postgres@127.0.0.1:5432/app",
+                                 "postgresql://postgres@127.0.0.1:5432/app"])
+def test_plain_postgresql_urls_use_the_installed_driver(instance, monkeypatch, url):
+    monkeypatch.setenv("DATABASE_URL", url)
+    app = build()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://postgres@127.0.0.1:5432/app"
+    with app.app_context():
+        from webapp.extensions import db
+        assert db.engine.dialect.driver == "psycopg"
+
+
+@pytest.mark.parametrize("value, expected", [("true", True), ("TRUE", True), ("1", True),
+                                             ("yes", True), ("off", False), ("0", False)])
+def test_switches_read_true_or_false(instance, monkeypatch, value, expected):
+    monkeypatch.setenv("RATELIMIT_ENABLED", value)
+    assert build().config["RATELIMIT_ENABLED"] is expected
+
+
+@pytest.mark.parametrize("key, value", [("RATELIMIT_ENABLED", "maybe"), ("MAIL_PORT", "smtp"),
+                                        ("OUTBOX_RETRY_BASE_SECONDS", "1m"),
+                                        ("MAX_CONTENT_LENGTH", "64k")])
+def test_a_value_of_the_wrong_kind_stops_start_up_naming_the_key(instance, monkeypatch, key,
+                                                                  value):
+    monkeypatch.setenv(key, value)
+    with pytest.raises(ValueError, match=key):
+        build()
+
+
+def test_keys_take_the_type_of_their_default(instance, monkeypatch):
+    monkeypatch.setenv("MAX_CONTENT_LENGTH", "1024")
+    monkeypatch.setenv("TESTING", "false")
+    config = build().config
+    assert config["MAX_CONTENT_LENGTH"] == 1024
+    assert config["TESTING"] is False
+
+
+def test_structured_keys_are_not_read_from_the_environment(instance, monkeypatch):
+    monkeypatch.setenv("SQLALCHEMY_ENGINE_OPTIONS", "pool_size=5")
+    assert isinstance(build().config["SQLALCHEMY_ENGINE_OPTIONS"], dict)
+
+
+def test_test_config_overrides_the_environment(instance, monkeypatch):
+    monkeypatch.setenv("RATELIMIT_API", "100 per minute")
+    assert build(RATELIMIT_API="7 per minute").config["RATELIMIT_API"] == "7 per minute"
+
+
+def test_instance_config_file_is_read(instance, monkeypatch):
+    (instance / "config.py").write_text('RATELIMIT_API = "9 per minute"\n')
+    assert build().config["RATELIMIT_API"] == "9 per minute"
+    monkeypatch.setenv("RATELIMIT_API", "10 per minute")
+    assert build().config["RATELIMIT_API"] == "10 per minute"
+
+
+def test_the_tenants_file_key_chooses_the_file(instance):
+    (instance / "shops.toml").write_text('[tenants.shop]\nname = "Shop"\n')
+    app = build(TENANTS_FILE=str(instance / "shops.toml"))
+    assert {t.slug for t in app.extensions["tenants"]} == {"shop", "default"}
