@@ -85,7 +85,8 @@ def make_app(tmp_path, database_url):
             db.session.remove()
             db.engine.dispose()
         from webapp.extensions import limiter
-        limiter.reset()
+        if limiter.enabled:  # a disabled limiter has no storage to reset
+            limiter.reset()
 
 
 @pytest.fixture
