@@ -10,6 +10,7 @@ def init_app(app):
     app.cli.add_command(create_api_key)
     app.cli.add_command(worker)
     app.cli.add_command(outbox)
+    app.cli.add_command(purge_drafts)
 
 
 @click.command("create-api-key")
@@ -71,3 +72,12 @@ def outbox_retry(message_id):
     if not retry_now(message_id):
         raise click.ClickException(f"no outbox message '{message_id}'")
     click.echo(f"{message_id} is due now; the worker will send it.")
+
+
+@click.command("purge-drafts")
+@with_appcontext
+def purge_drafts():
+    """Delete the wizard's half-finished registrations that have expired (after 24 hours)."""
+    from .drafts import purge_expired
+
+    click.echo(f"Deleted {purge_expired()} expired draft(s).")

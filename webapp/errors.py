@@ -14,6 +14,7 @@ from .faults import FaultError, fault
 
 log = logging.getLogger("webapp.errors")
 _renderers = []  # (path prefix, renderer), longest prefix first
+_page_renderers = []  # (path prefix, renderer) of HTTP errors that have no fault, for HTML doors
 
 # HTTP errors raised by Flask or Werkzeug, as the fault the contract names for them.
 HTTP_FAULTS = {400: 91003, 401: 91005, 413: 91006, 415: 91002, 429: 91004}
@@ -24,6 +25,15 @@ def renderer(prefix):
     def register(function):
         _renderers.append((prefix, function))
         _renderers.sort(key=lambda item: -len(item[0]))
+        return function
+    return register
+
+
+def page_renderer(prefix):
+    """Register `function(HTTPException) -> response` for the HTTP errors that have no fault
+    (404, 405...) under `prefix`: a door that answers in HTML shows them as its own pages."""
+    def register(function):
+        _page_renderers.append((prefix, function))
         return function
     return register
 
@@ -70,6 +80,9 @@ def init_app(app):
         code = HTTP_FAULTS.get(error.code)
         if code is not None:
             return render_fault(fault(code))
+        for prefix, function in _page_renderers:
+            if request.path.startswith(prefix):
+                return function(error)
         if any(request.path.startswith(prefix) for prefix, _ in _renderers if prefix != "/"):
             response = jsonify({"message": error.description})
             response.status_code = error.code

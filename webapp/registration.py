@@ -168,7 +168,7 @@ def check(tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), passwor
         form.validate()
         data.update(form.data)
         faults += _form_faults(form)
-    if password_hash and "password" in steps and not data.get("password"):
+    if password_hash and "account" in steps and not data.get("password"):
         faults = [f for f in faults if f.field != "password"]
     bad = {f.field for f in faults}
     if "account" in steps:

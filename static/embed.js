@@ -1,0 +1,38 @@
+/* The signup form on a partner's page, with one tag:
+     <script src="https://<service>/static/embed.js" data-tenant="<tenant>" async></script>
+   It puts the form in an iframe right after the tag (or inside the element that data-target
+   names), sizes the iframe to the form, and dispatches "registration:complete" (a bubbling DOM
+   event whose detail is {customerId, tenant}) on the iframe when a customer has registered. */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || !script.dataset.tenant) return;
+  var service = new URL(script.src).origin;
+
+  var frame = document.createElement("iframe");
+  frame.src = service + "/t/" + encodeURIComponent(script.dataset.tenant) + "/embed";
+  frame.title = script.dataset.title || "Create an account";
+  frame.style.display = "block";
+  frame.style.width = "100%";
+  frame.style.height = "40rem";  // until the form says how tall it is
+  frame.style.border = "0";
+
+  var target = script.dataset.target && document.querySelector(script.dataset.target);
+  if (target) target.appendChild(frame);
+  else script.parentNode.insertBefore(frame, script.nextSibling);
+
+  window.addEventListener("message", function (event) {
+    if (event.origin !== service || event.source !== frame.contentWindow) return;
+    var data = event.data;
+    if (!data || typeof data !== "object") return;
+    if (data.type === "registration:resize" && typeof data.height === "number" && data.height > 0) {
+      frame.style.height = Math.ceil(data.height) + "px";
+    } else if (data.type === "registration:complete") {
+      frame.dispatchEvent(new CustomEvent("registration:complete", {
+        bubbles: true,
+        detail: { customerId: data.customerId, tenant: data.tenant }
+      }));
+    }
+  });
+})();

@@ -1,0 +1,74 @@
+/* The wizard works without this file. With it: the error summary takes focus after a failed post,
+   its links land on their fields, inline check results are announced, and the password can be
+   shown while it is typed. */
+(function () {
+  "use strict";
+
+  var status = document.getElementById("wizard-status");
+
+  function announce(text) {
+    if (!status || !text) return;
+    status.textContent = "";  // so that the same words are announced again
+    window.setTimeout(function () { status.textContent = text; }, 100);
+  }
+
+  function textOf(node, selector) {
+    var found = node.querySelector(selector);
+    return found ? found.textContent.replace(/\s+/g, " ").trim() : "";
+  }
+
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-error-summary] a");
+    if (!link || link.pathname !== window.location.pathname || !link.hash) return;
+    var input = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    if (!input) return;
+    event.preventDefault();
+    var group = input.closest("fieldset");
+    var caption = group ? group.querySelector("legend")
+                        : document.querySelector("label[for='" + input.id + "']");
+    (caption || input).scrollIntoView();
+    input.focus({ preventScroll: true });
+  });
+
+  // Inline checks swap a field's wrapper (or the password's feedback); say what changed.
+  var hadError = {};
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id) hadError[target.id] = !!target.querySelector(".error-message");
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    Object.keys(hadError).forEach(function (id) {
+      var had = hadError[id];
+      delete hadError[id];
+      var node = document.getElementById(id);
+      if (!node || !node.dataset.label) return;
+      var error = textOf(node, ".error-message");
+      var input = node.dataset.feedbackFor && document.getElementById(node.dataset.feedbackFor);
+      if (input) {
+        if (error) input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+      }
+      var strength = textOf(node, ".strength");
+      if (error) announce(error + (strength ? ". " + strength : ""));
+      else if (strength) announce(strength);
+      else if (had) announce(node.dataset.label + ": no longer an error");
+    });
+  });
+
+  document.querySelectorAll("[data-password-toggle]").forEach(function (button) {
+    var input = document.getElementById(button.getAttribute("aria-controls"));
+    if (!input) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var show = input.type === "password";
+      input.type = show ? "text" : "password";
+      button.textContent = show ? "Hide password" : "Show password";
+      announce(show ? "Your password is visible" : "Your password is hidden");
+    });
+    // Browsers offer to save a password only from a password field.
+    if (input.form) input.form.addEventListener("submit", function () { input.type = "password"; });
+  });
+})();

@@ -1,0 +1,300 @@
+"""The browser wizard as a plain HTTP client sees it (contract section 5): steps, field names,
+Back and Change, drafts, and the stored customer."""
+import pytest
+from sqlalchemy import select
+
+from conftest import STRONG_PASSWORD
+from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
+from webapp.extensions import db
+from webapp.models import Customer, Draft
+
+TENANTS = """
+[tenants.acme]
+name = "Acme Bets"
+embed_origins = ["https://partner.example"]
+
+[[tenants.acme.custom_attributes]]
+name = "favouriteTeam"
+label = "Favourite team"
+max_length = 50
+"""
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app(TENANTS)
+
+
+def drafts(app):
+    with app.app_context():
+        return db.session.execute(select(Draft)).scalars().all()
+
+
+def customer(app, number):
+    with app.app_context():
+        return db.session.get(Customer, number)
+
+
+@pytest.mark.parametrize("cookies", [True, False])
+@pytest.mark.parametrize("start, door", [("/register", "wizard"), ("/t/acme/register", "wizard"),
+                                         ("/t/acme/embed", "embed")])
+def test_the_wizard_completes_following_only_forms_and_redirects(app, start, door, cookies):
+    wizard = Wizard(app.test_client(use_cookies=cookies), start)
+    who = account()
+    done = wizard.complete(who)
+
+    panel = done.soup.select_one("[data-customer-id]")
+    assert done.status == 200 and panel is not None
+    number = int(panel.select_one(".customer-number").get_text(strip=True))
+    stored = customer(app, number)
+    assert stored.id == panel["data-customer-id"]
+    assert (stored.username, stored.email, stored.surname) == (who["username"], who["email"],
+                                                               "Lovelace")
+    assert stored.date_of_birth == "1990-03-27"
+    assert stored.address["postcode"] == "SW1A 1AA"
+    assert stored.door == door and stored.source == "CUSTOMER"
+    assert [(c.consent_id, c.door) for c in stored.consents] == [("terms", door),
+                                                                ("privacy", door)]
+    assert stored.password_hash.startswith("$argon2id$")
+
+
+def test_each_step_has_its_own_url_and_says_which_step_it_is(client):
+    wizard = Wizard(client)
+    seen = []
+    for fields in (account(), PROFILE, ADDRESS, CONSENTS, None):
+        page = wizard.page
+        seen.append((page.path.split("?")[0], page.soup.select_one(".caption").get_text()))
+        if fields is None:
+            break
+        wizard.submit(fields)
+    assert seen == [("/register", "Step 1 of 5"), ("/register/profile", "Step 2 of 5"),
+                    ("/register/address", "Step 3 of 5"), ("/register/consents", "Step 4 of 5"),
+                    ("/register/review", "Step 5 of 5")]
+
+
+FIELDS = {
+    "account": {"username": "username", "email": "email", "password": "new-password"},
+    "profile": {"title": "honorific-prefix", "forename": "given-name", "surname": "family-name",
+                "displayName": "nickname", "dateOfBirth-day": "bday-day",
+                "dateOfBirth-month": "bday-month", "dateOfBirth-year": "bday-year",
+                "phone": "tel", "mobile": "tel", "gender": "sex", "nationality": None,
+                "currency": None, "customAttributes.favouriteTeam": None},
+    "address": {"addressLine1": "address-line1", "addressLine2": "address-line2",
+                "city": "address-level2", "region": "address-level1",
+                "postcode": "postal-code", "countryCode": "country"},
+}
+
+
+def test_fields_carry_the_contract_names_labels_and_autocomplete_tokens(app):
+    wizard = Wizard(app.test_client(), "/t/acme/register")
+    for step, fields, answers in (("account", FIELDS["account"], account()),
+                                  ("profile", FIELDS["profile"], PROFILE),
+                                  ("address", FIELDS["address"], ADDRESS)):
+        form = wizard.page.form
+        named = {f["name"]: f for f in form.find_all(["input", "select"])
+                 if f.get("type") != "hidden"}
+        assert list(named) == list(fields), step
+        for name, token in fields.items():
+            assert named[name].get("autocomplete") == token, name
+            assert wizard.page.soup.find("label", attrs={"for": named[name]["id"]}), name
+        assert form.find("button", type="submit").get_text(strip=True) == "Continue"
+        wizard.submit(answers)
+    boxes = wizard.page.form.find_all("input", type="checkbox")
+    assert [(b["name"], b["value"]) for b in boxes] == [
+        ("consentIds", "terms"), ("consentIds", "privacy"), ("consentIds", "marketing"),
+        ("contactMethods", "email"), ("contactMethods", "sms"), ("contactMethods", "phone"),
+        ("contactMethods", "post")]
+
+
+def test_every_form_posts_a_csrf_token_and_review_says_create_account(client):
+    wizard = Wizard(client)
+    page = wizard.to_review()
+    assert page.form.find("input", attrs={"name": "csrf_token"})["value"]
+    assert page.form.find("button", type="submit").get_text(strip=True) == "Create account"
+
+
+def test_a_draft_is_made_at_the_first_good_post_never_on_a_get(app):
+    client = app.test_client()
+    wizard = Wizard(client)
+    client.get("/t/acme/register")
+    assert drafts(app) == []
+    wizard.submit(account(username=""))  # refused: nothing to keep yet
+    assert drafts(app) == []
+    wizard.submit(account())
+    assert len(drafts(app)) == 1
+
+
+def test_the_password_is_hashed_at_the_account_step_and_never_shown_or_kept(app):
+    wizard = Wizard(app.test_client())
+    pages = [wizard.submit(account(username="bad name!"))]  # a failed post
+    wizard.submit(account())
+    (draft,) = drafts(app)
+    assert draft.password_hash.startswith("$argon2id$")
+    assert "password" not in draft.answers and STRONG_PASSWORD not in repr(draft.answers)
+    for fields in (PROFILE, ADDRESS, CONSENTS):
+        pages.append(wizard.submit(fields))
+    pages.append(wizard.open(wizard.page.soup.select_one("a[href*='#password']")["href"]))
+    assert pages[-1].soup.find("input", attrs={"name": "password"}).get("value") is None
+    assert all(STRONG_PASSWORD not in page.html for page in pages)
+
+
+def test_a_password_chosen_earlier_stands_when_left_blank(app):
+    from webapp.passwords import verify_secret
+
+    wizard = Wizard(app.test_client())
+    wizard.to_review()
+    wizard.open(wizard.page.soup.select_one("a[href*='#username']")["href"])
+    assert "leave this blank to keep it" in wizard.page.soup.select_one("#password-hint").text
+    page = wizard.submit({"username": "renamed_user", "password": ""})
+    assert page.soup.h1.get_text(strip=True) == "Check your answers"
+    done = wizard.submit()
+    number = int(done.soup.select_one(".customer-number").get_text(strip=True))
+    with app.app_context():
+        assert verify_secret(db.session.get(Customer, number).password_hash, STRONG_PASSWORD)
+
+
+def test_back_shows_every_earlier_answer(client):
+    wizard = Wizard(client)
+    who = account()
+    wizard.submit(who)
+    wizard.submit({**PROFILE, "phone": "+44 20 7946 0000", "currency": "EUR"})
+    wizard.open(wizard.page.soup.select_one(".back-link")["href"])  # address -> profile
+    page = wizard.page
+    assert [page.value(n) for n in ("title", "surname", "dateOfBirth-day", "dateOfBirth-month",
+                                    "dateOfBirth-year", "phone", "currency")] == \
+        ["Ms", "Lovelace", "27", "3", "1990", "+44 20 7946 0000", "EUR"]
+    wizard.open(page.soup.select_one(".back-link")["href"])  # profile -> account
+    assert (wizard.page.value("username"), wizard.page.value("email")) == (who["username"],
+                                                                          who["email"])
+
+
+def test_a_bare_start_address_resumes_the_draft_when_cookies_are_kept(app):
+    who = account()
+    with_cookies = Wizard(app.test_client())
+    with_cookies.submit(who)
+    assert with_cookies.open("/register").value("username") == who["username"]  # browser Back
+    without = Wizard(app.test_client(use_cookies=False))
+    without.submit(account())
+    assert without.open("/register").value("username") == ""
+
+
+def test_a_step_cannot_be_skipped(client):
+    assert Wizard(client, "/register/review").page.path == "/register"
+    wizard = Wizard(client)
+    wizard.submit(account())
+    token = wizard.page.hidden["draft"]
+    for later in ("address", "consents", "review", "done"):
+        assert wizard.open(f"/register/{later}?draft={token}").path.startswith(
+            "/register/profile?"), later
+
+
+def test_change_links_return_to_the_review_with_the_new_answer(client):
+    wizard = Wizard(client)
+    review = wizard.to_review()
+    rows = review.soup.select(".summary-row")
+    assert all(row.select_one(".summary-action a").get_text(strip=True).startswith("Change")
+               for row in rows)
+    steps = {a["href"].split("?")[0] for a in review.soup.select(".summary-action a")}
+    assert steps == {"/register", "/register/profile", "/register/address", "/register/consents"}
+    wizard.open(review.soup.select_one("a[href*='#surname']")["href"])
+    assert wizard.page.value("surname") == "Lovelace"
+    page = wizard.submit({"surname": "Byron"})
+    assert page.soup.h1.get_text(strip=True) == "Check your answers"
+    assert "Byron" in page.soup.select(".summary")[1].get_text()
+
+
+def test_a_failed_step_shows_its_messages_with_the_answers_kept(client):
+    wizard = Wizard(client)
+    wizard.submit(account())
+    page = wizard.submit({**PROFILE, "surname": "", "dateOfBirth-month": "13",
+                          "forename": "Ada <b>"})
+    assert page.status == 422
+    assert page.soup.title.get_text().startswith("Error: ")
+    # A seed fault shows the seed's message; any other problem, the form's plain instruction.
+    assert page.summary() == ["Enter your surname", "Date of Birth provided is incorrect"]
+    assert page.errors() == page.summary()
+    links = [a["href"] for a in page.soup.select(".error-summary a")]
+    assert links == ["#surname", "#dateOfBirth-day"]
+    surname = page.soup.find(id="surname")
+    assert surname["aria-invalid"] == "true"
+    assert "surname-error" in surname["aria-describedby"].split()
+    assert page.soup.find(id="surname-error").get_text(strip=True).endswith("Enter your surname")
+    assert page.value("forename") == "Ada <b>" and "Ada &lt;b&gt;" in page.html
+    assert page.value("dateOfBirth-month") == "13"
+
+
+def test_the_service_rules_apply_at_each_step(client, app):
+    taken = account()
+    Wizard(app.test_client()).complete(taken)
+    wizard = Wizard(client)
+    page = wizard.submit(account(username=taken["username"].upper(), password="password1"))
+    assert page.errors() == ["Username Provided already exists",
+                             "Provided Password does not meet minimum secure requirements"]
+
+
+def test_a_conflict_found_at_the_end_is_shown_on_the_review_with_a_way_to_fix_it(app):
+    who = account()
+    wizard = Wizard(app.test_client())
+    wizard.to_review(who)
+    Wizard(app.test_client()).complete({**account(), "username": who["username"]})
+    page = wizard.submit()
+    assert page.status == 422
+    assert page.summary() == ["Username Provided already exists"]
+    link = page.soup.select_one(".error-summary a")["href"]
+    assert link.startswith("/register?then=review&draft=") and link.endswith("#username")
+    page = wizard.open(link)
+    wizard.submit({"username": who["username"] + "_2", "password": ""})
+    assert wizard.submit().soup.select_one("[data-customer-id]") is not None
+
+
+def test_create_account_twice_lands_on_the_same_completion(client, app):
+    wizard = Wizard(client)
+    review = wizard.to_review()
+    first = wizard.submit()
+    again = client.post(review.form["action"], data=review.hidden, follow_redirects=True)
+    assert again.request.path == "/register/done"
+    assert f'data-customer-id="{first.soup.select_one("[data-customer-id]")["data-customer-id"]}"' \
+        in again.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Customer).count() == 1
+
+
+def test_completion_forgets_the_answers_and_a_new_visit_starts_afresh(app):
+    client = app.test_client()
+    wizard = Wizard(client)
+    wizard.complete()
+    (draft,) = drafts(app)
+    assert draft.customer_id and draft.answers == {} and draft.password_hash is None
+    assert Wizard(client).page.value("username") == ""
+
+
+def test_custom_attributes_are_asked_and_kept(app):
+    wizard = Wizard(app.test_client(), "/t/acme/register")
+    wizard.submit(account())
+    page = wizard.submit({**PROFILE, "customAttributes.favouriteTeam": "x" * 51})
+    assert page.errors() == ["Favourite team must be 50 characters or fewer"]
+    assert page.soup.select_one(".error-summary a")["href"] == "#customAttributes-favouriteTeam"
+    wizard.submit({**PROFILE, "customAttributes.favouriteTeam": "Arsenal"})
+    wizard.submit(ADDRESS)
+    done = wizard.submit(CONSENTS) and wizard.submit()
+    number = int(done.soup.select_one(".customer-number").get_text(strip=True))
+    assert customer(app, number).custom_attributes == [{"name": "favouriteTeam",
+                                                        "value": "Arsenal"}]
+
+
+def test_an_address_may_be_left_out(client, app):
+    wizard = Wizard(client)
+    wizard.submit(account())
+    wizard.submit(PROFILE)
+    wizard.submit({})
+    wizard.submit(CONSENTS)
+    review = wizard.page
+    assert "Not provided" in review.soup.select(".summary")[2].get_text()
+    number = int(wizard.submit().soup.select_one(".customer-number").get_text(strip=True))
+    assert customer(app, number).address is None
+
+
+def test_the_tenant_is_named_on_every_page(app):
+    wizard = Wizard(app.test_client(), "/t/acme/register")
+    assert "Acme Bets" in wizard.page.soup.select_one(".masthead").get_text()
+    assert wizard.page.soup.title.get_text().endswith("– Acme Bets")

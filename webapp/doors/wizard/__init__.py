@@ -1,0 +1,5 @@
+"""The browser wizard and its embedded form (contract sections 5 and 6)."""
+from . import pages  # noqa: F401  (registers the wizard's error pages)
+from .views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,68 @@
+"""Between the wizard's forms and the service's answers: which fields a step has, what a post
+gives (nothing but the step's own fields), and the GOV.UK date parts of the date of birth."""
+from werkzeug.datastructures import MultiDict
+
+from ...forms import STEPS, step_form
+
+DATE = "dateOfBirth"
+DATE_PARTS = ("day", "month", "year")
+LISTS = ("consentIds", "contactMethods")  # one checkbox per value
+SECRET = "password"  # checked and hashed, never kept or shown
+
+
+def field_names(step, tenant) -> list[str]:
+    return list(step_form(step, tenant)()._fields)
+
+
+def step_of(name, tenant) -> str | None:
+    return next((step for step in STEPS if name in field_names(step, tenant)), None)
+
+
+def joined_date(form) -> str:
+    """`dateOfBirth` from its day, month and year parts (or as one field, which is also allowed).
+
+    Parts that are not numbers are passed on as they are, for the service to refuse."""
+    day, month, year = (form.get(f"{DATE}-{part}", "").strip() for part in DATE_PARTS)
+    if not (day or month or year):
+        return form.get(DATE, "")
+    numbers = all(p.isascii() and p.isdigit() for p in (day, month, year))
+    if numbers and len(day) <= 2 and len(month) <= 2 and len(year) == 4:
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return f"{year}-{month}-{day}"
+
+
+def date_parts(shown) -> dict:
+    """What each date box shows: the parts as typed, else the stored date split up."""
+    if any(f"{DATE}-{part}" in shown for part in DATE_PARTS):
+        return {part: shown.get(f"{DATE}-{part}", "") for part in DATE_PARTS}
+    year, _, rest = (shown.get(DATE) or "").partition("-")
+    month, _, day = rest.partition("-")
+    return {"day": day.lstrip("0"), "month": month.lstrip("0"), "year": year}
+
+
+def posted(step, tenant, form) -> MultiDict:
+    """A step's answers from a form post; anything else the post carries is ignored."""
+    answers = MultiDict()
+    for name in field_names(step, tenant):
+        if name in LISTS:
+            answers.setlist(name, [value for value in form.getlist(name) if value])
+        elif name == DATE:
+            answers[name] = joined_date(form)
+        else:
+            answers[name] = form.get(name, "")
+    return answers
+
+
+def kept(answers: MultiDict, step, tenant) -> dict:
+    """What a draft keeps of a passed step: every field of it (so the step counts as passed),
+    the password excepted."""
+    return {name: answers.getlist(name) for name in field_names(step, tenant) if name != SECRET}
+
+
+def stored(draft_answers: dict) -> MultiDict:
+    """A draft's answers as the service takes them."""
+    return MultiDict(draft_answers)
+
+
+def passed(draft_answers: dict, step, tenant) -> bool:
+    return any(name in draft_answers for name in field_names(step, tenant))

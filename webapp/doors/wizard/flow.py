@@ -1,0 +1,70 @@
+"""The wizard's pages in order, and the visit: which tenant, which layout, which draft."""
+from dataclasses import dataclass
+
+from flask import url_for
+
+from ... import drafts
+from ...forms import STEPS
+from ...models import Draft
+from ...tenants import Tenant
+from .answers import passed
+
+PAGES = (*STEPS, "review")  # "Step N of 5"; the completion page follows
+HEADINGS = {
+    "account": "Create your account",
+    "profile": "About you",
+    "address": "Your address",
+    "consents": "Consents and contact",
+    "review": "Check your answers",
+    "done": "Account created",
+}
+
+
+@dataclass
+class Visit:
+    tenant: Tenant
+    mode: str  # "register": the service's own pages; "embed": inside a partner's iframe
+    draft: Draft | None
+    claimed: str | None  # the draft id the request's token names, even one since expired
+
+    @property
+    def embedded(self):
+        return self.mode == "embed"
+
+    @property
+    def door(self):
+        return "embed" if self.embedded else "wizard"
+
+    @property
+    def expired(self):
+        return self.claimed is not None and self.draft is None
+
+    @property
+    def token(self):
+        return drafts.token(self.draft) if self.draft else None
+
+    @property
+    def completed(self):
+        return self.draft is not None and self.draft.customer_id is not None
+
+    def url(self, endpoint, **values):
+        """A URL of this wizard (posts carry the draft in the form, not in the URL)."""
+        return url_for(f"wizard.{endpoint}", slug=self.tenant.slug, mode=self.mode, **values)
+
+    def step_url(self, step, **values):
+        """A page of this wizard, with the draft token when there is a draft."""
+        if self.draft is not None:
+            values.setdefault("draft", self.token)
+        return self.url("show", step=step, **values)
+
+    def first_open_page(self):
+        """The first step not yet passed; "review" when all have been."""
+        answers = self.draft.answers if self.draft else {}
+        return next((s for s in STEPS if not passed(answers, s, self.tenant)), "review")
+
+    def next_page(self, step):
+        return PAGES[PAGES.index(step) + 1]
+
+    def previous_page(self, step):
+        index = PAGES.index(step)
+        return PAGES[index - 1] if index else None

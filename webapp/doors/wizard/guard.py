@@ -1,0 +1,46 @@
+"""The wizard's CSRF protection, which needs no cookie (contract sections 5 and 6).
+
+Flask-WTF keeps its secret in the session cookie, which a partner's iframe may never see. Here the
+token in the hidden field `csrf_token` is signed by the service and bound to the draft the form
+belongs to (or to "no draft yet" on the first step), and a browser's own word that a post comes
+from another site (Sec-Fetch-Site, or Origin where that is missing) is refused outright.
+`WTF_CSRF_ENABLED = False` turns both off, as it does Flask-WTF.
+"""
+from flask import current_app, request
+from flask_wtf.csrf import CSRFError
+from itsdangerous import BadData, URLSafeTimedSerializer
+
+from ...drafts import LIFETIME
+
+REFUSED = "The form has expired or was not sent by this site"
+
+
+def _serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="wizard-csrf")
+
+
+def token(draft_id: str | None) -> str:
+    return _serializer().dumps(draft_id or "")
+
+
+def _cross_site() -> bool:
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "cross-site"
+    origin = request.headers.get("Origin")
+    return origin is not None and origin != request.host_url.rstrip("/")
+
+
+def protect(draft_id: str | None) -> None:
+    """Refuse (400) a post whose token is missing, forged, stale, or bound to another draft."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    if _cross_site():
+        raise CSRFError(REFUSED)
+    try:
+        bound = _serializer().loads(request.form.get("csrf_token", ""),
+                                    max_age=int(LIFETIME.total_seconds()))
+    except BadData:
+        raise CSRFError(REFUSED) from None
+    if bound != (draft_id or ""):
+        raise CSRFError(REFUSED)

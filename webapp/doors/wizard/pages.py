@@ -1,0 +1,98 @@
+"""Rendering the wizard: its pages and htmx fragments, their headers, and its error pages."""
+import secrets
+
+from flask import g, make_response, render_template, request
+
+from ... import errors
+from ...faults import FaultError
+
+# The error pages' headings; their text is the fault's own message.
+TROUBLE = {
+    91003: "This form has expired",
+    91004: "Too many attempts",
+    91006: "Too much information was sent",
+    91009: "Page not found",
+    90055: "Registration is closed",
+    90061: "Sorry, there is a problem with the service",
+}
+PAGE_TROUBLE = {404: ("Page not found", "Check the web address, or start again."),
+                405: ("Page not found", "This page cannot be used that way.")}
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def nonce() -> str:
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def _luminance(colour):
+    def channel(value):
+        value /= 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+    red, green, blue = (channel(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _contrast(one, other):
+    lighter, darker = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def on_colour(colour: str) -> str:
+    """White or near-black text, whichever reads better on `colour` (4.5:1 or more, always)."""
+    return max(("#ffffff", "#0b0c0c"), key=lambda text: _contrast(colour, text))
+
+
+def secure(response):
+    """Headers every wizard response carries; framing is added for every page in `framing`."""
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; "
+        f"style-src 'self' 'nonce-{nonce()}'; img-src 'self' https: http: data:; "
+        "form-action 'self'; base-uri 'none'; object-src 'none'")
+    response.headers["Referrer-Policy"] = "no-referrer"  # links carry the draft token
+    response.headers["Cache-Control"] = "no-store"  # answers are personal
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.vary.add("HX-Request")
+    return response
+
+
+def render(template, status=200, **context):
+    visit = g.get("visit")
+    tenant = visit.tenant if visit else None
+    embedded = bool(visit and visit.embedded)
+    response = make_response(render_template(
+        template, visit=visit, tenant=tenant, embedded=embedded,
+        layout="embed.html" if embedded else "base.html", nonce=nonce(),
+        on_brand=on_colour(tenant.primary_colour) if tenant else None, **context), status)
+    return secure(response)
+
+
+def _trouble(status, heading, message, headers=None):
+    if is_htmx():
+        response = render("errors/_alert.html", status, heading=heading, message=message)
+        # Announced in the page's alert region, never swapped over a field.
+        response.headers["HX-Retarget"] = "#wizard-alert"
+        response.headers["HX-Reswap"] = "innerHTML"
+    else:
+        response = render("errors/problem.html", status, heading=heading, message=message)
+    response.headers.update(headers or {})
+    return response
+
+
+@errors.renderer("/register")
+@errors.renderer("/t/")
+def fault_page(error: FaultError):
+    first = error.faults[0]
+    heading = TROUBLE.get(first.code, "There is a problem")
+    return _trouble(error.status, heading, first.message, error.headers)
+
+
+@errors.page_renderer("/register")
+@errors.page_renderer("/t/")
+def http_error_page(error):
+    heading, message = PAGE_TROUBLE.get(error.code, ("There is a problem", error.description))
+    return _trouble(error.code, heading, message)

@@ -1,0 +1,200 @@
+"""The wizard's routes: one page per step, the inline checks, and the final post.
+
+The same routes serve the service's own pages (`/register`, `/t/<tenant>/register`) and the embed
+(`/t/<tenant>/embed`); only the layout, the framing policy and the door name differ.
+"""
+from flask import Blueprint, abort, g, redirect, request
+from werkzeug.datastructures import MultiDict
+
+from ... import drafts, framing, ratelimits, registration
+from ...faults import FaultError, fault
+from ...forms import STEPS
+from ...passwords import hash_secret, strength
+from ...tenants import DEFAULT_SLUG, registry
+from . import guard
+from .answers import SECRET, kept, posted, step_of, stored
+from .fields import one, views
+from .flow import HEADINGS, PAGES, Visit
+from .pages import render
+
+bp = Blueprint("wizard", __name__)
+COOKIE = "wizard_draft"  # lets a bare /register resume; never needed, never set in the embed
+
+
+def route(suffix, endpoint, methods, **defaults):
+    """The same view under /register (default tenant) and /t/<tenant>/(register|embed)."""
+    def register(view):
+        bp.add_url_rule("/register" + suffix, endpoint, view, methods=methods,
+                        defaults={"slug": DEFAULT_SLUG, "mode": "register", **defaults})
+        bp.add_url_rule("/t/<slug>/<any(register, embed):mode>" + suffix, endpoint, view,
+                        methods=methods, defaults=defaults)
+        return view
+    return register
+
+
+@bp.before_request
+def arrive():
+    args = request.view_args
+    tenant = registry().get(args["slug"])
+    if tenant is None:
+        raise fault(91009)
+    if args["mode"] == "embed":
+        if not tenant.embed_origins:
+            abort(404)
+        framing.allow(tenant.embed_origins)
+    registration.ensure_open(tenant)
+    posting = request.method == "POST"
+    token = request.form.get("draft") if posting else request.args.get("draft")
+    draft = drafts.load(token, tenant.slug)
+    claimed = drafts.draft_id(token)
+    if not token and not posting and args["mode"] == "register":
+        resumed = drafts.load(request.cookies.get(COOKIE), tenant.slug)
+        if resumed is not None and resumed.customer_id is None:
+            draft, claimed = resumed, resumed.id
+    g.visit = Visit(tenant, args["mode"], draft, claimed)
+    if posting:
+        guard.protect(claimed)
+
+
+def remember(response):
+    visit = g.visit
+    if visit.draft is not None and not visit.embedded:
+        response.set_cookie(COOKIE, visit.token, max_age=int(drafts.LIFETIME.total_seconds()),
+                            secure=request.is_secure, httponly=True, samesite="Lax")
+    return response
+
+
+def forget(response):
+    if request.cookies.get(COOKIE):
+        response.delete_cookie(COOKIE, secure=request.is_secure, httponly=True, samesite="Lax")
+    return response
+
+
+def _restart(visit):
+    """Back to the first step; it says why when the draft has expired."""
+    return redirect(visit.step_url("account", **({"expired": 1} if visit.expired else {})), 303)
+
+
+def _strength(answers):
+    password = answers.get(SECRET)
+    return strength(password, (answers.get("username"), answers.get("email"))) if password \
+        else None
+
+
+def _step_page(visit, step, shown, errors=None, status=200, advice=None):
+    draft = visit.draft
+    fields = views(step, visit.tenant, shown, errors or {})
+    return remember(render(
+        f"wizard/{step}.html", status, step=step, number=PAGES.index(step) + 1, pages=len(PAGES),
+        heading=HEADINGS[step], fields=fields, back=visit.previous_page(step),
+        problems=[(f"#{f.focus_id}", f.error) for f in fields if f.error],
+        strength=advice, csrf=guard.token(visit.claimed),
+        password_saved=bool(draft and draft.password_hash),
+        then=request.values.get("then") == "review",
+        expired=visit.expired or request.args.get("expired") == "1"))
+
+
+def _review_page(visit, errors=None, status=200):
+    shown = stored(visit.draft.answers)
+    sections = [(step, HEADINGS[step], views(step, visit.tenant, shown, errors or {}))
+                for step in STEPS]
+    problems = [(visit.step_url(step, then="review") + f"#{f.focus_id}", f.error)
+                for step, _, fields in sections for f in fields if f.error]
+    return remember(render("wizard/review.html", status, step="review",
+                           number=PAGES.index("review") + 1, pages=len(PAGES),
+                           heading=HEADINGS["review"], sections=sections, back="consents",
+                           problems=problems, csrf=guard.token(visit.claimed)))
+
+
+def _done_page(visit):
+    customer = registration.find(visit.tenant, visit.draft.customer_id)
+    if customer is None:
+        abort(404)
+    return forget(render("wizard/done.html", step="done", heading=HEADINGS["done"],
+                         customer=customer))
+
+
+@route("", "show", ["GET"], step="account")
+@route("/<any(profile, address, consents, review, done):step>", "show", ["GET"])
+def show(slug, mode, step):
+    visit = g.visit
+    if visit.completed:
+        return _done_page(visit) if step == "done" else redirect(visit.step_url("done"))
+    opened = visit.first_open_page()
+    if step == "done" or PAGES.index(step) > PAGES.index(opened):
+        return _restart(visit) if opened == "account" else redirect(visit.step_url(opened))
+    if step == "review":
+        return _review_page(visit)
+    return _step_page(visit, step, stored(visit.draft.answers) if visit.draft else MultiDict())
+
+
+@route("", "save", ["POST"], step="account")
+@route("/<any(profile, address, consents):step>", "save", ["POST"])
+@ratelimits.validation
+def save(slug, mode, step):
+    visit, tenant = g.visit, g.visit.tenant
+    if visit.completed:
+        return redirect(visit.step_url("done"), 303)
+    if visit.expired or (visit.draft is None and step != "account"):
+        return _restart(visit)
+    answers = posted(step, tenant, request.form)
+    saved = visit.draft.password_hash if visit.draft else None
+    _, faults = registration.check(tenant, answers, visit.door, steps=(step,),
+                                   password_hash=saved)
+    if faults:
+        shown = MultiDict(request.form)
+        shown.poplist(SECRET)
+        return _step_page(visit, step, shown, {f.field: f.message for f in faults}, 422,
+                          _strength(answers))
+    hashed = hash_secret(answers[SECRET]) if answers.get(SECRET) else None
+    if visit.draft is None:
+        visit.draft = drafts.start(tenant.slug)
+    drafts.save(visit.draft, kept(answers, step, tenant), hashed)
+    then = "review" if request.form.get("then") == "review" else visit.next_page(step)
+    return remember(redirect(visit.step_url(then), 303))
+
+
+@route("/review", "create", ["POST"])
+@ratelimits.registration
+def create(slug, mode):
+    visit = g.visit
+    if visit.completed:
+        return redirect(visit.step_url("done"), 303)
+    if visit.draft is None:
+        return _restart(visit)
+    if visit.first_open_page() != "review":
+        return redirect(visit.step_url(visit.first_open_page()), 303)
+    draft = visit.draft
+    try:
+        customer = registration.register(visit.tenant, stored(draft.answers), visit.door,
+                                         password_hash=draft.password_hash)
+    except FaultError as error:
+        if drafts.completed_meanwhile(draft):  # a second click on "Create account"
+            return redirect(visit.step_url("done"), 303)
+        if any(f.field is None for f in error.faults):
+            raise
+        return _review_page(visit, {f.field: f.message for f in error.faults}, 422)
+    drafts.complete(draft, customer.id)
+    return redirect(visit.step_url("done"), 303)
+
+
+@route("/check/<field>", "check", ["POST"])
+@ratelimits.validation
+def check(slug, mode, field):
+    """One field's inline check: its wrapper again, with its error or without."""
+    visit, tenant = g.visit, g.visit.tenant
+    step = step_of(field, tenant)
+    if step is None:
+        abort(404)
+    answers = posted(step, tenant, request.form)
+    shown = MultiDict(request.form)
+    shown.poplist(SECRET)
+    if field == SECRET and not answers.get(SECRET) and visit.draft and visit.draft.password_hash:
+        found = None  # the password chosen earlier stands
+    else:
+        found = registration.check_field(tenant, field, answers, visit.door)
+    view = one(step, field, tenant, shown, found.message if found else None)
+    if field == SECRET:
+        return render("partials/password_feedback.html", field=view,
+                      strength=_strength(answers))
+    return render("partials/field.html", field=view)
