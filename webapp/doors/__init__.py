@@ -19,3 +19,6 @@ def register_doors(app):
     csrf.exempt(wizard.bp)
     app.register_blueprint(wizard.bp)
     framing.init_app(app)  # every page refuses framing, but a tenant's embed
+
+    from .. import openapi
+    openapi.init_app(app)  # last: the document gathers the OPENAPI_PATHS of every door above

@@ -56,6 +56,7 @@ def required(message):
             if _exempt(form, field):
                 raise StopValidation()
             stop(message)
+    check.required = True
     return check
 
 

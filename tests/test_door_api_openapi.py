@@ -1,0 +1,88 @@
+"""The OpenAPI 3.1 document of the JSON doors at /api/openapi.json (section 4)."""
+import pytest
+from openapi_spec_validator import validate
+
+from conftest import CUSTOMERS, valid_customer
+from webapp import openapi
+from webapp.faults import BY_CODE
+
+
+@pytest.fixture
+def document(client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def test_the_document_is_valid_openapi_3_1(document):
+    assert document["openapi"].startswith("3.1")
+    validate(document)
+
+
+def test_both_json_api_routes_are_described(document):
+    assert set(document["paths"][CUSTOMERS]) == {"post"}
+    assert set(document["paths"][CUSTOMERS + "/{customerId}"]) == {"get"}
+    post = document["paths"][CUSTOMERS]["post"]
+    assert {"201", "400", "401", "404", "409", "413", "415", "422", "429", "500"} <= \
+        set(post["responses"])
+    assert {p["name"] for p in post["parameters"]} == {"tenant", "Idempotency-Key"}
+
+
+def test_security_schemes_are_bearer_and_the_hmac_headers(document):
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["bearer"] == {**schemes["bearer"], "type": "http", "scheme": "bearer"}
+    assert {schemes[name]["name"] for name in ("hmacKeyId", "hmacTimestamp", "hmacSignature")} \
+        == {"X-Key-Id", "X-Timestamp", "X-Signature"}
+    post = document["paths"][CUSTOMERS]["post"]
+    assert {} in post["security"]  # public registration needs no credentials
+    get = document["paths"][CUSTOMERS + "/{customerId}"]["get"]
+    assert {} not in get["security"]
+
+
+def test_the_customer_schema_carries_the_section_2_limits(document):
+    schemas = document["components"]["schemas"]
+    new = schemas["NewCustomer"]
+    assert set(new["required"]) == {"username", "password", "email", "title", "surname"}
+    limits = {name: schema.get("maxLength") for name, schema in new["properties"].items()}
+    assert limits == {
+        "externalId": 200, "username": 200, "password": 200, "email": 200, "title": 20,
+        "forename": 50, "surname": 50, "dateOfBirth": None, "phone": 20, "mobile": 20,
+        "addresses": None, "consents": None, "customAttributes": None, "displayName": 100,
+        "customerType": 64, "currency": None, "gender": 20, "nationality": None}
+    assert new["properties"]["addresses"]["maxItems"] == 1
+    address = schemas["Address"]
+    assert set(address["required"]) == {"addressLine1", "city", "countryCode"}
+    assert {name: s.get("maxLength") for name, s in address["properties"].items()} == {
+        "addressLine1": 100, "addressLine2": 100, "city": 100, "region": 100, "postcode": 20,
+        "countryCode": None}
+
+
+def test_the_stored_customer_schema_matches_what_the_api_returns(client, document):
+    returned = client.post(CUSTOMERS, json=valid_customer()).get_json()
+    described = document["components"]["schemas"]["Customer"]["properties"]
+    assert set(described) == set(returned)
+    assert "password" not in described
+
+
+def test_the_fault_schema_lists_every_fault_code(document):
+    fault = document["components"]["schemas"]["Fault"]
+    assert fault["properties"]["faultCode"]["enum"] == sorted(BY_CODE)
+
+
+def test_a_door_modules_own_paths_and_schemas_are_merged(app, monkeypatch):
+    import sys
+    module = sys.modules[app.blueprints["api"].import_name]
+    monkeypatch.setattr(module, "OPENAPI_PATHS", {"/v9/Things": {"put": {
+        "responses": {"200": {"description": "ok"}, "500": openapi.fault_response("90061")}}}},
+        raising=False)
+    monkeypatch.setattr(module, "OPENAPI_SCHEMAS", {"Thing": {"type": "object"}}, raising=False)
+    document = openapi.build(app)
+    assert "/v9/Things" in document["paths"] and CUSTOMERS in document["paths"]
+    assert document["components"]["schemas"]["Thing"] == {"type": "object"}
+    validate(document)
+
+
+def test_the_document_is_served_without_credentials_or_csrf(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    assert client.get("/api/openapi.json").status_code == 200
