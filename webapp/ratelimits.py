@@ -27,7 +27,7 @@ def _key_id():
 # server on behalf of many people; they count against their key's limit instead.
 registration = limiter.shared_limit(
     _config("RATELIMIT_REGISTRATION"), "registration", key_func=client_address,
-    exempt_when=lambda: request.method != "POST" or _credentials_or_none() is not None)
+    exempt_when=lambda: request.method not in ("POST", "PUT") or _credentials_or_none() is not None)
 
 # Inline field checks per client address.
 validation = limiter.shared_limit(_config("RATELIMIT_VALIDATION"), "validation",

@@ -75,7 +75,10 @@ def ensure_open(tenant):
 
 def _bind(tenant, step, answers, door):
     country = (answers.get("countryCode") or "").strip() or None
-    meta = {"exempt": WAIVED.get(door, frozenset()), "country": country}
+    exempt = WAIVED.get(door, frozenset())
+    if door in DIALECT_DOORS:  # nor has a dialect a place for the tenant's own attributes
+        exempt |= {ATTRIBUTE_PREFIX + a.name for a in tenant.custom_attributes}
+    meta = {"exempt": exempt, "country": country}
     return step_form(step, tenant)(answers, meta=meta)
 
 
