@@ -1,0 +1,171 @@
+"""Seed C's dialect (contract section 8): `POST /api/v3/<storeId>/customers`, a web store's
+Customer in JSON, answered with the customer number; errors as `{"errorMessage": ...}`.
+"""
+import re
+
+import pycountry
+from flask import Blueprint, jsonify
+from werkzeug.datastructures import MultiDict
+
+from .. import errors, ratelimits, registration
+from ..credentials import current_credentials
+from ..dialect_faults import relabel
+from ..faults import Fault, FaultError, fault
+from ..json_body import read_json_object
+from ..tenants import registry
+
+bp = Blueprint("seed_c", __name__, url_prefix="/api/v3")
+
+JSON_TYPES = ("application/json", "text/json")
+PERSON = dict.fromkeys(("name", "companyName", "street", "city", "countryCode", "postalCode",
+                        "stateOrProvinceCode", "phone"), "string")
+# Seed C's Customer: each member's kind, an object's own members, or [kind] for an array.
+MEMBERS = {"email": "string", "password": "string", "customerGroupId": "number",
+           "billingPerson": PERSON, "shippingAddresses": [{"id": "number", **PERSON}],
+           "taxId": "string", "taxIdValid": "boolean", "b2b_b2c": "string",
+           "fiscalCode": "string", "taxExempt": "boolean", "acceptMarketing": "boolean",
+           "lang": "string"}
+SCALARS = {
+    "string": (lambda v: isinstance(v, str), "a string"),
+    "boolean": (lambda v: isinstance(v, bool), "true or false"),
+    "number": (lambda v: not isinstance(v, bool) and (isinstance(v, int) or (
+        isinstance(v, float) and v.is_integer())), "a whole number"),
+}
+# The billing person as the service's fields: the address, the phone, and the full name as the
+# customer's display name.
+ANSWERS = {"name": "displayName", "street": "addressLine1", "city": "city",
+           "countryCode": "countryCode", "postalCode": "postcode",
+           "stateOrProvinceCode": "region", "phone": "phone"}
+# The service's fields as paths into the body; the email's faults win over the username's.
+PATHS = {"email": "email", "username": "email", "password": "password",
+         **{field: f"billingPerson.{name}" for name, field in ANSWERS.items()}}
+ORDER = tuple(path for name, kind in MEMBERS.items()
+              for path in (name, *(f"{name}.{part}" for part in
+                                   (kind if isinstance(kind, dict) else ()))))
+# What the canonical customer has no field for is kept as given, under seed C's names.
+KEPT = ("customerGroupId", "shippingAddresses", "taxId", "taxIdValid", "b2b_b2c", "fiscalCode",
+        "taxExempt")
+ORDER_TYPES = ("b2b", "b2c")
+LANGUAGE = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
+LANGUAGE_MAX = 16  # the stored language's length
+# Faults whose status seed C keeps; a taken email is its 409; any other fault is its 400.
+OWN_STATUS = (91005, 91011, 91009, 91006, 91002, 91004, 90061)
+TAKEN = (91001, 90074)
+
+
+def _checked(value, kind, path, faults):
+    """`value` if it is of `kind`, else None and a fault on `path`."""
+    if isinstance(kind, dict):
+        if isinstance(value, dict):
+            return _members(value, kind, path + ".", faults)
+        expected = "an object"
+    elif isinstance(kind, list):
+        if isinstance(value, list):
+            return [_checked(item, kind[0], f"{path}[{index}]", faults)
+                    for index, item in enumerate(value)]
+        expected = "an array"
+    else:
+        test, expected = SCALARS[kind]
+        if test(value):
+            return int(value) if kind == "number" else value
+    faults.append(Fault(91000, path, f"Must be {expected}"))
+    return None
+
+
+def _members(body, schema, prefix, faults):
+    """The members of `body` that `schema` knows and that are of their kind; nulls are left out."""
+    kept = {}
+    for name, value in body.items():
+        if name not in schema:
+            faults.append(Fault(91000, prefix + name, "Is not a known field"))
+        elif value is not None:
+            checked = _checked(value, schema[name], prefix + name, faults)
+            if checked is not None:
+                kept[name] = checked
+    return kept
+
+
+def _language_code(text):
+    match = LANGUAGE.fullmatch(text)
+    return bool(match) and len(text) <= LANGUAGE_MAX and (
+        pycountry.languages.get(alpha_2=match[1].lower()) is not None or
+        pycountry.languages.get(alpha_3=match[1].lower()) is not None)
+
+
+def _dialect_rules(customer, faults):
+    if customer.get("b2b_b2c") not in (None, *ORDER_TYPES):
+        faults.append(Fault(91000, "b2b_b2c", f"Must be {' or '.join(ORDER_TYPES)}"))
+    lang = customer.get("lang", "").strip()
+    if lang and not _language_code(lang):
+        faults.append(Fault(91000, "lang", "Must be a language code, like en or pt-BR"))
+
+
+def _answers(tenant, customer):
+    answers = MultiDict()
+    if "email" in customer:
+        answers["email"] = answers["username"] = customer["email"]
+    if "password" in customer:
+        answers["password"] = customer["password"]
+    person = customer.get("billingPerson", {})
+    for name, field in ANSWERS.items():
+        if name in person:
+            answers[field] = person[name]
+    if customer.get("acceptMarketing") and tenant.consent("marketing") is not None:
+        answers.add("consentIds", "marketing")
+    return answers
+
+
+def _options(tenant, customer):
+    extra = {name: customer[name] for name in KEPT if name in customer}
+    person = customer.get("billingPerson", {})
+    if "companyName" in person:
+        extra["billingPerson"] = {"companyName": person["companyName"]}
+    if "acceptMarketing" in customer and tenant.consent("marketing") is None:
+        extra["acceptMarketing"] = customer["acceptMarketing"]  # no consent to record it as
+    return registration.Options(language=customer.get("lang", "").strip() or None, extra=extra)
+
+
+def _tenant(store_id):
+    """The store's tenant, once the credentials are those of that tenant."""
+    credentials = current_credentials()
+    if credentials is None:
+        raise fault(91005)
+    tenant = registry().by_store_id(int(store_id)) if re.fullmatch(r"[0-9]{1,18}", store_id) \
+        else None
+    if tenant is None:
+        raise fault(91009)
+    if credentials.tenant != tenant.slug:
+        raise fault(91011)
+    return tenant, credentials.caller
+
+
+@errors.renderer("/api/v3/")
+def render_fault(error):
+    first = error.faults[0]
+    if first.code in TAKEN:
+        status = 409
+    else:
+        status = first.status if first.code in OWN_STATUS else 400
+    message = "; ".join(item.message if item.code == 91000 or item.field is None
+                        else f"{item.field}: {item.message}" for item in error.faults)
+    response = jsonify({"errorMessage": message})
+    response.status_code = status
+    response.headers.update(error.headers)
+    return response
+
+
+@bp.post("/<store_id>/customers")
+@ratelimits.registration
+@ratelimits.api
+def create_customer(store_id):
+    tenant, caller = _tenant(store_id)
+    registration.ensure_open(tenant)
+    prior = []
+    customer = _members(read_json_object(JSON_TYPES), MEMBERS, "", prior)
+    _dialect_rules(customer, prior)
+    try:
+        stored = registration.register(tenant, _answers(tenant, customer), "seed_c", caller,
+                                       prior=prior, options=_options(tenant, customer))
+    except FaultError as error:
+        raise relabel(error, prior, PATHS, ORDER) from None
+    return jsonify({"id": stored.number})
