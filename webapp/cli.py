@@ -3,11 +3,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from .loyalty_import import import_loyalty
 from .tenants import registry
 
 
 def init_app(app):
     app.cli.add_command(create_api_key)
+    app.cli.add_command(import_loyalty)
     app.cli.add_command(worker)
     app.cli.add_command(outbox)
     app.cli.add_command(purge_drafts)
