@@ -118,6 +118,37 @@ def test_unicode_text_is_kept(client):
         ("Zoë", "Ōtsuka 大塚")
 
 
+@pytest.mark.parametrize("field, char", [
+    *[(field, "\x00") for field in ("externalId", "password", "title", "forename", "surname",
+                                    "displayName", "gender", "addressLine1", "city",
+                                    "customAttribute")],
+    *[("surname", char) for char in ("\n", "\t", "\x1b", "\x85", "\ud800")],
+    ("password", "\udfff"),
+])
+def test_control_characters_inside_text_are_91000(make_app, field, char):
+    client = make_app(ATTRIBUTE).test_client()
+    text = f"Xq7#vR2!{char}mK9p"
+    if field == "addressLine1" or field == "city":
+        body = valid_customer(addresses=[{"addressLine1": "1 Main St", "city": "Hong Kong",
+                                          "countryCode": "HK", field: text}])
+        path = f"addresses[0].{field}"
+    elif field == "customAttribute":
+        body = valid_customer(customAttributes=[{"name": "team", "value": text}])
+        path = "customAttributes[0].value"
+    else:
+        body, path = valid_customer(**{field: text}), field
+    response = client.post(CUSTOMERS, json=body)
+    assert response.status_code == 400
+    assert faults(response) == [(91000, path)]
+
+
+ATTRIBUTE = """
+[[tenants.default.custom_attributes]]
+name = "team"
+label = "Team"
+"""
+
+
 # --- media type, parsing, size ------------------------------------------------------------------
 
 @pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded",

@@ -1,11 +1,11 @@
 """Step 1, account: username, email, password."""
-from wtforms import Form, PasswordField, StringField
+from wtforms import PasswordField, StringField
 
-from .rules import (email_format, email_key, max_length, required, seed, strip, username_format,
-                    username_key)
+from .rules import (TextForm, email_format, email_key, max_length, required, seed, strip,
+                    username_format, username_key)
 
 
-class AccountForm(Form):
+class AccountForm(TextForm):
     username = StringField(
         "Username", filters=[strip],
         validators=[required(seed(90075)), max_length(200, seed(90030), username_key),

@@ -1,8 +1,8 @@
 """Step 3, address: one optional address; once any part is given, the required parts apply."""
-from wtforms import Form, StringField
+from wtforms import StringField
 from wtforms.validators import StopValidation
 
-from .rules import country_code, max_length, postcode_for_country, required, strip
+from .rules import TextForm, country_code, max_length, postcode_for_country, required, strip
 
 PARTS = ("addressLine1", "addressLine2", "city", "region", "postcode", "countryCode")
 
@@ -18,7 +18,7 @@ def only_with_an_address(form, field):
         raise StopValidation()
 
 
-class AddressForm(Form):
+class AddressForm(TextForm):
     addressLine1 = StringField(
         "Address line 1", filters=[strip],
         validators=[only_with_an_address, required("Enter address line 1, typically the "

