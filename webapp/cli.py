@@ -1,18 +1,30 @@
 """The operator's commands: `flask --app webapp <command>`."""
+import io
+import sys
+
 import click
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import ScriptInfo, with_appcontext
 
+from .exports import FORMATS as EXPORT_FORMATS
 from .loyalty_import import import_loyalty
-from .tenants import registry
+from .tenants import TenantConfigError, registry
 
 
 def init_app(app):
     app.cli.add_command(create_api_key)
+    app.cli.add_command(export_customers)
     app.cli.add_command(import_loyalty)
     app.cli.add_command(worker)
     app.cli.add_command(outbox)
     app.cli.add_command(purge_drafts)
+
+
+def _known_tenant(slug):
+    found = registry().get(slug)
+    if found is None:
+        raise click.ClickException(f"no tenant '{slug}' in {current_app.config['TENANTS_FILE']}")
+    return found
 
 
 @click.command("create-api-key")
@@ -22,8 +34,7 @@ def create_api_key(tenant):
     """Make an API key for TENANT and print it, once."""
     from .credentials import create_api_key as make
 
-    if registry().get(tenant) is None:
-        raise click.ClickException(f"no tenant '{tenant}' in {current_app.config['TENANTS_FILE']}")
+    _known_tenant(tenant)
     key_id, secret = make(tenant)
     click.echo(f"key id: {key_id}")
     click.echo(f"secret: {secret}")
@@ -83,3 +94,35 @@ def purge_drafts():
     from .drafts import purge_expired
 
     click.echo(f"Deleted {purge_expired()} expired draft(s).")
+
+
+@click.command("export-customers")
+@click.option("--tenant", required=True, help="The tenant's slug.")
+@click.option("--format", "format_", required=True, type=click.Choice(sorted(EXPORT_FORMATS)),
+              help="jsonl: the API's customer JSON, one a line; csv: one column per field.")
+@with_appcontext
+def export_customers(tenant, format_):
+    """Write a tenant's customers to standard output, streamed in customer-number order."""
+    found = _known_tenant(tenant)
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        EXPORT_FORMATS[format_](found, out)
+    finally:
+        out.flush()
+        out.detach()  # standard output stays open for whatever runs next
+
+
+# Registered as a `flask.commands` plugin (pyproject.toml), not in init_app: Flask then finds it
+# without building the app first, so it can report a tenants file that stops the app from starting.
+@click.command("check-config")
+@click.pass_context
+def check_config(context):
+    """Check the tenants file (TENANTS_FILE) and print what each tenant allows."""
+    from .config_report import report
+
+    try:
+        app = context.ensure_object(ScriptInfo).load_app()
+    except TenantConfigError as error:
+        raise click.ClickException(f"the tenants file is broken: {error}") from None
+    for line in report(app.config["TENANTS_FILE"], app.extensions["tenants"]):
+        click.echo(line)

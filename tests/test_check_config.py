@@ -1,0 +1,135 @@
+"""`flask --app webapp check-config`: the tenants file checked, and what each tenant allows."""
+import textwrap
+
+import pytest
+from click.testing import CliRunner
+from flask.cli import cli as flask_cli
+
+from conftest import WEBHOOK_SECRET
+
+ACME = f"""
+[tenants.acme]
+name = "Acme Bets"
+store_id = 1001
+currencies = ["GBP", "EUR"]
+default_currency = "EUR"
+customer_types = ["Member", "Gold"]
+min_age = 21
+password_min_length = 12
+password_min_score = 4
+contact_methods = ["email", "sms"]
+require_contact_method = false
+unique_email = false
+public_registration = false
+registration_open = false
+embed_origins = ["https://partner.example", "https://other.example"]
+loyalty = true
+send_account_email = false
+webhook_url = "https://hook-user:hook-password@partner.example:8443/hooks/signup?token=t0ken"
+webhook_secret = "{WEBHOOK_SECRET}"
+
+[[tenants.acme.consents]]
+id = "terms"
+label = "I accept the terms and conditions"
+version = "2026-01"
+mandatory = true
+
+[[tenants.acme.consents]]
+id = "marketing"
+label = "Send me offers"
+
+[[tenants.acme.custom_attributes]]
+name = "favouriteTeam"
+label = "Favourite team"
+max_length = 50
+"""
+
+
+def check_config(tmp_path, tenants=None):
+    """Run `flask --app webapp check-config` on a tenants file holding `tenants` (None: no file)."""
+    tenants_file = tmp_path / "tenants.toml"
+    if tenants is not None:
+        tenants_file.write_text(textwrap.dedent(tenants))
+    env = {"TENANTS_FILE": str(tenants_file), "INSTANCE_PATH": str(tmp_path / "instance"),
+           "SECRET_KEY": "test-secret-key"}
+    return CliRunner().invoke(flask_cli, ["--app", "webapp", "check-config"], env=env), tenants_file
+
+
+def test_prints_what_each_tenant_allows(tmp_path):
+    result, tenants_file = check_config(tmp_path, ACME)
+
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [f"{tenants_file}: valid", "2 tenant(s)", ""]
+    acme = lines[3:lines.index("", 3)]
+    assert acme == [
+        "acme: Acme Bets",
+        "  registration: closed (every door answers 90055), with API credentials only",
+        "  store id (seed C): 1001",
+        "  consents: terms (version 2026-01, mandatory), marketing (version 1, optional)",
+        "  contact methods: email, sms; none required",
+        "  currencies: GBP, EUR (default)",
+        "  customer types: Member (without API credentials), Gold",
+        "  custom attributes: favouriteTeam (at most 50 characters, optional)",
+        "  minimum age: 21",
+        "  passwords: at least 12 characters, strength score at least 4 of 4",
+        "  unique email: no",
+        "  embed origins: https://partner.example, https://other.example",
+        "  loyalty: on",
+        "  account email: off",
+        "  webhook: on, to https://partner.example:8443",
+        "  branding: colour #1d4f91, logo none, support email none",
+    ]
+    # The built-in default tenant is there too, with the built-in values.
+    assert "default: Registration" in lines
+    assert "  consents: terms (version 1, mandatory), privacy (version 1, mandatory), " \
+           "marketing (version 1, optional)" in lines
+    assert "  registration: open, also without API credentials" in lines
+    assert "  webhook: off" in lines
+
+
+def test_never_prints_the_webhook_secret_or_credentials_in_its_url(tmp_path):
+    result, _ = check_config(tmp_path, ACME)
+
+    assert result.exit_code == 0
+    for secret in (WEBHOOK_SECRET, WEBHOOK_SECRET.removeprefix("whsec_"), "hook-password",
+                   "hook-user", "t0ken"):
+        assert secret not in result.output
+
+
+def test_without_a_file_only_the_default_tenant_exists(tmp_path):
+    result, tenants_file = check_config(tmp_path)
+
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[:4] == [
+        f"{tenants_file}: no such file, so only the built-in tenant 'default' exists",
+        "1 tenant(s)", "", "default: Registration"]
+
+
+@pytest.mark.parametrize("broken, named", [
+    ('[tenants.acme]\nmin_age = "18"\n', "tenant 'acme', key 'min_age': must be an integer"),
+    ('[tenants.acme]\nfavourite_colour = "red"\n', "tenant 'acme': unknown key 'favourite_colour'"),
+    ('[tenants.acme]\ncurrencies = ["GBP"]\ndefault_currency = "USD"\n',
+     "tenant 'acme', key 'default_currency': 'USD' is not one of the tenant's currencies"),
+    ('[tenants.acme]\nwebhook_url = "https://partner.example/hook"\n',
+     "tenant 'acme', key 'webhook_secret'"),
+    ('[tenants.acme]\n[[tenants.acme.consents]]\nid = "terms"\n',
+     "tenant 'acme', key 'consents'[0]: missing key 'label'"),
+    ('[tenants.ok]\n[tenants."Bad Slug"]\n', "tenant 'Bad Slug'"),
+])
+def test_a_broken_tenant_exits_non_zero_naming_the_tenant_and_the_key(tmp_path, broken, named):
+    result, _ = check_config(tmp_path, broken)
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: the tenants file is broken: ")
+    assert named in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_file_that_is_not_toml_names_the_line(tmp_path):
+    result, tenants_file = check_config(tmp_path, '[tenants.acme]\nname = "Acme"\nmin_age = \n')
+
+    assert result.exit_code == 1
+    assert f"{tenants_file}: " in result.stderr
+    assert "line 3" in result.stderr
