@@ -268,7 +268,12 @@ def test_unexpected_error_is_500_90061_without_a_stack_trace(client, monkeypatch
     assert any("database on fire" in str(r.exc_info[1]) for r in logged)
 
 
-def test_unknown_api_route_and_wrong_method_do_not_fail(client):
-    assert client.get("/api/v1/nothing").status_code == 404
-    assert client.put(CUSTOMERS, json={}).status_code == 405
-    assert client.delete(CUSTOMERS).status_code == 405
+@pytest.mark.parametrize("method, path, status", [
+    ("GET", "/api/v1/nothing", 404), ("PUT", CUSTOMERS, 405), ("DELETE", CUSTOMERS, 405),
+    ("GET", CUSTOMERS, 405),
+])
+def test_unknown_api_route_or_method_answers_json(client, method, path, status):
+    response = client.open(path, method=method, json={})
+    assert response.status_code == status
+    assert response.mimetype == "application/json"
+    assert response.get_json()["message"]

@@ -4,7 +4,7 @@ import json
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from .. import idempotency, ratelimits, registration
+from .. import errors, idempotency, ratelimits, registration
 from ..credentials import api_tenant, current_credentials
 from ..faults import Fault, FaultError, fault
 from ..forms.address import PARTS as ADDRESS_PARTS
@@ -13,6 +13,8 @@ from ..representation import customer_json
 from ..json_body import read_json_object
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Faults, and unknown routes or methods under /api/, answer JSON rather than a page.
+errors.renderer("/api/")(errors.json_fault)
 
 STRING_FIELDS = ("externalId", "username", "password", "email", "title", "forename", "surname",
                  "dateOfBirth", "phone", "mobile", "displayName", "customerType", "currency",
