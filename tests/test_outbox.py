@@ -140,21 +140,36 @@ def test_workers_running_at_once_deliver_each_message_once(make_app, webhook_rec
 
 # --- the worker as the operator runs it -------------------------------------------------------
 
-def start_worker(app, log_file, **settings):
-    """`flask --app webapp worker` in its own process, on the app's database and tenants."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"MAIL_SERVER", "MAIL_PORT", "OUTBOX_RETRY_BASE_SECONDS", "WEBHOOK_TIMEOUT",
-                          "OUTBOX_RETRY_HOURS", "FLASK_APP"}}
-    env.update({
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "TENANTS_FILE": app.config["TENANTS_FILE"],
-        "SECRET_KEY": app.config["SECRET_KEY"],
-        "INSTANCE_PATH": str(log_file.parent / "instance"),
-        **{key: str(value) for key, value in settings.items()},
-    })
-    with open(log_file, "ab") as log:
-        return subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "webapp",
-                                 "worker"], cwd=ROOT, env=env, stdout=log, stderr=log)
+@pytest.fixture
+def start_worker(tmp_path):
+    """start_worker(app, **settings) runs `flask --app webapp worker` in its own process, on the
+    app's database and tenants; what it logs is shown after the test, and it is killed if alive."""
+    log_file, started = tmp_path / "worker.log", []
+
+    def start(app, **settings):
+        env = {key: value for key, value in os.environ.items()
+               if key not in {"MAIL_SERVER", "MAIL_PORT", "OUTBOX_RETRY_BASE_SECONDS",
+                              "OUTBOX_RETRY_HOURS", "WEBHOOK_TIMEOUT", "FLASK_APP"}}
+        env.update({
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "TENANTS_FILE": app.config["TENANTS_FILE"],
+            "SECRET_KEY": app.config["SECRET_KEY"],
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            **{key: str(value) for key, value in settings.items()},
+        })
+        with open(log_file, "ab") as log:
+            started.append(subprocess.Popen(
+                [str(Path(sys.executable).parent / "flask"), "--app", "webapp", "worker"],
+                cwd=ROOT, env=env, stdout=log, stderr=log))
+        return started[-1]
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+    if log_file.exists():
+        print(log_file.read_text())
 
 
 def wait_for(condition, seconds=30):
@@ -166,13 +181,13 @@ def wait_for(condition, seconds=30):
 
 @pytest.mark.slow
 def test_the_worker_stopped_and_started_again_loses_nothing(make_app, webhook_receiver,
-                                                             tmp_path):
+                                                             start_worker):
     receiver = webhook_receiver()
     app = make_app(webhook_tenant(receiver.tenant_keys))
     register(app)
     register(app)  # queued before any worker runs
 
-    worker = start_worker(app, tmp_path / "worker.log")
+    worker = start_worker(app)
     wait_for(lambda: len(receiver.received) == 2)
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=30) == 0
@@ -181,7 +196,7 @@ def test_the_worker_stopped_and_started_again_loses_nothing(make_app, webhook_re
     time.sleep(0.5)
     assert len(receiver.received) == 2
 
-    worker = start_worker(app, tmp_path / "worker.log")
+    worker = start_worker(app)
     wait_for(lambda: len(receiver.received) == 3)
     worker.send_signal(signal.SIGINT)
     assert worker.wait(timeout=30) == 0
@@ -194,13 +209,13 @@ def test_the_worker_stopped_and_started_again_loses_nothing(make_app, webhook_re
 
 @pytest.mark.slow
 def test_a_message_a_killed_worker_was_sending_is_sent_once_its_lease_runs_out(
-        make_app, webhook_receiver, tmp_path):
+        make_app, webhook_receiver, start_worker):
     with socket.create_server(("127.0.0.1", 0)) as silent:
         app = make_app(webhook_tenant(
             f'webhook_url = "http://127.0.0.1:{silent.getsockname()[1]}/hooks"\n'
             f'webhook_secret = "{WEBHOOK_SECRET}"\n'))
         register(app)
-        worker = start_worker(app, tmp_path / "worker.log", WEBHOOK_TIMEOUT=60)
+        worker = start_worker(app, WEBHOOK_TIMEOUT=60)
         silent.settimeout(30)
         connection, _ = silent.accept()  # the worker is now waiting on the partner's answer
         worker.kill()
@@ -220,14 +235,14 @@ def test_a_message_a_killed_worker_was_sending_is_sent_once_its_lease_runs_out(
 
 
 @pytest.mark.slow
-def test_a_stopped_worker_finishes_its_attempt_and_hands_the_rest_back(make_app, tmp_path):
+def test_a_stopped_worker_finishes_its_attempt_and_hands_the_rest_back(make_app, start_worker):
     with socket.create_server(("127.0.0.1", 0)) as silent:
         app = make_app(webhook_tenant(
             f'webhook_url = "http://127.0.0.1:{silent.getsockname()[1]}/hooks"\n'
             f'webhook_secret = "{WEBHOOK_SECRET}"\n'))
         for _ in range(3):
             register(app)
-        worker = start_worker(app, tmp_path / "worker.log", WEBHOOK_TIMEOUT=2)
+        worker = start_worker(app, WEBHOOK_TIMEOUT=2)
         silent.settimeout(30)
         connection, _ = silent.accept()  # the first attempt waits on the silent partner
         worker.send_signal(signal.SIGTERM)
