@@ -33,6 +33,9 @@ def create_app(test_config=None):
     app.extensions["tenants"] = TenantRegistry.from_file(app.config["TENANTS_FILE"])
 
     db.init_app(app)
+    from .sqlite_tuning import tune
+    with app.app_context():
+        tune(db.engine)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True)
     limiter.init_app(app)
