@@ -1,0 +1,192 @@
+"""The service's benchmark: what the operators care about, as ratios measured in one run.
+
+    .venv/bin/python benchmarks/run.py [--duration 10] [--warmup 2] [--connections 16]
+
+Starts a bare Flask route and the service with gunicorn (2 sync workers each) on 127.0.0.1, on a
+fresh SQLite file in a temporary instance folder with rate limits off, drives each scenario with
+wrk, measures the argon2id limit of the same cores, and prints Markdown tables of the figures and
+the ratios against their targets. Needs `wrk` (Debian: `apt-get install -y wrk`).
+"""
+import argparse
+import json
+import os
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+
+import hash_limit
+import inline_check
+import wrk
+from servers import WORKERS, Server
+
+ROOT = Path(__file__).resolve().parent.parent
+MiB = 1024
+
+REGISTRATION = wrk.Request("/api/v1/customers", "POST", {"Content-Type": "application/json"},
+                           json.dumps({
+                               "username": "{id}", "password": hash_limit.PASSWORD,
+                               "email": "{id}@example.com", "title": "Ms", "forename": "Ada",
+                               "surname": "Lovelace", "dateOfBirth": "1990-03-27",
+                               "consents": {"consentIds": ["terms", "privacy"],
+                                            "contactMethods": ["email"]}}))
+
+# (name, figure, the figure it is divided by, the least the ratio may be)
+TARGETS = (("JSON registration / argon2id limit", "registration", "argon2id", 0.90),
+           ("wizard page / bare route", "page", "bare", 0.40),
+           ("inline check / bare route", "check", "bare", 0.50))
+CHECK_P99_MS = 20
+RSS_RATIO = 2.0
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               "unknown CPU")
+    memory_kib = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text()
+                          .splitlines() if line.startswith("MemTotal:")))
+    return f"{os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), {cpu}, " \
+           f"{memory_kib / MiB / MiB:.1f} GiB memory"
+
+
+def service_environment(folder: Path) -> dict:
+    """This process's environment without anything that configures the app, then the run's."""
+    from webapp import config
+    ours = set(config.defaults(str(folder))) | set(config.ENV_ALIASES.values()) | {"INSTANCE_PATH"}
+    env = {key: value for key, value in os.environ.items()
+           if key not in ours and not key.startswith("FLASK_")}
+    env.update(INSTANCE_PATH=str(folder / "instance"), RATELIMIT_ENABLED="false",
+               DATABASE_URL=f"sqlite:///{folder / 'instance' / 'benchmark.sqlite'}",
+               SECRET_KEY=secrets.token_urlsafe(32))
+    return env
+
+
+def shipped_argon2():
+    from webapp import config
+    shipped = config.defaults("")
+    return (shipped["ARGON2_TIME_COST"], shipped["ARGON2_MEMORY_COST"],
+            shipped["ARGON2_PARALLELISM"])
+
+
+class Run:
+    def __init__(self, options):
+        self.options = options
+        self.rows = []  # (scenario, request line, result or None, RSS KiB or None, note)
+        self.figures = {}  # key -> req/s (or hashes/s)
+        self.rss = {}  # "bare" / "service" -> largest worker RSS in KiB
+        self.invalid = []
+
+    def measure(self, key, title, server, request, expected, who):
+        options = self.options
+        line = f"{request.method} {request.path}"
+        prefix = secrets.token_hex(3)
+        if options.warmup:
+            wrk.run(server.url, request, options.warmup, options.connections, f"w{prefix}")
+        result = wrk.run(server.url, request, options.duration, options.connections, f"m{prefix}")
+        rss = server.worker_rss_kib()
+        self.rss[who] = max(self.rss.get(who, 0), rss)
+        wrong = {s: n for s, n in result.statuses.items() if s != expected}
+        note = ""
+        if wrong or result.socket_errors or result.timeouts:
+            note = f"NOT ALL {expected}: {wrong}, socket errors {result.socket_errors}, " \
+                   f"timeouts {result.timeouts}"
+            self.invalid.append(title)
+        self.figures[key] = result.rate
+        self.rows.append((title, line, result, rss, note))
+
+    def skip(self, title, reason):
+        self.rows.append((title, "", None, None, f"skipped: {reason}"))
+
+    def run(self):
+        with tempfile.TemporaryDirectory(prefix="webapp-bench-") as folder:
+            return self._run(Path(folder))
+
+    def _run(self, folder):
+        (folder / "instance").mkdir()
+        env = service_environment(folder)
+        with Server("bare", "bare:app", Path(__file__).parent, folder, env) as bare:
+            self.measure("bare", "bare route (framework ceiling)", bare, wrk.Request("/"), 200,
+                         "bare")
+        with Server("service", "webapp:create_app()", ROOT, folder, env) as service:
+            self._service(service)
+            time_cost, memory_cost, parallelism = shipped_argon2()
+            self.figures["argon2id"] = hash_limit.hashes_per_second(
+                self.options.duration, WORKERS, time_cost, memory_cost, parallelism)
+            self.argon2 = f"m={memory_cost} KiB, t={time_cost}, p={parallelism}"
+            self.measure("registration", "JSON registration (unique users)", service,
+                         REGISTRATION, 201, "service")
+        return self
+
+    def _service(self, service):
+        page = wrk.Request(inline_check.PAGE)
+        try:
+            check, described = inline_check.probe(service.url)
+        except inline_check.Unavailable as reason:
+            check, described = None, str(reason)
+        status = service.status(page.path)
+        if status != 200:
+            self.skip("wizard page", f"GET {page.path} answers {status}: no wizard yet")
+        else:
+            self.measure("page", "wizard page", service, page, 200, "service")
+        if check is None:
+            self.skip("inline check", described)
+        else:
+            self.measure("check", f"inline check: {described}", service, check, 200, "service")
+
+    def report(self):
+        options = self.options
+        print(f"Machine: {machine()}")
+        print(f"Run: {options.duration} s per scenario after {options.warmup} s of warm-up, "
+              f"{options.connections} connections (wrk, 1 thread), gunicorn with {WORKERS} sync "
+              "workers per server, SQLite, rate limits off\n")
+        print("| scenario | request | req/s | p50 ms | p99 ms | worker RSS MiB | note |")
+        print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
+        for title, line, result, rss, note in self.rows:
+            if result is None:
+                print(f"| {title} | {line} | | | | | {note} |")
+            else:
+                print(f"| {title} | {line} | {result.rate:.1f} | {result.p50_ms:.1f} | "
+                      f"{result.p99_ms:.1f} | {rss / MiB:.1f} | {note} |")
+        print(f"| argon2id limit ({self.argon2}, {WORKERS} processes) | | "
+              f"{self.figures['argon2id']:.1f} hashes/s | | | | |\n")
+        print("| ratio | value | target | met |")
+        print("| --- | ---: | ---: | --- |")
+        for name, numerator, denominator, target in TARGETS:
+            if numerator in self.figures:
+                value = self.figures[numerator] / self.figures[denominator]
+                print(f"| {name} | {value:.2f} | ≥ {target:.2f} | {_met(value >= target)} |")
+            else:
+                print(f"| {name} | not measured | ≥ {target:.2f} | no |")
+        check = next((r for t, _, r, _, _ in self.rows if t.startswith("inline check:")), None)
+        if check is not None:
+            print(f"| inline check p99 at {options.connections} connections | "
+                  f"{check.p99_ms:.1f} ms | ≤ {CHECK_P99_MS} ms | "
+                  f"{_met(check.p99_ms <= CHECK_P99_MS)} |")
+        if "service" in self.rss:
+            value = self.rss["service"] / self.rss["bare"]
+            print(f"| service worker RSS / bare worker RSS | {value:.2f} | ≤ {RSS_RATIO:.2f} | "
+                  f"{_met(value <= RSS_RATIO)} |")
+        if self.invalid:
+            print(f"\nInvalid: {', '.join(self.invalid)} answered other than expected; "
+                  "their figures do not count.")
+        return 1 if self.invalid else 0
+
+
+def _met(condition):
+    return "yes" if condition else "NO"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per scenario")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per scenario")
+    parser.add_argument("--connections", type=int, default=16)
+    options = parser.parse_args(argv)
+    if not wrk.available():
+        print("wrk is not installed; on Debian: apt-get install -y wrk", file=sys.stderr)
+        return 2
+    return Run(options).run().report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

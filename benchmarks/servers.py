@@ -1,0 +1,110 @@
+"""gunicorn servers for the benchmark: started on loopback, waited for, measured, stopped."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+WORKERS = 2
+START_TIMEOUT = 60  # seconds; the service's first worker also brings the SQLite schema up to date
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """`gunicorn <app>` with WORKERS sync workers on 127.0.0.1, as a context manager.
+
+    Both servers get the same settings, so that the ratios between them measure the applications.
+    It starts in `folder`, which has no gunicorn.conf.py, so that none is read by accident."""
+
+    def __init__(self, name, app, pythonpath, folder, env, probe="/"):
+        self.name, self.probe = name, probe
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = Path(folder) / f"{name}.log"
+        self.command = [sys.executable, "-m", "gunicorn", app, "--pythonpath", str(pythonpath),
+                        "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
+                        "--worker-class", "sync", "--no-control-socket", "--log-level", "warning"]
+        self.folder, self.env = folder, env
+        self.process = None
+
+    def __enter__(self):
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(self.command, cwd=self.folder, env=self.env,
+                                            stdout=log, stderr=subprocess.STDOUT)
+        try:
+            self._wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def _wait_until_ready(self):
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} server exited; see its log:\n{self.tail()}")
+            if len(self.workers()) == WORKERS and self.status(self.probe) is not None:
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} server did not start in {START_TIMEOUT} s:\n{self.tail()}")
+
+    def status(self, path):
+        """The status of GET `path`, or None when nothing answers."""
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return None
+
+    def tail(self, lines=30):
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+    def workers(self) -> list[int]:
+        """The worker processes: the children of gunicorn's master."""
+        found = []
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            # The second field (the command) may hold spaces; the parent id follows its ')'.
+            if int(stat.rpartition(")")[2].split()[1]) == self.process.pid:
+                found.append(int(entry.name))
+        return found
+
+    def worker_rss_kib(self) -> int:
+        """The largest resident set of the workers, in KiB."""
+        sizes = [0]
+        for pid in self.workers():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            sizes += [int(line.split()[1]) for line in status.splitlines()
+                      if line.startswith("VmRSS:")]
+        return max(sizes)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
