@@ -288,10 +288,18 @@ def test_get_of_another_tenants_customer_is_404(app, client, acme_key):
 
 
 @pytest.mark.parametrize("customer_id", ["00000000-0000-0000-0000-000000000000", "1", "x" * 300,
-                                         "%00", "..%2F..%2Fetc"])
+                                         "%00", "%ff", "{}"])
 def test_get_of_an_unknown_id_is_404(client, acme_key, customer_id):
     response = client.get(f"{CUSTOMERS}/{customer_id}", headers=bearer(acme_key))
     assert response.status_code == 404
+    assert faults(response) == [(91012, None)]
+
+
+def test_get_accepts_the_id_in_capitals(client, acme_key):
+    customer_id = client.post(CUSTOMERS, json=valid_customer(), headers=bearer(acme_key)) \
+        .get_json()["customerId"]
+    response = client.get(f"{CUSTOMERS}/{customer_id.upper()}", headers=bearer(acme_key))
+    assert response.get_json()["customerId"] == customer_id
 
 
 def test_get_without_credentials_is_401(client):

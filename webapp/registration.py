@@ -6,6 +6,7 @@ Faults come back keyed the same way, in the contract's field order; each door ma
 own paths and format.
 """
 import re
+import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -287,5 +288,9 @@ def address_given_data(data):
 
 
 def find(tenant, customer_id):
+    try:
+        customer_id = str(uuid.UUID(customer_id))
+    except ValueError:
+        return None  # not an id this service gives out (and some databases refuse, like NUL)
     query = select(Customer).where(Customer.tenant == tenant.slug, Customer.id == customer_id)
     return db.session.execute(query).scalar_one_or_none()
