@@ -15,6 +15,7 @@ from wtforms import Form, StringField
 from wtforms.validators import StopValidation, ValidationError
 
 from ..faults import BY_CODE
+from .scripts import highly_restrictive
 
 INVALID = 91000
 
@@ -113,8 +114,6 @@ class TextForm(Form):
 
 # Letters and digits of any script, and . _ - @ (contract section 2), checked after NFKC.
 USERNAME_CATEGORIES = {"Lu", "Ll", "Lt", "Lm", "Lo", "Nd"}
-# Scripts that are written together as a matter of course count as one.
-SCRIPT_FAMILIES = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "MODIFIER": None}
 
 
 def _username_char_ok(char):
@@ -135,22 +134,12 @@ def email_key(value):
     return value.lower()
 
 
-def _scripts(text):
-    """The writing systems of a string's letters (Latin, Cyrillic, ...), from Unicode names."""
-    found = set()
-    for char in text:
-        if unicodedata.category(char).startswith("L"):
-            script = unicodedata.name(char, "?").split(" ")[0]
-            found.add(SCRIPT_FAMILIES.get(script, script))
-    return found - {None}
-
-
 def username_format(form, field):
     value = normalize_username(field.data)
     if not all(_username_char_ok(c) for c in value):
         stop(seed(90030))
     # Look-alikes: one username may not mix writing systems (Latin "a" with Cyrillic "а").
-    if len(_scripts(value)) > 1:
+    if not highly_restrictive(value):
         stop(seed(90030))
 
 
