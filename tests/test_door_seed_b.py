@@ -6,6 +6,7 @@ import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
+from openapi_spec_validator import validate
 from sqlalchemy import select
 
 from conftest import STRONG_PASSWORD, faults, hmac_headers, make_api_key, unique
@@ -622,3 +623,23 @@ def test_requests_with_a_key_count_against_the_key(make_app):
     response = put(client, auth, registration_body())
     assert response.status_code == 429
     assert faults(response) == [(91004, None)]
+
+
+# --- the OpenAPI document ----------------------------------------------------------------------
+
+def test_openapi_document_describes_the_dialect(client):
+    document = client.get("/api/openapi.json").get_json()
+    validate(document)
+    put = document["paths"]["/v1/Customers"]["put"]
+    parameters = {p["name"]: p["schema"].get("default") for p in put["parameters"]}
+    assert parameters == {"verbose": False, "accountCreationEmailOption": "UseCompanySetting",
+                          "enableLoyaltyAccountLinking": True, "autoAssignStoredValue": False,
+                          "X-Api-Channel": None}
+    assert set(put["requestBody"]["content"]) == set(put["responses"]["200"]["content"]) == {
+        "application/json", "text/json", "application/xml", "text/xml"}
+    schemas = document["components"]["schemas"]
+    assert schemas["SeedBInRegistration"]["xml"] == {"name": "InRegistration",
+                                                     "namespace": INBOUND}
+    assert schemas["SeedBCustomer"]["properties"]["EMail"]["xml"]["namespace"] == MODELS
+    assert schemas["SeedBCustomerResults"]["xml"]["namespace"] == RESPONSE
+    assert schemas["SeedBFault"]["xml"]["namespace"] == FAULTS

@@ -3,6 +3,7 @@ seed C's Customer, `{"id": <customer number>}`, and seed C's error statuses and 
 import json
 
 import pytest
+from openapi_spec_validator import validate
 from sqlalchemy import select
 
 from conftest import STRONG_PASSWORD, hmac_headers, make_api_key, unique
@@ -310,3 +311,17 @@ def test_rate_limit_is_429_with_retry_after(make_app):
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
     assert error_of(response)
+
+
+# --- the OpenAPI document ----------------------------------------------------------------------
+
+def test_openapi_document_describes_the_dialect(client):
+    document = client.get("/api/openapi.json").get_json()
+    validate(document)
+    post = document["paths"]["/api/v3/{storeId}/customers"]["post"]
+    assert set(post["responses"]) == {"200", "400", "401", "403", "404", "409", "413", "415",
+                                      "429", "500"}
+    customer = document["components"]["schemas"]["SeedCCustomer"]
+    assert customer["required"] == ["email"]
+    assert set(customer["properties"]) == set(customer_body()) | {"billingPerson"}
+    assert customer["properties"]["b2b_b2c"]["enum"] == ["b2b", "b2c"]

@@ -7,7 +7,7 @@ import re
 from flask import Blueprint, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from .. import errors, ratelimits, registration, seed_b_xml
+from .. import dialects_openapi, errors, ratelimits, registration, seed_b_xml
 from ..credentials import api_tenant, current_credentials
 from ..dialect_faults import relabel
 from ..faults import Fault, FaultError, fault
@@ -39,6 +39,8 @@ SECURITY_TEXT_MAX = 200  # the stored question's length; the answer is kept hash
 # Seed B's dates are .NET DateTimes ("1990-03-27T00:00:00"); a birth date is the date part.
 DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
                        r"(?:Z|[+-]\d{2}:\d{2})?")
+# Gathered into the OpenAPI document by webapp.openapi.
+OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.seed_b(EMAIL_OPTIONS, SECURITY_TEXT_MAX)
 
 
 # --- reading the request ----------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pycountry
 from flask import Blueprint, jsonify
 from werkzeug.datastructures import MultiDict
 
-from .. import errors, ratelimits, registration
+from .. import dialects_openapi, errors, ratelimits, registration
 from ..credentials import current_credentials
 from ..dialect_faults import relabel
 from ..faults import Fault, FaultError, fault
@@ -51,6 +51,8 @@ LANGUAGE_MAX = 16  # the stored language's length
 # Faults whose status seed C keeps; a taken email is its 409; any other fault is its 400.
 OWN_STATUS = (91005, 91011, 91009, 91006, 91002, 91004, 90061)
 TAKEN = (91001, 90074)
+# Gathered into the OpenAPI document by webapp.openapi.
+OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.seed_c(MEMBERS, ORDER_TYPES, LANGUAGE_MAX)
 
 
 def _checked(value, kind, path, faults):
