@@ -1,12 +1,19 @@
-"""Password hashing (argon2id) and the password policy (length, zxcvbn score, personal data)."""
+"""Password hashing (argon2id) and the password policy (length, zxcvbn score, common passwords,
+personal data)."""
+import re
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 ZXCVBN_MAX = 72  # zxcvbn refuses longer input; the first 72 characters bound the score from below
+# The most common passwords are refused whatever their score (OWASP ASVS 5.0, 6.2.4: the top
+# 3000), from the list zxcvbn ships, most common first; compared in lower case.
+COMMON_PASSWORDS = 3000
+NAME_PART_MIN = 3  # shorter parts of a name ("Al", "Li") are too common inside words to refuse
 
 
 @lru_cache(maxsize=8)
@@ -45,3 +52,48 @@ def contains_personal_data(password: str, username: str | None, email: str | Non
     lowered = password.casefold()
     parts = [username, email.rpartition("@")[0] if email and "@" in email else None]
     return any(part and part.casefold() in lowered for part in parts)
+
+
+@lru_cache(maxsize=1)
+def _common():
+    return frozenset(FREQUENCY_LISTS["passwords"][:COMMON_PASSWORDS])
+
+
+def is_common(password: str) -> bool:
+    return password.lower() in _common()
+
+
+def personal_words(names=(), born=None) -> list[str]:
+    """The person's own data as a password might hold it: each word of their names, in lower
+    case, and their date of birth (a `date`) written the usual ways without separators."""
+    words = [word for name in names if name for word in re.split(r"[\W_]+", name.casefold())
+             if len(word) >= NAME_PART_MIN]
+    if born:
+        year, month, day = f"{born.year:04d}", f"{born.month:02d}", f"{born.day:02d}"
+        words += [year + month + day, day + month + year, month + day + year,
+                  year[2:] + month + day, day + month + year[2:], month + day + year[2:],
+                  year, day + month, month + day]
+    return words
+
+
+def built_from(password: str, words, min_length: int) -> bool:
+    """True if the password holds some of `words` and, with them taken out, fewer than
+    `min_length` letters and digits remain: "Ada.Lovelace1990!" for Ada Lovelace, born 1990."""
+    rest = "".join(char for char in password.casefold() if char.isalnum())
+    found = False
+    for word in sorted(set(words), key=len, reverse=True):  # 19900327 before 1990
+        if word in rest:
+            found, rest = True, rest.replace(word, "")
+    return found and len(rest) < min_length
+
+
+def unsafe(password, min_length, min_score, account=(), names=(), born=None) -> bool:
+    """The password policy: too short, too common, holding the username or the email's local
+    part (`account`), built from the person's `names` and date of birth, or too weak for zxcvbn.
+    """
+    words = personal_words(names, born)
+    if len(password) < min_length or is_common(password) or \
+            contains_personal_data(password, *account) or built_from(password, words, min_length):
+        return True
+    score, _ = strength(password, (*account, *words))
+    return score < min_score
