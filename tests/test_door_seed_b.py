@@ -235,10 +235,9 @@ def test_verbose_other_than_true_answers_the_customer_id_alone(client, auth, que
 
 
 def test_text_xml_cannot_carry_is_replaced_in_the_xml_answer(client, auth):
-    response = put(client, auth, registration_body(FirstName="Ada\u0001"), query="?verbose=true",
+    response = put(client, auth, {**registration_body(), "Bell\u0007": "x"},
                    accept="application/xml")
-    customer = ET.fromstring(response.data).find(f"{{{RESPONSE}}}Customer")
-    assert customer.find(f"{{{MODELS}}}FirstName").text == "Ada\ufffd"
+    assert xml_faults(response) == [(91000, "Bell\ufffd")]
 
 
 # --- the other query parameters -------------------------------------------------------------------
