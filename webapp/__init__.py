@@ -41,9 +41,10 @@ def create_app(test_config=None):
     limiter.init_app(app)
     csrf.init_app(app)
 
-    from . import errors, logs
+    from . import errors, logs, security_headers
     logs.init_app(app)
     errors.init_app(app)
+    security_headers.init_app(app)  # every response: CSP, framing, nosniff, Referrer-Policy
 
     from .doors import register_doors
     register_doors(app)

@@ -13,6 +13,7 @@ def allow(origins) -> None:
 
 
 def protect(response):
+    """Add this request's framing policy to the response (`security_headers` calls it)."""
     ancestors = g.get("frame_ancestors") or ()
     directive = "frame-ancestors " + (" ".join(ancestors) if ancestors else "'none'")
     policy = response.headers.get("Content-Security-Policy")
@@ -23,7 +24,3 @@ def protect(response):
     else:
         response.headers["X-Frame-Options"] = "DENY"
     return response
-
-
-def init_app(app):
-    app.after_request(protect)

@@ -12,13 +12,11 @@ def register_doors(app):
     from . import ops
     app.register_blueprint(ops.bp)  # /healthz and /readyz for load balancers
 
-    from .. import framing
     from . import wizard
     # The wizard works without cookies (the embed must), so its own draft-bound token replaces
     # Flask-WTF's session-bound one.
     csrf.exempt(wizard.bp)
     app.register_blueprint(wizard.bp)
-    framing.init_app(app)  # every page refuses framing, but a tenant's embed
 
     from .. import openapi
     openapi.init_app(app)  # last: the document gathers the OPENAPI_PATHS of every door above

@@ -1,10 +1,9 @@
 """Rendering the wizard: its pages and htmx fragments, their headers, and its error pages."""
-import secrets
-
 from flask import g, make_response, render_template, request
 
 from ... import errors
 from ...faults import FaultError
+from ...security_headers import nonce
 
 # The error pages' headings; their text is the fault's own message.
 TROUBLE = {
@@ -21,12 +20,6 @@ PAGE_TROUBLE = {404: ("Page not found", "Check the web address, or start again."
 
 def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def nonce() -> str:
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
 
 
 def _luminance(colour):
@@ -48,14 +41,8 @@ def on_colour(colour: str) -> str:
 
 
 def secure(response):
-    """Headers every wizard response carries; framing is added for every page in `framing`."""
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; script-src 'self'; "
-        f"style-src 'self' 'nonce-{nonce()}'; img-src 'self' https: http: data:; "
-        "form-action 'self'; base-uri 'none'; object-src 'none'")
-    response.headers["Referrer-Policy"] = "no-referrer"  # links carry the draft token
+    """Headers every wizard response carries beyond those of `security_headers`."""
     response.headers["Cache-Control"] = "no-store"  # answers are personal
-    response.headers["X-Content-Type-Options"] = "nosniff"
     response.vary.add("HX-Request")
     return response
 
