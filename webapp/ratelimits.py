@@ -33,6 +33,32 @@ registration = limiter.shared_limit(
 validation = limiter.shared_limit(_config("RATELIMIT_VALIDATION"), "validation",
                                   key_func=client_address)
 
-# Requests per API key.
-api = limiter.shared_limit(_config("RATELIMIT_API"), "api", key_func=_key_id,
-                           exempt_when=lambda: _credentials_or_none() is None)
+def _tenant_of_key():
+    return f"tenant:{_credentials_or_none().tenant}"
+
+
+def _without_key():
+    return _credentials_or_none() is None
+
+
+# Requests per API key, and per tenant across all of its keys.
+_per_key = limiter.shared_limit(_config("RATELIMIT_API"), "api", key_func=_key_id,
+                                exempt_when=_without_key)
+_per_tenant = limiter.shared_limit(_config("RATELIMIT_API_TENANT"), "api-tenant",
+                                   key_func=_tenant_of_key, exempt_when=_without_key)
+
+
+def api(view):
+    return _per_key(_per_tenant(view))
+
+
+def _probes_username():
+    args = request.view_args or {}
+    return args.get("field") == "username" or args.get("step") == "account"
+
+
+# Whether a username is taken shows in the wizard's inline check of the username and in its
+# account step's answer: per client address, more tightly than other checks.
+username_probe = limiter.shared_limit(
+    _config("RATELIMIT_USERNAME_CHECK"), "username", key_func=client_address,
+    exempt_when=lambda: not _probes_username())

@@ -131,6 +131,7 @@ def show(slug, mode, step):
 @route("", "save", ["POST"], step="account")
 @route("/<any(profile, address, consents):step>", "save", ["POST"])
 @ratelimits.validation
+@ratelimits.username_probe
 def save(slug, mode, step):
     visit, tenant = g.visit, g.visit.tenant
     if visit.completed:
@@ -180,6 +181,7 @@ def create(slug, mode):
 
 @route("/check/<field>", "check", ["POST"])
 @ratelimits.validation
+@ratelimits.username_probe
 def check(slug, mode, field):
     """One field's inline check: its wrapper again, with its error or without."""
     visit, tenant = g.visit, g.visit.tenant

@@ -1,0 +1,180 @@
+"""Rate limits on every door: 429 with Retry-After in the door's own format, username probing held
+more tightly than other checks, and the API per key and per tenant."""
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import CUSTOMERS, make_api_key, unique, valid_customer
+from wizard_client import account
+
+TENANTS = """
+[tenants.default]
+store_id = 7
+
+[tenants.acme]
+embed_origins = ["https://partner.example"]
+
+[tenants.other]
+"""
+HTMX = {"HX-Request": "true"}
+
+
+def retry_after(response):
+    assert response.status_code == 429
+    seconds = int(response.headers["Retry-After"])
+    assert seconds > 0
+    assert "Traceback" not in response.get_data(as_text=True)
+    return seconds
+
+
+def bearer(app, tenant="default"):
+    key_id, secret = make_api_key(app, tenant)
+    return {"Authorization": f"Bearer {key_id}.{secret}"}
+
+
+def seed_b_body():
+    return {"Customer": {"FirstName": "Ada", "LastName": "Lovelace",
+                         "EMail": f"{unique()}@example.com"},
+            "Password": "violet-Harbour-tangent-93", "SecurityQuestion": "Pet?",
+            "SecurityAnswer": "Rex"}
+
+
+# --- every door's 429 -----------------------------------------------------------------------
+
+def api_json(client, app):
+    return client.post(CUSTOMERS, json=valid_customer())
+
+
+def seed_b_json(client, app, headers={}):
+    return client.put("/v1/Customers", json=seed_b_body(), headers=headers)
+
+
+def seed_b_xml(client, app, headers={}):
+    return client.put("/v1/Customers", data="<InRegistration/>", content_type="text/xml",
+                      headers=headers)
+
+
+def seed_c(client, app, headers={}):
+    return client.post("/api/v3/7/customers", json={"email": f"{unique()}@example.com"},
+                       headers=headers)
+
+
+def wizard_review(client, app, path="/register"):
+    return client.post(f"{path}/review", data={})
+
+
+def embed_review(client, app):
+    return wizard_review(client, app, "/t/acme/embed")
+
+
+def inline_check(client, app):
+    return client.post("/register/check/email", data={"email": "x"}, headers=HTMX)
+
+
+def as_fault(response):
+    assert response.get_json()["faultCode"] == 91004
+
+
+def as_xml_fault(response):
+    assert response.mimetype == "text/xml" and b"<FaultCode>91004</FaultCode>" in response.data
+
+
+def as_seed_c(response):
+    assert response.get_json() == {"errorMessage": "Too many requests, please try again later"}
+
+
+def as_page(response):
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert page.h1.get_text() == "Too many attempts"
+
+
+def as_fragment(response):
+    assert response.headers["HX-Retarget"] == "#wizard-alert"
+    assert "<html" not in response.get_data(as_text=True)
+    assert "Too many attempts" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("send, keyed, rendered", [
+    (api_json, False, as_fault), (seed_b_json, True, as_fault), (seed_b_xml, True, as_xml_fault),
+    (seed_c, True, as_seed_c), (wizard_review, False, as_page), (embed_review, False, as_page),
+    (inline_check, False, as_fragment),
+])
+def test_every_door_answers_429_with_retry_after_in_its_own_format(make_app, send, keyed,
+                                                                   rendered):
+    app = make_app(TENANTS, RATELIMIT_REGISTRATION="1 per hour", RATELIMIT_API="1 per minute",
+                   RATELIMIT_VALIDATION="1 per minute")
+    client = app.test_client()
+    extra = {"headers": bearer(app)} if keyed else {}
+    assert send(client, app, **extra).status_code != 429
+    response = send(client, app, **extra)
+    retry_after(response)
+    rendered(response)
+
+
+# --- username probing -------------------------------------------------------------------------
+
+def test_the_inline_username_check_is_limited_more_tightly_than_other_checks(make_app):
+    client = make_app(RATELIMIT_USERNAME_CHECK="2 per minute").test_client()
+    for _ in range(2):
+        assert client.post("/register/check/username", data={"username": unique()},
+                           headers=HTMX).status_code == 200
+    limited = client.post("/register/check/username", data={"username": unique()},
+                          headers=HTMX)
+    assert retry_after(limited) <= 60
+    as_fragment(limited)
+    # Other fields are still checked: the tighter limit is the username's alone.
+    for _ in range(3):
+        assert client.post("/register/check/email", data={"email": "a@example.com"},
+                           headers=HTMX).status_code == 200
+
+
+def test_account_step_posts_count_as_username_probes(make_app):
+    client = make_app(RATELIMIT_USERNAME_CHECK="2 per minute").test_client()
+    assert client.post("/register/check/username", data={"username": unique()}).status_code \
+        == 200
+    assert client.post("/register", data=account()).status_code == 303
+    limited = client.post("/register", data=account())
+    retry_after(limited)
+    as_page(limited)
+
+
+def test_username_probes_are_counted_per_client_address(make_app):
+    client = make_app(RATELIMIT_USERNAME_CHECK="1 per minute").test_client()
+    for address in ("192.0.2.1", "192.0.2.2"):
+        response = client.post("/register/check/username", data={"username": unique()},
+                               environ_base={"REMOTE_ADDR": address})
+        assert response.status_code == 200
+    response = client.post("/register/check/username", data={"username": unique()},
+                           environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    retry_after(response)
+
+
+def test_the_default_username_limit_is_tighter_than_the_inline_check_limit(app):
+    from limits import parse_many
+    username = parse_many(app.config["RATELIMIT_USERNAME_CHECK"])
+    checks = parse_many(app.config["RATELIMIT_VALIDATION"])
+    per_second = min(limit.amount / limit.get_expiry() for limit in username)
+    assert per_second < min(limit.amount / limit.get_expiry() for limit in checks)
+
+
+# --- the API per tenant -----------------------------------------------------------------------
+
+def test_all_keys_of_a_tenant_share_the_tenants_limit(make_app):
+    app = make_app(TENANTS, RATELIMIT_API="10 per minute", RATELIMIT_API_TENANT="2 per minute")
+    client = app.test_client()
+    first, second = bearer(app), bearer(app)
+    assert client.post(CUSTOMERS, json=valid_customer(), headers=first).status_code == 201
+    assert client.post(CUSTOMERS, json=valid_customer(), headers=second).status_code == 201
+    limited = client.post(CUSTOMERS, json=valid_customer(), headers=second)
+    retry_after(limited)
+    as_fault(limited)
+    # Another tenant's keys have their own allowance.
+    other = bearer(app, "other")
+    assert client.post(CUSTOMERS, json=valid_customer(), headers=other).status_code == 201
+
+
+def test_public_requests_are_not_counted_against_the_tenants_key_limit(make_app):
+    app = make_app(TENANTS, RATELIMIT_API_TENANT="1 per minute")
+    client = app.test_client()
+    for _ in range(2):
+        assert client.post(CUSTOMERS, json=valid_customer()).status_code == 201
+    assert client.post(CUSTOMERS, json=valid_customer(), headers=bearer(app)).status_code == 201
