@@ -1,24 +1,130 @@
-"""Request ids and logging: every request gets an id, returned in X-Request-Id."""
+"""Logs as JSON lines, each inside a request carrying its id, tenant and door.
+
+A request's id comes back in X-Request-Id. Nothing here logs a body, a header or a form value, so
+no password or secret reaches the logs that way. Database errors would quote stored values: the
+engine hides SQL parameters (config.py), and a logged database error keeps only its first line
+(PostgreSQL's DETAIL repeats the failing row).
+"""
+import json
 import logging
 import re
+import sys
+import traceback
 import uuid
+from datetime import datetime, timezone
 
-from flask import g, request
+from flask import current_app, g, has_request_context, request
+from sqlalchemy.exc import DBAPIError
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+CAUSED = "\n\nThe above exception was the direct cause of the following exception:\n\n"
+DURING = "\n\nDuring handling of the above exception, another exception occurred:\n\n"
+# Where the request's log context waits for the server's access log line (gunicorn.conf.py).
+ENVIRON_KEY = "webapp.log"
+
+
+def request_id():
+    """The request's id: a trusted proxy's X-Request-Id, else a new one; fixed once asked for."""
+    if "request_id" not in g:
+        offered = request.headers.get("X-Request-Id", "")
+        trusted = current_app.config["TRUSTED_PROXIES"] > 0 and REQUEST_ID.match(offered)
+        g.request_id = offered if trusted else uuid.uuid4().hex
+    return g.request_id
+
+
+def note(tenant=None, door=None):
+    """Name the tenant (slug) and door the current request serves, for its log lines."""
+    if has_request_context():
+        if tenant:
+            g.log_tenant = tenant
+        if door:
+            g.log_door = door
+
+
+def context():
+    """The current request's id, tenant and door (a door is its blueprint unless noted)."""
+    view_args = request.view_args or {}
+    return {"request_id": request_id(),
+            "tenant": g.get("log_tenant") or view_args.get("tenant"),
+            "door": g.get("log_door") or request.blueprint}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, the request context, and the
+    record's `fields` (given as `extra={"fields": {...}}`)."""
+
+    def format(self, record):
+        line = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc)
+            .isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "pid": record.process,
+        }
+        if has_request_context():
+            line.update(context())
+        line.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            line["error"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str)
+
+    def formatException(self, exc_info):
+        """The traceback as Python prints it, but with each database error cut to its first
+        line."""
+        chain, error = [], exc_info[1]
+        while error is not None and error not in chain:
+            chain.append(error)
+            error = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
+        quiet = {id(e.orig) for e in chain if isinstance(e, DBAPIError)}
+        text = ""
+        for error in reversed(chain):
+            if text:
+                text += CAUSED if error.__cause__ is not None else DURING
+            message = str(error)
+            if message and (isinstance(error, DBAPIError) or id(error) in quiet):
+                message = message.splitlines()[0]
+            kind = type(error)
+            name = kind.__qualname__ if kind.__module__ == "builtins" else \
+                f"{kind.__module__}.{kind.__qualname__}"
+            text += ("Traceback (most recent call last):\n"
+                     + "".join(traceback.format_tb(error.__traceback__))
+                     + (f"{name}: {message}" if message else name))
+        return text
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a record comes (servers and test runners swap it)."""
+
+    def __init__(self):
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+
+def _use_json_lines():
+    root = logging.getLogger()
+    if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(JsonFormatter())
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
 
 
 def init_app(app):
-    logging.basicConfig(level=logging.INFO)
+    if app.config["LOG_JSON"]:
+        _use_json_lines()
+    else:
+        logging.basicConfig(level=logging.INFO)
 
     @app.before_request
     def assign_request_id():
-        offered = request.headers.get("X-Request-Id", "")
-        trusted = app.config["TRUSTED_PROXIES"] > 0 and REQUEST_ID.match(offered)
-        g.request_id = offered if trusted else uuid.uuid4().hex
+        request_id()
 
     @app.after_request
     def return_request_id(response):
-        if "request_id" in g:
-            response.headers["X-Request-Id"] = g.request_id
+        response.headers["X-Request-Id"] = request_id()
+        request.environ[ENVIRON_KEY] = context()
         return response

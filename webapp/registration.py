@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from . import loyalty, outbox
+from . import logs, loyalty, outbox
 from .extensions import db
 from .faults import Fault, FaultError, fault
 from .forms import STEPS, step_form
@@ -68,6 +68,7 @@ class Options:
 
 
 def ensure_open(tenant):
+    logs.note(tenant.slug)
     if not tenant.registration_open:
         raise fault(90055)
 
@@ -160,6 +161,7 @@ def check(tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), passwor
     `prior` holds faults the door found while parsing; a field keeps only its first fault.
     With a `password_hash` (the wizard hashed it at the account step) no password is needed.
     """
+    logs.note(tenant.slug, door)
     answers = answers if isinstance(answers, MultiDict) else MultiDict(answers)
     if door in DIALECT_DOORS:
         answers = _with_implied_consents(tenant, answers)
@@ -286,6 +288,7 @@ def address_given_data(data):
 
 
 def find(tenant, customer_id):
+    logs.note(tenant.slug)
     try:
         customer_id = str(uuid.UUID(customer_id))
     except ValueError:
