@@ -105,8 +105,10 @@ class Server:
         """Every JSON line the server wrote (its output mixes the access and error logs)."""
         lines = []
         for raw in self.log_path.read_text().splitlines():
-            if raw.startswith("{"):
+            try:
                 lines.append(json.loads(raw))
+            except ValueError:
+                pass  # a line still being written, or not a log line
         return lines
 
 
@@ -122,7 +124,7 @@ def gunicorn(tmp_path, env, workers=3):
                                    stderr=subprocess.STDOUT)
     try:
         server = Server(f"http://127.0.0.1:{port}", log_path)
-        _wait_until_healthy(process, server)
+        _wait_until_ready(process, server, workers)
         yield server
     finally:
         process.terminate()
@@ -133,16 +135,20 @@ def gunicorn(tmp_path, env, workers=3):
             process.wait()
 
 
-def _wait_until_healthy(process, server, seconds=60):
+def _wait_until_ready(process, server, workers, seconds=60):
+    """Until every worker has built the app (gunicorn.conf.py logs it) and /healthz answers."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"gunicorn exited with {process.returncode}:\n"
                         f"{server.log_path.read_text()}")
+        ready = [line for line in server.log_lines()
+                 if line["message"].startswith("Worker ready")]
         try:
-            if requests.get(server.url + "/healthz", timeout=2).status_code == 200:
+            if len(ready) >= workers and \
+                    requests.get(server.url + "/healthz", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet
         time.sleep(0.1)
-    pytest.fail(f"gunicorn did not answer /healthz in {seconds}s:\n{server.log_path.read_text()}")
+    pytest.fail(f"gunicorn was not ready in {seconds}s:\n{server.log_path.read_text()}")

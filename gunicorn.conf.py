@@ -1,0 +1,69 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py` (gunicorn also reads this file
+by itself when started from the project folder). Settings given on the command line win.
+
+Environment: BIND (default 0.0.0.0:8000), WEB_CONCURRENCY (worker processes, default two per
+CPU plus one), GUNICORN_THREADS (threads per worker, default 1), GUNICORN_TIMEOUT (seconds,
+default 30). Everything the app itself reads (DATABASE_URL, ...) is in the README.
+"""
+import multiprocessing
+import os
+
+from gunicorn.glogging import Logger
+
+from webapp.logs import ENVIRON_KEY
+
+wsgi_app = "webapp:create_app()"
+bind = os.environ.get("BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Each worker builds its own app; on SQLite the first one to start brings the schema up to date.
+preload_app = False
+# No runtime control socket (gunicorn 25+): its default path in the home folder would be shared
+# by every instance on the machine.
+control_socket_disable = True
+
+
+def post_worker_init(worker):
+    worker.log.info("Worker ready (pid: %s)", worker.pid)  # the app is built: it takes requests
+
+
+class JsonAccessLogger(Logger):
+    """The access log as JSON lines, with the request id, tenant and door the app noted.
+
+    The path is logged without its query string, and no header but the user agent."""
+
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled:
+            return
+        status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+        fields = {
+            "method": environ.get("REQUEST_METHOD"),
+            "path": environ.get("PATH_INFO"),
+            "status": int(status),
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+            "bytes": getattr(resp, "sent", None),
+            "remote_addr": environ.get("REMOTE_ADDR"),  # the client, once ProxyFix has run
+            "user_agent": environ.get("HTTP_USER_AGENT"),
+            **environ.get(ENVIRON_KEY, {}),
+        }
+        self.access_log.info("request", extra={"fields": fields})
+
+
+logger_class = JsonAccessLogger
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "webapp.logs.JsonFormatter"}},
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "formatter": "json",
+                   "stream": "ext://sys.stdout"},
+        "stderr": {"class": "logging.StreamHandler", "formatter": "json",
+                   "stream": "ext://sys.stderr"},
+    },
+    "root": {"level": "INFO", "handlers": ["stderr"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
+    },
+}

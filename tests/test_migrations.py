@@ -1,0 +1,107 @@
+"""Migrations: every revision up and down on an empty database (SQLite, and PostgreSQL where
+reachable), ending in the schema the models describe; SQLite upgraded safely at start-up."""
+import subprocess
+import sys
+import time
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+
+from servers import ROOT, app_environment, postgres_database
+from webapp import create_app
+from webapp.extensions import db
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def empty_database(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+    else:
+        with postgres_database() as url:
+            yield url
+
+
+def current_revision():
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def schema_differences():
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def user_tables():
+    return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_every_revision_goes_up_and_down(empty_database, tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
+                      "SQLALCHEMY_DATABASE_URI": empty_database,
+                      "TENANTS_FILE": str(tmp_path / "tenants.toml")})
+    directory = app.extensions["migrate"].directory
+    with app.app_context():
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config(
+            directory))
+        revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+        head = script.get_current_head()
+        assert revisions[-1] == head
+
+        upgrade(directory=directory)  # from empty (SQLite: already done by create_app)
+        assert current_revision() == head
+        assert schema_differences() == []
+
+        downgrade(directory=directory, revision="base")
+        assert current_revision() is None and user_tables() == set()
+
+        for revision in revisions:  # each from the one before it
+            upgrade(directory=directory, revision=revision)
+            assert current_revision() == revision
+        assert schema_differences() == []
+
+        for previous in [None, *revisions[:-1]][::-1]:
+            downgrade(directory=directory, revision="-1")
+            assert current_revision() == previous
+        assert user_tables() == set()
+        db.engine.dispose()
+
+
+# Each process builds the app on the same fresh SQLite files, at the same moments, round by round.
+START_TOGETHER = """
+import os, sys, time
+from webapp import create_app
+start = float(os.environ["START_AT"])
+for database in sys.argv[1:]:
+    time.sleep(max(0.0, start - time.time()))
+    create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///" + database})
+    start += 0.5
+"""
+
+
+@pytest.mark.slow
+def test_processes_starting_together_on_one_fresh_sqlite_file_all_come_up(tmp_path):
+    databases = [str(tmp_path / f"round{i}.sqlite") for i in range(5)]
+    env = app_environment(tmp_path, START_AT=time.time() + 4)
+    del env["SECRET_KEY"]  # made once in the instance folder, by whichever process is first
+    starting = [subprocess.Popen([sys.executable, "-c", START_TOGETHER, *databases], cwd=ROOT,
+                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 text=True)
+                for _ in range(8)]
+    outcomes = [(process.wait(timeout=120), process.stdout.read()) for process in starting]
+    for process in starting:
+        process.stdout.close()
+    assert [code for code, _ in outcomes] == [0] * len(starting), \
+        "\n".join(out for _, out in outcomes)
+
+    for database in databases:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+                          "SECRET_KEY": "test-secret-key",
+                          "TENANTS_FILE": str(tmp_path / "tenants.toml")})
+        with app.app_context():
+            assert current_revision() is not None and schema_differences() == []
+            db.engine.dispose()
