@@ -46,23 +46,19 @@ class Page:
                 if field.has_attr("checked"):
                     values.setdefault(name, []).append(field["value"])
             elif name:
-                values[name] = self.value(name) if field.name == "select" else field.get("value", "")
+                values[name] = self.value(name)
         return values
 
     def value(self, name):
-        field = self.soup.find(["input", "select"], attrs={"name": name})
+        field = self.form.find(["input", "select"], attrs={"name": name})
         if field.name == "select":
             chosen = field.find("option", selected=True)
             return chosen["value"] if chosen else ""
         return field.get("value", "")
 
-    def checked(self, name):
-        return [box["value"] for box in self.soup.find_all("input", attrs={"name": name})
-                if box.has_attr("checked")]
-
     def errors(self):
-        return [p.get_text(" ", strip=True).removeprefix("Error: ")
-                for p in self.soup.select(".field .error-message, .password-feedback .error-message")]
+        messages = self.soup.select(".field .error-message, .password-feedback .error-message")
+        return [p.get_text(" ", strip=True).removeprefix("Error: ") for p in messages]
 
     def summary(self):
         return [a.get_text(strip=True) for a in self.soup.select(".error-summary a")]

@@ -1,0 +1,177 @@
+"""The wizard in Chromium: with and without JavaScript, inline checks, Back, a restart, axe."""
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from wizard_client import ADDRESS, CONSENTS, PROFILE, account
+
+from .conftest import ROOT, axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def fill(page, fields):
+    for name, value in fields.items():
+        if isinstance(value, list):
+            for one in value:
+                page.check(f"input[name='{name}'][value='{one}']")
+        else:
+            page.fill(f"[name='{name}']", value)
+
+
+def continue_with(page, fields, button="Continue"):
+    fill(page, fields)
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
+
+
+def heading(page):
+    return page.locator("h1").inner_text()
+
+
+def watch_console(page):
+    """Console errors (a CSP refusal shows up here) collected as the test goes."""
+    errors = []
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def test_the_whole_wizard_with_javascript_and_no_accessibility_violations(serve, browser):
+    server = serve()
+    page = browser.new_page()
+    errors = watch_console(page)
+    page.goto(server.url("/register"))
+    for fields in (account(), PROFILE, ADDRESS, CONSENTS):
+        assert axe_violations(page) == [], heading(page)
+        continue_with(page, fields)
+    assert heading(page) == "Check your answers"
+    assert axe_violations(page) == []
+    continue_with(page, {}, "Create account")
+    assert heading(page) == "Account created"
+    assert page.get_attribute("[data-customer-id]", "data-customer-id")
+    assert page.locator(".customer-number").inner_text().isdigit()
+    assert axe_violations(page) == []
+    assert errors == []
+
+
+def test_the_whole_wizard_without_javascript(serve, browser):
+    server = serve(WTF_CSRF_ENABLED=True)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server.url("/register"))
+    continue_with(page, {})  # nothing filled in: the same messages, in an error summary
+    assert page.title().startswith("Error: ")
+    assert page.locator(".error-summary a").all_inner_texts() == [
+        "No Username provided", "Enter your email address", "No Password provided"]
+    for fields in (account(), PROFILE, ADDRESS, CONSENTS):
+        continue_with(page, fields)
+    continue_with(page, {}, "Create account")
+    assert page.get_attribute("[data-customer-id]", "data-customer-id")
+    context.close()
+
+
+def test_an_error_state_is_accessible_and_the_summary_takes_focus(serve, browser):
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register"))
+    continue_with(page, account())
+    continue_with(page, {**PROFILE, "surname": "", "dateOfBirth-year": "3000"})
+    assert page.evaluate("document.activeElement.matches('.error-summary')")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Date of Birth provided is incorrect").click()
+    assert page.evaluate("document.activeElement.id") == "dateOfBirth-day"
+
+
+def test_an_inline_error_appears_and_clears_without_a_page_load(serve, browser):
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register"))
+    page.evaluate("window.stillTheSamePage = true")
+    page.fill("#email", "ada@")
+    page.keyboard.press("Tab")
+    message = page.locator("#field-email .error-message")
+    message.wait_for()
+    assert message.inner_text().endswith("Enter an email address in the correct format, like "
+                                         "name@example.com")
+    assert page.get_attribute("#email", "aria-invalid") == "true"
+    assert "email-error" in page.get_attribute("#email", "aria-describedby")
+    expect(page.locator("#wizard-status")).to_contain_text("correct format")
+    assert axe_violations(page) == []
+
+    page.fill("#email", "ada@example.com")
+    page.keyboard.press("Tab")
+    message.wait_for(state="detached")
+    assert page.get_attribute("#email", "aria-invalid") is None
+    expect(page.locator("#wizard-status")).to_contain_text("Email address: no longer an error")
+
+    page.locator("#password").press_sequentially("password1")
+    page.locator("#password-feedback .strength").wait_for()
+    assert "Very weak" in page.inner_text("#password-feedback")
+    assert page.get_attribute("#password", "aria-invalid") == "true"
+    assert page.input_value("#password") == "password1"  # kept as typed while checked
+    assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_back_keeps_earlier_answers(serve, browser):
+    server = serve()
+    page = browser.new_page()
+    who = account()
+    page.goto(server.url("/register"))
+    continue_with(page, who)
+    continue_with(page, PROFILE)
+    assert heading(page) == "Your address"
+    page.go_back()
+    assert heading(page) == "About you"
+    assert page.input_value("#surname") == "Lovelace"
+    assert page.input_value("#dateOfBirth-year") == "1990"
+    page.go_back()
+    assert heading(page) == "Create your account"
+    assert page.input_value("#username") == who["username"]
+    assert page.input_value("#password") == ""
+
+
+def test_a_draft_survives_a_restart_of_the_server(serve, browser, make_app):
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register"))
+    continue_with(page, account())
+    continue_with(page, PROFILE)
+    server.restart(make_app())  # a new process on the same database and SECRET_KEY
+    page.reload()
+    assert heading(page) == "Your address"
+    page.get_by_role("link", name="Back").click()
+    assert page.input_value("#surname") == "Lovelace"
+
+
+def test_it_fits_a_320_pixel_wide_screen(serve, browser):
+    server = serve()
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    page.goto(server.url("/register"))
+    continue_with(page, account())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_screenshot_of_a_step(serve, browser, tmp_path):
+    """The README's picture of the wizard; `UPDATE_SCREENSHOTS=1` writes it into docs/."""
+    server = serve("""
+        [tenants.default]
+        name = "Northwind Rewards"
+        support_email = "help@northwind.example"
+    """)
+    page = browser.new_page(viewport={"width": 900, "height": 1100})
+    page.goto(server.url("/register"))
+    continue_with(page, account())
+    fill(page, {"title": "Dr", "forename": "Ada", "dateOfBirth-day": "27",
+                "dateOfBirth-month": "3"})
+    page.fill("#dateOfBirth-year", "3000")
+    page.keyboard.press("Tab")
+    page.locator("#field-dateOfBirth .error-message").wait_for()
+    target = ROOT / "docs" if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path
+    target.mkdir(exist_ok=True)
+    path = Path(target) / "wizard-step.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
