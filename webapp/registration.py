@@ -8,15 +8,16 @@ own paths and format.
 import re
 import uuid
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
 from . import logs, loyalty, outbox
 from .extensions import db
 from .faults import Fault, FaultError, fault
-from .forms import STEPS, step_form
+from .forms import STEPS, step_form, step_of
 from .forms.address import PARTS as ADDRESS_PARTS
 from .forms.profile import ATTRIBUTE_PREFIX
 from .forms.rules import age_on, email_key, parse_birth_date, username_key, utc_today
@@ -90,23 +91,31 @@ def _form_faults(form):
             for name, errors in form.errors.items() for error in errors[:1]]
 
 
-def _exists(tenant, column, value):
-    query = select(Customer.number).where(Customer.tenant == tenant.slug, column == value)
-    return db.session.execute(query.limit(1)).first() is not None
-
-
 # The fields unique per tenant: (field, fault when taken, column, what the column holds).
 UNIQUE_FIELDS = (("externalId", 91008, Customer.external_id, lambda value: value),
                  ("username", 90074, Customer.username_key, username_key),
                  ("email", 91001, Customer.email_unique_key, email_key))
 
 
+@lru_cache(maxsize=None)
+def _holders_query(names):
+    """The tenant's customers holding any of the values of `names`: one query, built once."""
+    columns = [column for name, _, column, _ in UNIQUE_FIELDS if name in names]
+    return select(*columns).where(Customer.tenant == bindparam("tenant"), or_(
+        *(column == bindparam(column.key) for column in columns)))
+
+
 def _taken(tenant, data, bad=frozenset()):
     """A fault for each unique field whose value another customer of the tenant already has."""
-    return [Fault(code, name) for name, code, column, key in UNIQUE_FIELDS
-            if name not in bad and data.get(name)
-            and (name != "email" or tenant.unique_email)
-            and _exists(tenant, column, key(data[name]))]
+    wanted = [(name, code, column, key(data[name])) for name, code, column, key in UNIQUE_FIELDS
+              if name not in bad and data.get(name) and (name != "email" or tenant.unique_email)]
+    if not wanted:
+        return []
+    query = _holders_query(frozenset(name for name, *_ in wanted))
+    values = {column.key: value for _, _, column, value in wanted}
+    holders = db.session.execute(query, {"tenant": tenant.slug, **values}).mappings().all()
+    return [Fault(code, name) for name, code, column, value in wanted
+            if any(holder[column.key] == value for holder in holders)]
 
 
 def _account_rules(tenant, data, bad, door):
@@ -186,7 +195,7 @@ def check(tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), passwor
 
 def check_field(tenant, name, answers, door, caller=Caller()):
     """The inline check of one field: its first fault, or None. Needs only that step's answers."""
-    step = next((s for s in STEPS if name in step_form(s, tenant)()._fields), None)
+    step = step_of(name, tenant)
     if step is None:
         return None
     _, faults = check(tenant, answers, door, caller, steps=(step,))
@@ -232,6 +241,9 @@ def register(tenant, answers, door, caller=Caller(), prior=(), password_hash=Non
         db.session.flush()  # the database's unique constraints decide races
         send = tenant.send_account_email if options.send_email is None else options.send_email
         outbox.customer_created(tenant, customer, send_email=send)
+        # Detached as flushed (with its consents), so that the door reads what was stored without
+        # loading it again once the commit has expired it.
+        db.session.expunge(customer)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -3,6 +3,8 @@
 A form never queries the database; the rules that need the tenant's data or the database live in
 `webapp.registration`.
 """
+from functools import lru_cache
+
 from wtforms import Form
 
 from .account import AccountForm
@@ -21,3 +23,14 @@ def step_form(step, tenant) -> type[Form]:
         return profile_form(tenant)
     return {"account": AccountForm, "address": AddressForm, "consents": ConsentsForm,
             "partner": PartnerForm}[step]
+
+
+@lru_cache(maxsize=512)
+def field_names(step, tenant) -> tuple[str, ...]:
+    """The names of a step's fields, in the form's order (worked out once per step and tenant)."""
+    return tuple(step_form(step, tenant)()._fields)
+
+
+def step_of(name, tenant) -> str | None:
+    """The wizard step whose form has the field `name`, if any."""
+    return next((step for step in STEPS if name in field_names(step, tenant)), None)

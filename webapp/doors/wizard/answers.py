@@ -2,20 +2,12 @@
 gives (nothing but the step's own fields), and the GOV.UK date parts of the date of birth."""
 from werkzeug.datastructures import MultiDict
 
-from ...forms import STEPS, step_form
+from ...forms import field_names
 
 DATE = "dateOfBirth"
 DATE_PARTS = ("day", "month", "year")
 LISTS = ("consentIds", "contactMethods")  # one checkbox per value
 SECRET = "password"  # checked and hashed, never kept or shown
-
-
-def field_names(step, tenant) -> list[str]:
-    return list(step_form(step, tenant)()._fields)
-
-
-def step_of(name, tenant) -> str | None:
-    return next((step for step in STEPS if name in field_names(step, tenant)), None)
 
 
 def joined_date(form) -> str:

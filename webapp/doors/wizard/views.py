@@ -8,11 +8,11 @@ from werkzeug.datastructures import MultiDict
 
 from ... import drafts, framing, ratelimits, registration
 from ...faults import FaultError, fault
-from ...forms import STEPS
+from ...forms import STEPS, step_of
 from ...passwords import hash_secret, strength
 from ...tenants import DEFAULT_SLUG, registry
 from . import guard
-from .answers import SECRET, kept, posted, step_of, stored
+from .answers import SECRET, kept, posted, stored
 from .fields import one, views
 from .flow import HEADINGS, PAGES, Visit
 from .pages import render

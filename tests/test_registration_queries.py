@@ -1,0 +1,52 @@
+"""The database work of a registration: one query for every uniqueness check, and no second
+look at the customer once it is stored."""
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from conftest import CUSTOMERS, faults, valid_customer
+from webapp.extensions import db
+
+
+@contextmanager
+def statements(app):
+    """The SQL statements the app runs inside the block, in order."""
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def _reads_customers(statement):
+    return statement.startswith("SELECT") and " FROM customer" in statement
+
+
+def test_uniqueness_is_one_query_and_the_stored_customer_is_not_read_back(app, client):
+    body = valid_customer(externalId="crm-1")
+    with statements(app) as seen:
+        response = client.post(CUSTOMERS, json=body)
+    assert response.status_code == 201
+    inserted = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO customer "))
+    assert len([s for s in seen[:inserted] if _reads_customers(s)]) == 1
+    assert not [s for s in seen[inserted:] if _reads_customers(s)]
+    answer = response.get_json()
+    assert answer["customerNumber"] >= 1 and answer["createdAt"]
+    assert [r["consentId"] for r in answer["consents"]["records"]] == ["terms", "privacy"]
+
+
+def test_values_taken_by_different_customers_are_all_found(client):
+    first, second = valid_customer(externalId="crm-a"), valid_customer(externalId="crm-b")
+    for body in (first, second):
+        assert client.post(CUSTOMERS, json=body).status_code == 201
+    clash = valid_customer(externalId="crm-b", username=first["username"].upper(),
+                           email=second["email"].upper())
+    response = client.post(CUSTOMERS, json=clash)
+    assert faults(response) == [(91008, "externalId"), (90074, "username"), (91001, "email")]
