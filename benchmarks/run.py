@@ -74,6 +74,7 @@ class Run:
         self.rows = []  # (scenario, request line, result or None, RSS KiB or None, note)
         self.figures = {}  # key -> req/s (or hashes/s)
         self.rss = {}  # "bare" / "service" -> largest worker RSS in KiB
+        self.cpu_ms = {}  # scenario -> the workers' CPU time per request, in ms
         self.invalid = []
 
     def measure(self, key, title, server, request, expected, who):
@@ -82,7 +83,9 @@ class Run:
         prefix = secrets.token_hex(3)
         if options.warmup:
             wrk.run(server.url, request, options.warmup, options.connections, f"w{prefix}")
+        cpu = server.worker_cpu_seconds()
         result = wrk.run(server.url, request, options.duration, options.connections, f"m{prefix}")
+        cpu = server.worker_cpu_seconds() - cpu
         rss = server.worker_rss_kib()
         self.rss[who] = max(self.rss.get(who, 0), rss)
         wrong = {s: n for s, n in result.statuses.items() if s != expected}
@@ -93,6 +96,7 @@ class Run:
             self.invalid.append(title)
         self.figures[key] = result.rate
         self.rows.append((title, line, result, rss, note))
+        self.cpu_ms[title] = cpu * 1000 / result.requests if result.requests else 0.0
 
     def skip(self, title, reason):
         self.rows.append((title, "", None, None, f"skipped: {reason}"))
@@ -139,16 +143,18 @@ class Run:
         print(f"Run: {options.duration} s per scenario after {options.warmup} s of warm-up, "
               f"{options.connections} connections (wrk, 1 thread), gunicorn with {WORKERS} sync "
               "workers per server, SQLite, rate limits off\n")
-        print("| scenario | request | req/s | p50 ms | p99 ms | worker RSS MiB | note |")
-        print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
+        print("| scenario | request | req/s | p50 ms | p99 ms | worker CPU ms/req | "
+              "worker RSS MiB | note |")
+        print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
         for title, line, result, rss, note in self.rows:
             if result is None:
-                print(f"| {title} | {line} | | | | | {note} |")
+                print(f"| {title} | {line} | | | | | | {note} |")
             else:
                 print(f"| {title} | {line} | {result.rate:.1f} | {result.p50_ms:.1f} | "
-                      f"{result.p99_ms:.1f} | {rss / MiB:.1f} | {note} |")
+                      f"{result.p99_ms:.1f} | {self.cpu_ms[title]:.2f} | {rss / MiB:.1f} | "
+                      f"{note} |")
         print(f"| argon2id limit ({self.argon2}, {WORKERS} processes) | | "
-              f"{self.figures['argon2id']:.1f} hashes/s | | | | |\n")
+              f"{self.figures['argon2id']:.1f} hashes/s | | | | | |\n")
         print("| ratio | value | target | met |")
         print("| --- | ---: | ---: | --- |")
         for name, numerator, denominator, target in TARGETS:

@@ -88,6 +88,18 @@ class Server:
                 found.append(int(entry.name))
         return found
 
+    def worker_cpu_seconds(self) -> float:
+        """The CPU time (user and system) the workers have used so far."""
+        ticks = 0
+        for pid in self.workers():
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rpartition(")")[2].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def worker_rss_kib(self) -> int:
         """The largest resident set of the workers, in KiB."""
         sizes = [0]
