@@ -88,7 +88,8 @@ def test_database_url_is_read_as_the_database(instance, monkeypatch):
 def test_plain_postgresql_urls_use_the_installed_driver(instance, monkeypatch, url):
     monkeypatch.setenv("DATABASE_URL", url)
     app = build()
-    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://postgres@127.0.0.1:5432/app"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == \
+        "postgresql+psycopg://postgres@127.0.0.1:5432/app"
     with app.app_context():
         from webapp.extensions import db
         assert db.engine.dialect.driver == "psycopg"

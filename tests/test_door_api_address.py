@@ -1,4 +1,4 @@
-"""The address through the JSON API: at most one, its parts, its country and postcode (section 2)."""
+"""The address through the JSON API: at most one, its parts, country and postcode (section 2)."""
 import pytest
 
 from conftest import CUSTOMERS, faults, valid_customer

@@ -11,7 +11,7 @@ GB_ADDRESS = {"addressLine1": "1 Main Street", "city": "London", "postcode": "SW
 
 
 def years_before_today(years, days=0):
-    """The date `years` before today in UTC (28 February for a 29th that year lacks), plus `days`."""
+    """`years` before today in UTC (28 February for a 29th that year lacks), plus `days`."""
     today = datetime.now(timezone.utc).date()
     try:
         anniversary = today.replace(year=today.year - years)

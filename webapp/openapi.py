@@ -48,7 +48,8 @@ def _schemas():
         mobile={"description": "As phone"},
         nationality={"pattern": "^[A-Za-z]{2}$", "description": "ISO 3166-1 alpha-2"},
         currency={"pattern": "^[A-Za-z]{3}$",
-                  "description": "ISO 4217, one the tenant accepts; the tenant's default if left out"})
+                  "description": "ISO 4217, one the tenant accepts; the tenant's default if "
+                                 "left out"})
     address, address_required = _fields(AddressForm, countryCode={
         "pattern": "^[A-Za-z]{2}$", "description": "ISO 3166-1 alpha-2"}, postcode={
         "description": "Valid for the country; required where the country has postcodes"})
