@@ -1,6 +1,7 @@
 """The wizard in Chromium: with and without JavaScript, inline checks, Back, a restart, axe."""
 import os
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from playwright.sync_api import expect
@@ -91,8 +92,11 @@ def test_an_inline_error_appears_and_clears_without_a_page_load(serve, browser):
     page = browser.new_page()
     page.goto(server.url("/register"))
     page.evaluate("window.stillTheSamePage = true")
+    page.fill("#password", "typed-before-the-email")
     page.fill("#email", "ada@")
-    page.keyboard.press("Tab")
+    with page.expect_request(lambda request: "/check/email" in request.url) as check:
+        page.keyboard.press("Tab")
+    assert "password" not in parse_qs(check.value.post_data)  # only its own check sends it
     message = page.locator("#field-email .error-message")
     message.wait_for()
     assert message.inner_text().endswith("Enter an email address in the correct format, like "
@@ -108,12 +112,25 @@ def test_an_inline_error_appears_and_clears_without_a_page_load(serve, browser):
     assert page.get_attribute("#email", "aria-invalid") is None
     expect(page.locator("#wizard-status")).to_contain_text("Email address: no longer an error")
 
+    page.fill("#password", "")
     page.locator("#password").press_sequentially("password1")
-    page.locator("#password-feedback .strength").wait_for()
-    assert "Very weak" in page.inner_text("#password-feedback")
+    expect(page.locator("#password-feedback .strength")).to_contain_text("Very weak")
     assert page.get_attribute("#password", "aria-invalid") == "true"
     assert page.input_value("#password") == "password1"  # kept as typed while checked
     assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_a_field_swapped_while_it_has_focus_keeps_it(serve, browser):
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register"))
+    continue_with(page, account())
+    page.focus("#currency")
+    page.evaluate("document.getElementById('currency').beforeTheSwap = true")
+    page.select_option("#currency", "USD")  # checked on change, while still focused
+    expect(page.locator("#currency")).not_to_have_js_property("beforeTheSwap", True)  # swapped
+    expect(page.locator("#currency")).to_be_focused()
+    assert page.input_value("#currency") == "USD"
 
 
 def test_back_keeps_earlier_answers(serve, browser):
