@@ -298,3 +298,26 @@ def test_the_tenant_is_named_on_every_page(app):
     wizard = Wizard(app.test_client(), "/t/acme/register")
     assert "Acme Bets" in wizard.page.soup.select_one(".masthead").get_text()
     assert wizard.page.soup.title.get_text().endswith("– Acme Bets")
+
+
+def test_the_review_names_the_currency_that_applies_when_none_was_chosen(client):
+    review = Wizard(client).to_review()
+    assert "GBP, the usual currency" in review.soup.select(".summary")[1].get_text()
+
+
+def test_the_tenants_branding_is_on_its_pages(make_app):
+    app = make_app("""
+        [tenants.bright]
+        name = "Bright Bets"
+        primary_colour = "#ffdd00"
+        logo_url = "https://cdn.example/bright.svg"
+        support_email = "help@bright.example"
+    """)
+    page = Wizard(app.test_client(), "/t/bright/register").page
+    style = page.soup.find("style").get_text()
+    assert "--brand: #ffdd00" in style and "--on-brand: #0b0c0c" in style  # dark text on yellow
+    logo = page.soup.select_one(".masthead img")
+    assert (logo["src"], logo["alt"]) == ("https://cdn.example/bright.svg", "Bright Bets")
+    assert page.soup.select_one("footer a")["href"] == "mailto:help@bright.example"
+    default = Wizard(app.test_client()).page.soup.find("style").get_text()
+    assert "--on-brand: #ffffff" in default  # white text on the built-in dark blue

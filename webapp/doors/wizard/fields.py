@@ -57,10 +57,11 @@ class FieldView:
         if self.kind == "date":
             parts = self.value
             return " ".join(parts[p] for p in ("day", "month", "year") if parts[p])
-        if self.kind in ("checkboxes", "select"):
-            labels = dict(self.options)
-            chosen = self.value if isinstance(self.value, list) else [self.value]
-            return ", ".join(labels.get(v, v) for v in chosen if v)
+        labels = dict(self.options)
+        if self.kind == "checkboxes":
+            return ", ".join(labels.get(v, v) for v in self.value)
+        if self.kind == "select":
+            return labels.get(self.value, self.value)  # left blank: the default, by name
         return self.value
 
 
