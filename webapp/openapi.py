@@ -30,6 +30,8 @@ def _fields(form_class, **extra):
                 schema["maxLength"] = validator.limit
             if getattr(validator, "required", False):
                 required.append(name)
+        if name not in required:
+            schema["type"] = ["string", "null"]  # null counts as left out
         properties[name] = {**schema, **extra.get(name, {})}
     return properties, required
 
@@ -66,8 +68,11 @@ def _schemas():
     new_customer = {"type": "object", "additionalProperties": False,
                     "required": account_required + profile_required,
                     "properties": {name: known[name] for name in order}}
-    stored = {name: schema for name, schema in new_customer["properties"].items()
-              if name != "password"}
+    # Stored, any text but the username and email may be null: a dialect door leaves out what it
+    # has no place for (seed C a surname, seed B a title).
+    stored = {name: {**schema, "type": ["string", "null"]}
+              if schema.get("type") == "string" and name not in ("username", "email") else schema
+              for name, schema in new_customer["properties"].items() if name != "password"}
     stored.update({
         "consents": {"$ref": ID + "StoredConsents"},
         "customerId": {"type": "string", "format": "uuid"},
