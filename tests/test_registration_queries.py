@@ -50,3 +50,25 @@ def test_values_taken_by_different_customers_are_all_found(client):
                            email=second["email"].upper())
     response = client.post(CUSTOMERS, json=clash)
     assert faults(response) == [(91008, "externalId"), (90074, "username"), (91001, "email")]
+
+
+def test_an_inline_check_runs_the_costly_rules_for_its_own_field_alone(app, client, monkeypatch):
+    from webapp import registration
+    from webapp.tenants import registry
+
+    taken = valid_customer()
+    assert client.post(CUSTOMERS, json=taken).status_code == 201
+
+    def no_strength_estimate(*args, **kwargs):
+        raise AssertionError("the password's rules ran for an inline check of the username")
+
+    monkeypatch.setattr(registration, "unsafe", no_strength_estimate)
+    answers = {"username": "ada.lovelace", "email": taken["email"], "password": "password1"}
+    with app.test_request_context(), statements(app) as seen:
+        tenant = registry().default
+        assert registration.check_field(tenant, "username", answers, "wizard") is None
+        taken_username = registration.check_field(
+            tenant, "username", {**answers, "username": taken["username"]}, "wizard")
+    assert taken_username.code == 90074
+    reads = [s for s in seen if _reads_customers(s)]
+    assert len(reads) == 2 and not any("email" in s for s in reads)

@@ -164,11 +164,13 @@ def _consent_rules(tenant, data, bad):
     return found
 
 
-def check(tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), password_hash=None):
+def check(tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), password_hash=None,
+          only=None):
     """Check the answers of some steps; return (clean data, faults in field order).
 
     `prior` holds faults the door found while parsing; a field keeps only its first fault.
     With a `password_hash` (the wizard hashed it at the account step) no password is needed.
+    With `only` (a field name) the rules beyond the forms run for that field alone.
     """
     logs.note(tenant.slug, door)
     answers = answers if isinstance(answers, MultiDict) else MultiDict(answers)
@@ -184,6 +186,8 @@ def check(tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), passwor
     if password_hash and "account" in steps and not data.get("password"):
         faults = [f for f in faults if f.field != "password"]
     bad = {f.field for f in faults}
+    if only is not None:  # no uniqueness query nor strength estimate for the other fields
+        bad |= set(data) - {only}
     if "account" in steps:
         faults += _account_rules(tenant, data, bad, door)
     if "profile" in steps:
@@ -198,7 +202,7 @@ def check_field(tenant, name, answers, door, caller=Caller()):
     step = step_of(name, tenant)
     if step is None:
         return None
-    _, faults = check(tenant, answers, door, caller, steps=(step,))
+    _, faults = check(tenant, answers, door, caller, steps=(step,), only=name)
     return next((f for f in faults if f.field == name), None)
 
 
