@@ -113,7 +113,9 @@ def _taken(tenant, data, bad=frozenset()):
         return []
     query = _holders_query(frozenset(name for name, *_ in wanted))
     values = {column.key: value for _, _, column, value in wanted}
-    holders = db.session.execute(query, {"tenant": tenant.slug, **values}).mappings().all()
+    # A Core query on the session's connection: none of the ORM's work for plain columns.
+    holders = db.session.connection().execute(query, {"tenant": tenant.slug, **values}) \
+        .mappings().all()
     return [Fault(code, name) for name, code, column, value in wanted
             if any(holder[column.key] == value for holder in holders)]
 
