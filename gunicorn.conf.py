@@ -34,8 +34,6 @@ class JsonAccessLogger(Logger):
     The path is logged without its query string, and no header but the user agent."""
 
     def access(self, resp, req, environ, request_time):
-        if not self.access_log_enabled:
-            return
         status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
         fields = {
             "method": environ.get("REQUEST_METHOD"),
