@@ -86,3 +86,17 @@ def test_a_countrys_address_rules_are_read_once(monkeypatch):
     first = postcode_rules("NZ")
     read = len(reads)
     assert postcode_rules("NZ") is first and len(reads) == read
+
+
+def test_no_wizard_page_writes_to_the_database_when_it_is_read(app, client):
+    from wizard_client import Wizard
+
+    review = Wizard(client).to_review()
+    links = [a["href"] for a in review.soup.select("main a[href]") if "draft=" in a["href"]]
+    assert len(links) >= 4  # Back and a Change link per step
+    with statements(app) as seen:
+        assert client.get("/register").status_code == 200
+        for link in links:
+            assert client.get(link).status_code == 200
+    writes = [s for s in seen if s.split()[0] in ("INSERT", "UPDATE", "DELETE", "REPLACE")]
+    assert seen and not writes
