@@ -4,7 +4,7 @@ own member tables and exposes the result as OPENAPI_PATHS and OPENAPI_SCHEMAS, w
 from . import seed_b_xml as xml
 from .forms import AccountForm, AddressForm
 from .forms.profile import ProfileForm
-from .openapi import COMMON_FAULTS, CREDENTIALS, FAULT_REF, ID
+from .openapi import COMMON_FAULTS, CREDENTIALS, FAULT_REF, ID, or_null
 
 
 def _text(form_class=None, name=None, **extra):
@@ -41,11 +41,11 @@ def seed_b(email_options, security_max):
             "CustomerId": {**nullable, **in_models, "format": "uuid", "readOnly": True},
             "EMail": {**_text(AccountForm, "email", format="email"), **in_models,
                       "description": "The email, which is also the username"},
-            "FirstName": {**_text(ProfileForm, "forename"), **in_models},
+            "FirstName": or_null({**_text(ProfileForm, "forename"), **in_models}),
             "LastName": {**_text(ProfileForm, "surname"), **in_models},
             "LoyaltyCardNumber": {**nullable, **in_models, "readOnly": True},
-            "Phone": {**_text(ProfileForm, "phone"), **in_models,
-                      "description": "International form"},
+            "Phone": or_null({**_text(ProfileForm, "phone"), **in_models,
+                              "description": "International form"}),
             "StoredValueCardNumber": {**nullable, **in_models, "readOnly": True}}}
     registration = {
         "type": "object", "xml": {"name": "InRegistration", "namespace": xml.INBOUND},
@@ -152,11 +152,15 @@ def seed_c(members, order_types, language_max):
                             "description": "true records the tenant's marketing consent"},
         "lang": _text(maxLength=language_max, description="A language code, like en or pt-BR"),
     }
+    # A null member counts as left out.
+    schemas = {name: described.get(name) or kinds[kind] for name, kind in members.items()}
     customer = {"type": "object", "additionalProperties": False, "required": ["email"],
-                "properties": {name: described.get(name) or kinds[kind]
-                               for name, kind in members.items()}}
+                "properties": {name: schema if name == "email" else or_null(schema)
+                               for name, schema in schemas.items()}}
+    person = {name: or_null(schema) for name, schema in person.items()}
     shipping = {"type": "object", "additionalProperties": False, "properties": {
-        "id": {"type": "integer"}, **{name: {"type": "string"} for name in person}}}
+        name: or_null({"type": "integer"} if name == "id" else {"type": "string"})
+        for name in ("id", *person)}}
     post = {
         "operationId": "seedCCreateCustomer",
         "summary": "Register a customer in a store (seed C's dialect)",

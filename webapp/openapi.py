@@ -17,6 +17,17 @@ from .forms.profile import ProfileForm
 bp = Blueprint("openapi", __name__)
 
 ID = "#/components/schemas/"
+
+
+def or_null(schema):
+    """`schema`, or null: what a door takes as a member left out."""
+    if "$ref" in schema:
+        rest = {key: value for key, value in schema.items() if key != "$ref"}
+        return {"anyOf": [{"$ref": schema["$ref"]}, {"type": "null"}], **rest}
+    nullable = {**schema, "type": [schema["type"], "null"]}
+    if "enum" in schema:
+        nullable["enum"] = [*schema["enum"], None]
+    return nullable
 FAULT_REF = {"$ref": ID + "Fault"}
 
 
@@ -30,9 +41,8 @@ def _fields(form_class, **extra):
                 schema["maxLength"] = validator.limit
             if getattr(validator, "required", False):
                 required.append(name)
-        if name not in required:
-            schema["type"] = ["string", "null"]  # null counts as left out
-        properties[name] = {**schema, **extra.get(name, {})}
+        schema = {**schema, **extra.get(name, {})}
+        properties[name] = schema if name in required else or_null(schema)
     return properties, required
 
 
@@ -62,9 +72,11 @@ def _schemas():
              "dateOfBirth", "phone", "mobile", "addresses", "consents", "customAttributes",
              "displayName", "customerType", "currency", "gender", "nationality")
     known = {**partner, **account, **profile,
-             "addresses": {"type": "array", "maxItems": 1, "items": {"$ref": ID + "Address"}},
-             "consents": {"$ref": ID + "Consents"},
-             "customAttributes": {"type": "array", "items": {"$ref": ID + "CustomAttribute"}}}
+             "addresses": or_null({"type": "array", "maxItems": 1,
+                                   "items": {"$ref": ID + "Address"}}),
+             "consents": or_null({"$ref": ID + "Consents"}),
+             "customAttributes": or_null({"type": "array",
+                                          "items": {"$ref": ID + "CustomAttribute"}})}
     new_customer = {"type": "object", "additionalProperties": False,
                     "required": account_required + profile_required,
                     "properties": {name: known[name] for name in order}}
@@ -85,8 +97,8 @@ def _schemas():
         "loyaltyCardNumber": {"type": ["string", "null"]},
         "storedValueCardNumber": {"type": ["string", "null"]},
     })
-    consents = {"consentIds": {"type": "array", "items": {"type": "string"}},
-                "contactMethods": {"type": "array", "items": {"type": "string"}}}
+    consents = {name: or_null({"type": "array", "items": {"type": "string"}})
+                for name in ("consentIds", "contactMethods")}
     fault_fields = {
         "faultCode": {"type": "integer", "enum": sorted(BY_CODE)},
         "fault": {"type": "string", "enum": sorted(f.name for f in BY_CODE.values())},
