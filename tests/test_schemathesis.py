@@ -21,7 +21,8 @@ store_id = 7
 """
 OPERATIONS = [("/api/v1/customers", "POST"), ("/api/v1/customers/{customerId}", "GET"),
               ("/v1/Customers", "PUT"), ("/api/v3/{storeId}/customers", "POST")]
-EXAMPLES = 260  # per operation: over 1,000 requests in all
+MINIMUM = 1000 // len(OPERATIONS)  # requests per operation, for 1,000 a run
+EXAMPLES = MINIMUM + 10  # hypothesis may stop a few short once it has seen enough
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance, negative_data_rejection]
 
@@ -73,4 +74,4 @@ def test_every_operation_answers_as_documented_and_never_with_a_5xx(app, api_sch
         case.validate_response(response, checks=CHECKS)
 
     request()
-    assert len(sent) >= EXAMPLES * 0.95, len(sent)
+    assert len(sent) >= MINIMUM, len(sent)
