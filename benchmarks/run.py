@@ -89,9 +89,11 @@ class Run:
         prefix = secrets.token_hex(3)
         if options.warmup:
             wrk.run(server.url, request, options.warmup, options.connections, f"w{prefix}")
+            server.settle()
         cpu = server.worker_cpu_seconds()
         result = wrk.run(server.url, request, options.duration, options.connections, f"m{prefix}")
         cpu = server.worker_cpu_seconds() - cpu
+        server.settle()
         rss = server.worker_rss_kib()
         self.rss[who] = max(self.rss.get(who, 0), rss)
         wrong = {s: n for s, n in result.statuses.items() if s != expected}

@@ -100,6 +100,18 @@ class Server:
             ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15
         return ticks / os.sysconf("SC_CLK_TCK")
 
+    def settle(self, timeout=20.0, quiet=0.02):
+        """Wait until the workers have finished what the last scenario left queued (requests
+        wrk sent but stopped waiting for), so that its work is not counted in the next one."""
+        deadline = time.monotonic() + timeout
+        used = self.worker_cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(0.25)
+            now = self.worker_cpu_seconds()
+            if now - used <= quiet:
+                return
+            used = now
+
     def worker_rss_kib(self) -> int:
         """The largest resident set of the workers, in KiB."""
         sizes = [0]
