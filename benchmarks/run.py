@@ -221,7 +221,12 @@ def main(argv=None):
     if not wrk.available():
         print("wrk is not installed; on Debian: apt-get install -y wrk", file=sys.stderr)
         return 2
-    return Run(options).run().report()
+    try:
+        run = Run(options).run()
+    except RuntimeError as error:  # a server that did not start, or wrk that failed
+        print(f"benchmark stopped: {error}", file=sys.stderr)
+        return 1
+    return run.report()
 
 
 if __name__ == "__main__":
