@@ -2,7 +2,8 @@
      <script src="https://<service>/static/embed.js" data-tenant="<tenant>" async></script>
    It puts the form in an iframe right after the tag (or inside the element that data-target
    names), sizes the iframe to the form, and dispatches "registration:complete" (a bubbling DOM
-   event whose detail is {customerId, tenant}) on the iframe when a customer has registered. */
+   event whose detail is {customerId, tenant}) on the iframe when a customer has registered.
+   data-lang="de" asks for the form in that language (else the browser's is used). */
 (function () {
   "use strict";
 
@@ -11,7 +12,8 @@
   var service = new URL(script.src).origin;
 
   var frame = document.createElement("iframe");
-  frame.src = service + "/t/" + encodeURIComponent(script.dataset.tenant) + "/embed";
+  frame.src = service + "/t/" + encodeURIComponent(script.dataset.tenant) + "/embed" +
+    (script.dataset.lang ? "?lang=" + encodeURIComponent(script.dataset.lang) : "");
   frame.title = script.dataset.title || "Create an account";
   frame.style.display = "block";
   frame.style.width = "100%";

@@ -40,6 +40,8 @@ def create_app(test_config=None):
                      render_as_batch=True)
     limiter.init_app(app)
     csrf.init_app(app)
+    from . import i18n
+    i18n.init_app(app)  # the wizard's, the embed's and the account email's languages
 
     from . import errors, logs, security_headers
     logs.init_app(app)

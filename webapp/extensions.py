@@ -1,4 +1,5 @@
 """The Flask extensions, created unbound; `create_app` binds them."""
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -15,5 +16,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
+babel = Babel()
 # Limits are declared on the routes that need them; nothing is limited by default.
 limiter = Limiter(key_func=client_address, default_limits=[], swallow_errors=True)

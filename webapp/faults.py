@@ -5,6 +5,8 @@ own format; nothing else decides codes, statuses or messages.
 """
 from dataclasses import dataclass
 
+from .i18n import N_  # the wizard shows these messages translated; the JSON doors in English
+
 
 @dataclass(frozen=True)
 class FaultType:
@@ -20,37 +22,37 @@ def _table(*rows):
 
 FAULTS = _table(
     # Seed A, exactly as its table gives them.
-    (400, 90038, "MandatoryContactMethodMissingFault", "Contact Method Required"),
-    (400, 90026, "InvalidPostcodeFault", "Postcode provided is incorrect"),
-    (400, 90075, "UsernameRequiredFailureFault", "No Username provided"),
-    (400, 90044, "PasswordRequiredFault", "No Password provided"),
+    (400, 90038, "MandatoryContactMethodMissingFault", N_("Contact Method Required")),
+    (400, 90026, "InvalidPostcodeFault", N_("Postcode provided is incorrect")),
+    (400, 90075, "UsernameRequiredFailureFault", N_("No Username provided")),
+    (400, 90044, "PasswordRequiredFault", N_("No Password provided")),
     (400, 90073, "UnsafePasswordScoreFault",
-     "Provided Password does not meet minimum secure requirements"),
-    (404, 90066, "UnknownConsentFault", "ConsentId provided does not exist"),
-    (404, 90019, "InvalidCurrencyCodeFault", "Currency code provided does not exist"),
-    (404, 90067, "UnknownContactMethodFault", "Contact Method provided does not exist"),
-    (400, 90030, "InvalidUsernameFailureFault", "Username provided is invalid"),
-    (500, 90061, "SystemFailureFault", "System Failure, please try again later"),
-    (400, 90037, "MandatoryConsentMissingFault", "Consent Method Required"),
-    (400, 90074, "UsernameExistsFailureFault", "Username Provided already exists"),
-    (400, 90055, "RegistrationFailureFault", "Registration cannot be completed at this time"),
-    (400, 90020, "InvalidDateOfBirthFault", "Date of Birth provided is incorrect"),
+     N_("Provided Password does not meet minimum secure requirements")),
+    (404, 90066, "UnknownConsentFault", N_("ConsentId provided does not exist")),
+    (404, 90019, "InvalidCurrencyCodeFault", N_("Currency code provided does not exist")),
+    (404, 90067, "UnknownContactMethodFault", N_("Contact Method provided does not exist")),
+    (400, 90030, "InvalidUsernameFailureFault", N_("Username provided is invalid")),
+    (500, 90061, "SystemFailureFault", N_("System Failure, please try again later")),
+    (400, 90037, "MandatoryConsentMissingFault", N_("Consent Method Required")),
+    (400, 90074, "UsernameExistsFailureFault", N_("Username Provided already exists")),
+    (400, 90055, "RegistrationFailureFault", N_("Registration cannot be completed at this time")),
+    (400, 90020, "InvalidDateOfBirthFault", N_("Date of Birth provided is incorrect")),
     # The product's own. Add new ones at the end; never reuse a code.
-    (400, 91000, "InvalidFieldFault", "A field is invalid"),
-    (409, 91001, "EmailExistsFault", "Email provided already exists"),
-    (415, 91002, "UnsupportedMediaTypeFault", "Content-Type is not supported"),
-    (400, 91003, "MalformedRequestFault", "Request body could not be parsed"),
-    (429, 91004, "RateLimitedFault", "Too many requests, please try again later"),
-    (401, 91005, "UnauthorizedFault", "Credentials are missing or invalid"),
-    (413, 91006, "PayloadTooLargeFault", "Request body is larger than 64 KiB"),
+    (400, 91000, "InvalidFieldFault", N_("A field is invalid")),
+    (409, 91001, "EmailExistsFault", N_("Email provided already exists")),
+    (415, 91002, "UnsupportedMediaTypeFault", N_("Content-Type is not supported")),
+    (400, 91003, "MalformedRequestFault", N_("Request body could not be parsed")),
+    (429, 91004, "RateLimitedFault", N_("Too many requests, please try again later")),
+    (401, 91005, "UnauthorizedFault", N_("Credentials are missing or invalid")),
+    (413, 91006, "PayloadTooLargeFault", N_("Request body is larger than 64 KiB")),
     (422, 91007, "IdempotencyKeyReusedFault",
-     "Idempotency-Key was already used with a different request"),
-    (409, 91008, "ExternalIdExistsFault", "externalId provided already exists"),
-    (404, 91009, "UnknownTenantFault", "Tenant does not exist"),
+     N_("Idempotency-Key was already used with a different request")),
+    (409, 91008, "ExternalIdExistsFault", N_("externalId provided already exists")),
+    (404, 91009, "UnknownTenantFault", N_("Tenant does not exist")),
     (409, 91010, "IdempotencyKeyInFlightFault",
-     "A request with this Idempotency-Key is still being processed"),
-    (403, 91011, "ForbiddenFault", "These credentials may not act for this store"),
-    (404, 91012, "CustomerNotFoundFault", "Customer does not exist"),
+     N_("A request with this Idempotency-Key is still being processed")),
+    (403, 91011, "ForbiddenFault", N_("These credentials may not act for this store")),
+    (404, 91012, "CustomerNotFoundFault", N_("Customer does not exist")),
 )
 BY_CODE = {fault.code: fault for fault in FAULTS.values()}
 

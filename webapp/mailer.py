@@ -8,19 +8,27 @@ from email.utils import formataddr, formatdate
 from pathlib import Path
 
 from flask import current_app, render_template
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from .extensions import db
+from .i18n import N_, SOURCE, supported
 from .models import Customer
 
 SMTP_TIMEOUT = 30  # seconds for each exchange with the mail server
 MAIL_FOLDER = "outbox-mail"
-SUBJECTS = {"account_created": "Your {tenant} account"}
+SUBJECTS = {"account_created": N_("Your %(tenant)s account")}
 
 
 def build(tenant, message_id, payload):
-    """The email an outbox message asks for. It never holds a password: only the stored customer
-    (whose password exists only as a hash) and the tenant feed the templates."""
+    """The email an outbox message asks for, in the customer's language where there is a
+    catalogue for it (else English). It never holds a password: only the stored customer (whose
+    password exists only as a hash) and the tenant feed the templates."""
+    with force_locale(supported(payload.get("language")) or SOURCE):
+        return _build(tenant, message_id, payload)
+
+
+def _build(tenant, message_id, payload):
     template = payload["template"]
     customer = db.session.execute(select(Customer).where(
         Customer.id == payload["customerId"], Customer.tenant == tenant.slug)).scalar_one_or_none()
@@ -28,10 +36,11 @@ def build(tenant, message_id, payload):
         raise LookupError(f"customer {payload['customerId']} is not in tenant '{tenant.slug}'")
     context = {"tenant": tenant, "customer": customer}
     sender = current_app.config["MAIL_FROM"]
+    name = gettext(tenant.name)  # the built-in "Registration" is translated
 
     email = EmailMessage()
-    email["Subject"] = SUBJECTS[template].format(tenant=tenant.name)
-    email["From"] = formataddr((tenant.name, sender))
+    email["Subject"] = gettext(SUBJECTS[template], tenant=name)
+    email["From"] = formataddr((name, sender))
     email["To"] = payload["to"]
     if tenant.support_email:
         email["Reply-To"] = tenant.support_email

@@ -86,8 +86,9 @@ def _bind(tenant, step, answers, door):
 
 
 def _form_faults(form):
-    # A 91000 fault carries the form's plain instruction; seed faults keep the seed's message.
-    return [Fault(error.code, name, str(error) if error.code == 91000 else None)
+    # A 91000 fault carries the form's plain instruction (a Problem, which the wizard translates);
+    # seed faults keep the seed's message.
+    return [Fault(error.code, name, error if error.code == 91000 else None)
             for name, errors in form.errors.items() for error in errors[:1]]
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pycountry
 from flask import current_app
 
+from .i18n import N_
+
 DEFAULT_SLUG = "default"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 ATTRIBUTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
@@ -36,10 +38,11 @@ class CustomAttribute:
     required: bool = False
 
 
+# Their labels, and the built-in name "Registration", are translated where they are shown.
 BUILT_IN_CONSENTS = (
-    Consent("terms", "I accept the terms and conditions", "1", True),
-    Consent("privacy", "I accept the privacy policy", "1", True),
-    Consent("marketing", "Send me news and offers", "1", False),
+    Consent("terms", N_("I accept the terms and conditions"), "1", True),
+    Consent("privacy", N_("I accept the privacy policy"), "1", True),
+    Consent("marketing", N_("Send me news and offers"), "1", False),
 )
 
 
@@ -205,7 +208,7 @@ def parse_tenants(text, source="tenants file"):
     except TenantConfigError as error:
         raise TenantConfigError(f"{source}: {error}") from None
     if DEFAULT_SLUG not in tenants:
-        tenants[DEFAULT_SLUG] = Tenant(slug=DEFAULT_SLUG, name="Registration")
+        tenants[DEFAULT_SLUG] = Tenant(slug=DEFAULT_SLUG, name=N_("Registration"))
     store_ids = [t.store_id for t in tenants.values() if t.store_id is not None]
     _check(len(store_ids) == len(set(store_ids)), source, "two tenants share a store_id")
     return tenants

@@ -1,6 +1,6 @@
 /* The wizard works without this file. With it: the error summary takes focus after a failed post,
    its links land on their fields, inline check results are announced, and the password can be
-   shown while it is typed. */
+   shown while it is typed. Its words come from the page (data-* attributes), in its language. */
 (function () {
   "use strict";
 
@@ -44,6 +44,10 @@
       var had = hadError[id];
       delete hadError[id];
       var node = document.getElementById(id);
+      if (node && node.dataset.announce) {  // the address, drawn again for another country
+        announce([textOf(node, ".error-message"), node.dataset.announce].join(" ").trim());
+        return;
+      }
       if (!node || !node.dataset.label) return;
       var error = textOf(node, ".error-message");
       var input = node.dataset.feedbackFor && document.getElementById(node.dataset.feedbackFor);
@@ -54,19 +58,20 @@
       var strength = textOf(node, ".strength");
       if (error) announce(error + (strength ? ". " + strength : ""));
       else if (strength) announce(strength);
-      else if (had) announce(node.dataset.label + ": no longer an error");
+      else if (had) announce(status.dataset.cleared.replace("{label}", node.dataset.label));
     });
   });
 
   document.querySelectorAll("[data-password-toggle]").forEach(function (button) {
     var input = document.getElementById(button.getAttribute("aria-controls"));
     if (!input) return;
+    var showText = button.textContent;
     button.hidden = false;
     button.addEventListener("click", function () {
       var show = input.type === "password";
       input.type = show ? "text" : "password";
-      button.textContent = show ? "Hide password" : "Show password";
-      announce(show ? "Your password is visible" : "Your password is hidden");
+      button.textContent = show ? button.dataset.hide : showText;
+      announce(show ? button.dataset.shown : button.dataset.hidden);
     });
     // Browsers offer to save a password only from a password field.
     if (input.form) input.form.addEventListener("submit", function () { input.type = "password"; });

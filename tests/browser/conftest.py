@@ -144,6 +144,14 @@ def third_party_cookies_blocked(playwright, chromium, tmp_path):
     context.close()
 
 
+def enter(field, value):
+    """Type `value` into a text field, or choose it where the field is a list (the country)."""
+    if field.evaluate("element => element.tagName") == "SELECT":
+        field.select_option(value)
+    else:
+        field.fill(value)
+
+
 def axe_violations(page):
     """axe-core's WCAG 2.0-2.2 A/AA violations on the page as it is now."""
     page.evaluate(AXE.read_text())  # evaluated by the driver, so the page's CSP allows it

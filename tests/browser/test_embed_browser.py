@@ -6,6 +6,8 @@ from playwright.sync_api import expect
 
 from wizard_client import ADDRESS, PROFILE, account
 
+from .conftest import enter
+
 pytestmark = pytest.mark.browser
 
 LISTENER = """
@@ -44,7 +46,7 @@ def continue_in(frame, fields, button="Continue"):
             for one in value:
                 frame.locator(f"input[name='{name}'][value='{one}']").check()
         else:
-            frame.locator(f"[name='{name}']").fill(value)
+            enter(frame.locator(f"[name='{name}']"), value)
     frame.get_by_role("button", name=button).click()
 
 

@@ -31,6 +31,9 @@ def type_in(page, fields):
         if isinstance(value, list):
             for one in value:
                 page.check(f"input[name='{name}'][value='{one}']")
+        elif page.locator(f"select[name='{name}']").count():
+            page.select_option(f"[name='{name}']", value)
+            page.wait_for_load_state("networkidle")
         else:
             page.locator(f"[name='{name}']").press_sequentially(value)
             page.keyboard.press("Tab")

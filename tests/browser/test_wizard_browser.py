@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from wizard_client import ADDRESS, CONSENTS, PROFILE, account
 
-from .conftest import ROOT, axe_violations
+from .conftest import ROOT, axe_violations, enter
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,7 @@ def fill(page, fields):
             for one in value:
                 page.check(f"input[name='{name}'][value='{one}']")
         else:
-            page.fill(f"[name='{name}']", value)
+            enter(page.locator(f"[name='{name}']"), value)
 
 
 def continue_with(page, fields, button="Continue"):

@@ -1,26 +1,27 @@
 """Step 1, account: username, email, password."""
 from wtforms import PasswordField, StringField
 
+from ..i18n import N_
 from .rules import (TextForm, email_format, email_key, max_length, required, seed, strip,
                     username_format, username_key)
 
 
 class AccountForm(TextForm):
     username = StringField(
-        "Username", filters=[strip],
+        N_("Username"), filters=[strip],
         validators=[required(seed(90075)), max_length(200, seed(90030), username_key),
                     username_format],
-        description="Letters, numbers and . _ - @ only",
+        description=N_("Letters, numbers and . _ - @ only"),
         render_kw={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"})
     email = StringField(
-        "Email address", filters=[strip],
-        validators=[required("Enter your email address"), max_length(200, compared_as=email_key),
-                    email_format],
+        N_("Email address"), filters=[strip],
+        validators=[required(N_("Enter your email address")),
+                    max_length(200, compared_as=email_key), email_format],
         render_kw={"autocomplete": "email", "type": "email", "spellcheck": "false"})
-    # Passwords are taken exactly as typed: no trimming, no case change.
+    # Passwords are taken exactly as typed: no trimming, no case change. The wizard's hint starts
+    # with the tenant's minimum length.
     password = PasswordField(
-        "Password",
+        N_("Password"),
         validators=[required(seed(90044)), max_length(200)],
-        description="At least 8 characters. A few unusual words together are easy to remember "
-                    "and hard to guess.",
+        description=N_("A few unusual words together are easy to remember and hard to guess."),
         render_kw={"autocomplete": "new-password", "spellcheck": "false"})

@@ -2,7 +2,9 @@
 from wtforms import StringField
 from wtforms.validators import StopValidation
 
-from .rules import TextForm, country_code, max_length, postcode_for_country, required, strip
+from ..i18n import N_
+from .rules import (Problem, TextForm, country_code, max_length, optional, postcode_for_country,
+                    required, strip)
 
 PARTS = ("addressLine1", "addressLine2", "city", "region", "postcode", "countryCode")
 
@@ -20,25 +22,30 @@ def only_with_an_address(form, field):
 
 class AddressForm(TextForm):
     addressLine1 = StringField(
-        "Address line 1", filters=[strip],
-        validators=[only_with_an_address, required("Enter address line 1, typically the "
-                                                   "building and street"), max_length(100)],
+        N_("Address line 1"), filters=[strip],
+        validators=[only_with_an_address,
+                    required(N_("Enter address line 1, typically the building and street")),
+                    max_length(100)],
         render_kw={"autocomplete": "address-line1"})
     addressLine2 = StringField(
-        "Address line 2 (optional)", filters=[strip], validators=[max_length(100)],
+        N_("Address line 2"), filters=[strip], validators=[optional, max_length(100)],
         render_kw={"autocomplete": "address-line2"})
     city = StringField(
-        "Town or city", filters=[strip],
-        validators=[only_with_an_address, required("Enter town or city"), max_length(100)],
+        N_("Town or city"), filters=[strip],
+        validators=[only_with_an_address, required(N_("Enter town or city")), max_length(100)],
         render_kw={"autocomplete": "address-level2"})
     region = StringField(
-        "County, state or region (optional)", filters=[strip], validators=[max_length(100)],
+        N_("County, state or region"), filters=[strip], validators=[optional, max_length(100)],
         render_kw={"autocomplete": "address-level1"})
+    # Whether a postcode is needed is the country's rule (postcode_for_country).
     postcode = StringField(
-        "Postcode", filters=[strip],
+        N_("Postcode"), filters=[strip],
         validators=[only_with_an_address, max_length(20), postcode_for_country],
         render_kw={"autocomplete": "postal-code", "spellcheck": "false"})
     countryCode = StringField(
-        "Country", filters=[strip],
-        validators=[only_with_an_address, required("Enter the country, like GB"), country_code],
+        N_("Country"), filters=[strip],
+        validators=[only_with_an_address,
+                    required(Problem("Enter the country, like GB",
+                                     person=N_("Select the country"))),
+                    country_code],
         render_kw={"autocomplete": "country"})

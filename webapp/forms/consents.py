@@ -1,6 +1,8 @@
 """Step 4, consents and contact methods. Which ids exist and which are mandatory is the tenant's."""
 from wtforms import Form, SelectMultipleField
 
+from ..i18n import N_
+
 
 class ListField(SelectMultipleField):
     """Any number of plain string values (one checkbox each in the wizard)."""
@@ -13,5 +15,5 @@ class ListField(SelectMultipleField):
 
 
 class ConsentsForm(Form):
-    consentIds = ListField("Consents")
-    contactMethods = ListField("How may we contact you?")
+    consentIds = ListField(N_("Consents"))
+    contactMethods = ListField(N_("How may we contact you?"))

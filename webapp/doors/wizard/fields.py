@@ -1,18 +1,23 @@
 """What the templates need to draw a field: label, hint, widget, value and error.
 
-Labels, hints and autocomplete tokens come from the step forms; the choices come from the tenant.
+Labels, hints and autocomplete tokens come from the step forms, translated into the page's
+language; the choices come from the tenant, and the address's from its country.
 """
 import re
 from dataclasses import dataclass
 
-import pycountry
+from flask_babel import gettext, ngettext
 from wtforms import PasswordField
 
 from ...forms import step_form
-from ...forms.rules import noun
+from ...forms.address import PARTS as ADDRESS_PARTS
+from ...forms.rules import optional
+from ...i18n import N_, currency_name, in_source_language
+from . import countries
 from .answers import DATE, LISTS, date_parts
 
-CONTACT_METHODS = {"email": "Email", "sms": "Text message", "phone": "Phone call", "post": "Post"}
+CONTACT_METHODS = {"email": N_("Email"), "sms": N_("Text message"), "phone": N_("Phone call"),
+                   "post": N_("Post")}
 
 
 def dom_id(name: str) -> str:
@@ -22,18 +27,35 @@ def dom_id(name: str) -> str:
 @dataclass
 class FieldView:
     name: str
-    label: str
     noun: str  # the label inside a sentence: "Phone number", not "Phone number (optional)"
     kind: str  # text, password, date, select or checkboxes
+    optional: bool = False
     hint: str | None = None
     value: object = ""  # a string; a list for checkboxes; {day, month, year} for a date
     attrs: dict | None = None  # from the form's render_kw: type, autocomplete, spellcheck...
     options: tuple = ()  # (value, label) pairs
     error: str | None = None
+    target: str | None = None  # what an inline check replaces, when more than the field
+
+    @property
+    def label(self):
+        return gettext("%(label)s (optional)", label=self.noun) if self.optional else self.noun
+
+    @property
+    def in_sentence(self):
+        """The noun inside a sentence: lower case in English, as translated otherwise."""
+        return self.noun.lower() if in_source_language() else self.noun
 
     @property
     def id(self):
         return dom_id(self.name)
+
+    @property
+    def choices(self):
+        """The options of a select, with the answer given even when it is not among them."""
+        if self.value and self.value not in dict(self.options):
+            return (*self.options, (self.value, self.value))
+        return self.options
 
     def option_id(self, value):
         return f"{self.id}-{dom_id(value)}"
@@ -66,14 +88,17 @@ class FieldView:
 
 
 def _options(name, tenant):
+    # Labels from the tenants file are shown as written, but for the built-in ones.
     if name == "consentIds":
-        return tuple((c.id, c.label if c.mandatory else f"{c.label} (optional)")
+        return tuple((c.id, gettext(c.label) if c.mandatory else
+                      gettext("%(label)s (optional)", label=gettext(c.label)))
                      for c in tenant.consents)
     if name == "contactMethods":
-        return tuple((m, CONTACT_METHODS.get(m, m.capitalize())) for m in tenant.contact_methods)
+        return tuple((m, gettext(CONTACT_METHODS[m]) if m in CONTACT_METHODS else m.capitalize())
+                     for m in tenant.contact_methods)
     if name == "currency":
-        default = (("", f"{tenant.default_currency}, the usual currency"),)
-        return default + tuple((code, f"{code}, {pycountry.currencies.get(alpha_3=code).name}")
+        default = (("", gettext("%(code)s, the usual currency", code=tenant.default_currency)),)
+        return default + tuple((code, f"{code}, {currency_name(code)}")
                                for code in tenant.currencies)
     return ()
 
@@ -98,19 +123,28 @@ def view(name, field, tenant, shown, error=None) -> FieldView:
         value = ""  # never sent back to the browser
     else:
         value = shown.get(name, "")
-    hint = field.description or None
+    hint = gettext(field.description) if field.description else None
+    if kind == "password":
+        length = tenant.password_min_length
+        hint = ngettext("At least %(num)d character.", "At least %(num)d characters.",
+                        length) + " " + hint
     if name == "contactMethods" and tenant.require_contact_method:
-        hint = "Select at least one."
-    return FieldView(name=name, label=field.label.text, noun=noun(field), kind=kind, hint=hint,
-                     value=value, attrs=dict(field.render_kw or {}), options=_options(name, tenant),
-                     error=error)
+        hint = gettext("Select at least one.")
+    found = FieldView(name=name, noun=gettext(field.label.text), kind=kind,
+                      optional=optional in field.validators, hint=hint, value=value,
+                      attrs=dict(field.render_kw or {}), options=_options(name, tenant),
+                      error=error)
+    if name in ADDRESS_PARTS:
+        return countries.present(found, countries.country_of(shown))
+    return found
 
 
 def views(step, tenant, shown, errors) -> list[FieldView]:
-    """Every field of a step, in the form's order."""
+    """Every field a step shows, in the form's order."""
     form = step_form(step, tenant)()
+    country = countries.country_of(shown)
     return [view(name, field, tenant, shown, errors.get(name))
-            for name, field in form._fields.items()]
+            for name, field in form._fields.items() if countries.shows(name, country)]
 
 
 def one(step, name, tenant, shown, error) -> FieldView:

@@ -2,22 +2,28 @@
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import gettext
 
 from ... import drafts
 from ...forms import STEPS
+from ...i18n import N_
 from ...models import Draft
 from ...tenants import Tenant
 from .answers import passed
 
 PAGES = (*STEPS, "review")  # "Step N of 5"; the completion page follows
 HEADINGS = {
-    "account": "Create your account",
-    "profile": "About you",
-    "address": "Your address",
-    "consents": "Consents and contact",
-    "review": "Check your answers",
-    "done": "Account created",
+    "account": N_("Create your account"),
+    "profile": N_("About you"),
+    "address": N_("Your address"),
+    "consents": N_("Consents and contact"),
+    "review": N_("Check your answers"),
+    "done": N_("Account created"),
 }
+
+
+def heading(page) -> str:
+    return gettext(HEADINGS[page])
 
 
 @dataclass
@@ -26,6 +32,7 @@ class Visit:
     mode: str  # "register": the service's own pages; "embed": inside a partner's iframe
     draft: Draft | None
     claimed: str | None  # the draft id the request's token names, even one since expired
+    language: str | None = None  # the language the visit asked for (?lang=), carried along
 
     @property
     def embedded(self):
@@ -55,6 +62,8 @@ class Visit:
         """A page of this wizard, with the draft token when there is a draft."""
         if self.draft is not None:
             values.setdefault("draft", self.token)
+        if self.language:
+            values.setdefault("lang", self.language)
         return self.url("show", step=step, **values)
 
     def first_open_page(self):

@@ -11,8 +11,9 @@ from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from ...drafts import LIFETIME
+from ...i18n import N_
 
-REFUSED = "The form has expired or was not sent by this site"
+REFUSED = N_("The form has expired or was not sent by this site")
 
 
 def _serializer():

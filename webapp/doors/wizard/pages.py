@@ -1,21 +1,32 @@
 """Rendering the wizard: its pages and htmx fragments, their headers, and its error pages."""
 from flask import g, make_response, render_template, request
+from flask_babel import gettext
 
 from ... import errors
-from ...faults import FaultError
+from ...faults import Fault, FaultError
+from ...forms.rules import Problem
+from ...i18n import N_
 from ...security_headers import nonce
 
 # The error pages' headings; their text is the fault's own message.
 TROUBLE = {
-    91003: "This form has expired",
-    91004: "Too many attempts",
-    91006: "Too much information was sent",
-    91009: "Page not found",
-    90055: "Registration is closed",
-    90061: "Sorry, there is a problem with the service",
+    91003: N_("This form has expired"),
+    91004: N_("Too many attempts"),
+    91006: N_("Too much information was sent"),
+    91009: N_("Page not found"),
+    90055: N_("Registration is closed"),
+    90061: N_("Sorry, there is a problem with the service"),
 }
-PAGE_TROUBLE = {404: ("Page not found", "Check the web address, or start again."),
-                405: ("Page not found", "This page cannot be used that way.")}
+PAGE_TROUBLE = {404: (N_("Page not found"), N_("Check the web address, or start again.")),
+                405: (N_("Page not found"), N_("This page cannot be used that way."))}
+
+
+def said(fault: Fault) -> str:
+    """A fault as the person reads it, in the page's language: the form's plain instruction, or
+    the seed's message (which the JSON doors keep in English)."""
+    if isinstance(fault.detail, Problem):
+        return fault.detail.translated()
+    return gettext(fault.message)
 
 
 def is_htmx() -> bool:
@@ -44,6 +55,7 @@ def secure(response):
     """Headers every wizard response carries beyond those of `security_headers`."""
     response.headers["Cache-Control"] = "no-store"  # answers are personal
     response.vary.add("HX-Request")
+    response.vary.add("Accept-Language")  # the page's language may follow it
     return response
 
 
@@ -74,12 +86,12 @@ def _trouble(status, heading, message, headers=None):
 @errors.renderer("/t/")
 def fault_page(error: FaultError):
     first = error.faults[0]
-    heading = TROUBLE.get(first.code, "There is a problem")
-    return _trouble(error.status, heading, first.message, error.headers)
+    heading = gettext(TROUBLE.get(first.code, N_("There is a problem")))
+    return _trouble(error.status, heading, said(first), error.headers)
 
 
 @errors.page_renderer("/register")
 @errors.page_renderer("/t/")
 def http_error_page(error):
-    heading, message = PAGE_TROUBLE.get(error.code, ("There is a problem", error.description))
-    return _trouble(error.code, heading, message)
+    heading, message = PAGE_TROUBLE.get(error.code, (N_("There is a problem"), error.description))
+    return _trouble(error.code, gettext(heading), gettext(message))

@@ -6,7 +6,7 @@ The same routes serve the service's own pages (`/register`, `/t/<tenant>/registe
 from flask import Blueprint, abort, g, redirect, request
 from werkzeug.datastructures import MultiDict
 
-from ... import drafts, framing, ratelimits, registration
+from ... import drafts, framing, i18n, ratelimits, registration
 from ...faults import FaultError, fault
 from ...forms import STEPS, step_of
 from ...passwords import hash_secret, strength
@@ -14,8 +14,8 @@ from ...tenants import DEFAULT_SLUG, registry
 from . import guard
 from .answers import SECRET, kept, posted, stored
 from .fields import one, views
-from .flow import HEADINGS, PAGES, Visit
-from .pages import render
+from .flow import PAGES, Visit, heading
+from .pages import render, said
 
 bp = Blueprint("wizard", __name__)
 COOKIE = "wizard_draft"  # lets a bare /register resume; never needed, never set in the embed
@@ -51,7 +51,7 @@ def arrive():
         resumed = drafts.load(request.cookies.get(COOKIE), tenant.slug)
         if resumed is not None and resumed.customer_id is None:
             draft, claimed = resumed, resumed.id
-    g.visit = Visit(tenant, args["mode"], draft, claimed)
+    g.visit = Visit(tenant, args["mode"], draft, claimed, i18n.chosen())
     if posting:
         guard.protect(claimed)
 
@@ -86,7 +86,7 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
     fields = views(step, visit.tenant, shown, errors or {})
     return remember(render(
         f"wizard/{step}.html", status, step=step, number=PAGES.index(step) + 1, pages=len(PAGES),
-        heading=HEADINGS[step], fields=fields, back=visit.previous_page(step),
+        heading=heading(step), fields=fields, back=visit.previous_page(step),
         problems=[(f"#{f.focus_id}", f.error) for f in fields if f.error],
         strength=advice, csrf=guard.token(visit.claimed),
         password_saved=bool(draft and draft.password_hash),
@@ -96,13 +96,13 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
 
 def _review_page(visit, errors=None, status=200):
     shown = stored(visit.draft.answers)
-    sections = [(step, HEADINGS[step], views(step, visit.tenant, shown, errors or {}))
+    sections = [(step, heading(step), views(step, visit.tenant, shown, errors or {}))
                 for step in STEPS]
     problems = [(visit.step_url(step, then="review") + f"#{f.focus_id}", f.error)
                 for step, _, fields in sections for f in fields if f.error]
     return remember(render("wizard/review.html", status, step="review",
                            number=PAGES.index("review") + 1, pages=len(PAGES),
-                           heading=HEADINGS["review"], sections=sections, back="consents",
+                           heading=heading("review"), sections=sections, back="consents",
                            problems=problems, csrf=guard.token(visit.claimed)))
 
 
@@ -110,7 +110,7 @@ def _done_page(visit):
     customer = registration.find(visit.tenant, visit.draft.customer_id)
     if customer is None:
         abort(404)
-    return forget(render("wizard/done.html", step="done", heading=HEADINGS["done"],
+    return forget(render("wizard/done.html", step="done", heading=heading("done"),
                          customer=customer))
 
 
@@ -145,7 +145,7 @@ def save(slug, mode, step):
     if faults:
         shown = MultiDict(request.form)
         shown.poplist(SECRET)
-        return _step_page(visit, step, shown, {f.field: f.message for f in faults}, 422,
+        return _step_page(visit, step, shown, {f.field: said(f) for f in faults}, 422,
                           _strength(answers))
     hashed = hash_secret(answers[SECRET]) if answers.get(SECRET) else None
     if visit.draft is None:
@@ -167,14 +167,15 @@ def create(slug, mode):
         return redirect(visit.step_url(visit.first_open_page()), 303)
     draft = visit.draft
     try:
-        customer = registration.register(visit.tenant, stored(draft.answers), visit.door,
-                                         password_hash=draft.password_hash)
+        customer = registration.register(
+            visit.tenant, stored(draft.answers), visit.door, password_hash=draft.password_hash,
+            options=registration.Options(language=i18n.current()))  # the email's language
     except FaultError as error:
         if drafts.completed_meanwhile(draft):  # a second click on "Create account"
             return redirect(visit.step_url("done"), 303)
         if any(f.field is None for f in error.faults):
             raise
-        return _review_page(visit, {f.field: f.message for f in error.faults}, 422)
+        return _review_page(visit, {f.field: said(f) for f in error.faults}, 422)
     drafts.complete(draft, customer.id)
     return redirect(visit.step_url("done"), 303)
 
@@ -195,8 +196,12 @@ def check(slug, mode, field):
         found = None  # the password chosen earlier stands
     else:
         found = registration.check_field(tenant, field, answers, visit.door)
-    view = one(step, field, tenant, shown, found.message if found else None)
+    error = said(found) if found else None
+    view = one(step, field, tenant, shown, error)
     if field == SECRET:
         return render("partials/password_feedback.html", field=view,
                       strength=_strength(answers))
+    if view.target:  # the country: the whole address is drawn again for it
+        return render("partials/address_fields.html",
+                      fields=views(step, tenant, shown, {field: error}))
     return render("partials/field.html", field=view)

@@ -1,0 +1,187 @@
+"""Languages: which one a page is in (?lang=, then Accept-Language, then English), that it lasts
+through the steps without cookies, that the account email follows the customer's language, and
+that the JSON doors say exactly what they say in English whatever the request asks for."""
+import email
+from email import policy
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import deliver_outbox, make_api_key, unique, valid_customer
+from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
+
+TENANTS = """
+[tenants.default]
+name = "Acme Bets"
+store_id = 1001
+support_email = "help@acme.example"
+"""
+
+
+@pytest.fixture
+def app(make_app, tmp_path, monkeypatch):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    return make_app(TENANTS)
+
+
+def page(client, url, **headers):
+    response = client.get(url, headers=headers)
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    return response, soup
+
+
+@pytest.mark.parametrize("url, accept, language", [
+    ("/register", None, "en"),
+    ("/register", "de", "de"),
+    ("/register", "de-CH, en;q=0.5", "de"),
+    ("/register", "fr, de;q=0.8, en;q=0.5", "de"),  # the best one there is a catalogue for
+    ("/register", "fr", "en"),
+    ("/register", "de;q=0, *", "en"),  # q=0: not German, thank you
+    ("/register?lang=de", None, "de"),
+    ("/register?lang=de", "en", "de"),  # ?lang beats Accept-Language
+    ("/register?lang=en", "de", "en"),
+    ("/register?lang=de-AT", None, "de"),
+    ("/register?lang=DE", None, "de"),
+    ("/register?lang=xx", "de", "de"),  # an unknown language falls back to the browser's
+    ("/register?lang=xx", None, "en"),  # and then to English
+    ("/register?lang=" + "x" * 500, None, "en"),
+])
+def test_the_language_is_lang_then_accept_language_then_english(client, url, accept, language):
+    response, soup = page(client, url, **({"Accept-Language": accept} if accept else {}))
+    assert response.status_code == 200
+    assert soup.html["lang"] == language
+    assert soup.h1.get_text(strip=True) == {"en": "Create your account",
+                                            "de": "Konto anlegen"}[language]
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_the_chosen_language_lasts_through_every_step_without_cookies(app):
+    wizard = Wizard(app.test_client(use_cookies=False), "/register?lang=de")
+    headings = []
+    for fields in (account(), PROFILE, ADDRESS, CONSENTS, None):
+        current = wizard.page
+        assert current.soup.html["lang"] == "de"
+        assert current.hidden["lang"] == "de"
+        back = current.soup.select_one("a.back-link")
+        assert back is None or "lang=de" in back["href"]
+        headings.append(current.soup.h1.get_text(strip=True))
+        if fields is None:
+            break
+        wizard.submit(fields)
+        assert "lang=de" in wizard.page.path  # the redirect after the post keeps it
+    assert headings == ["Konto anlegen", "Über Sie", "Ihre Adresse",
+                        "Einwilligungen und Kontakt", "Angaben prüfen"]
+    done = wizard.submit()
+    assert done.soup.h1.get_text(strip=True) == "Konto erstellt"
+    assert done.soup.html["lang"] == "de"
+
+
+def test_a_language_from_the_browser_is_not_written_into_the_links(client):
+    response = client.post("/register", data=account(), headers={"Accept-Language": "de"})
+    assert response.status_code == 303 and "lang=" not in response.headers["Location"]
+    _, soup = page(client, response.headers["Location"], **{"Accept-Language": "de"})
+    assert soup.html["lang"] == "de" and soup.find("input", attrs={"name": "lang"}) is None
+
+
+def test_a_failed_post_and_an_inline_check_answer_in_the_pages_language(client):
+    response = client.post("/register", data={"lang": "de", "username": "", "email": "ada@",
+                                              "password": ""})
+    soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert response.status_code == 422
+    assert soup.title.get_text().startswith("Fehler: ")
+    assert [a.get_text(strip=True) for a in soup.select(".error-summary a")] == [
+        "Kein Benutzername angegeben",  # the seed's message, translated
+        "E-Mail-Adresse im richtigen Format eingeben, zum Beispiel name@beispiel.de",
+        "Kein Passwort angegeben"]
+
+    response = client.post("/register/check/phone?lang=de", data={"phone": "12"},
+                           headers={"HX-Request": "true"})
+    message = BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one(
+        ".error-message").get_text(" ", strip=True)
+    assert message == "Fehler: Telefonnummer in internationaler Form eingeben, zum Beispiel " \
+                      "+49 30 1234567"
+
+
+@pytest.mark.parametrize("minimum, english, german", [
+    (12, "At least 12 characters.", "Mindestens 12 Zeichen."),
+    (1, "At least 1 character.", "Mindestens 1 Zeichen."),
+])
+def test_the_password_hint_states_the_tenants_own_minimum(make_app, minimum, english, german):
+    client = make_app(f"[tenants.default]\npassword_min_length = {minimum}\n").test_client()
+    for lang, expected in (("en", english), ("de", german)):
+        _, soup = page(client, f"/register?lang={lang}")
+        assert soup.select_one("#password-hint").get_text(" ", strip=True).startswith(expected)
+
+
+def test_the_json_api_says_the_same_bytes_whatever_the_language(client):
+    body = valid_customer(surname="", phone="12", email="x@", addresses=[{"countryCode": "GB"}])
+    english = client.post("/api/v1/customers", json=body)
+    assert english.status_code == 400
+    assert "Enter phone number in international form" in english.get_data(as_text=True)
+    for headers, query in (({"Accept-Language": "de"}, ""), ({}, "?lang=de")):
+        german = client.post("/api/v1/customers" + query, headers=headers, json=body)
+        assert german.get_data() == english.get_data() and german.status_code == 400
+
+
+def test_the_dialects_say_the_same_bytes_whatever_the_language(app, client):
+    key_id, secret = make_api_key(app)
+    auth = {"Authorization": f"Bearer {key_id}.{secret}"}
+    seed_b = {"Customer": {"LastName": "", "EMail": "x@"}, "Password": "short"}
+    seed_c = {"email": "x@", "billingPerson": {"countryCode": "GB", "postalCode": "1"}}
+    for method, url, body, extra in (
+            ("PUT", "/v1/Customers", seed_b, {"Accept": "application/xml"}),
+            ("PUT", "/v1/Customers", seed_b, {}),
+            ("POST", "/api/v3/1001/customers", seed_c, {})):
+        plain = client.open(url, method=method, json=body, headers={**auth, **extra})
+        asked = client.open(url + "?lang=de", method=method, json=body,
+                            headers={**auth, **extra, "Accept-Language": "de"})
+        assert plain.status_code == asked.status_code == 400, url
+        assert asked.get_data() == plain.get_data(), url
+
+
+def written_email(app):
+    deliver_outbox(app)
+    [path] = (Path(app.instance_path) / "outbox-mail").iterdir()
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    path.unlink()
+    return (message["Subject"], message.get_body(("plain",)).get_content(),
+            message.get_body(("html",)).get_content())
+
+
+def complete(wizard):
+    for fields in (account(), PROFILE, ADDRESS, CONSENTS, {}):
+        wizard.submit(fields)
+    assert wizard.page.soup.select_one("[data-customer-id]") is not None
+
+
+def test_the_account_email_is_in_the_language_the_wizard_was_in(app):
+    complete(Wizard(app.test_client(), "/register?lang=de"))
+    subject, text, html = written_email(app)
+    assert subject == "Ihr Konto bei Acme Bets"
+    assert text.startswith("Hallo Ada,") and "Kundennummer:" in text
+    assert 'lang="de"' in html and "Wir verschicken Passwörter nie per E-Mail." in html
+    assert "help@acme.example" in text and "help@acme.example" in html
+
+    complete(Wizard(app.test_client(), "/register"))
+    subject, text, html = written_email(app)
+    assert subject == "Your Acme Bets account" and 'lang="en"' in html
+
+
+@pytest.mark.parametrize("lang, subject", [("de", "Ihr Konto bei Acme Bets"),
+                                           ("de-AT", "Ihr Konto bei Acme Bets"),
+                                           ("pt-BR", "Your Acme Bets account")])
+def test_a_seed_c_customers_language_picks_the_email_language_where_there_is_one(
+        app, client, lang, subject):
+    key_id, secret = make_api_key(app)
+    response = client.post("/api/v3/1001/customers", json={
+        "email": f"{unique()}@example.com", "lang": lang},
+        headers={"Authorization": f"Bearer {key_id}.{secret}"})
+    assert response.status_code == 200
+    assert written_email(app)[0] == subject
+
+
+def test_api_customers_get_english_email(app, client):
+    assert client.post("/api/v1/customers", json=valid_customer(),
+                       headers={"Accept-Language": "de"}).status_code == 201
+    assert written_email(app)[0] == "Your Acme Bets account"

@@ -1,0 +1,163 @@
+"""Languages: which one a page is in, and the texts whose translation is not a catalogue lookup.
+
+A page is in the language that `?lang=` names (or the `lang` field of a posted form, which the
+wizard carries from step to step), else the best of the browser's `Accept-Language`, else English.
+Only languages with a compiled catalogue under `webapp/translations/` count; others fall through.
+Messages are written in English and marked for `pybabel extract` (`N_` in Python, `_` and
+`{% trans %}` in templates); the wizard, the embed and the account email translate them where they
+are shown. The JSON doors never do: they keep the seeds' English, which clients match on.
+"""
+import gettext as catalogues
+import unicodedata
+from functools import lru_cache
+
+import pycountry
+from babel import Locale
+from flask import current_app, has_request_context, request
+from flask_babel import get_locale, gettext
+from werkzeug.exceptions import HTTPException
+
+from .extensions import babel
+
+SOURCE = "en"  # the language the messages are written in
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def N_(message):
+    """Mark `message` for extraction; it is translated where it is shown."""
+    return message
+
+
+# zxcvbn's advice on a password, which it writes in English; listed so that it is translated.
+PASSWORD_ADVICE = (
+    N_("Use a few words, avoid common phrases."),
+    N_("No need for symbols, digits, or uppercase letters."),
+    N_("Add another word or two. Uncommon words are better."),
+    N_("Straight rows of keys are easy to guess."),
+    N_("Short keyboard patterns are easy to guess."),
+    N_("Use a longer keyboard pattern with more turns."),
+    N_('Repeats like "aaa" are easy to guess.'),
+    N_('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
+    N_("Avoid repeated words and characters."),
+    N_('Sequences like "abc" or "6543" are easy to guess.'),
+    N_("Avoid sequences."),
+    N_("Recent years are easy to guess."),
+    N_("Avoid recent years."),
+    N_("Avoid years that are associated with you."),
+    N_("Dates are often easy to guess."),
+    N_("Avoid dates and years that are associated with you."),
+    N_("This is a top-10 common password."),
+    N_("This is a top-100 common password."),
+    N_("This is a very common password."),
+    N_("This is similar to a commonly used password."),
+    N_("A word by itself is easy to guess."),
+    N_("Names and surnames by themselves are easy to guess."),
+    N_("Common names and surnames are easy to guess."),
+    N_("Capitalization doesn't help very much."),
+    N_("All-uppercase is almost as easy to guess as all-lowercase."),
+    N_("Reversed words aren't much harder to guess."),
+    N_("Predictable substitutions like '@' instead of 'a' don't help very much."),
+)
+
+
+def languages() -> tuple[str, ...]:
+    """The languages pages can be in: English, then those with a compiled catalogue."""
+    return current_app.extensions["languages"]
+
+
+def supported(tag) -> str | None:
+    """The supported language a tag such as `de`, `de-AT` or `DE_at` names, if any."""
+    if not isinstance(tag, str):
+        return None
+    tag = tag.strip().replace("_", "-").lower()
+    known = languages()
+    return next((lang for lang in (tag, tag.partition("-")[0]) if lang in known), None)
+
+
+def _asked():
+    asked = request.args.get("lang")
+    if asked is None and request.method == "POST" and request.mimetype in FORM_TYPES:
+        try:
+            asked = request.form.get("lang")
+        except HTTPException:
+            asked = None  # a body too large to read, say: its error page goes by the header
+    return asked
+
+
+def chosen() -> str | None:
+    """The language this request asks for itself (`?lang=`, or a posted `lang` field)."""
+    return supported(_asked()) if has_request_context() else None
+
+
+def _preferred():
+    """The browser's most preferred language that there is a catalogue for (Accept-Language,
+    best first; "de-CH" counts as "de" before a less preferred "en" does)."""
+    return next((lang for tag, quality in request.accept_languages
+                 if quality > 0 and (lang := supported(tag))), None)
+
+
+def select_language():
+    if not has_request_context():
+        return None  # the default; the mailer forces the customer's language
+    return chosen() or _preferred() or SOURCE
+
+
+def current() -> str:
+    locale = get_locale()
+    return locale.language if locale else SOURCE
+
+
+def in_source_language() -> bool:
+    return current() == SOURCE
+
+
+def _sort_key(name):
+    """Alphabetical order that files "Ägypten" under A: accents aside, case aside."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@lru_cache(maxsize=8)
+def _pycountry(domain, lang):
+    return catalogues.translation(domain, pycountry.LOCALES_DIR, languages=[lang], fallback=True)
+
+
+@lru_cache(maxsize=8)
+def _countries(lang):
+    territories = Locale.parse(lang).territories
+    names = {}
+    for country in pycountry.countries:
+        english = getattr(country, "common_name", None) or country.name
+        names[country.alpha_2] = territories.get(country.alpha_2) or \
+            _pycountry("iso3166-1", lang).gettext(english)
+    return tuple(sorted(names.items(), key=lambda item: _sort_key(item[1])))
+
+
+def countries() -> tuple[tuple[str, str], ...]:
+    """Every ISO 3166-1 country as (alpha-2 code, name in the current language), by name."""
+    return _countries(current())
+
+
+def country_name(code) -> str | None:
+    return dict(_countries(current())).get((code or "").upper())
+
+
+def currency_name(code) -> str:
+    """A currency's ISO 4217 name (pycountry's), in the current language where it has one."""
+    return _pycountry("iso4217", current()).gettext(pycountry.currencies.get(alpha_3=code).name)
+
+
+def init_app(app):
+    babel.init_app(app, locale_selector=select_language)
+    with app.app_context():
+        found = sorted(str(locale) for locale in babel.list_translations())
+    app.extensions["languages"] = (SOURCE, *(lang for lang in found if lang != SOURCE))
+    # Templates and `pybabel extract` (babel.cfg) read {% trans %} blocks the same way.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    # Texts from the tenants file are shown as written, unless they are the built-in English
+    # ones ("Registration", the built-in consents), which the catalogue translates.
+    app.jinja_env.filters["translated"] = gettext
+
+    @app.context_processor
+    def language():
+        return {"language": current()}
