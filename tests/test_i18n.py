@@ -185,3 +185,35 @@ def test_api_customers_get_english_email(app, client):
     assert client.post("/api/v1/customers", json=valid_customer(),
                        headers={"Accept-Language": "de"}).status_code == 201
     assert written_email(app)[0] == "Your Acme Bets account"
+
+
+def test_the_tenants_branding_is_on_the_german_pages_the_embed_and_the_email(make_app, tmp_path,
+                                                                            monkeypatch):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    app = make_app("""
+        [tenants.bright]
+        name = "Bright Bets"
+        primary_colour = "#aa3300"
+        logo_url = "https://cdn.example/bright.svg"
+        support_email = "help@bright.example"
+        embed_origins = ["https://partner.example"]
+    """)
+    client = app.test_client()
+    for start in ("/t/bright/register?lang=de", "/t/bright/embed?lang=de"):
+        _, soup = page(client, start)
+        assert soup.html["lang"] == "de" and soup.h1.get_text(strip=True) == "Konto anlegen"
+        assert "--brand: #aa3300" in soup.find("style").get_text()
+        footer = soup.select_one("footer")
+        assert footer.get_text(" ", strip=True) == \
+            "Brauchen Sie Hilfe? Schreiben Sie an help@bright.example"
+        assert footer.a["href"] == "mailto:help@bright.example"
+        assert soup.title.get_text().endswith("– Bright Bets")
+    _, soup = page(client, "/t/bright/register?lang=de")
+    assert soup.select_one(".masthead img")["alt"] == "Bright Bets"  # the embed has no masthead
+
+    wizard = Wizard(client, "/t/bright/embed?lang=de")
+    complete(wizard)
+    subject, text, html = written_email(app)
+    assert subject == "Ihr Konto bei Bright Bets"
+    assert "#aa3300" in html and "https://cdn.example/bright.svg" in html
+    assert "schreiben Sie an help@bright.example" in text
