@@ -138,8 +138,13 @@ def countries() -> tuple[tuple[str, str], ...]:
     return _countries(current())
 
 
+@lru_cache(maxsize=8)
+def _country_names(lang):
+    return dict(_countries(lang))
+
+
 def country_name(code) -> str | None:
-    return dict(_countries(current())).get((code or "").upper())
+    return _country_names(current()).get((code or "").upper())
 
 
 def currency_name(code) -> str:
