@@ -33,6 +33,13 @@ def test_every_page_but_the_embed_refuses_to_be_framed(client, path):
         assert refuses_framing(response), path
 
 
+def test_a_tenant_without_embed_origins_has_an_embed_no_page_may_frame(client):
+    response = client.get("/t/plain/embed")
+    assert response.status_code == 200
+    assert 'name="username"' in response.get_data(as_text=True)
+    assert refuses_framing(response)
+
+
 def test_the_embed_may_be_framed_only_by_the_tenants_origins(client):
     response = client.get("/t/acme/embed")
     assert response.status_code == 200

@@ -2,7 +2,7 @@
 
 Every response refuses to be framed (CSP `frame-ancestors 'none'` and `X-Frame-Options: DENY`),
 except a tenant's embed, which only the tenant's `embed_origins` may frame. A tenant without
-embed origins has no embed at all.
+embed origins cannot be framed anywhere: its embed answers with `frame-ancestors 'none'`.
 """
 from flask import g
 

@@ -39,8 +39,7 @@ def arrive():
     if tenant is None:
         raise fault(91009)
     if args["mode"] == "embed":
-        if not tenant.embed_origins:
-            abort(404)
+        # Without embed_origins the embed still renders, but no page may frame it.
         framing.allow(tenant.embed_origins)
     registration.ensure_open(tenant)
     posting = request.method == "POST"
