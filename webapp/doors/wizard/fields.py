@@ -6,13 +6,12 @@ language; the choices come from the tenant, and the address's from its country.
 import re
 from dataclasses import dataclass
 
-from flask_babel import gettext, ngettext
 from wtforms import PasswordField
 
 from ...forms import step_form
 from ...forms.address import PARTS as ADDRESS_PARTS
 from ...forms.rules import optional
-from ...i18n import N_, currency_name, in_source_language
+from ...i18n import N_, currency_name, gettext, in_source_language, ngettext
 from . import countries
 from .answers import DATE, LISTS, date_parts
 

@@ -2,11 +2,10 @@
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import gettext
 
 from ... import drafts
 from ...forms import STEPS
-from ...i18n import N_
+from ...i18n import N_, gettext
 from ...models import Draft
 from ...tenants import Tenant
 from .answers import passed

@@ -1,11 +1,10 @@
 """Rendering the wizard: its pages and htmx fragments, their headers, and its error pages."""
 from flask import g, make_response, render_template, request
-from flask_babel import gettext
 
 from ... import errors
 from ...faults import Fault, FaultError
 from ...forms.rules import Problem
-from ...i18n import N_
+from ...i18n import N_, gettext
 from ...security_headers import nonce
 
 # The error pages' headings; their text is the fault's own message.
