@@ -101,33 +101,30 @@ def browser(playwright, chromium):
     browser.close()
 
 
+def _stopped_after_the_test(start):
+    """A fixture body: hand out `start`, then stop everything it started."""
+    started = []
+
+    def starter(*args, **kwargs):
+        started.append(start(*args, **kwargs))
+        return started[-1]
+
+    yield starter
+    for item in started:
+        item.stop()
+
+
 @pytest.fixture
 def serve(make_app):
     """serve(tenants=None, port=None, **config) starts the service; it stops after the test."""
-    servers = []
-
-    def start(tenants=None, port=None, **config):
-        server = LiveServer(make_app(tenants, **config), port)
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
+    yield from _stopped_after_the_test(
+        lambda tenants=None, port=None, **config: LiveServer(make_app(tenants, **config), port))
 
 
 @pytest.fixture
 def partner_site():
-    sites = []
-
-    def start(pages):
-        site = PartnerSite(pages)
-        sites.append(site)
-        return site
-
-    yield start
-    for site in sites:
-        site.stop()
+    """partner_site(pages) serves a partner's pages from another origin until the test ends."""
+    yield from _stopped_after_the_test(PartnerSite)
 
 
 @pytest.fixture
