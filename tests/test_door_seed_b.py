@@ -335,6 +335,16 @@ def test_security_texts_over_200_characters_are_refused(client, auth):
                                                (91000, "SecurityAnswer")]
 
 
+def test_security_texts_and_channel_with_control_characters_are_refused_and_nothing_stored(
+        app, client, auth):
+    body = {**registration_body(), "SecurityQuestion": "pet\x00?", "SecurityAnswer": "a\x07",
+            "Channel": "web\x00"}
+    assert faults(put(client, auth, body)) == [(91000, "SecurityQuestion"),
+                                               (91000, "SecurityAnswer"), (91000, "Channel")]
+    with app.app_context():
+        assert db.session.execute(select(Customer)).first() is None
+
+
 # --- the service's rules, on seed B's paths -------------------------------------------------------
 
 @pytest.mark.parametrize("member, value, expected", [

@@ -11,6 +11,7 @@ from .. import dialects_openapi, errors, ratelimits, registration, seed_b_xml
 from ..credentials import api_tenant, current_credentials
 from ..dialect_faults import relabel
 from ..faults import Fault, FaultError, fault
+from ..forms.rules import unstorable
 from ..json_body import read_body, read_json_object
 
 bp = Blueprint("seed_b", __name__, url_prefix="/v1")
@@ -104,6 +105,9 @@ def _birth_date(text):
     return match.group(1) if match else text
 
 
+CONTROL_CHARACTERS = "Must not contain line breaks, tabs or other control characters"
+
+
 def _answers(members, faults):
     """The service's answers from the members; dialect-only members are checked on the way."""
     faulted = {item.field for item in faults}
@@ -125,6 +129,11 @@ def _answers(members, faults):
             faults.append(Fault(91000, name, "Is required"))
         elif len(value) > SECURITY_TEXT_MAX:
             faults.append(Fault(91000, name, f"Must be {SECURITY_TEXT_MAX} characters or fewer"))
+        elif unstorable(value):
+            faults.append(Fault(91000, name, CONTROL_CHARACTERS))
+    channel = members.get("Channel")
+    if "Channel" not in faulted and isinstance(channel, str) and unstorable(channel):
+        faults.append(Fault(91000, "Channel", CONTROL_CHARACTERS))
     return answers
 
 

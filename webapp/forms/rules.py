@@ -122,9 +122,12 @@ def strip(value):
 UNSTORABLE = {"Cc", "Cs"}
 
 
+def unstorable(text):
+    return any(unicodedata.category(char) in UNSTORABLE for char in text)
+
+
 def storable_text(form, field):
-    if isinstance(field.data, str) and \
-            any(unicodedata.category(char) in UNSTORABLE for char in field.data):
+    if isinstance(field.data, str) and unstorable(field.data):
         stop(Problem(N_("%(noun)s must not contain line breaks, tabs or other control characters"),
                      noun=noun(field)))
 
