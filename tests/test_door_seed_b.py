@@ -250,7 +250,9 @@ def emails_queued(app):
 @pytest.mark.parametrize("tenant, query, emails", [
     ("default", "", 1),
     ("default", "?accountCreationEmailOption=UseCompanySetting", 1),
+    ("default", "?accountCreationEmailOption=", 1),
     ("quiet", "", 0),
+    ("quiet", "?accountCreationEmailOption=", 0),
     ("quiet", "?accountCreationEmailOption=UseCompanySetting", 0),
     ("quiet", "?accountCreationEmailOption=SendEmail", 1),
     ("quiet", "?accountCreationEmailOption=sendemail", 1),
@@ -641,7 +643,7 @@ def test_openapi_document_describes_the_dialect(client):
     validate(document)
     put = document["paths"]["/v1/Customers"]["put"]
     parameters = {p["name"]: p["schema"].get("default") for p in put["parameters"]}
-    assert parameters == {"verbose": False, "accountCreationEmailOption": "UseCompanySetting",
+    assert parameters == {"verbose": "false", "accountCreationEmailOption": "UseCompanySetting",
                           "enableLoyaltyAccountLinking": True, "autoAssignStoredValue": False,
                           "X-Api-Channel": None}
     assert set(put["requestBody"]["content"]) == set(put["responses"]["200"]["content"]) == {

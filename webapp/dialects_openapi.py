@@ -86,12 +86,17 @@ def seed_b(email_options, security_max):
                    "the request's",
         "security": CREDENTIALS,
         "parameters": [
-            flag("verbose", False, "true fills CustomerResults.Customer; any other value "
-                                   "answers the CustomerId alone"),
+            # Seed B: any value of verbose but true answers the CustomerId alone.
+            {"name": "verbose", "in": "query", "required": False,
+             "schema": {"type": "string", "default": "false"},
+             "description": "true fills CustomerResults.Customer; any other value answers the "
+                            "CustomerId alone"},
+            # An empty value is the default, as for the flags.
             {"name": "accountCreationEmailOption", "in": "query", "required": False,
-             "schema": {"type": "string", "enum": list(email_options),
+             "schema": {"type": "string", "enum": ["", *email_options],
                         "default": next(iter(email_options))},
-             "description": "UseCompanySetting follows the tenant's send_account_email"},
+             "description": "UseCompanySetting (or empty) follows the tenant's "
+                            "send_account_email; names match in any case"},
             flag("enableLoyaltyAccountLinking", True, "Link the imported loyalty account with "
                  "the same email; false always issues a new virtual card"),
             flag("autoAssignStoredValue", False, "Also assign a stored-value card number"),
