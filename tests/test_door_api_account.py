@@ -9,9 +9,9 @@ name = "Other"
 """
 
 
-def email_of_length(length):
+def email_of_length(length, local=None):
     """A valid, unique address exactly `length` characters long (64-character local part)."""
-    local = unique("e").ljust(64, "x")
+    local = local or unique("e").ljust(64, "x")
     room = length - len(local) - len("@") - len(".com")
     labels = []
     while room > 63:  # DNS labels hold at most 63 characters
@@ -122,9 +122,19 @@ def test_fullwidth_username_normalises_and_is_stored_as_typed(client):
 
 
 def test_username_whose_normal_form_outgrows_the_limit_is_90030(client):
-    # 200 characters as typed, 400 once case-folded ("ß" folds to "ss").
-    response = client.post(CUSTOMERS, json=valid_customer(username="\u00df" * 200))
+    # 67 characters as typed, 201 after NFKC ("\ufb03" is the ligature of "ffi").
+    response = client.post(CUSTOMERS, json=valid_customer(username="\ufb03" * 67))
     assert faults(response) == [(90030, "username")]
+
+
+def test_username_that_case_folding_lengthens_is_within_the_limit(client):
+    # 200 characters as typed and after NFKC; case folding ("ß" to "ss") is only how
+    # uniqueness compares, so the capital sharp s folds to the same and is taken.
+    response = client.post(CUSTOMERS, json=valid_customer(username="\u00df" * 200))
+    assert response.status_code == 201
+    assert response.get_json()["username"] == "\u00df" * 200
+    taken = client.post(CUSTOMERS, json=valid_customer(username="\u1e9e" * 200))
+    assert faults(taken) == [(90074, "username")]
 
 
 def test_username_taken_is_90074_case_insensitively(client):
@@ -259,6 +269,17 @@ def test_email_at_its_limit_registers(client):
     response = client.post(CUSTOMERS, json=valid_customer(email=email))
     assert response.status_code == 201
     assert response.get_json()["email"] == email
+
+
+def test_email_that_lower_case_lengthens_is_within_the_limit(client):
+    # "İ" is one character, and two in lower case; the limit counts what was typed.
+    local = unique("e") + "\u0130" * 20  # at most 64 bytes: "İ" takes two in UTF-8
+    email = email_of_length(200, local)
+    assert len(email) == 200 and len(email.lower()) > 200
+    response = client.post(CUSTOMERS, json=valid_customer(email=email))
+    assert response.status_code == 201
+    taken = client.post(CUSTOMERS, json=valid_customer(email=email.upper()))
+    assert faults(taken) == [(91001, "email")]
 
 
 def test_email_over_its_limit_is_91000(client):

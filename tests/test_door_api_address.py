@@ -51,7 +51,7 @@ def test_postcode_length_is_at_most_20(client):
         [(91000, "addresses[0].postcode")]
 
 
-@pytest.mark.parametrize("code", ["XX", "GBR", "G", "United Kingdom", "12"])
+@pytest.mark.parametrize("code", ["XX", "GBR", "G", "United Kingdom", "12", "all", "ZZ"])
 def test_country_code_not_iso_3166_alpha_2_is_91000(client, code):
     assert faults(post_address(client, {**HK, "countryCode": code})) == \
         [(91000, "addresses[0].countryCode")]

@@ -145,7 +145,8 @@ BROKEN = [
     ('[tenants.acme]\ncurrencies = ["GBP", "XYZ"]\n', ["acme", "currencies"]),
     ('[tenants.acme]\ncurrencies = ["gbp"]\ndefault_currency = "gbp"\n', ["acme", "currencies"]),
     ("[tenants.acme]\ncurrencies = []\n", ["acme", "currencies"]),
-    ('[tenants.acme]\ncurrencies = ["EUR"]\n', ["acme", "default_currency"]),
+    ('[tenants.acme]\ncurrencies = ["EUR"]\ndefault_currency = "GBP"\n',
+     ["acme", "default_currency"]),
     ("[tenants.acme]\ncustomer_types = []\n", ["acme", "customer_types"]),
     ("[tenants.acme]\ncontact_methods = []\n", ["acme", "contact_methods"]),
     ('[tenants.acme]\ncontact_methods = ["email", "email"]\n', ["acme", "contact_methods"]),
@@ -157,6 +158,8 @@ BROKEN = [
     ('[tenants.acme]\nwebhook_url = "ftp://a.example"\nwebhook_secret = "whsec_MDEyMzQ1Njc4"\n',
      ["acme", "webhook_url"]),
     ('[tenants.acme]\nwebhook_secret = "secret"\n', ["acme", "webhook_secret"]),
+    ('[tenants.acme]\nwebhook_url = "https://a.example/hook"\nwebhook_secret = "whsec_!!not64"\n',
+     ["acme", "webhook_secret"]),
     ('[tenants.acme]\nprimary_colour = "red"\n', ["acme", "primary_colour"]),
     ('[tenants.acme]\nsupport_email = "nobody"\n', ["acme", "support_email"]),
     ("[tenants.acme]\nconsents = 1\n", ["acme", "consents"]),
@@ -178,6 +181,13 @@ BROKEN = [
     ('title = "x"\n', ["tenants"]),
     ("[tenants.a]\nstore_id = 7\n[tenants.b]\nstore_id = 7\n", ["store_id"]),
 ]
+
+
+@pytest.mark.parametrize("currencies, default", [('["EUR", "USD"]', "EUR"),
+                                                   ('["USD", "GBP"]', "GBP")])
+def test_a_left_out_default_currency_is_gbp_where_accepted_else_the_first(currencies, default):
+    tenant = parse_tenants(f"[tenants.acme]\ncurrencies = {currencies}\n")["acme"]
+    assert tenant.default_currency == default
 
 
 @pytest.mark.parametrize("text, named", BROKEN)

