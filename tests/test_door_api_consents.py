@@ -64,12 +64,19 @@ def test_a_consent_given_twice_is_recorded_once(client):
         ["terms", "privacy"]
 
 
-@pytest.mark.parametrize("consent_ids", [("terms", "privacy", "lottery"), ("nope",), ("",)])
+@pytest.mark.parametrize("consent_ids", [("terms", "privacy", "lottery"), ("terms", "privacy", "")])
 def test_unknown_consent_is_404_90066(client, consent_ids):
     response = post_consents(client, consents(consent_ids))
     assert response.status_code == 404
     assert faults(response) == [(90066, "consents.consentIds")]
     assert response.get_json()["message"] == "ConsentId provided does not exist"
+
+
+@pytest.mark.parametrize("consent_ids", [("nope",), ("",), ("marketing", "lottery")])
+def test_unknown_consent_in_place_of_a_mandatory_one_is_both_faults(client, consent_ids):
+    response = post_consents(client, consents(consent_ids))
+    assert response.status_code == 404
+    assert faults(response) == [(90066, "consents.consentIds"), (90037, "consents.consentIds")]
 
 
 @pytest.mark.parametrize("consent_ids", [(), ("terms",), ("privacy", "marketing")])

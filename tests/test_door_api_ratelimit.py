@@ -2,6 +2,11 @@
 from conftest import CUSTOMERS, faults, make_api_key, valid_customer
 
 
+def bearer(app):
+    key_id, secret = make_api_key(app)
+    return {"Authorization": f"Bearer {key_id}.{secret}"}
+
+
 def assert_limited(response):
     assert response.status_code == 429
     assert faults(response) == [(91004, None)]
@@ -26,17 +31,26 @@ def test_the_limit_counts_each_client_address_apart(make_app):
 
 
 def test_requests_with_a_key_count_against_the_keys_limit(make_app):
-    app = make_app(RATELIMIT_REGISTRATION="1 per hour", RATELIMIT_API="3 per minute")
+    app = make_app(RATELIMIT_REGISTRATION="100 per hour", RATELIMIT_API="3 per minute")
     client = app.test_client()
-    key_id, secret = make_api_key(app)
-    headers = {"Authorization": f"Bearer {key_id}.{secret}"}
+    headers = bearer(app)
     for _ in range(3):
         assert client.post(CUSTOMERS, json=valid_customer(), headers=headers).status_code == 201
     assert_limited(client.post(CUSTOMERS, json=valid_customer(), headers=headers))
-    other_id, other_secret = make_api_key(app)
-    response = client.post(CUSTOMERS, json=valid_customer(),
-                           headers={"Authorization": f"Bearer {other_id}.{other_secret}"})
-    assert response.status_code == 201
+    assert client.post(CUSTOMERS, json=valid_customer(), headers=bearer(app)).status_code == 201
+
+
+def test_requests_with_a_key_count_against_their_address_too(make_app):
+    # Contract section 10: every post of a JSON door is a registration attempt of its address.
+    app = make_app(RATELIMIT_REGISTRATION="2 per hour", RATELIMIT_API="100 per minute")
+    client = app.test_client()
+    first, second = bearer(app), bearer(app)
+    assert client.post(CUSTOMERS, json=valid_customer(), headers=first).status_code == 201
+    assert client.post(CUSTOMERS, json=valid_customer(), headers=second).status_code == 201
+    assert_limited(client.post(CUSTOMERS, json=valid_customer(), headers=first))
+    elsewhere = {"REMOTE_ADDR": "192.0.2.9"}
+    assert client.post(CUSTOMERS, json=valid_customer(), headers=first,
+                       environ_base=elsewhere).status_code == 201
 
 
 def test_reading_a_customer_counts_against_the_keys_limit(make_app):

@@ -72,9 +72,14 @@ def test_key_empty_or_over_255_characters_is_91000(app, client, key):
     assert customers(app) == 0
 
 
-def test_a_failed_request_keeps_no_claim_on_its_key(client):
-    assert post(client, valid_customer(username=""), "order-4").status_code == 400
-    assert post(client, valid_customer(), "order-4").status_code == 201
+def test_a_refused_body_is_answered_again_and_its_key_stays_spent(app, client):
+    refused = valid_customer(username="")
+    first = post(client, refused, "order-4")
+    assert first.status_code == 400
+    again = post(client, refused, "order-4")
+    assert (again.status_code, again.get_json()) == (400, first.get_json())
+    assert faults(post(client, valid_customer(), "order-4")) == [(91007, None)]
+    assert customers(app) == 0
 
 
 def test_keys_are_scoped_to_the_api_key(app, client):

@@ -1,5 +1,6 @@
 """Idempotency-Key (contract section 4): the same key and body within 24 hours replays the first
-answer and creates nothing; the same key with another body is 422 91007."""
+answer (a success, or the faults of the body) and creates nothing; the same key with another body
+is 422 91007."""
 import hashlib
 from datetime import timedelta
 
@@ -28,7 +29,7 @@ def check_key(key):
 
 
 def begin(scope: str, key: str, print_: str):
-    """Claim the key. Returns (record, None) to go on, or (None, stored answer) to replay."""
+    """Claim the key. Returns (record, None) to go on, or (None, (status, body)) to replay."""
     db.session.execute(delete(IdempotencyRecord).where(
         IdempotencyRecord.scope == scope, IdempotencyRecord.key == key,
         IdempotencyRecord.created_at < utcnow() - LIFETIME))
@@ -47,7 +48,7 @@ def begin(scope: str, key: str, print_: str):
         raise fault(91007)
     if existing.status is None:
         raise fault(91010)
-    return None, existing.response
+    return None, (existing.status, existing.response)
 
 
 def finish(record, status: int, response: dict):

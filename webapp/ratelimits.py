@@ -23,11 +23,11 @@ def _key_id():
     return f"key:{credentials.key_id}" if credentials else client_address()
 
 
-# Registration attempts per client address. Requests signed with an API key come from a partner's
-# server on behalf of many people; they count against their key's limit instead.
+# Registration attempts per client address, with credentials or without (contract section 10);
+# a partner's server that registers many people raises RATELIMIT_REGISTRATION.
 registration = limiter.shared_limit(
     _config("RATELIMIT_REGISTRATION"), "registration", key_func=client_address,
-    exempt_when=lambda: request.method not in ("POST", "PUT") or _credentials_or_none() is not None)
+    exempt_when=lambda: request.method not in ("POST", "PUT"))
 
 # Inline field checks per client address.
 validation = limiter.shared_limit(_config("RATELIMIT_VALIDATION"), "validation",

@@ -154,10 +154,10 @@ def _consent_rules(tenant, data, bad):
     found = []
     given = data.get("consentIds") or []
     methods = data.get("contactMethods") or []
-    if "consentIds" not in bad:
+    if "consentIds" not in bad:  # an unknown consent does not stand for a missing one
         if any(tenant.consent(c) is None for c in given):
             found.append(Fault(90066, "consentIds"))
-        elif any(c.id not in given for c in tenant.mandatory_consents):
+        if any(c.id not in given for c in tenant.mandatory_consents):
             found.append(Fault(90037, "consentIds"))
     if "contactMethods" not in bad:
         if any(m not in tenant.contact_methods for m in methods):
@@ -171,7 +171,8 @@ def check(tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), passwor
           only=None):
     """Check the answers of some steps; return (clean data, faults in field order).
 
-    `prior` holds faults the door found while parsing; a field keeps only its first fault.
+    `prior` holds faults the door found while parsing; a field keeps only the first fault of
+    its shape (a door's or a form's), to which the rules beyond the forms add theirs.
     With a `password_hash` (the wizard hashed it at the account step) no password is needed.
     With `only` (a field name) the rules beyond the forms run for that field alone.
     """
@@ -188,6 +189,7 @@ def check(tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), passwor
         faults += _form_faults(form)
     if password_hash and "account" in steps and not data.get("password"):
         faults = [f for f in faults if f.field != "password"]
+    faults = _first_per_field(faults)
     bad = {f.field for f in faults}
     if only is not None:  # no uniqueness query nor strength estimate for the other fields
         bad |= set(data) - {only}
@@ -197,7 +199,7 @@ def check(tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), passwor
         faults += _profile_rules(tenant, data, bad, caller)
     if "consents" in steps:
         faults += _consent_rules(tenant, data, bad)
-    return data, _first_per_field(faults)
+    return data, sorted(faults, key=lambda f: order_key(f.field))
 
 
 def check_field(tenant, name, answers, door, caller=Caller()):
@@ -211,7 +213,7 @@ def check_field(tenant, name, answers, door, caller=Caller()):
 
 def _first_per_field(faults):
     seen, kept = set(), []
-    for item in sorted(faults, key=lambda f: order_key(f.field)):
+    for item in faults:
         if item.field not in seen:
             seen.add(item.field)
             kept.append(item)

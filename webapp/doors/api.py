@@ -159,14 +159,18 @@ def create_customer():
                                          json.dumps(body, sort_keys=True).encode())
         record, replay = idempotency.begin(scope, key, print_)
         if replay is not None:
-            return _created(replay)
+            return _answer(*replay)
     try:
         answers, prior = to_answers(body)
         prior += _unknown_attributes(tenant, body)
         try:
             customer = registration.register(tenant, answers, "api", caller, prior=prior)
         except FaultError as error:
-            raise _with_paths(error, body) from None
+            error = _with_paths(error, body)
+            if record is not None:  # the body's faults are its answer, to be given again
+                idempotency.finish(record, error.status, error.to_dict())
+                record = None
+            raise error from None
     except Exception:
         if record is not None:
             idempotency.abandon(record)
@@ -174,13 +178,15 @@ def create_customer():
     answer = customer_json(customer)
     if record is not None:
         idempotency.finish(record, 201, answer)
-    return _created(answer)
+    return _answer(201, answer)
 
 
-def _created(answer):
-    response = jsonify(answer)
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_customer", customer_id=answer["customerId"])
+def _answer(status, body):
+    response = jsonify(body)
+    response.status_code = status
+    if status == 201:
+        response.headers["Location"] = url_for("api.get_customer",
+                                               customer_id=body["customerId"])
     return response
 
 
