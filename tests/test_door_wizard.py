@@ -321,3 +321,23 @@ def test_the_tenants_branding_is_on_its_pages(make_app):
     assert page.soup.select_one("footer a")["href"] == "mailto:help@bright.example"
     default = Wizard(app.test_client()).page.soup.find("style").get_text()
     assert "--on-brand: #ffffff" in default  # white text on the built-in dark blue
+
+
+def test_a_national_phone_number_is_read_with_the_address_country_once_there_is_one(client, app):
+    national = {"phone": "020 7946 0958", "mobile": "07911 123456"}
+    wizard = Wizard(client)
+    wizard.submit(account())
+    page = wizard.submit({**PROFILE, **national})  # no address yet: only international form
+    assert page.errors() == ["Enter phone number in international form, like +44 7911 123456",
+                             "Enter mobile number in international form, like +44 7911 123456"]
+    wizard.submit({**PROFILE, "phone": "", "mobile": ""})
+    wizard.submit(ADDRESS)
+    review = wizard.submit(CONSENTS)
+    wizard.open(review.soup.select_one("a[href*='#phone']")["href"])
+    page = wizard.submit(national)
+    assert page.soup.h1.get_text(strip=True) == "Check your answers", page.errors()
+    (draft,) = drafts(app)
+    assert draft.answers["countryCode"] == ["GB"]  # as the address step kept it
+    number = int(wizard.submit().soup.select_one(".customer-number").get_text(strip=True))
+    stored = customer(app, number)
+    assert (stored.phone, stored.mobile) == ("020 7946 0958", "07911 123456")

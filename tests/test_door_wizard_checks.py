@@ -65,6 +65,16 @@ def test_each_field_gets_the_service_verdict(client, field, data, message):
     assert error_of(soup) == message
 
 
+def test_a_national_phone_number_is_checked_with_the_drafts_address_country(client):
+    wizard = Wizard(client)
+    wizard.to_review()
+    draft = wizard.page.hidden["draft"]
+    _, soup = check(client, "phone", {"phone": "020 7946 0958", "draft": draft})
+    assert error_of(soup) is None
+    _, soup = check(client, "phone", {"phone": "020 7946 0958"})  # no address: no country
+    assert error_of(soup) == "Enter phone number in international form, like +44 7911 123456"
+
+
 def test_password_strength_and_advice_come_as_it_is_typed_and_the_password_never_comes_back(
         client):
     response, soup = check(client, "password", {"password": "password1", "username": "ada"})

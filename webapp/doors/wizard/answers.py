@@ -8,6 +8,7 @@ DATE = "dateOfBirth"
 DATE_PARTS = ("day", "month", "year")
 LISTS = ("consentIds", "contactMethods")  # one checkbox per value
 SECRET = "password"  # checked and hashed, never kept or shown
+COUNTRY = "countryCode"  # the address's country, which national phone numbers are read with
 
 
 def joined_date(form) -> str:
@@ -32,8 +33,12 @@ def date_parts(shown) -> dict:
     return {"day": day.lstrip("0"), "month": month.lstrip("0"), "year": year}
 
 
-def posted(step, tenant, form) -> MultiDict:
-    """A step's answers from a form post; anything else the post carries is ignored."""
+def posted(step, tenant, form, draft_answers=None) -> MultiDict:
+    """A step's answers from a form post; anything else the post carries is ignored.
+
+    The profile's also carry the address's country from the draft, where the address step has
+    been passed (coming back to the profile from the review), so that a national phone number
+    counts. Only the profile form's own fields are checked and kept."""
     answers = MultiDict()
     for name in field_names(step, tenant):
         if name in LISTS:
@@ -42,6 +47,8 @@ def posted(step, tenant, form) -> MultiDict:
             answers[name] = joined_date(form)
         else:
             answers[name] = form.get(name, "")
+    if step == "profile" and (draft_answers or {}).get(COUNTRY):
+        answers.setlist(COUNTRY, draft_answers[COUNTRY])
     return answers
 
 

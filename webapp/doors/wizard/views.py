@@ -137,7 +137,7 @@ def save(slug, mode, step):
         return redirect(visit.step_url("done"), 303)
     if visit.expired or (visit.draft is None and step != "account"):
         return _restart(visit)
-    answers = posted(step, tenant, request.form)
+    answers = posted(step, tenant, request.form, visit.draft and visit.draft.answers)
     saved = visit.draft.password_hash if visit.draft else None
     _, faults = registration.check(tenant, answers, visit.door, steps=(step,),
                                    password_hash=saved)
@@ -188,7 +188,7 @@ def check(slug, mode, field):
     step = step_of(field, tenant)
     if step is None:
         abort(404)
-    answers = posted(step, tenant, request.form)
+    answers = posted(step, tenant, request.form, visit.draft and visit.draft.answers)
     shown = MultiDict(request.form)
     shown.poplist(SECRET)
     if field == SECRET and not answers.get(SECRET) and visit.draft and visit.draft.password_hash:
