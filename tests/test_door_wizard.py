@@ -341,3 +341,26 @@ def test_a_national_phone_number_is_read_with_the_address_country_once_there_is_
     number = int(wizard.submit().soup.select_one(".customer-number").get_text(strip=True))
     stored = customer(app, number)
     assert (stored.phone, stored.mobile) == ("020 7946 0958", "07911 123456")
+
+
+def test_every_input_of_a_field_in_error_is_marked_and_described_by_its_message(client):
+    def described(page, name):
+        inputs = page.form.find_all("input", attrs={"name": name})
+        assert inputs, name
+        return [(i.get("aria-invalid"), i.get("aria-describedby", "").split()) for i in inputs]
+
+    wizard = Wizard(client)
+    page = wizard.submit(account(password="password1"))
+    assert described(page, "password") == [
+        ("true", ["password-hint", "password-error", "password-feedback"])]
+    wizard.submit(account())
+    page = wizard.submit({**PROFILE, "dateOfBirth-year": "3000"})
+    for part in ("day", "month", "year"):
+        assert described(page, f"dateOfBirth-{part}") == [
+            ("true", ["dateOfBirth-hint", "dateOfBirth-error"])]
+    wizard.submit(PROFILE)
+    wizard.submit(ADDRESS)
+    page = wizard.submit({})
+    assert described(page, "consentIds") == [("true", ["consentIds-error"])] * 3
+    assert described(page, "contactMethods") == [
+        ("true", ["contactMethods-hint", "contactMethods-error"])] * 4

@@ -33,6 +33,18 @@
     input.focus({ preventScroll: true });
   });
 
+  // The password stays as typed while its feedback is swapped: mark it as a failed post does.
+  function markPassword(input, feedback, error) {
+    var errorId = input.id + "-error";
+    var ids = input.getAttribute("aria-describedby").split(" ").filter(function (id) {
+      return id !== errorId;
+    });
+    if (error) ids.splice(ids.indexOf(feedback.id), 0, errorId);
+    input.setAttribute("aria-describedby", ids.join(" "));
+    if (error) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+
   // Inline checks swap a field's wrapper (or the password's feedback); say what changed.
   var hadError = {};
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -51,10 +63,7 @@
       if (!node || !node.dataset.label) return;
       var error = textOf(node, ".error-message");
       var input = node.dataset.feedbackFor && document.getElementById(node.dataset.feedbackFor);
-      if (input) {
-        if (error) input.setAttribute("aria-invalid", "true");
-        else input.removeAttribute("aria-invalid");
-      }
+      if (input) markPassword(input, node, error);
       var strength = textOf(node, ".strength");
       if (error) announce(error + (strength ? ". " + strength : ""));
       else if (strength) announce(strength);

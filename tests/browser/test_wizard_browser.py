@@ -6,6 +6,7 @@ from urllib.parse import parse_qs
 import pytest
 from playwright.sync_api import expect
 
+from conftest import STRONG_PASSWORD
 from wizard_client import ADDRESS, CONSENTS, PROFILE, account
 
 from .conftest import ROOT, axe_violations, enter
@@ -118,6 +119,20 @@ def test_an_inline_error_appears_and_clears_without_a_page_load(serve, browser):
     assert page.get_attribute("#password", "aria-invalid") == "true"
     assert page.input_value("#password") == "password1"  # kept as typed while checked
     assert page.evaluate("window.stillTheSamePage") is True
+
+
+def test_an_inline_password_error_is_named_in_the_fields_description(serve, browser):
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register"))
+    password = page.locator("#password")
+    password.press_sequentially("password1")
+    expect(password).to_have_attribute("aria-describedby",
+                                       "password-hint password-error password-feedback")
+    expect(password).to_have_attribute("aria-invalid", "true")
+    password.fill(STRONG_PASSWORD)
+    expect(password).to_have_attribute("aria-describedby", "password-hint password-feedback")
+    expect(password).not_to_have_attribute("aria-invalid", "true")
 
 
 def test_a_field_swapped_while_it_has_focus_keeps_it(serve, browser):
