@@ -358,6 +358,9 @@ def test_security_texts_and_channel_with_control_characters_are_refused_and_noth
     ("BirthDate", "27/03/1990", (90020, "Customer.BirthDate")),
     ("BirthDate", "2999-01-01T00:00:00", (90020, "Customer.BirthDate")),
     ("BirthDate", "1990-02-30T00:00:00", (90020, "Customer.BirthDate")),
+    ("BirthDate", "1990-03-27T99:99:00", (90020, "Customer.BirthDate")),
+    ("BirthDate", "1990-03-27T24:00:00", (90020, "Customer.BirthDate")),
+    ("BirthDate", "1990-03-27T00:00:00+25:00", (90020, "Customer.BirthDate")),
 ])
 def test_service_faults_name_seed_b_paths(client, auth, member, value, expected):
     response = put(client, auth, registration_body(**{member: value}))
@@ -367,8 +370,9 @@ def test_service_faults_name_seed_b_paths(client, auth, member, value, expected)
 
 
 @pytest.mark.parametrize("value", ["1990-03-27", "1990-03-27T00:00:00", "1990-03-27T00:00",
-                                   "1990-03-27T00:00:00.000", "1990-03-27T00:00:00Z",
-                                   "1990-03-27T00:00:00+02:00"])
+                                   "1990-03-27T00:00:00.000", "1990-03-27T00:00:00.0000000",
+                                   "1990-03-27T00:00:00Z", "1990-03-27T00:00:00+02:00",
+                                   "1990-03-27T23:30:00-11:00"])
 def test_birth_date_takes_the_date_part_of_a_date_time(app, client, auth, value):
     response = put(client, auth, registration_body(BirthDate=value))
     assert stored(app, response.get_json()["CustomerId"]).date_of_birth == "1990-03-27"

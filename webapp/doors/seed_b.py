@@ -3,6 +3,7 @@
 Answers come in the format the client asks for (`Accept`), else in the request's own; faults too.
 """
 import re
+from datetime import datetime
 
 from flask import Blueprint, current_app, request
 from werkzeug.datastructures import MultiDict
@@ -38,8 +39,8 @@ ORDER = ("Customer", "Customer.EMail", "Customer.FirstName", "Customer.LastName"
          "SecurityAnswer", "Channel", *QUERY)
 SECURITY_TEXT_MAX = 200  # the stored question's length; the answer is kept hashed
 # Seed B's dates are .NET DateTimes ("1990-03-27T00:00:00"); a birth date is the date part.
-DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-                       r"(?:Z|[+-]\d{2}:\d{2})?")
+DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+                       r"(?:Z|[+-][0-9]{2}:[0-9]{2})?")
 # Gathered into the OpenAPI document by webapp.openapi.
 OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.seed_b(EMAIL_OPTIONS, SECURITY_TEXT_MAX)
 
@@ -101,8 +102,15 @@ def _read_members():
 
 
 def _birth_date(text):
-    match = DATE_TIME.fullmatch(text.strip())
-    return match.group(1) if match else text
+    """The date of a date-time that is a real one, in its own time zone; else the text as given,
+    which the date rule refuses unless it is a date."""
+    text = text.strip()
+    if DATE_TIME.fullmatch(text):
+        try:
+            return datetime.fromisoformat(text).date().isoformat()
+        except ValueError:
+            pass
+    return text
 
 
 CONTROL_CHARACTERS = "Must not contain line breaks, tabs or other control characters"
