@@ -3,7 +3,7 @@ Back and Change, drafts, and the stored customer."""
 import pytest
 from sqlalchemy import select
 
-from conftest import STRONG_PASSWORD
+from conftest import STRONG_PASSWORD, valid_customer
 from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
 from webapp.extensions import db
 from webapp.models import Customer, Draft
@@ -364,3 +364,15 @@ def test_every_input_of_a_field_in_error_is_marked_and_described_by_its_message(
     assert described(page, "consentIds") == [("true", ["consentIds-error"])] * 3
     assert described(page, "contactMethods") == [
         ("true", ["contactMethods-hint", "contactMethods-error"])] * 4
+
+
+def test_a_taken_email_is_an_instruction_in_the_wizard_and_the_seed_message_in_the_api(client,
+                                                                                       app):
+    taken = account()
+    Wizard(app.test_client()).complete(taken)
+    page = Wizard(client).submit(account(email=taken["email"].upper()))
+    assert page.errors() == ["An account with this email address already exists – enter a "
+                             "different email address"]
+    response = client.post("/api/v1/customers", json=valid_customer(email=taken["email"]))
+    assert response.status_code == 409
+    assert response.get_json()["message"] == "Email provided already exists"

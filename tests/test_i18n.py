@@ -103,6 +103,14 @@ def test_a_failed_post_and_an_inline_check_answer_in_the_pages_language(client):
                       "+49 30 1234567"
 
 
+def test_a_taken_email_is_an_instruction_in_the_pages_language(app, client):
+    taken = account()
+    Wizard(app.test_client()).complete(taken)
+    page = Wizard(client, "/register?lang=de").submit(account(email=taken["email"]))
+    assert page.errors() == ["Fehler: Mit dieser E-Mail-Adresse gibt es bereits ein Konto – "
+                             "eine andere E-Mail-Adresse eingeben"]
+
+
 @pytest.mark.parametrize("minimum, english, german", [
     (12, "At least 12 characters.", "Mindestens 12 Zeichen."),
     (1, "At least 1 character.", "Mindestens 1 Zeichen."),

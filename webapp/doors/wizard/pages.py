@@ -18,6 +18,12 @@ TROUBLE = {
 }
 PAGE_TROUBLE = {404: (N_("Page not found"), N_("Check the web address, or start again.")),
                 405: (N_("Page not found"), N_("This page cannot be used that way."))}
+# The product's own faults a person can meet beside a field, as a plain instruction: their
+# messages are written for API clients.
+INSTRUCTIONS = {
+    91001: N_("An account with this email address already exists – enter a different email "
+              "address"),
+}
 
 
 def said(fault: Fault) -> str:
@@ -25,7 +31,7 @@ def said(fault: Fault) -> str:
     the seed's message (which the JSON doors keep in English)."""
     if isinstance(fault.detail, Problem):
         return fault.detail.translated()
-    return gettext(fault.message)
+    return gettext(INSTRUCTIONS.get(fault.code, fault.message))
 
 
 def is_htmx() -> bool:
