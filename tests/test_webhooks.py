@@ -134,6 +134,39 @@ def test_a_silent_receiver_neither_slows_registration_nor_holds_the_worker(
     assert message.last_error == "TimeoutError: no answer within 0.5 s"
 
 
+@pytest.fixture
+def trickling_endpoint():
+    """A URL whose server answers 200, a byte every 0.2 s: each read is quick, the answer not."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve():
+        connection, _ = listener.accept()
+        with connection:
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
+                if stop.wait(0.2):
+                    return
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return  # the worker hung up
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/hooks"
+    stop.set()
+    listener.close()
+
+
+def test_an_answer_that_trickles_in_past_the_timeout_is_retried(make_app, trickling_endpoint):
+    app = webhook_app(make_app, trickling_endpoint, WEBHOOK_TIMEOUT=1)
+    register(app.test_client())
+    started = time.monotonic()
+    assert deliver_outbox(app)["retry"] == 1  # the whole answer would take 8 s
+    assert time.monotonic() - started < 4
+    assert webhook_message(app).last_error == "TimeoutError: no answer within 1 s"
+
+
 def test_a_silent_partner_does_not_hold_up_another_tenant(make_app, silent_endpoint,
                                                           webhook_receiver):
     _, silent_url = silent_endpoint
@@ -159,4 +192,4 @@ def test_a_partner_that_cannot_be_reached_is_retried(make_app):
     app = webhook_app(make_app, f"http://127.0.0.1:{port}/hooks")
     register(app.test_client())
     assert deliver_outbox(app)["retry"] == 1
-    assert webhook_message(app).last_error.startswith("ConnectionError")
+    assert webhook_message(app).last_error.startswith("ConnectionRefusedError")

@@ -4,10 +4,13 @@ The message id is the `webhook-id`, so a partner sees the same id on every retry
 signed afresh with its own `webhook-timestamp`, because receivers reject old timestamps.
 """
 import json
+import socket
+import threading
 import time
 from datetime import datetime, timezone
+from http.client import HTTPConnection, HTTPException, HTTPSConnection
+from urllib.parse import urlsplit, urlunsplit
 
-import requests
 from flask import current_app
 from standardwebhooks import Webhook
 
@@ -40,13 +43,40 @@ def deliver(tenant, message_id, payload):
         raise LookupError(f"tenant '{tenant.slug}' has no webhook_url")
     timeout = current_app.config["WEBHOOK_TIMEOUT"]
     body, headers = signed_request(tenant.webhook_secret, message_id, payload)
-    try:
-        # Redirects are not followed: the partner configured this exact URL. The answer's body
-        # is never read (stream=True), only its status.
-        with requests.post(tenant.webhook_url, data=body, headers=headers, timeout=timeout,
-                           allow_redirects=False, stream=True) as response:
-            status = response.status_code
-    except requests.Timeout:
-        raise TimeoutError(f"no answer within {timeout} s") from None
+    status = _post(tenant.webhook_url, body, headers, timeout)
     if not 200 <= status < 300:
         raise WebhookRejected(f"answered HTTP {status}")
+
+
+def _post(url, body, headers, timeout):
+    """The status of a POST, the whole exchange within `timeout` seconds.
+
+    A socket timeout bounds each read alone, and a receiver that sends its answer a byte at a
+    time would never meet it: a timer cuts the connection once the time is up. Redirects are not
+    followed (the partner configured this exact URL), and the answer's body is never read."""
+    parts = urlsplit(url)
+    kind = HTTPSConnection if parts.scheme == "https" else HTTPConnection
+    connection = kind(parts.hostname, parts.port, timeout=timeout)
+    expired = threading.Event()
+    timer = threading.Timer(timeout, _cut, (connection, expired))
+    timer.start()
+    try:
+        connection.request("POST", urlunsplit(("", "", parts.path or "/", parts.query, "")),
+                           body, headers)
+        return connection.getresponse().status
+    except (OSError, HTTPException) as error:
+        if isinstance(error, TimeoutError) or expired.is_set():
+            raise TimeoutError(f"no answer within {timeout} s") from None
+        raise
+    finally:
+        timer.cancel()
+        connection.close()
+
+
+def _cut(connection, expired):
+    expired.set()
+    if connection.sock is not None:
+        try:
+            connection.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # closed in the meantime
