@@ -179,7 +179,7 @@ BROKEN = [
     ('[tenants."Acme Bets"]\nname = "x"\n', ["Acme Bets", "slug"]),
     ('[tenants]\nacme = 1\n', ["acme"]),
     ('title = "x"\n', ["tenants"]),
-    ("[tenants.a]\nstore_id = 7\n[tenants.b]\nstore_id = 7\n", ["store_id"]),
+    ("[tenants.a]\nstore_id = 7\n[tenants.b]\nstore_id = 7\n", ["tenant 'b'", "store_id", "'a'"]),
 ]
 
 

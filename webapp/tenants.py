@@ -222,8 +222,12 @@ def parse_tenants(text, source="tenants file"):
         raise TenantConfigError(f"{source}: {error}") from None
     if DEFAULT_SLUG not in tenants:
         tenants[DEFAULT_SLUG] = Tenant(slug=DEFAULT_SLUG, name=N_("Registration"))
-    store_ids = [t.store_id for t in tenants.values() if t.store_id is not None]
-    _check(len(store_ids) == len(set(store_ids)), source, "two tenants share a store_id")
+    holders = {}
+    for tenant in tenants.values():
+        if tenant.store_id is not None:
+            first = holders.setdefault(tenant.store_id, tenant.slug)
+            _check(first == tenant.slug, f"{source}: tenant '{tenant.slug}', key 'store_id'",
+                   f"{tenant.store_id} is already the store_id of tenant '{first}'")
     return tenants
 
 
