@@ -376,3 +376,9 @@ def test_a_taken_email_is_an_instruction_in_the_wizard_and_the_seed_message_in_t
     response = client.post("/api/v1/customers", json=valid_customer(email=taken["email"]))
     assert response.status_code == 409
     assert response.get_json()["message"] == "Email provided already exists"
+
+
+def test_the_review_shows_the_date_of_birth_in_words(client):
+    review = Wizard(client).to_review()
+    row = review.soup.select_one(".summary-row:has(a[href$='#dateOfBirth-day'])")
+    assert row.select_one(".summary-value").get_text(strip=True) == "27 March 1990"

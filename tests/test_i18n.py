@@ -111,6 +111,14 @@ def test_a_taken_email_is_an_instruction_in_the_pages_language(app, client):
                              "eine andere E-Mail-Adresse eingeben"]
 
 
+def test_the_review_writes_the_date_of_birth_in_the_pages_language(client):
+    wizard = Wizard(client, "/register?lang=de")
+    for fields in (account(), PROFILE, ADDRESS, CONSENTS):
+        review = wizard.submit(fields)
+    row = review.soup.select_one(".summary-row:has(a[href$='#dateOfBirth-day'])")
+    assert row.select_one(".summary-value").get_text(strip=True) == "27. März 1990"
+
+
 @pytest.mark.parametrize("minimum, english, german", [
     (12, "At least 12 characters.", "Mindestens 12 Zeichen."),
     (1, "At least 1 character.", "Mindestens 1 Zeichen."),

@@ -42,7 +42,7 @@ registration_open = false
 ATTRIBUTE = {"customAttributes.favouriteTeam": "Arsenal"}
 # What the tenants file and the person wrote, shown as written in every language.
 DATA = ["Acme Bets", "help@acme.example", "Favourite team", "Arsenal", "Shut",
-        *PROFILE.values(), *ADDRESS.values(), "27 3 1990"]
+        *PROFILE.values(), *ADDRESS.values()]
 READ_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder", "data-cleared", "data-hide",
                    "data-shown", "data-hidden", "data-announce")
 

@@ -6,17 +6,20 @@ language; the choices come from the tenant, and the address's from its country.
 import re
 from dataclasses import dataclass
 
+from flask_babel import format_date
 from wtforms import PasswordField
 
 from ...forms import step_form
 from ...forms.address import PARTS as ADDRESS_PARTS
-from ...forms.rules import optional
+from ...forms.rules import optional, parse_birth_date
 from ...i18n import N_, currency_name, gettext, in_source_language, ngettext
 from . import countries
 from .answers import DATE, LISTS, date_parts
 
 CONTACT_METHODS = {"email": N_("Email"), "sms": N_("Text message"), "phone": N_("Phone call"),
                    "post": N_("Post")}
+# How the review writes a date, as a CLDR pattern ("27 March 1990"); each language has its own.
+DATE_PATTERN = N_("d MMMM y")
 
 
 def dom_id(name: str) -> str:
@@ -76,8 +79,8 @@ class FieldView:
     def shown(self):
         """The answer as the review page shows it."""
         if self.kind == "date":
-            parts = self.value
-            return " ".join(parts[p] for p in ("day", "month", "year") if parts[p])
+            born = parse_birth_date("{year}-{month:0>2}-{day:0>2}".format(**self.value))
+            return format_date(born, gettext(DATE_PATTERN)) if born else ""
         labels = dict(self.options)
         if self.kind == "checkboxes":
             return ", ".join(labels.get(v, v) for v in self.value)
