@@ -4,8 +4,10 @@ import json
 import time
 import uuid
 import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
 
 import pytest
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from sqlalchemy import select
 
@@ -282,6 +284,18 @@ def test_unknown_query_values_are_400_naming_the_parameter(app, client, auth, qu
                                    "?autoAssignStoredValue=true", "?autoAssignStoredValue=False"])
 def test_boolean_query_values_are_accepted_in_any_case(client, auth, query):
     assert put(client, auth, registration_body(), query=query).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["enableLoyaltyAccountLinking", "autoAssignStoredValue",
+                                  "accountCreationEmailOption"])
+@pytest.mark.parametrize("value", ["", "true", "FALSE", "tRuE", "SendEmail", " ", " true",
+                                   "false\t", "1", "null", " SendEmail"])
+def test_query_value_is_accepted_exactly_where_the_document_allows_it(client, auth, name, value):
+    document = client.get("/api/openapi.json").get_json()
+    schema = {p["name"]: p["schema"] for p in document["paths"]["/v1/Customers"]["put"][
+        "parameters"]}[name]
+    response = put(client, auth, registration_body(), query="?" + urlencode({name: value}))
+    assert (response.status_code == 200) == Draft202012Validator(schema).is_valid(value)
 
 
 # --- required and optional members ----------------------------------------------------------------
@@ -648,7 +662,7 @@ def test_openapi_document_describes_the_dialect(client):
     put = document["paths"]["/v1/Customers"]["put"]
     parameters = {p["name"]: p["schema"].get("default") for p in put["parameters"]}
     assert parameters == {"verbose": "false", "accountCreationEmailOption": "UseCompanySetting",
-                          "enableLoyaltyAccountLinking": True, "autoAssignStoredValue": False,
+                          "enableLoyaltyAccountLinking": "true", "autoAssignStoredValue": "false",
                           "X-Api-Channel": None}
     assert set(put["requestBody"]["content"]) == set(put["responses"]["200"]["content"]) == {
         "application/json", "text/json", "application/xml", "text/xml"}

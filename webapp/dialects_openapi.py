@@ -19,6 +19,9 @@ def _text(form_class=None, name=None, **extra):
 # --- seed B ---------------------------------------------------------------------------------------
 
 SEED_B_TYPES = ("application/json", "text/json", "application/xml", "text/xml")
+# A flag as the door reads it: true or false in any case, or empty for the default. (JSON Schema
+# patterns take no flags, hence the classes.)
+FLAG = {"type": "string", "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])?$"}
 
 
 def _each_type(json_schema, xml_schema):
@@ -77,8 +80,9 @@ def seed_b(email_options, security_max):
                    "items": {**fault_item, "xml": {"name": "FaultDetail"}}}}}
 
     def flag(name, default, description):
-        return {"name": name, "in": "query", "required": False, "description": description,
-                "schema": {"type": "boolean", "default": default}}
+        return {"name": name, "in": "query", "required": False,
+                "description": f"{description}; true or false in any case, empty for {default}",
+                "schema": {**FLAG, "default": default}}
 
     put = {
         "operationId": "seedBCreateCustomer",
@@ -97,9 +101,9 @@ def seed_b(email_options, security_max):
                         "default": next(iter(email_options))},
              "description": "UseCompanySetting (or empty) follows the tenant's "
                             "send_account_email; names match in any case"},
-            flag("enableLoyaltyAccountLinking", True, "Link the imported loyalty account with "
+            flag("enableLoyaltyAccountLinking", "true", "Link the imported loyalty account with "
                  "the same email; false always issues a new virtual card"),
-            flag("autoAssignStoredValue", False, "Also assign a stored-value card number"),
+            flag("autoAssignStoredValue", "false", "Also assign a stored-value card number"),
             {"name": "X-Api-Channel", "in": "header", "required": False,
              "schema": {"type": "string"}, "description": "Wins over the Channel member"},
         ],

@@ -48,7 +48,7 @@ OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.seed_b(EMAIL_OPTIONS, SECURITY
 # --- reading the request ----------------------------------------------------------------------
 
 def _flag(name, default, faults):
-    text = request.args.get(name, "").strip()
+    text = request.args.get(name, "")
     if not text:
         return default
     if text.lower() not in ("true", "false"):
@@ -61,8 +61,7 @@ def _query(faults):
     """The query's options for the service (defaults as seed B's), and whether to be verbose."""
     # Seed B: verbose is true, or any other value answers with the CustomerId alone.
     verbose = request.args.get("verbose", "").strip().lower() == "true"
-    email_option = request.args.get("accountCreationEmailOption", "").strip() or \
-        "UseCompanySetting"
+    email_option = request.args.get("accountCreationEmailOption") or "UseCompanySetting"
     by_name = {name.lower(): value for name, value in EMAIL_OPTIONS.items()}
     if email_option.lower() not in by_name:
         faults.append(Fault(91000, "accountCreationEmailOption",
