@@ -187,6 +187,16 @@ def test_it_fits_a_320_pixel_wide_screen(serve, browser):
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
+def test_the_error_summary_links_are_big_enough_to_tap_on_a_small_screen(serve, browser):
+    server = serve()
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    page.goto(server.url("/register"))
+    for fields in (account(), PROFILE, ADDRESS, {}):  # no consents: two messages
+        continue_with(page, fields)
+    expect(page.locator(".error-summary a")).to_have_count(2)
+    assert axe_violations(page) == []
+
+
 def test_screenshot_of_a_step(serve, browser, tmp_path):
     """The README's picture of the wizard; `UPDATE_SCREENSHOTS=1` writes it into docs/."""
     server = serve("""
