@@ -43,6 +43,7 @@
     input.setAttribute("aria-describedby", ids.join(" "));
     if (error) input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
+    input.closest(".field").classList.toggle("field-error", !!error);
   }
 
   // Inline checks swap a field's wrapper (or the password's feedback); say what changed.

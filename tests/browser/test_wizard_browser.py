@@ -135,6 +135,16 @@ def test_an_inline_password_error_is_named_in_the_fields_description(serve, brow
     expect(password).not_to_have_attribute("aria-invalid", "true")
 
 
+def test_an_inline_password_error_marks_the_field_as_a_failed_post_does(serve, browser):
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register"))
+    page.locator("#password").press_sequentially("password1")
+    expect(page.locator("#field-password")).to_have_class("field field-error")
+    page.fill("#password", STRONG_PASSWORD)
+    expect(page.locator("#field-password")).to_have_class("field")
+
+
 def test_a_field_swapped_while_it_has_focus_keeps_it(serve, browser):
     server = serve()
     page = browser.new_page()
