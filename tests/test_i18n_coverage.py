@@ -44,7 +44,7 @@ ATTRIBUTE = {"customAttributes.favouriteTeam": "Arsenal"}
 DATA = ["Acme Bets", "help@acme.example", "Favourite team", "Arsenal", "Shut",
         *PROFILE.values(), *ADDRESS.values()]
 READ_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder", "data-cleared", "data-hide",
-                   "data-shown", "data-hidden", "data-announce")
+                   "data-shown", "data-hidden", "data-announce", "data-title-prefix")
 
 
 def catalogue():

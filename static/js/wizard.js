@@ -46,6 +46,23 @@
     input.closest(".field").classList.toggle("field-error", !!error);
   }
 
+  // An error fixed inline leaves the summary; with none left, the summary and the title's
+  // "Error:" go too.
+  function tidySummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.querySelectorAll("li").forEach(function (item) {
+      var link = item.querySelector("a");
+      var input = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      var field = input && input.closest(".field");
+      if (field && !field.querySelector(".error-message")) item.remove();
+    });
+    if (summary.querySelector("li")) return;
+    summary.remove();
+    var prefix = summary.dataset.titlePrefix + " ";
+    if (document.title.indexOf(prefix) === 0) document.title = document.title.slice(prefix.length);
+  }
+
   // Inline checks swap a field's wrapper (or the password's feedback); say what changed.
   var hadError = {};
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -70,6 +87,7 @@
       else if (strength) announce(strength);
       else if (had) announce(status.dataset.cleared.replace("{label}", node.dataset.label));
     });
+    tidySummary();
   });
 
   document.querySelectorAll("[data-password-toggle]").forEach(function (button) {

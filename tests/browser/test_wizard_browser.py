@@ -145,6 +145,39 @@ def test_an_inline_password_error_marks_the_field_as_a_failed_post_does(serve, b
     expect(page.locator("#field-password")).to_have_class("field")
 
 
+def test_errors_fixed_inline_leave_the_summary_and_then_the_title(serve, browser):
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register"))
+    continue_with(page, account())
+    continue_with(page, {**PROFILE, "surname": "", "dateOfBirth-year": "3000"})
+    links = page.locator(".error-summary a")
+    expect(links).to_have_text(["Enter your surname", "Date of Birth provided is incorrect"])
+    page.fill("#surname", "Lovelace")
+    page.keyboard.press("Tab")
+    expect(links).to_have_text(["Date of Birth provided is incorrect"])
+    assert page.title().startswith("Error: ")
+    page.fill("#dateOfBirth-year", "1990")
+    page.keyboard.press("Tab")
+    expect(page.locator(".error-summary")).to_have_count(0)
+    expect(page).to_have_title("About you – Step 2 of 5 – Registration")
+    assert axe_violations(page) == []
+
+
+def test_a_german_title_loses_its_error_prefix_once_every_error_is_fixed_inline(serve,
+                                                                                 browser):
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register?lang=de"))
+    continue_with(page, account(), "Weiter")
+    continue_with(page, {**PROFILE, "surname": ""}, "Weiter")
+    assert page.title().startswith("Fehler: ")
+    page.fill("#surname", "Lovelace")
+    page.keyboard.press("Tab")
+    expect(page.locator(".error-summary")).to_have_count(0)
+    assert page.title().startswith("Über Sie – ")
+
+
 def test_a_field_swapped_while_it_has_focus_keeps_it(serve, browser):
     server = serve()
     page = browser.new_page()
