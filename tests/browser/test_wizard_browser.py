@@ -240,6 +240,18 @@ def test_the_error_summary_links_are_big_enough_to_tap_on_a_small_screen(serve, 
     assert axe_violations(page) == []
 
 
+def test_the_completion_panel_stands_clear_of_the_masthead(serve, browser):
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register"))
+    for fields in (account(), PROFILE, ADDRESS, CONSENTS):
+        continue_with(page, fields)
+    continue_with(page, {}, "Create account")
+    masthead = page.locator(".masthead").bounding_box()
+    panel = page.locator(".panel").bounding_box()
+    assert panel["y"] - (masthead["y"] + masthead["height"]) >= 16
+
+
 def test_screenshot_of_a_step(serve, browser, tmp_path):
     """The README's picture of the wizard; `UPDATE_SCREENSHOTS=1` writes it into docs/."""
     server = serve("""
