@@ -208,6 +208,75 @@ def test_billing_person_is_checked_like_an_address(client, auth, person, named):
     assert error_of(response).startswith(named)
 
 
+@pytest.mark.parametrize("address, named", [
+    ({"postalCode": "ZZZ"}, "shippingAddresses[0].postalCode: Postcode provided is incorrect"),
+    ({"postalCode": None}, "shippingAddresses[0].postalCode: Postcode provided is incorrect"),
+    ({"street": None}, "shippingAddresses[0].street: "),
+    ({"countryCode": "ZZ"}, "shippingAddresses[0].countryCode: "),
+    ({"phone": "12"}, "shippingAddresses[0].phone: "),
+    ({"name": "n" * 101}, "shippingAddresses[0].name: "),
+    ({"companyName": "c" * 101}, "shippingAddresses[0].companyName: "),
+    ({"city": "Leeds\u0000"}, "shippingAddresses[0].city: "),
+])
+def test_each_shipping_address_is_checked_like_the_billing_person(app, client, auth, address,
+                                                                  named):
+    shipping = {**customer_body()["shippingAddresses"][0], **address}
+    shipping = {key: value for key, value in shipping.items() if value is not None}
+    response = post(client, auth, customer_body(shippingAddresses=[shipping]))
+    assert response.status_code == 400
+    assert error_of(response).startswith(named)
+    with app.app_context():
+        assert db.session.query(Customer).count() == 0
+
+
+def test_every_shipping_address_is_checked_and_named_by_its_index(client, auth):
+    good = customer_body()["shippingAddresses"][0]
+    bad = {**good, "postalCode": "ZZZ", "phone": "12"}
+    response = post(client, auth, customer_body(shippingAddresses=[good, bad, {"id": 3}, bad]))
+    message = error_of(response)
+    assert [problem.split(": ")[0] for problem in message.split("; ")] == [
+        "shippingAddresses[1].postalCode", "shippingAddresses[1].phone",
+        "shippingAddresses[3].postalCode", "shippingAddresses[3].phone"]
+    assert message.startswith("shippingAddresses[1].postalCode: Postcode provided is incorrect")
+
+
+def test_at_most_100_shipping_addresses_are_taken(app, client, auth):
+    addresses = [{"id": index} for index in range(101)]
+    response = post(client, auth, customer_body(shippingAddresses=addresses))
+    assert response.status_code == 400
+    assert error_of(response) == "shippingAddresses: At most 100 addresses are allowed"
+    assert post(client, auth, customer_body(shippingAddresses=addresses[:100])).status_code == 200
+
+
+@pytest.mark.parametrize("member, limit", [("taxId", 50), ("fiscalCode", 50),
+                                           ("billingPerson.companyName", 100)])
+def test_kept_free_text_has_a_limit_and_no_control_characters(app, client, auth, member, limit):
+    def body(value):
+        if member.startswith("billingPerson."):
+            person = customer_body()["billingPerson"]
+            return customer_body(billingPerson={**person, "companyName": value})
+        return customer_body(**{member: value})
+
+    assert post(client, auth, body("x" * limit)).status_code == 200
+    for value in ("x" * (limit + 1), "x" * 5000, "GB\u00001", "GB\n1"):
+        response = post(client, auth, body(value))
+        assert response.status_code == 400
+        assert error_of(response).startswith(f"{member}: ")
+    with app.app_context():
+        assert db.session.query(Customer).count() == 1
+
+
+def test_kept_text_is_trimmed(app, client, auth):
+    body = customer_body(taxId=" GB123456789\n", fiscalCode="\tF-1 ")
+    body["billingPerson"]["companyName"] = " Engines Ltd "
+    body["shippingAddresses"][0]["city"] = "Leeds "
+    response = post(client, auth, body)
+    extra = stored(app, response.get_json()["id"]).extra
+    assert (extra["taxId"], extra["fiscalCode"], extra["billingPerson"]) == (
+        "GB123456789", "F-1", {"companyName": "Engines Ltd"})
+    assert extra["shippingAddresses"][0]["city"] == "Leeds"
+
+
 def test_billing_person_without_an_address_needs_none(app, client, auth):
     response = post(client, auth, customer_body(billingPerson={"name": "Ada", "phone":
                                                                "+44 7911 123456"}))
@@ -325,3 +394,9 @@ def test_openapi_document_describes_the_dialect(client):
     assert customer["required"] == ["email"]
     assert set(customer["properties"]) == set(customer_body()) | {"billingPerson"}
     assert customer["properties"]["b2b_b2c"]["enum"] == ["b2b", "b2c", None]  # null: left out
+    assert customer["properties"]["taxId"]["maxLength"] == 50
+    assert customer["properties"]["shippingAddresses"]["maxItems"] == 100
+    schemas = document["components"]["schemas"]
+    shipping = schemas["SeedCShippingAddress"]["properties"]
+    assert {name: shipping[name] for name in schemas["SeedCPerson"]["properties"]} == \
+        schemas["SeedCPerson"]["properties"]

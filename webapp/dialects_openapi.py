@@ -2,7 +2,7 @@
 own member tables and exposes the result as OPENAPI_PATHS and OPENAPI_SCHEMAS, which
 `webapp.openapi` gathers. Limits are read from the step forms, as the JSON API's are."""
 from . import seed_b_xml as xml
-from .forms import AccountForm, AddressForm
+from .forms import AccountForm, AddressForm, PartnerForm
 from .forms.profile import ProfileForm
 from .openapi import COMMON_FAULTS, CREDENTIALS, FAULT_REF, ID, or_null
 
@@ -134,12 +134,13 @@ def _seed_c_error(description):
         "$ref": ID + "SeedCError"}}}}
 
 
-def seed_c(members, order_types, language_max):
+def seed_c(members, order_types, language_max, shipping_max):
     kinds = {"string": {"type": "string"}, "boolean": {"type": "boolean"},
              "number": {"type": "integer"}}
     person = {
-        "name": _text(ProfileForm, "displayName", description="Kept as the display name"),
-        "companyName": _text(),
+        "name": _text(ProfileForm, "displayName",
+                      description="The billing person's is kept as the display name"),
+        "companyName": _text(PartnerForm, "companyName"),
         "street": _text(AddressForm, "addressLine1"), "city": _text(AddressForm, "city"),
         "countryCode": _text(pattern="^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2"),
         "postalCode": _text(AddressForm, "postcode",
@@ -155,7 +156,10 @@ def seed_c(members, order_types, language_max):
         "billingPerson": {"$ref": ID + "SeedCPerson",
                           "description": "Checked as the customer's address"},
         "shippingAddresses": {"type": "array", "items": {"$ref": ID + "SeedCShippingAddress"},
-                              "description": "Kept as given"},
+                              "maxItems": shipping_max,
+                              "description": "Each checked as billingPerson, then kept"},
+        "taxId": _text(PartnerForm, "taxId"),
+        "fiscalCode": _text(PartnerForm, "fiscalCode"),
         "b2b_b2c": {"type": "string", "enum": list(order_types)},
         "acceptMarketing": {"type": "boolean",
                             "description": "true records the tenant's marketing consent"},
@@ -167,9 +171,8 @@ def seed_c(members, order_types, language_max):
                 "properties": {name: schema if name == "email" else or_null(schema)
                                for name, schema in schemas.items()}}
     person = {name: or_null(schema) for name, schema in person.items()}
-    shipping = {"type": "object", "additionalProperties": False, "properties": {
-        name: or_null({"type": "integer"} if name == "id" else {"type": "string"})
-        for name in ("id", *person)}}
+    shipping = {"type": "object", "additionalProperties": False,
+                "properties": {"id": or_null({"type": "integer"}), **person}}
     post = {
         "operationId": "seedCCreateCustomer",
         "summary": "Register a customer in a store (seed C's dialect)",

@@ -31,14 +31,17 @@ SCALARS = {
     "number": (lambda v: not isinstance(v, bool) and (isinstance(v, int) or (
         isinstance(v, float) and v.is_integer())), "a whole number"),
 }
-# The billing person as the service's fields: the address, the phone, and the full name as the
-# customer's display name.
-ANSWERS = {"name": "displayName", "street": "addressLine1", "city": "city",
-           "countryCode": "countryCode", "postalCode": "postcode",
+# The billing person as the service's fields: the address, the phone, the full name as the
+# customer's display name, and the company. Each shipping address is checked the same way.
+ANSWERS = {"name": "displayName", "companyName": "companyName", "street": "addressLine1",
+           "city": "city", "countryCode": "countryCode", "postalCode": "postcode",
            "stateOrProvinceCode": "region", "phone": "phone"}
+# Free text the service checks (its partner form) before the door keeps it.
+CHECKED = ("taxId", "fiscalCode")
 # The service's fields as paths into the body; the email's faults win over the username's.
 PATHS = {"email": "email", "username": "email", "password": "password",
-         **{field: f"billingPerson.{name}" for name, field in ANSWERS.items()}}
+         **{field: f"billingPerson.{name}" for name, field in ANSWERS.items()},
+         **{name: name for name in CHECKED}}
 ORDER = tuple(path for name, kind in MEMBERS.items()
               for path in (name, *(f"{name}.{part}" for part in
                                    (kind if isinstance(kind, dict) else ()))))
@@ -48,11 +51,13 @@ KEPT = ("customerGroupId", "shippingAddresses", "taxId", "taxIdValid", "b2b_b2c"
 ORDER_TYPES = ("b2b", "b2c")
 LANGUAGE = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
 LANGUAGE_MAX = 16  # the stored language's length
+SHIPPING_ADDRESSES_MAX = 100  # each is checked in full: a bound on what one request costs
 # Faults whose status seed C keeps; a taken email is its 409; any other fault is its 400.
 OWN_STATUS = (91005, 91011, 91009, 91006, 91002, 91004, 90061)
 TAKEN = (91001, 90074)
 # Gathered into the OpenAPI document by webapp.openapi.
-OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.seed_c(MEMBERS, ORDER_TYPES, LANGUAGE_MAX)
+OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.seed_c(MEMBERS, ORDER_TYPES, LANGUAGE_MAX,
+                                                         SHIPPING_ADDRESSES_MAX)
 
 
 def _checked(value, kind, path, faults):
@@ -102,26 +107,58 @@ def _dialect_rules(customer, faults):
         faults.append(Fault(91000, "lang", "Must be a language code, like en or pt-BR"))
 
 
+def _person_answers(person):
+    return MultiDict({field: person[name] for name, field in ANSWERS.items() if name in person})
+
+
+def _shipping_rules(tenant, customer, faults):
+    """Each shipping address checked by the service as the billing person is, its faults in the
+    order of the person's members."""
+    addresses = customer.get("shippingAddresses", [])
+    if len(addresses) > SHIPPING_ADDRESSES_MAX:
+        faults.append(Fault(91000, "shippingAddresses",
+                            f"At most {SHIPPING_ADDRESSES_MAX} addresses are allowed"))
+        return
+    for index, address in enumerate(addresses):
+        if address is None:
+            continue  # not an object, which is already a fault
+        paths = {field: f"shippingAddresses[{index}].{name}" for name, field in ANSWERS.items()}
+        _, found = registration.check(tenant, _person_answers(address), "seed_c",
+                                      steps=("profile", "address"))
+        found.sort(key=lambda item: list(paths).index(item.field))
+        faults += [Fault(item.code, paths[item.field], item.detail) for item in found]
+
+
 def _answers(tenant, customer):
-    answers = MultiDict()
+    answers = _person_answers(customer.get("billingPerson", {}))
     if "email" in customer:
         answers["email"] = answers["username"] = customer["email"]
     if "password" in customer:
         answers["password"] = customer["password"]
-    person = customer.get("billingPerson", {})
-    for name, field in ANSWERS.items():
-        if name in person:
-            answers[field] = person[name]
+    for name in CHECKED:
+        if name in customer:
+            answers[name] = customer[name]
     if customer.get("acceptMarketing") and tenant.consent("marketing") is not None:
         answers.add("consentIds", "marketing")
     return answers
 
 
+def _kept(value):
+    """A member as kept: its text trimmed, as the service stores text."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list):
+        return [_kept(item) for item in value]
+    if isinstance(value, dict):
+        return {name: _kept(item) for name, item in value.items()}
+    return value
+
+
 def _options(tenant, customer):
-    extra = {name: customer[name] for name in KEPT if name in customer}
+    extra = {name: _kept(customer[name]) for name in KEPT if name in customer}
     person = customer.get("billingPerson", {})
     if "companyName" in person:
-        extra["billingPerson"] = {"companyName": person["companyName"]}
+        extra["billingPerson"] = {"companyName": _kept(person["companyName"])}
     if "acceptMarketing" in customer and tenant.consent("marketing") is None:
         extra["acceptMarketing"] = customer["acceptMarketing"]  # no consent to record it as
     return registration.Options(language=customer.get("lang", "").strip() or None, extra=extra)
@@ -165,6 +202,7 @@ def create_customer(store_id):
     prior = []
     customer = _members(read_json_object(JSON_TYPES), MEMBERS, "", prior)
     _dialect_rules(customer, prior)
+    _shipping_rules(tenant, customer, prior)
     try:
         stored = registration.register(tenant, _answers(tenant, customer), "seed_c", caller,
                                        prior=prior, options=_options(tenant, customer))
