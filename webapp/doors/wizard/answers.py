@@ -36,9 +36,9 @@ def date_parts(shown) -> dict:
 def posted(step, tenant, form, draft_answers=None) -> MultiDict:
     """A step's answers from a form post; anything else the post carries is ignored.
 
-    The profile's also carry the address's country from the draft, where the address step has
-    been passed (coming back to the profile from the review), so that a national phone number
-    counts. Only the profile form's own fields are checked and kept."""
+    The profile's also carry the address's country from the draft, once the address step has
+    passed (on coming back to the profile), so that a national phone number counts. Only the
+    profile form's own fields are checked and kept."""
     answers = MultiDict()
     for name in field_names(step, tenant):
         if name in LISTS:
