@@ -34,6 +34,9 @@ registration_open = false
 password_min_length = 1
 password_min_score = 0
 
+[tenants.nomail]
+contact_methods = ["sms", "post"]
+
 [tenants.club]
 [[tenants.club.custom_attributes]]
 name = "favouriteTeam"
@@ -415,6 +418,12 @@ def test_taken_email_is_409_on_the_email(client, auth):
 
 def test_tenant_attributes_are_not_required_through_the_dialect(app, client):
     assert put(client, bearer(app, "club"), registration_body()).status_code == 200
+
+
+def test_tenant_without_email_as_a_contact_method_registers_with_none(app, client):
+    response = put(client, bearer(app, "nomail"), registration_body())
+    assert response.status_code == 200
+    assert stored(app, response.get_json()["CustomerId"]).contact_methods == []
 
 
 def test_faults_are_listed_in_the_body_order(client, auth):

@@ -29,6 +29,10 @@ mandatory = true
 [tenants.shut]
 store_id = 4004
 registration_open = false
+
+[tenants.nomail]
+store_id = 5005
+contact_methods = ["sms", "post"]
 """
 URL = "/api/v3/1001/customers"
 
@@ -135,6 +139,12 @@ def test_accept_marketing_is_kept_where_the_tenant_has_no_marketing_consent(app,
     response = post(client, bearer(app, "plain"), customer_body(), url="/api/v3/3003/customers")
     assert consent_ids(app, response) == ["terms"]
     assert stored(app, response.get_json()["id"]).extra["acceptMarketing"] is True
+
+
+def test_tenant_without_email_as_a_contact_method_registers_with_none(app, client):
+    response = post(client, bearer(app, "nomail"), customer_body(), url="/api/v3/5005/customers")
+    assert response.status_code == 200
+    assert stored(app, response.get_json()["id"]).contact_methods == []
 
 
 def test_text_json_is_accepted(client, auth):
