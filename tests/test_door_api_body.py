@@ -268,12 +268,14 @@ def test_unexpected_error_is_500_90061_without_a_stack_trace(client, monkeypatch
     assert any("database on fire" in str(r.exc_info[1]) for r in logged)
 
 
-@pytest.mark.parametrize("method, path, status", [
-    ("GET", "/api/v1/nothing", 404), ("PUT", CUSTOMERS, 405), ("DELETE", CUSTOMERS, 405),
-    ("GET", CUSTOMERS, 405),
+@pytest.mark.parametrize("method, path, status, code", [
+    ("GET", "/api/v1/nothing", 404, 91013), ("PUT", CUSTOMERS, 405, 91014),
+    ("DELETE", CUSTOMERS, 405, 91014), ("GET", CUSTOMERS, 405, 91014),
 ])
-def test_unknown_api_route_or_method_answers_json(client, method, path, status):
+def test_unknown_api_route_or_method_answers_a_fault(client, method, path, status, code):
     response = client.open(path, method=method, json={})
     assert response.status_code == status
     assert response.mimetype == "application/json"
-    assert response.get_json()["message"]
+    assert faults(response) == [(code, None)]
+    if status == 405:
+        assert set(response.headers["Allow"].split(", ")) == {"OPTIONS", "POST"}

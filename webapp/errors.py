@@ -10,7 +10,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .faults import FaultError, fault
+from .faults import Fault, FaultError, fault
 
 log = logging.getLogger("webapp.errors")
 _renderers = []  # (path prefix, renderer), longest prefix first
@@ -18,6 +18,8 @@ _page_renderers = []  # (path prefix, renderer) of HTTP errors that have no faul
 
 # HTTP errors raised by Flask or Werkzeug, as the fault the contract names for them.
 HTTP_FAULTS = {400: 91003, 401: 91005, 413: 91006, 415: 91002, 429: 91004}
+# An unknown route or method, as a fault where the door answers in faults rather than pages.
+ROUTING_FAULTS = {404: 91013, 405: 91014}
 
 
 def renderer(prefix):
@@ -83,11 +85,16 @@ def init_app(app):
         for prefix, function in _page_renderers:
             if request.path.startswith(prefix):
                 return function(error)
-        if any(request.path.startswith(prefix) for prefix, _ in _renderers if prefix != "/"):
+        if any(request.path.startswith(prefix) for prefix, _ in _renderers):
+            code = ROUTING_FAULTS.get(error.code)
+            if code is not None:
+                allowed = getattr(error, "valid_methods", None)
+                return render_fault(FaultError([Fault(code)], headers={
+                    "Allow": ", ".join(allowed)} if allowed else None))
             response = jsonify({"message": error.description})
             response.status_code = error.code
             return response
-        return error  # 404, 405...: Werkzeug's own small page, with the right status
+        return error  # Werkzeug's own small page, with the right status
 
     @app.errorhandler(Exception)
     def on_unexpected(error):

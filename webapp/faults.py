@@ -53,6 +53,8 @@ FAULTS = _table(
      N_("A request with this Idempotency-Key is still being processed")),
     (403, 91011, "ForbiddenFault", N_("These credentials may not act for this store")),
     (404, 91012, "CustomerNotFoundFault", N_("Customer does not exist")),
+    (404, 91013, "NotFoundFault", N_("There is nothing at this address")),
+    (405, 91014, "MethodNotAllowedFault", N_("This method is not allowed at this address")),
 )
 BY_CODE = {fault.code: fault for fault in FAULTS.values()}
 
