@@ -681,3 +681,14 @@ def test_openapi_document_describes_the_dialect(client):
     assert schemas["SeedBCustomer"]["properties"]["EMail"]["xml"]["namespace"] == MODELS
     assert schemas["SeedBCustomerResults"]["xml"]["namespace"] == RESPONSE
     assert schemas["SeedBFault"]["xml"]["namespace"] == FAULTS
+
+
+@pytest.mark.parametrize("accept", ["application/json", "application/xml"])
+def test_an_unknown_method_is_a_seed_b_fault_in_the_format_asked_for(client, auth, accept):
+    response = client.get(URL, headers={**auth, "Accept": accept})
+    assert response.status_code == 405
+    assert "PUT" in response.headers["Allow"]
+    if accept == "application/xml":
+        assert xml_faults(response) == [(91014, None)]
+    else:
+        assert faults(response) == [(91014, None)]

@@ -410,3 +410,11 @@ def test_openapi_document_describes_the_dialect(client):
     shipping = schemas["SeedCShippingAddress"]["properties"]
     assert {name: shipping[name] for name in schemas["SeedCPerson"]["properties"]} == \
         schemas["SeedCPerson"]["properties"]
+
+
+@pytest.mark.parametrize("method, url, status", [
+    ("GET", URL, 405), ("PUT", URL, 405), ("GET", "/api/v3/1001/orders", 404)])
+def test_an_unknown_method_or_path_is_a_seed_c_error(client, auth, method, url, status):
+    response = client.open(url, method=method, headers=auth)
+    assert response.status_code == status
+    assert error_of(response)

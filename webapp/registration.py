@@ -26,8 +26,10 @@ from .passwords import hash_secret, unsafe
 
 WIZARD_DOORS = ("wizard", "embed")
 DIALECT_DOORS = ("seed_b", "seed_c")
-# Fields a door has no place for: their requiredness is waived there (contract section 1).
-WAIVED = {"seed_b": frozenset({"title"}), "seed_c": frozenset({"title", "surname", "password"})}
+# Fields a door has no place for: their requiredness is waived there (contract section 1). A
+# dialect's contact method is the email, and none where the tenant does not offer email.
+WAIVED = {"seed_b": frozenset({"title", "contactMethods"}),
+          "seed_c": frozenset({"title", "surname", "password", "contactMethods"})}
 
 # Contract section 2's field order, which is also the order faults are listed in.
 FIELD_ORDER = ("externalId", "username", "password", "email", "title", "forename", "surname",
@@ -150,7 +152,7 @@ def _profile_rules(tenant, data, bad, caller):
     return found
 
 
-def _consent_rules(tenant, data, bad):
+def _consent_rules(tenant, data, bad, door):
     found = []
     given = data.get("consentIds") or []
     methods = data.get("contactMethods") or []
@@ -162,7 +164,8 @@ def _consent_rules(tenant, data, bad):
     if "contactMethods" not in bad:
         if any(m not in tenant.contact_methods for m in methods):
             found.append(Fault(90067, "contactMethods"))
-        elif tenant.require_contact_method and not methods:
+        elif tenant.require_contact_method and not methods and \
+                "contactMethods" not in WAIVED.get(door, ()):
             found.append(Fault(90038, "contactMethods"))
     return found
 
@@ -198,7 +201,7 @@ def check(tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), passwor
     if "profile" in steps:
         faults += _profile_rules(tenant, data, bad, caller)
     if "consents" in steps:
-        faults += _consent_rules(tenant, data, bad)
+        faults += _consent_rules(tenant, data, bad, door)
     return data, sorted(faults, key=lambda f: order_key(f.field))
 
 

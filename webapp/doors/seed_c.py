@@ -53,7 +53,7 @@ LANGUAGE = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
 LANGUAGE_MAX = 16  # the stored language's length
 SHIPPING_ADDRESSES_MAX = 100  # each is checked in full: a bound on what one request costs
 # Faults whose status seed C keeps; a taken email is its 409; any other fault is its 400.
-OWN_STATUS = (91005, 91011, 91009, 91006, 91002, 91004, 90061)
+OWN_STATUS = (91005, 91011, 91009, 91006, 91002, 91004, 91013, 91014, 90061)
 TAKEN = (91001, 90074)
 # Gathered into the OpenAPI document by webapp.openapi.
 OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.seed_c(MEMBERS, ORDER_TYPES, LANGUAGE_MAX,
