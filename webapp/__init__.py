@@ -32,8 +32,9 @@ def create_app(test_config=None):
     from .tenants import TenantRegistry
     app.extensions["tenants"] = TenantRegistry.from_file(app.config["TENANTS_FILE"])
 
+    from .sqlite_tuning import engine_options, tune
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
-    from .sqlite_tuning import tune
     with app.app_context():
         tune(db.engine)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),

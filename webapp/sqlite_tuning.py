@@ -23,6 +23,15 @@ def _tune(dbapi_connection, _record):
         cursor.close()
 
 
+def engine_options(config) -> dict:
+    """The configured engine options, but no ping before each use of a pooled SQLite connection:
+    it is an open file, which no server restart or network can drop."""
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options.pop("pool_pre_ping", None)
+    return options
+
+
 def tune(engine):
     """Tune `engine`'s connections when it is SQLite."""
     if engine.dialect.name == "sqlite":
