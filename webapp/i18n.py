@@ -15,6 +15,8 @@ import pycountry
 from babel import Locale
 from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale, get_translations
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from .extensions import babel
@@ -121,6 +123,15 @@ def gettext(message, **variables) -> str:
     return text % variables if variables else text
 
 
+@pass_eval_context
+def _template_gettext(eval_context, message, **variables):
+    text = translations().ugettext(message)
+    if eval_context.autoescape:
+        text = Markup(text)
+    # Always a format string ("%%" is "%"), but one without a "%" is its own result.
+    return text % variables if variables or "%" in text else text
+
+
 def ngettext(singular, plural, num, **variables) -> str:
     variables.setdefault("num", num)
     return translations().ungettext(singular, plural, num) % variables
@@ -190,6 +201,9 @@ def init_app(app):
         npgettext=lambda context, singular, plural, num:
             translations().unpgettext(context, singular, plural, num),
         newstyle=True)
+    # `_` and {% trans %} as Jinja's newstyle gettext answers them, in one call instead of four
+    # (an alias, two context calls and the function): a page translates a few dozen texts.
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
     # Texts from the tenants file are shown as written, unless they are the built-in English
     # ones ("Registration", the built-in consents), which the catalogue translates.
     app.jinja_env.filters["translated"] = gettext
