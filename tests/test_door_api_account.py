@@ -168,6 +168,11 @@ def test_password_missing_or_empty_is_90044(client, password):
     assert faults(response) == [(90044, "password")]
 
 
+def test_password_of_white_space_alone_is_there_but_unsafe_90073(client):
+    response = client.post(CUSTOMERS, json=valid_customer(password=" " * 12))
+    assert faults(response) == [(90073, "password")]
+
+
 def test_password_is_never_returned(client):
     body = client.post(CUSTOMERS, json=valid_customer()).get_json()
     assert "password" not in body and "passwordHash" not in body

@@ -2,8 +2,8 @@
 from wtforms import PasswordField, StringField
 
 from ..i18n import N_
-from .rules import (TextForm, email_format, max_length, normalize_username, required, seed,
-                    strip, username_format)
+from .rules import (TextForm, email_format, max_length, missing, normalize_username, required,
+                    seed, strip, username_format)
 
 
 class AccountForm(TextForm):
@@ -22,6 +22,6 @@ class AccountForm(TextForm):
     # with the tenant's minimum length.
     password = PasswordField(
         N_("Password"),
-        validators=[required(seed(90044)), max_length(200)],
+        validators=[required(seed(90044), missing), max_length(200)],
         description=N_("A few unusual words together are easy to remember and hard to guess."),
         render_kw={"autocomplete": "new-password", "spellcheck": "false"})

@@ -76,16 +76,21 @@ def blank(data):
     return data is None or (isinstance(data, str) and not data.strip()) or data == []
 
 
-def required(message):
-    """The field must be present and not blank. `message` is a str or a Problem."""
+def required(message, empty=blank):
+    """The field must be present and not `empty` (blank). `message` is a str or a Problem."""
     def check(form, field):
-        if blank(field.data):
+        if empty(field.data):
             field.errors[:] = []
             if _exempt(form, field):
                 raise StopValidation()
             stop(message)
     check.required = True
     return check
+
+
+def missing(data):
+    """Nothing at all: white space is something (a password is taken as typed)."""
+    return data is None or data == ""
 
 
 def optional(form, field):
