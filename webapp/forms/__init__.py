@@ -26,9 +26,16 @@ def step_form(step, tenant) -> type[Form]:
 
 
 @lru_cache(maxsize=512)
+def blank_form(step, tenant) -> Form:
+    """A step's form without answers, built once per step and tenant: to read its fields' names,
+    labels, hints and limits from, never to fill in or validate."""
+    return step_form(step, tenant)()
+
+
+@lru_cache(maxsize=512)
 def field_names(step, tenant) -> tuple[str, ...]:
-    """The names of a step's fields, in the form's order (worked out once per step and tenant)."""
-    return tuple(step_form(step, tenant)()._fields)
+    """The names of a step's fields, in the form's order."""
+    return tuple(blank_form(step, tenant)._fields)
 
 
 def step_of(name, tenant) -> str | None:

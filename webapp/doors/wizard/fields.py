@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask_babel import format_date
 from wtforms import PasswordField
 
-from ...forms import step_form
+from ...forms import blank_form
 from ...forms.address import PARTS as ADDRESS_PARTS
 from ...forms.rules import optional, parse_birth_date
 from ...i18n import N_, currency_name, gettext, in_source_language, ngettext
@@ -143,12 +143,11 @@ def view(name, field, tenant, shown, error=None) -> FieldView:
 
 def views(step, tenant, shown, errors) -> list[FieldView]:
     """Every field a step shows, in the form's order."""
-    form = step_form(step, tenant)()
+    form = blank_form(step, tenant)
     country = countries.country_of(shown)
     return [view(name, field, tenant, shown, errors.get(name))
             for name, field in form._fields.items() if countries.shows(name, country)]
 
 
 def one(step, name, tenant, shown, error) -> FieldView:
-    form = step_form(step, tenant)()
-    return view(name, form[name], tenant, shown, error)
+    return view(name, blank_form(step, tenant)[name], tenant, shown, error)
