@@ -227,6 +227,15 @@ def test_password_containing_the_username_is_90073(client):
     assert faults(response) == [(90073, "password")]
 
 
+def test_password_containing_the_username_s_normal_form_is_90073(client):
+    # A full-width username is the same name as its NFKC form, and so is it inside a password.
+    plain = unique("walrus")
+    typed = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in plain)
+    password = f"Xq7#{plain}!mK9p"
+    response = client.post(CUSTOMERS, json=valid_customer(username=typed, password=password))
+    assert faults(response) == [(90073, "password")]
+
+
 def test_password_containing_the_emails_local_part_is_90073(client):
     local = unique("lovelace")
     response = client.post(CUSTOMERS, json=valid_customer(

@@ -1,6 +1,7 @@
 """Password hashing (argon2id) and the password policy (length, zxcvbn score, common passwords,
 personal data)."""
 import re
+import unicodedata
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -47,11 +48,16 @@ def strength(password: str, personal=()):
     return result["score"], advice + list(feedback.get("suggestions", []))
 
 
+def _folded(text: str) -> str:
+    # NFKC as usernames are judged, so that a full-width "ＡＤＡ" is found as "ada" too.
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
 def contains_personal_data(password: str, username: str | None, email: str | None) -> bool:
     """True if the password contains the username or the email's local part (any case)."""
-    lowered = password.casefold()
+    folded = _folded(password)
     parts = [username, email.rpartition("@")[0] if email and "@" in email else None]
-    return any(part and part.casefold() in lowered for part in parts)
+    return any(part and _folded(part) in folded for part in parts)
 
 
 @lru_cache(maxsize=1)
