@@ -6,6 +6,8 @@ Latin written with the scripts of Chinese, Japanese or Korean ("tanaka太郎"). 
 Cyrillic or Greek ("pаypal" with a Cyrillic "а") does not. Digits and punctuation (script Common)
 and combining marks (Inherited) belong to every script.
 """
+from functools import lru_cache
+
 import unicodedataplus
 
 ANY_SCRIPT = {"Zyyy", "Zinh"}  # Common, Inherited
@@ -19,17 +21,16 @@ HIGHLY_RESTRICTIVE = ({"Latn", "Hani", "Hira", "Kana", "Jpan"},
                       {"Latn", "Hani", "Hang", "Kore"})
 
 
-def _script_sets(text):
-    """Each character's scripts (its Script_Extensions, augmented), but for any-script ones."""
-    for char in text:
-        scripts = set(unicodedataplus.script_extensions(char)) - ANY_SCRIPT
-        if scripts:
-            yield scripts.union(*(AUGMENTED.get(script, ()) for script in scripts))
+@lru_cache(maxsize=4096)
+def _scripts(char):
+    """A character's scripts (its Script_Extensions, augmented); none for any-script ones."""
+    scripts = set(unicodedataplus.script_extensions(char)) - ANY_SCRIPT
+    return frozenset(scripts.union(*(AUGMENTED.get(script, ()) for script in scripts)))
 
 
 def highly_restrictive(text: str) -> bool:
     """True unless `text` mixes scripts in a way that lets it pass for another string."""
-    sets = list(_script_sets(text))
-    if not sets or set.intersection(*sets):
+    sets = [scripts for scripts in map(_scripts, text) if scripts]
+    if not sets or sets[0].intersection(*sets[1:]):
         return True  # a single script
     return any(all(allowed & scripts for scripts in sets) for allowed in HIGHLY_RESTRICTIVE)
