@@ -1,4 +1,6 @@
 """Rendering the wizard: its pages and htmx fragments, their headers, and its error pages."""
+from functools import lru_cache
+
 from flask import g, make_response, render_template, request
 
 from ... import errors
@@ -51,6 +53,7 @@ def _contrast(one, other):
     return (lighter + 0.05) / (darker + 0.05)
 
 
+@lru_cache(maxsize=64)
 def on_colour(colour: str) -> str:
     """White or near-black text, whichever reads better on `colour` (4.5:1 or more, always)."""
     return max(("#ffffff", "#0b0c0c"), key=lambda text: _contrast(colour, text))
