@@ -116,9 +116,10 @@ def _taken(tenant, data, bad=frozenset()):
         return []
     query = _holders_query(frozenset(name for name, *_ in wanted))
     values = {column.key: value for _, _, column, value in wanted}
-    # A Core query on the session's connection: none of the ORM's work for plain columns.
-    holders = db.session.connection().execute(query, {"tenant": tenant.slug, **values}) \
-        .mappings().all()
+    # A Core query on a pooled connection of its own: none of the ORM's work for plain columns,
+    # nor a session transaction begun (and rolled back) for one read.
+    with db.engine.connect() as connection:
+        holders = connection.execute(query, {"tenant": tenant.slug, **values}).mappings().all()
     return [Fault(code, name) for name, code, column, value in wanted
             if any(holder[column.key] == value for holder in holders)]
 
