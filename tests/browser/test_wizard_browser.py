@@ -252,6 +252,17 @@ def test_the_completion_panel_stands_clear_of_the_masthead(serve, browser):
     assert panel["y"] - (masthead["y"] + masthead["height"]) >= 16
 
 
+def test_a_step_and_its_error_summary_stand_clear_of_the_masthead(serve, browser):
+    server = serve()
+    page = browser.new_page(viewport={"width": 320, "height": 800})
+    page.goto(server.url("/register"))
+    masthead = page.locator(".masthead").bounding_box()
+    below = masthead["y"] + masthead["height"]
+    assert page.locator("main").locator("*").first.bounding_box()["y"] - below >= 16
+    continue_with(page, {})
+    assert page.locator(".error-summary").bounding_box()["y"] - below >= 16
+
+
 def test_screenshot_of_a_step(serve, browser, tmp_path):
     """The README's picture of the wizard; `UPDATE_SCREENSHOTS=1` writes it into docs/."""
     server = serve("""
