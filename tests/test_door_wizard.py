@@ -305,6 +305,19 @@ def test_the_review_names_the_currency_that_applies_when_none_was_chosen(client)
     assert "GBP, the usual currency" in review.soup.select(".summary")[1].get_text()
 
 
+def test_nationality_is_chosen_from_the_countries_by_name(client, app):
+    wizard = Wizard(client)
+    profile = wizard.submit(account())
+    options = {o["value"]: o.get_text() for o in profile.soup.select("select#nationality option")}
+    assert options["DE"] == "Germany" and options[""] == "Select a country"
+    wizard.submit({**PROFILE, "nationality": "DE"})
+    for fields in (ADDRESS, CONSENTS):
+        wizard.submit(fields)
+    done = wizard.submit()
+    number = int(done.soup.select_one(".customer-number").get_text(strip=True))
+    assert customer(app, number).nationality == "DE"
+
+
 def test_the_tenants_branding_is_on_its_pages(make_app):
     app = make_app("""
         [tenants.bright]

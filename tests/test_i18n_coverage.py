@@ -82,7 +82,8 @@ def texts(html):
     """The pieces of text a person reads or hears on a page (the names of countries, states and
     currencies aside: they come from CLDR, pycountry and the address data, not the catalogue)."""
     soup = BeautifulSoup(html, "html.parser")
-    for data in soup.select("select#countryCode option, select#region option, script, style, "
+    for data in soup.select("select#countryCode option, select#nationality option:not([value='']), "
+                            "select#region option, script, style, "
                             "select#currency option:not([value=''])"):
         data.decompose()
     found = [piece for piece in soup.find_all(string=True)

@@ -12,6 +12,7 @@ from wtforms import PasswordField
 from ...forms import blank_form
 from ...forms.address import PARTS as ADDRESS_PARTS
 from ...forms.rules import optional, parse_birth_date
+from ... import i18n
 from ...i18n import N_, currency_name, gettext, in_source_language, ngettext
 from . import countries
 from .answers import DATE, LISTS, date_parts
@@ -102,7 +103,12 @@ def _options(name, tenant):
         default = (("", gettext("%(code)s, the usual currency", code=tenant.default_currency)),)
         return default + tuple((code, f"{code}, {currency_name(code)}")
                                for code in tenant.currencies)
+    if name == "nationality":
+        return (("", gettext("Select a country")), *i18n.countries())
     return ()
+
+
+SELECTS = ("currency", "nationality")  # a person picks these from a list, by name
 
 
 def _kind(name, field):
@@ -112,7 +118,7 @@ def _kind(name, field):
         return "date"
     if name in LISTS:
         return "checkboxes"
-    return "select" if name == "currency" else "text"
+    return "select" if name in SELECTS else "text"
 
 
 def view(name, field, tenant, shown, error=None) -> FieldView:
@@ -125,7 +131,8 @@ def view(name, field, tenant, shown, error=None) -> FieldView:
         value = ""  # never sent back to the browser
     else:
         value = shown.get(name, "")
-    hint = gettext(field.description) if field.description else None
+    # A list needs no hint on how to write its codes ("like GB").
+    hint = gettext(field.description) if field.description and kind != "select" else None
     if kind == "password":
         length = tenant.password_min_length
         hint = ngettext("At least %(num)d character.", "At least %(num)d characters.",
