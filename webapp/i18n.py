@@ -9,13 +9,11 @@ are shown. The JSON doors never do: they keep the seeds' English, which clients 
 """
 import gettext as catalogues
 import unicodedata
-from contextlib import contextmanager
 from functools import lru_cache
 
 import pycountry
 from babel import Locale
 from flask import current_app, g, has_request_context, request
-import flask_babel
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
@@ -109,24 +107,14 @@ def select_language():
 def translations():
     """The current language's catalogue. Flask-Babel finds it again for every message (several
     context lookups and the locale made a string: most of a message's cost); this keeps it for
-    the request or app context, until `force_locale` (the account email) switches language."""
-    if not g:  # outside any context: no language, the messages as written
+    the request beside its locale, so that `force_locale` (the account email) still switches it."""
+    locale = get_locale()
+    if locale is None:  # outside a request: no language, the messages as written
         return get_translations()
     kept = g.get("catalogue")
-    if kept is None:
-        kept = g.catalogue = get_translations()
-    return kept
-
-
-@contextmanager
-def force_locale(locale):
-    """Flask-Babel's `force_locale`, with the kept catalogue forgotten on the way in and out."""
-    with flask_babel.force_locale(locale):
-        g.pop("catalogue", None)
-        try:
-            yield
-        finally:
-            g.pop("catalogue", None)
+    if kept is None or kept[0] is not locale:
+        kept = g.catalogue = (locale, get_translations())
+    return kept[1]
 
 
 def gettext(message, **variables) -> str:

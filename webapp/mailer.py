@@ -8,10 +8,11 @@ from email.utils import formataddr, formatdate
 from pathlib import Path
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from .extensions import db
-from .i18n import N_, SOURCE, force_locale, gettext, supported
+from .i18n import N_, SOURCE, gettext, supported
 from .models import Customer
 
 SMTP_TIMEOUT = 30  # seconds for each exchange with the mail server
