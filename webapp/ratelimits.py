@@ -1,6 +1,4 @@
 """The limits of contract section 10, as decorators for the doors' routes."""
-from functools import wraps
-
 from flask import current_app, request
 
 from .credentials import current_credentials
@@ -11,21 +9,6 @@ from .ratelimit_keys import client_address
 
 def _config(key):
     return lambda: current_app.config[key]
-
-
-def _shared(*args, **kwargs):
-    """`limiter.shared_limit`, whose check is skipped while limits are off (RATELIMIT_ENABLED):
-    Flask-Limiter would still work out on every request that none of them applies."""
-    limit = limiter.shared_limit(*args, **kwargs)
-
-    def decorate(view):
-        limited = limit(view)
-
-        @wraps(limited)  # keeps Flask-Limiter's mark, so that stacked limits are checked once
-        def run(*view_args, **view_kwargs):
-            return (limited if limiter.enabled else view)(*view_args, **view_kwargs)
-        return run
-    return decorate
 
 
 def _credentials_or_none():
@@ -42,12 +25,12 @@ def _key_id():
 
 # Registration attempts per client address, with credentials or without (contract section 10);
 # a partner's server that registers many people raises RATELIMIT_REGISTRATION.
-registration = _shared(
+registration = limiter.shared_limit(
     _config("RATELIMIT_REGISTRATION"), "registration", key_func=client_address,
     exempt_when=lambda: request.method not in ("POST", "PUT"))
 
 # Inline field checks per client address.
-validation = _shared(_config("RATELIMIT_VALIDATION"), "validation",
+validation = limiter.shared_limit(_config("RATELIMIT_VALIDATION"), "validation",
                                   key_func=client_address)
 
 def _tenant_of_key():
@@ -59,9 +42,9 @@ def _without_key():
 
 
 # Requests per API key, and per tenant across all of its keys.
-_per_key = _shared(_config("RATELIMIT_API"), "api", key_func=_key_id,
+_per_key = limiter.shared_limit(_config("RATELIMIT_API"), "api", key_func=_key_id,
                                 exempt_when=_without_key)
-_per_tenant = _shared(_config("RATELIMIT_API_TENANT"), "api-tenant",
+_per_tenant = limiter.shared_limit(_config("RATELIMIT_API_TENANT"), "api-tenant",
                                    key_func=_tenant_of_key, exempt_when=_without_key)
 
 
@@ -76,6 +59,6 @@ def _probes_username():
 
 # Whether a username is taken shows in the wizard's inline check of the username and in its
 # account step's answer: per client address, more tightly than other checks.
-username_probe = _shared(
+username_probe = limiter.shared_limit(
     _config("RATELIMIT_USERNAME_CHECK"), "username", key_func=client_address,
     exempt_when=lambda: not _probes_username())
