@@ -166,3 +166,34 @@ def test_a_huge_post_gets_a_friendly_413(client):
     response = client.post("/register", data={"username": "x" * 70_000})
     assert response.status_code == 413
     assert "Too much information was sent" in response.get_data(as_text=True)
+
+
+# --- requests no browser sends ----------------------------------------------------------------
+
+@pytest.mark.parametrize("host", ["a" * 64, "a..b", "."])
+@pytest.mark.parametrize("path", ["/register", "/t/default/embed", "/register/check/username",
+                                  "/api/v1/customers", "/v1/Customers"])
+def test_a_host_that_cannot_be_routed_is_a_400_fault(client, host, path):
+    response = client.get(path, headers={"Host": host})
+    assert response.status_code == 400
+    assert response.get_json()["faultCode"] == 91003
+
+
+@pytest.mark.parametrize("method, path, query", [
+    ("GET", "/register", "draft=\xff"), ("GET", "/register", "lang=\xff"),
+    ("GET", "/t/default/embed", "x=\xe9"), ("POST", "/register/check/surname", "\xff"),
+    ("POST", "/api/v1/customers", "tenant=\xff")])
+def test_raw_bytes_that_are_not_utf8_in_the_query_are_read_as_percent_encoded(
+        client, method, path, query):
+    # The WSGI environ carries the query's raw bytes as Latin-1 text.
+    response = client.open(path, method=method, environ_overrides={"QUERY_STRING": query})
+    assert response.status_code < 500
+    if path == "/api/v1/customers":
+        assert response.get_json()["faultCode"] == 91009  # "%FF" names no tenant
+
+
+def test_a_method_a_page_does_not_take_is_a_405_page_saying_which_it_does(client):
+    response = client.delete("/register/profile")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    assert "text/html" in response.content_type

@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
 from .extensions import csrf, db, limiter, migrate
+from .request_class import Request
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -15,6 +16,7 @@ def create_app(test_config=None):
     instance_path = os.environ.get("INSTANCE_PATH") or str(PROJECT / "instance")
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
                 template_folder=str(PROJECT / "templates"), static_folder=str(PROJECT / "static"))
+    app.request_class = Request
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     app.config.from_mapping(settings.defaults(app.instance_path))

@@ -6,6 +6,7 @@ however unexpected, shows a stack trace: it is logged with the request id and an
 import logging
 
 from flask import g, jsonify, request
+from flask.globals import request_ctx
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -48,6 +49,10 @@ def json_fault(error: FaultError):
 
 
 def render_fault(error: FaultError):
+    if request_ctx.url_adapter is None:
+        # The Host header names no host Werkzeug can route (400): nothing can be linked to, so
+        # no page can be drawn; the fault alone is answered.
+        return json_fault(error)
     for prefix, function in _renderers:
         if request.path.startswith(prefix):
             return function(error)

@@ -102,4 +102,6 @@ def fault_page(error: FaultError):
 @errors.page_renderer("/t/")
 def http_error_page(error):
     heading, message = PAGE_TROUBLE.get(error.code, (N_("There is a problem"), error.description))
-    return _trouble(error.code, gettext(heading), gettext(message))
+    allowed = getattr(error, "valid_methods", None)  # a 405 says which methods the page takes
+    return _trouble(error.code, gettext(heading), gettext(message),
+                    {"Allow": ", ".join(allowed)} if allowed else None)
