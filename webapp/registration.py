@@ -225,7 +225,8 @@ def _first_per_field(faults):
 
 
 def _with_implied_consents(tenant, answers):
-    """Dialect callers collected consent themselves: the mandatory ones, and email as the contact."""
+    """Dialect callers collected consent themselves: the mandatory ones, and email as the
+    contact."""
     answers = MultiDict(answers)
     answers.setlist("consentIds", [c.id for c in tenant.mandatory_consents] +
                     [c for c in answers.getlist("consentIds") if c])

@@ -125,7 +125,8 @@ _SCALARS = {
     "public_registration": (lambda v: isinstance(v, bool), "true or false"),
     "registration_open": (lambda v: isinstance(v, bool), "true or false"),
     "embed_origins": (lambda v: _is_str_list(v) and all(
-        re.fullmatch(r"https?://[^/\s*]+", o) for o in v), "a list of origins like https://a.example"),
+        re.fullmatch(r"https?://[^/\s*]+", o) for o in v),
+        "a list of origins like https://a.example"),
     "loyalty": (lambda v: isinstance(v, bool), "true or false"),
     "send_account_email": (lambda v: isinstance(v, bool), "true or false"),
     "webhook_url": (lambda v: isinstance(v, str) and re.match(r"https?://", v), "an http(s) URL"),
@@ -180,7 +181,8 @@ def _tenant(slug, raw):
                 "name": (lambda v: isinstance(v, str) and ATTRIBUTE_NAME.match(v),
                          "a name of letters, digits and '_'"),
                 "label": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
-                "max_length": (lambda v: _is_int(v) and 1 <= v <= 10000, "an integer from 1 to 10000"),
+                "max_length": (lambda v: _is_int(v) and 1 <= v <= 10000,
+                               "an integer from 1 to 10000"),
                 "required": (lambda v: isinstance(v, bool), "true or false"),
             })
         else:
@@ -202,7 +204,8 @@ def _tenant(slug, raw):
            "is empty, yet require_contact_method is true: nobody could register")
     _check(tenant.default_currency in tenant.currencies, f"{where}, key 'default_currency'",
            f"'{tenant.default_currency}' is not one of the tenant's currencies")
-    _check(bool(tenant.webhook_url) == bool(tenant.webhook_secret), f"{where}, key 'webhook_secret'",
+    _check(bool(tenant.webhook_url) == bool(tenant.webhook_secret),
+           f"{where}, key 'webhook_secret'",
            "webhook_url and webhook_secret go together")
     return tenant
 
