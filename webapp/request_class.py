@@ -1,8 +1,9 @@
 """The request class the app uses: Flask's, with query strings that are not UTF-8 read safely."""
+from urllib.parse import parse_qsl
+
 from flask import Request as FlaskRequest
 from werkzeug.datastructures import MultiDict
 from werkzeug.utils import cached_property
-from urllib.parse import parse_qsl
 
 
 class Request(FlaskRequest):
