@@ -10,7 +10,7 @@ import os
 
 from gunicorn.glogging import Logger
 
-from webapp.logs import ENVIRON_KEY
+from webapp.http.logs import ENVIRON_KEY
 
 wsgi_app = "webapp:create_app()"
 bind = os.environ.get("BIND", "0.0.0.0:8000")
@@ -52,7 +52,7 @@ logger_class = JsonAccessLogger
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "webapp.logs.JsonFormatter"}},
+    "formatters": {"json": {"()": "webapp.http.logs.JsonFormatter"}},
     "handlers": {
         "stdout": {"class": "logging.StreamHandler", "formatter": "json",
                    "stream": "ext://sys.stdout"},

@@ -136,7 +136,7 @@ def faults(response):
 
 def make_api_key(app, tenant="default"):
     """A new API key of `tenant`, as the operator's command makes it: (key id, secret)."""
-    from webapp.credentials import create_api_key
+    from webapp.auth.credentials import create_api_key
     with app.app_context():
         return create_api_key(tenant)
 
@@ -210,5 +210,5 @@ def webhook_receiver():
 def deliver_outbox(app, now=None):
     """Deliver what the outbox holds that is due (at `now`, naive UTC), as `flask --app webapp
     worker --once` does; returns a Counter of outcomes ('sent', 'retry', 'failed')."""
-    from webapp.delivery import run_once
+    from webapp.outbox.worker import run_once
     return run_once(app, now)

@@ -4,10 +4,10 @@ import unicodedata
 
 import pytest
 from bs4 import BeautifulSoup
+from wizard_client import ADDRESS, PROFILE, Wizard, account
 
 from webapp.extensions import db
 from webapp.models import Customer
-from wizard_client import ADDRESS, PROFILE, Wizard, account
 
 HTMX = {"HX-Request": "true"}
 

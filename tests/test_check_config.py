@@ -3,9 +3,8 @@ import textwrap
 
 import pytest
 from click.testing import CliRunner
-from flask.cli import cli as flask_cli
-
 from conftest import WEBHOOK_SECRET
+from flask.cli import cli as flask_cli
 
 ACME = f"""
 [tenants.acme]
@@ -65,7 +64,7 @@ def test_prints_what_each_tenant_allows(tmp_path):
     assert acme == [
         "acme: Acme Bets",
         "  registration: closed (every door answers 90055), with API credentials only",
-        "  store id (seed C): 1001",
+        "  store id (the web-store API): 1001",
         "  consents: terms (version 2026-01, mandatory), marketing (version 1, optional)",
         "  contact methods: email, sms; none required",
         "  currencies: GBP, EUR (default)",

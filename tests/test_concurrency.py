@@ -4,9 +4,8 @@ import threading
 
 import pytest
 import requests
-from werkzeug.serving import make_server
-
 from conftest import CUSTOMERS, unique, valid_customer
+from werkzeug.serving import make_server
 
 RACERS = 8
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 import sqlalchemy as sa
-
 from conftest import CUSTOMERS, hmac_headers, valid_customer
+
 from webapp.extensions import db
 from webapp.models import ApiKey
 

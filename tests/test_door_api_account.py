@@ -1,6 +1,5 @@
 """The account fields through the JSON API: externalId, username, password, email (section 2)."""
 import pytest
-
 from conftest import CUSTOMERS, faults, make_api_key, unique, valid_customer
 
 SECOND_TENANT = """

@@ -1,6 +1,5 @@
 """The address through the JSON API: at most one, its parts, country and postcode (section 2)."""
 import pytest
-
 from conftest import CUSTOMERS, faults, valid_customer
 
 GB = {"addressLine1": "10 Downing Street", "addressLine2": "Westminster", "city": "London",

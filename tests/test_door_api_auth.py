@@ -4,8 +4,8 @@ import time
 from datetime import datetime
 
 import pytest
-
 from conftest import CUSTOMERS, faults, hmac_headers, make_api_key, valid_customer
+
 from webapp.extensions import db
 from webapp.models import ApiKey
 

@@ -5,8 +5,8 @@ import json
 import logging
 
 import pytest
-
 from conftest import CUSTOMERS, faults, valid_customer
+
 from webapp import registration
 
 # --- unknown fields and JSON types ------------------------------------------------------------

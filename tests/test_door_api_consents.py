@@ -2,7 +2,6 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import CUSTOMERS, faults, valid_customer
 
 OWN_CONSENTS = """

@@ -1,8 +1,7 @@
 """No body, however malformed, makes the JSON API fail: every answer is a 201 or a fault."""
+from conftest import CUSTOMERS, valid_customer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import CUSTOMERS, valid_customer
 
 FIELDS = ["externalId", "username", "password", "email", "title", "forename", "surname",
           "dateOfBirth", "phone", "mobile", "addresses", "consents", "customAttributes",

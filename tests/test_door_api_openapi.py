@@ -1,9 +1,9 @@
 """The OpenAPI 3.1 document of the JSON doors at /api/openapi.json (section 4)."""
 import pytest
+from conftest import CUSTOMERS, valid_customer
 from openapi_spec_validator import validate
 
-from conftest import CUSTOMERS, valid_customer
-from webapp import openapi
+from webapp.doors import openapi
 from webapp.faults import BY_CODE
 
 

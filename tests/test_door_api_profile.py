@@ -3,7 +3,6 @@ nationality and the tenant's custom attributes (section 2)."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from conftest import CUSTOMERS, faults, make_api_key, valid_customer
 
 GB_ADDRESS = {"addressLine1": "1 Main Street", "city": "London", "postcode": "SW1A 1AA",

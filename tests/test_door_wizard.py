@@ -1,10 +1,10 @@
 """The browser wizard as a plain HTTP client sees it (contract section 5): steps, field names,
 Back and Change, drafts, and the stored customer."""
 import pytest
-from sqlalchemy import select
-
 from conftest import STRONG_PASSWORD, valid_customer
+from sqlalchemy import select
 from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
+
 from webapp.extensions import db
 from webapp.models import Customer, Draft
 
@@ -139,7 +139,7 @@ def test_the_password_is_hashed_at_the_account_step_and_never_shown_or_kept(app)
 
 
 def test_a_password_chosen_earlier_stands_when_left_blank(app):
-    from webapp.passwords import verify_secret
+    from webapp.registration.passwords import verify_secret
 
     wizard = Wizard(app.test_client())
     wizard.to_review()

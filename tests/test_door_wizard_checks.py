@@ -1,7 +1,6 @@
 """The wizard's inline checks (contract section 5): one field at a time, its wrapper swapped."""
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import STRONG_PASSWORD
 from wizard_client import PROFILE, Wizard, account
 

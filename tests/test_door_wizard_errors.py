@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-
 from wizard_client import PROFILE, Wizard, account
+
 from webapp.extensions import db
 from webapp.models import Customer, Draft
 

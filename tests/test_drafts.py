@@ -2,9 +2,9 @@
 from datetime import timedelta
 
 from sqlalchemy import select
-
 from wizard_client import PROFILE, Wizard, account
-from webapp import drafts
+
+from webapp.doors.wizard import drafts
 from webapp.extensions import db
 from webapp.models import Draft, utcnow
 

@@ -5,12 +5,18 @@ import json
 import tracemalloc
 
 import pytest
+from conftest import (
+    CUSTOMERS,
+    STRONG_PASSWORD,
+    WEBHOOK_SECRET,
+    make_api_key,
+    valid_customer,
+)
 from sqlalchemy import insert, select
 
-from conftest import CUSTOMERS, STRONG_PASSWORD, WEBHOOK_SECRET, make_api_key, valid_customer
-from webapp import exports
 from webapp.extensions import db
 from webapp.models import ConsentRecord, Customer
+from webapp.ops import exports
 from webapp.tenants import registry
 
 TENANTS = f"""

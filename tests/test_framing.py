@@ -1,7 +1,6 @@
 """Framing (contract section 6): only a tenant's embed may be framed, and only by its origins."""
 import pytest
 from bs4 import BeautifulSoup
-
 from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
 
 TENANTS = """

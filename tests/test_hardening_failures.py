@@ -9,15 +9,15 @@ import logging
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
-
 from conftest import CUSTOMERS, faults, valid_customer
 from servers import free_port
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from wizard_client import Wizard, account
+
 from webapp import create_app, outbox
 from webapp.extensions import db
 from webapp.models import ConsentRecord, Customer, IdempotencyRecord, OutboxMessage
-from wizard_client import Wizard, account
 
 SYSTEM_FAILURE = "System Failure, please try again later"
 
@@ -40,26 +40,26 @@ def assert_system_failure(response):
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer key_1.secret"}])
 def test_the_api_answers_90061_while_the_database_is_down(no_database, caplog, headers):
-    with caplog.at_level(logging.ERROR, logger="webapp.errors"):
+    with caplog.at_level(logging.ERROR, logger="webapp.http.errors"):
         response = no_database.test_client().post(CUSTOMERS, json=valid_customer(),
                                                   headers=headers)
     assert_system_failure(response)
     assert faults(response) == [(90061, None)]
     assert response.get_json()["message"] == SYSTEM_FAILURE
-    logged = [r for r in caplog.records if r.name == "webapp.errors"]
+    logged = [r for r in caplog.records if r.name == "webapp.http.errors"]
     assert logged and response.headers["X-Request-Id"] in logged[0].getMessage()
 
 
 def test_the_dialects_answer_500_in_their_formats_while_the_database_is_down(no_database):
     client = no_database.test_client()
     auth = {"Authorization": "Bearer key_1.secret"}
-    seed_b = client.put("/v1/Customers", data="<InRegistration/>", content_type="text/xml",
+    online_ordering = client.put("/v1/Customers", data="<InRegistration/>", content_type="text/xml",
                         headers=auth)
-    assert_system_failure(seed_b)
-    assert b"<FaultCode>90061</FaultCode>" in seed_b.data
-    seed_c = client.post("/api/v3/1/customers", json={"email": "a@example.com"}, headers=auth)
-    assert_system_failure(seed_c)
-    assert seed_c.get_json() == {"errorMessage": SYSTEM_FAILURE}
+    assert_system_failure(online_ordering)
+    assert b"<FaultCode>90061</FaultCode>" in online_ordering.data
+    web_store = client.post("/api/v3/1/customers", json={"email": "a@example.com"}, headers=auth)
+    assert_system_failure(web_store)
+    assert web_store.get_json() == {"errorMessage": SYSTEM_FAILURE}
 
 
 def test_the_wizard_shows_a_friendly_page_while_the_database_is_down(no_database):

@@ -3,7 +3,6 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import CUSTOMERS, valid_customer
 from wizard_client import account
 

@@ -5,12 +5,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import func, select
-
 from conftest import CUSTOMERS, make_api_key, unique, valid_customer
+from sqlalchemy import func, select
+from wizard_client import ADDRESS, CONSENTS, Wizard, account
+
 from webapp.extensions import db
 from webapp.models import Customer
-from wizard_client import ADDRESS, CONSENTS, Wizard, account
 
 TENANTS = """
 [tenants.default]

@@ -3,10 +3,10 @@ are 90073 on every door that has the data; a refused password is never echoed or
 import logging
 
 import pytest
+from conftest import CUSTOMERS, faults, make_api_key, unique, valid_customer
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from conftest import CUSTOMERS, faults, make_api_key, unique, valid_customer
-from webapp.passwords import COMMON_PASSWORDS
+from webapp.registration.passwords import COMMON_PASSWORDS
 
 # Scores and lengths out of the way, so that only the rules under test can refuse.
 LAX = """
@@ -75,7 +75,7 @@ def test_the_display_name_counts_as_a_name(lax):
     assert faults(response) == [(90073, "password")]
 
 
-def test_seed_b_checks_first_name_last_name_and_birth_date(lax):
+def test_online_ordering_checks_first_name_last_name_and_birth_date(lax):
     key_id, secret = make_api_key(lax)
     body = {"Customer": {"FirstName": "Ada", "LastName": "Lovelace",
                          "EMail": f"{unique()}@example.com",
@@ -88,7 +88,7 @@ def test_seed_b_checks_first_name_last_name_and_birth_date(lax):
         [(90073, "Password")]
 
 
-def test_seed_c_checks_the_billing_persons_name(lax):
+def test_web_store_checks_the_billing_persons_name(lax):
     key_id, secret = make_api_key(lax)
     body = {"email": f"{unique()}@example.com", "password": "Ada.Lovelace!!",
             "billingPerson": {"name": "Ada Lovelace"}}
@@ -102,9 +102,9 @@ def test_a_refused_password_is_never_echoed_or_logged(client, caplog):
     secret = "Ada.Lovelace1990!"
     with caplog.at_level(logging.DEBUG):
         response = register(client, secret, **ADA)
-        seed_b = client.put("/v1/Customers", data=f"<x>{secret}</x>",
+        online_ordering = client.put("/v1/Customers", data=f"<x>{secret}</x>",
                             content_type="application/xml")
-    assert response.status_code == 400 and seed_b.status_code == 401
+    assert response.status_code == 400 and online_ordering.status_code == 401
     assert secret not in response.get_data(as_text=True)
     assert secret not in caplog.text
     assert all(secret not in str(record.__dict__) for record in caplog.records)

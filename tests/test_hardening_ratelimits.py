@@ -2,7 +2,6 @@
 more tightly than other checks, and the API per key and per tenant."""
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import CUSTOMERS, make_api_key, unique, valid_customer
 from wizard_client import account
 
@@ -31,7 +30,7 @@ def bearer(app, tenant="default"):
     return {"Authorization": f"Bearer {key_id}.{secret}"}
 
 
-def seed_b_body():
+def online_ordering_body():
     return {"Customer": {"FirstName": "Ada", "LastName": "Lovelace",
                          "EMail": f"{unique()}@example.com"},
             "Password": "violet-Harbour-tangent-93", "SecurityQuestion": "Pet?",
@@ -44,16 +43,16 @@ def api_json(client, app):
     return client.post(CUSTOMERS, json=valid_customer())
 
 
-def seed_b_json(client, app, headers={}):
-    return client.put("/v1/Customers", json=seed_b_body(), headers=headers)
+def online_ordering_json(client, app, headers={}):
+    return client.put("/v1/Customers", json=online_ordering_body(), headers=headers)
 
 
-def seed_b_xml(client, app, headers={}):
+def online_ordering_xml(client, app, headers={}):
     return client.put("/v1/Customers", data="<InRegistration/>", content_type="text/xml",
                       headers=headers)
 
 
-def seed_c(client, app, headers={}):
+def web_store(client, app, headers={}):
     return client.post("/api/v3/7/customers", json={"email": f"{unique()}@example.com"},
                        headers=headers)
 
@@ -78,7 +77,7 @@ def as_xml_fault(response):
     assert response.mimetype == "text/xml" and b"<FaultCode>91004</FaultCode>" in response.data
 
 
-def as_seed_c(response):
+def as_web_store(response):
     assert response.get_json() == {"errorMessage": "Too many requests, please try again later"}
 
 
@@ -94,8 +93,8 @@ def as_fragment(response):
 
 
 @pytest.mark.parametrize("send, keyed, rendered", [
-    (api_json, False, as_fault), (seed_b_json, True, as_fault), (seed_b_xml, True, as_xml_fault),
-    (seed_c, True, as_seed_c), (wizard_review, False, as_page), (embed_review, False, as_page),
+    (api_json, False, as_fault), (online_ordering_json, True, as_fault), (online_ordering_xml, True, as_xml_fault),
+    (web_store, True, as_web_store), (wizard_review, False, as_page), (embed_review, False, as_page),
     (inline_check, False, as_fragment),
 ])
 def test_every_door_answers_429_with_retry_after_in_its_own_format(make_app, send, keyed,

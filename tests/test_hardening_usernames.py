@@ -4,10 +4,10 @@ import unicodedata
 import uuid
 
 import pytest
+from conftest import CUSTOMERS, faults, unique, valid_customer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CUSTOMERS, faults, unique, valid_customer
 from webapp import registration
 from webapp.tenants import registry
 

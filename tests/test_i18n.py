@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import deliver_outbox, make_api_key, unique, valid_customer
 from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
 
@@ -143,12 +142,12 @@ def test_the_json_api_says_the_same_bytes_whatever_the_language(client):
 def test_the_dialects_say_the_same_bytes_whatever_the_language(app, client):
     key_id, secret = make_api_key(app)
     auth = {"Authorization": f"Bearer {key_id}.{secret}"}
-    seed_b = {"Customer": {"LastName": "", "EMail": "x@"}, "Password": "short"}
-    seed_c = {"email": "x@", "billingPerson": {"countryCode": "GB", "postalCode": "1"}}
+    online_ordering = {"Customer": {"LastName": "", "EMail": "x@"}, "Password": "short"}
+    web_store = {"email": "x@", "billingPerson": {"countryCode": "GB", "postalCode": "1"}}
     for method, url, body, extra in (
-            ("PUT", "/v1/Customers", seed_b, {"Accept": "application/xml"}),
-            ("PUT", "/v1/Customers", seed_b, {}),
-            ("POST", "/api/v3/1001/customers", seed_c, {})):
+            ("PUT", "/v1/Customers", online_ordering, {"Accept": "application/xml"}),
+            ("PUT", "/v1/Customers", online_ordering, {}),
+            ("POST", "/api/v3/1001/customers", web_store, {})):
         plain = client.open(url, method=method, json=body, headers={**auth, **extra})
         asked = client.open(url + "?lang=de", method=method, json=body,
                             headers={**auth, **extra, "Accept-Language": "de"})
@@ -187,7 +186,7 @@ def test_the_account_email_is_in_the_language_the_wizard_was_in(app):
 @pytest.mark.parametrize("lang, subject", [("de", "Ihr Konto bei Acme Bets"),
                                            ("de-AT", "Ihr Konto bei Acme Bets"),
                                            ("pt-BR", "Your Acme Bets account")])
-def test_a_seed_c_customers_language_picks_the_email_language_where_there_is_one(
+def test_a_web_store_customers_language_picks_the_email_language_where_there_is_one(
         app, client, lang, subject):
     key_id, secret = make_api_key(app)
     response = client.post("/api/v3/1001/customers", json={

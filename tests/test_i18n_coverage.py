@@ -8,21 +8,20 @@ German is the same word. The second also finds English that was never marked for
 """
 import email
 import re
-from html import escape
 from datetime import timedelta
 from email import policy
+from html import escape
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup, Comment, Doctype
+from conftest import deliver_outbox
 from sqlalchemy import select
+from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
 
 from webapp.extensions import db
 from webapp.models import Draft
-from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
-
-from conftest import deliver_outbox
 
 PO = Path(__file__).resolve().parents[1] / "webapp/translations/de/LC_MESSAGES/messages.po"
 TENANTS = """

@@ -3,8 +3,8 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-
 from conftest import CUSTOMERS, faults, make_api_key, valid_customer
+
 from webapp.extensions import db
 from webapp.models import Customer, IdempotencyRecord, utcnow
 
@@ -128,8 +128,9 @@ def test_a_key_younger_than_24_hours_is_remembered(app, client):
 def test_a_key_whose_first_request_is_still_running_is_409(app, client):
     body = valid_customer()
     with app.app_context():
-        from webapp.idempotency import fingerprint
         import json
+
+        from webapp.auth.idempotency import fingerprint
         db.session.add(IdempotencyRecord(
             scope="tenant:default", key="order-7",
             fingerprint=fingerprint(CUSTOMERS.encode(), json.dumps(body, sort_keys=True).encode())))

@@ -4,11 +4,12 @@ import logging
 import sys
 
 import sqlalchemy as sa
+from conftest import valid_customer
 from flask_migrate import upgrade
 
-from conftest import valid_customer
 from webapp import registration
-from webapp.logs import ENVIRON_KEY, JsonFormatter
+from webapp.http.logs import ENVIRON_KEY, JsonFormatter
+from webapp.registration import service
 
 
 def json_lines(text):
@@ -55,13 +56,13 @@ def test_an_unexpected_error_is_one_json_line_with_request_tenant_and_door(
     line = errors[0]
     assert line["request_id"] == response.headers["X-Request-Id"]
     assert line["tenant"] == "default" and line["door"] == "api"
-    assert line["logger"] == "webapp.errors"
+    assert line["logger"] == "webapp.http.errors"
     assert "RuntimeError: boom" in line["error"]
 
 
 def test_database_errors_are_logged_without_the_row(client, monkeypatch, capsys):
     stored = []
-    build = registration._customer
+    build = service._customer
 
     def broken_customer(*args, **kwargs):
         customer = build(*args, **kwargs)
@@ -69,7 +70,7 @@ def test_database_errors_are_logged_without_the_row(client, monkeypatch, capsys)
         stored.append(customer)
         return customer
 
-    monkeypatch.setattr(registration, "_customer", broken_customer)
+    monkeypatch.setattr(service, "_customer", broken_customer)
     body = valid_customer()
     response = client.post("/api/v1/customers", json=body)
     assert response.status_code == 500

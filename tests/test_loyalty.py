@@ -1,12 +1,12 @@
-"""Loyalty (contract section 7): the operator's `import-loyalty` command, and seed B's linking and
+"""Loyalty (contract section 7): the operator's `import-loyalty` command, and the online-ordering API's linking and
 stored-value options for a tenant with `loyalty = true`."""
 import pytest
+from conftest import STRONG_PASSWORD, make_api_key, unique
 from sqlalchemy import select
 
-from conftest import STRONG_PASSWORD, make_api_key, unique
 from webapp.extensions import db
-from webapp.loyalty import luhn_check_digit, luhn_valid
 from webapp.models import LoyaltyAccount
+from webapp.registration.loyalty import luhn_check_digit, luhn_valid
 
 TENANTS = """
 [tenants.club]
@@ -145,7 +145,7 @@ def test_the_tenant_must_exist_and_have_loyalty(app, tmp_path, tenant, problem):
     assert problem in result.output
 
 
-# --- linking through seed B -----------------------------------------------------------------------
+# --- linking through the online-ordering API -----------------------------------------------------------------------
 
 def register(app, email, query="", tenant="club"):
     key_id, secret = make_api_key(app, tenant)

@@ -6,8 +6,8 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
-
 from conftest import STRONG_PASSWORD, deliver_outbox, valid_customer
+
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 

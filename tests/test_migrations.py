@@ -10,8 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-
 from servers import ROOT, app_environment, postgres_database
+
 from webapp import create_app
 from webapp.extensions import db
 

@@ -2,8 +2,8 @@
 import logging
 
 import pytest
-
 from servers import free_port
+
 from webapp import create_app
 from webapp.extensions import limiter
 

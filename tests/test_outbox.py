@@ -12,12 +12,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
 from conftest import WEBHOOK_SECRET, deliver_outbox, valid_customer
-from webapp.delivery import retry_delay
+
 from webapp.extensions import db
 from webapp.models import OutboxMessage, utcnow
 from webapp.outbox import new_message_id
+from webapp.outbox.worker import retry_delay
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,7 +63,7 @@ def test_a_message_past_the_retry_horizon_is_failed_and_logged(make_app, webhook
     receiver = webhook_receiver(statuses=[500] * 20)
     app = make_app(webhook_tenant(receiver.tenant_keys))  # the shipped 60 s and 24 hours
     register(app)
-    with caplog.at_level(logging.WARNING, logger="webapp.delivery"):
+    with caplog.at_level(logging.WARNING, logger="webapp.outbox.worker"):
         times = deliver_until_settled(app)
 
     [message] = messages(app)

@@ -11,9 +11,16 @@ import uuid
 import pytest
 import requests
 import sqlalchemy as sa
-
 from conftest import STRONG_PASSWORD, valid_customer
-from servers import app_environment, empty_redis, flask, free_port, gunicorn, postgres_database
+from servers import (
+    app_environment,
+    empty_redis,
+    flask,
+    free_port,
+    gunicorn,
+    postgres_database,
+)
+
 from webapp import create_app
 
 REGISTER = "/api/v1/customers"

@@ -7,11 +7,11 @@ import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
 import pytest
+from conftest import CUSTOMERS, STRONG_PASSWORD, make_api_key, unique, valid_customer
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from conftest import CUSTOMERS, STRONG_PASSWORD, make_api_key, unique, valid_customer
 from webapp.extensions import db
 from webapp.faults import BY_CODE
 from webapp.models import Customer
@@ -123,7 +123,7 @@ member_changes = (st.dictionaries(st.sampled_from(MEMBERS[1:]), texts, max_size=
                                     max_size=2))
 
 
-def assert_reads_back_as_seed_b_sent(client, auth, customer_id, sent):
+def assert_reads_back_as_online_ordering_sent(client, auth, customer_id, sent):
     stored = read_back(client, auth, customer_id)
     assert stored["email"] == stored["username"] == sent["EMail"].strip()
     assert stored["forename"] == typed(sent.get("FirstName") or "")
@@ -133,7 +133,7 @@ def assert_reads_back_as_seed_b_sent(client, auth, customer_id, sent):
 
 @SETTINGS
 @given(base=st.builds(in_registration), customer=customer_changes, members=member_changes)
-def test_seed_b_json_answers_a_fault_or_a_customer_that_reads_back(client, auth, documented,
+def test_online_ordering_json_answers_a_fault_or_a_customer_that_reads_back(client, auth, documented,
                                                                    base, customer, members):
     body = {**base, **members, "Customer": {**base["Customer"], **customer}}
     response = client.put("/v1/Customers", json=body, headers=auth)
@@ -141,7 +141,7 @@ def test_seed_b_json_answers_a_fault_or_a_customer_that_reads_back(client, auth,
     if response.status_code != 200:
         assert_json_faults(response)
         return
-    assert_reads_back_as_seed_b_sent(client, auth, response.get_json()["CustomerId"],
+    assert_reads_back_as_online_ordering_sent(client, auth, response.get_json()["CustomerId"],
                                      body["Customer"])
 
 
@@ -150,7 +150,7 @@ xml_names = st.sampled_from(CUSTOMER_MEMBERS) | st.from_regex(r"[A-Za-z][A-Za-z0
 
 
 def to_xml(body):
-    """InRegistration as seed B writes it; text is escaped, but may hold what XML cannot."""
+    """InRegistration as the online-ordering API writes it; text is escaped, but may hold what XML cannot."""
     def element(namespace, name, value):
         if isinstance(value, dict):
             inner = "".join(element(MODELS, key, item) for key, item in value.items())
@@ -171,7 +171,7 @@ def xml_fault_codes(response):
        customer=st.dictionaries(xml_names, texts, max_size=3),
        members=st.dictionaries(st.sampled_from(MEMBERS[1:]) | xml_names, texts, max_size=2),
        content_type=st.sampled_from(["application/xml", "text/xml"]))
-def test_seed_b_xml_answers_an_xml_fault_or_a_customer_that_reads_back(
+def test_online_ordering_xml_answers_an_xml_fault_or_a_customer_that_reads_back(
         client, auth, documented, base, customer, members, content_type):
     body = {**base, **members, "Customer": {**base["Customer"], **customer}}
     response = client.put("/v1/Customers", data=to_xml(body), content_type=content_type,
@@ -184,13 +184,13 @@ def test_seed_b_xml_answers_an_xml_fault_or_a_customer_that_reads_back(
         assert response.status_code == BY_CODE[codes[0]].status
         return
     customer_id = ET.fromstring(response.data).find(f"{{{RESPONSE}}}CustomerId").text
-    assert_reads_back_as_seed_b_sent(client, auth, customer_id, body["Customer"])
+    assert_reads_back_as_online_ordering_sent(client, auth, customer_id, body["Customer"])
 
 
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
-def test_seed_b_xml_takes_any_bytes_with_an_xml_fault(client, auth, data):
+def test_online_ordering_xml_takes_any_bytes_with_an_xml_fault(client, auth, data):
     response = client.put("/v1/Customers", data=data, content_type="text/xml", headers=auth)
     assert 400 <= response.status_code < 500
     assert xml_fault_codes(response)
@@ -200,21 +200,21 @@ def test_seed_b_xml_takes_any_bytes_with_an_xml_fault(client, auth, data):
 
 PERSON = ["name", "companyName", "street", "city", "countryCode", "postalCode",
           "stateOrProvinceCode", "phone"]
-SEED_C = ["password", "customerGroupId", "billingPerson", "shippingAddresses", "taxId",
+WEB_STORE = ["password", "customerGroupId", "billingPerson", "shippingAddresses", "taxId",
           "taxIdValid", "b2b_b2c", "fiscalCode", "taxExempt", "acceptMarketing", "lang"]
 
 
-def seed_c_customer():
+def web_store_customer():
     return {"email": f"{unique()}@example.com", "password": STRONG_PASSWORD,
             "billingPerson": {"name": "Ada Lovelace"}, "lang": "en"}
 
 
 @SETTINGS
-@given(base=st.builds(seed_c_customer),
-       changed=st.dictionaries(st.sampled_from(SEED_C) | st.text(max_size=8), texts | values,
+@given(base=st.builds(web_store_customer),
+       changed=st.dictionaries(st.sampled_from(WEB_STORE) | st.text(max_size=8), texts | values,
                                max_size=3),
        person=st.dictionaries(st.sampled_from(PERSON), texts | values, max_size=3))
-def test_seed_c_answers_an_error_message_or_a_customer_that_reads_back(
+def test_web_store_answers_an_error_message_or_a_customer_that_reads_back(
         app, client, auth, documented, base, changed, person):
     body = {**base, **changed}
     if isinstance(body.get("billingPerson"), dict):

@@ -1,8 +1,8 @@
 """The registration service itself: what the doors cannot show from outside."""
 import pytest
-
 from conftest import CUSTOMERS, faults, unique, valid_customer
-from webapp import registration
+
+from webapp.registration import service as registration
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ look at the customer once it is stored."""
 from contextlib import contextmanager
 
 import sqlalchemy as sa
-
 from conftest import CUSTOMERS, faults, valid_customer
+
 from webapp.extensions import db
 
 
@@ -53,7 +53,7 @@ def test_values_taken_by_different_customers_are_all_found(client):
 
 
 def test_an_inline_check_runs_the_costly_rules_for_its_own_field_alone(app, client, monkeypatch):
-    from webapp import registration
+    from webapp.registration import service as registration
     from webapp.tenants import registry
 
     taken = valid_customer()

@@ -3,17 +3,18 @@ from every operation's schema, valid and invalid, each answered without a 5xx an
 says (status, content type, headers and body). At least 1,000 requests a run across the doors."""
 import pytest
 import schemathesis
+from conftest import make_api_key, valid_customer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
-from schemathesis.specs.openapi.checks import (content_type_conformance,
-                                               negative_data_rejection,
-                                               response_headers_conformance,
-                                               response_schema_conformance,
-                                               status_code_conformance)
-
-from conftest import make_api_key, valid_customer
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 TENANTS = """
 [tenants.default]

@@ -2,8 +2,8 @@
 import sqlalchemy as sa
 
 from webapp import create_app
+from webapp.database.sqlite import BUSY_TIMEOUT_MS, _tune, tune
 from webapp.extensions import db
-from webapp.sqlite_tuning import BUSY_TIMEOUT_MS, _tune, tune
 
 
 def _pragma(connection, name):

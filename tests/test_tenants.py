@@ -3,8 +3,15 @@ import textwrap
 
 import pytest
 
-from webapp.tenants import (BUILT_IN_CONSENTS, DEFAULT_SLUG, Consent, CustomAttribute,
-                            TenantConfigError, TenantRegistry, parse_tenants)
+from webapp.tenants import (
+    BUILT_IN_CONSENTS,
+    DEFAULT_SLUG,
+    Consent,
+    CustomAttribute,
+    TenantConfigError,
+    TenantRegistry,
+    parse_tenants,
+)
 
 EVERY_KEY = """
 [tenants.acme]

@@ -6,9 +6,9 @@ import time
 from datetime import timedelta
 
 import pytest
+from conftest import WEBHOOK_SECRET, deliver_outbox, valid_customer
 from standardwebhooks import Webhook
 
-from conftest import WEBHOOK_SECRET, deliver_outbox, valid_customer
 from webapp.extensions import db
 from webapp.models import OutboxMessage, utcnow
 

@@ -1,7 +1,6 @@
 """Drive the wizard as a plain HTTP client does: follow each page's post form, its hidden inputs
 and the redirects, and nothing else."""
 from bs4 import BeautifulSoup
-
 from conftest import STRONG_PASSWORD, unique
 
 

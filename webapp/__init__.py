@@ -5,9 +5,9 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config as settings
-from .extensions import csrf, db, limiter, migrate
-from .request_class import Request
+from webapp import config as settings
+from webapp.extensions import csrf, db, limiter, migrate
+from webapp.http.request import Request
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -31,10 +31,10 @@ def create_app(test_config=None):
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from .tenants import TenantRegistry
+    from webapp.tenants import TenantRegistry
     app.extensions["tenants"] = TenantRegistry.from_file(app.config["TENANTS_FILE"])
 
-    from .sqlite_tuning import engine_options, tune
+    from webapp.database.sqlite import engine_options, tune
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     with app.app_context():
@@ -43,20 +43,21 @@ def create_app(test_config=None):
                      render_as_batch=True)
     limiter.init_app(app)
     csrf.init_app(app)
-    from . import i18n
+    from webapp import i18n
     i18n.init_app(app)  # the wizard's, the embed's and the account email's languages
 
-    from . import errors, logs, security_headers
+    from webapp.http import errors, logs
+    from webapp.http import headers as security_headers
     logs.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)  # every response: CSP, framing, nosniff, Referrer-Policy
 
-    from .doors import register_doors
+    from webapp.doors import register_doors
     register_doors(app)
 
-    from . import cli
+    from webapp import cli
     cli.init_app(app)
 
-    from .schema import upgrade_embedded_database
+    from webapp.database.schema import upgrade_embedded_database
     upgrade_embedded_database(app)
     return app

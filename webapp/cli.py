@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import ScriptInfo, with_appcontext
 
-from .exports import FORMATS as EXPORT_FORMATS
-from .loyalty_import import import_loyalty
-from .tenants import TenantConfigError, registry
+from webapp.ops.exports import FORMATS as EXPORT_FORMATS
+from webapp.ops.loyalty_import import import_loyalty
+from webapp.tenants import TenantConfigError, registry
 
 
 def init_app(app):
@@ -32,7 +32,7 @@ def _known_tenant(slug):
 @with_appcontext
 def create_api_key(tenant):
     """Make an API key for TENANT and print it, once."""
-    from .credentials import create_api_key as make
+    from webapp.auth.credentials import create_api_key as make
 
     _known_tenant(tenant)
     key_id, secret = make(tenant)
@@ -46,7 +46,7 @@ def create_api_key(tenant):
 @with_appcontext
 def worker(once):
     """Deliver the outbox (account emails, webhooks) until stopped by SIGTERM or SIGINT."""
-    from . import delivery
+    from webapp.outbox import worker as delivery
 
     if once:
         outcomes = delivery.run_once(current_app._get_current_object())
@@ -63,7 +63,7 @@ def outbox(context):
     """List the outbox messages that are pending or failed."""
     if context.invoked_subcommand is not None:
         return
-    from .delivery import pending_or_failed
+    from webapp.outbox.worker import pending_or_failed
 
     messages = pending_or_failed()
     if not messages:
@@ -80,7 +80,7 @@ def outbox(context):
 @with_appcontext
 def outbox_retry(message_id):
     """Make MESSAGE_ID due now, so that the worker sends it again."""
-    from .delivery import retry_now
+    from webapp.outbox.worker import retry_now
 
     if not retry_now(message_id):
         raise click.ClickException(f"no outbox message '{message_id}'")
@@ -91,7 +91,7 @@ def outbox_retry(message_id):
 @with_appcontext
 def purge_drafts():
     """Delete the wizard's half-finished registrations that have expired (after 24 hours)."""
-    from .drafts import purge_expired
+    from webapp.doors.wizard.drafts import purge_expired
 
     click.echo(f"Deleted {purge_expired()} expired draft(s).")
 
@@ -118,7 +118,7 @@ def export_customers(tenant, format_):
 @click.pass_context
 def check_config(context):
     """Check the tenants file (TENANTS_FILE) and print what each tenant allows."""
-    from .config_report import report
+    from webapp.ops.config_report import report
 
     try:
         app = context.ensure_object(ScriptInfo).load_app()

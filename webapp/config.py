@@ -9,7 +9,8 @@ from pathlib import Path
 SWITCHES = {"RATELIMIT_ENABLED", "TESTING", "SESSION_COOKIE_SECURE", "WTF_CSRF_ENABLED",
             "LOG_JSON"}
 NUMBERS = {"MAIL_PORT", "OUTBOX_RETRY_BASE_SECONDS", "OUTBOX_RETRY_HOURS", "TRUSTED_PROXIES",
-           "ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM", "WEBHOOK_TIMEOUT"}
+           "ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM", "WEBHOOK_TIMEOUT",
+           "MIN_WIZARD_SECONDS"}
 ENV_ALIASES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 # PostgreSQL URLs as hosting platforms hand them out, for the driver this service installs.
@@ -27,6 +28,11 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_REGISTRATION": "20 per hour",
+        "RATELIMIT_PUBLIC_API": "20 per hour",
+        "RATELIMIT_VERIFICATION_EMAIL": "5 per hour",
+        "MIN_WIZARD_SECONDS": 5,
+        "BREACHED_PASSWORDS_FILE": None,
+        "METRICS_TOKEN": None,
         "RATELIMIT_VALIDATION": "300 per minute",
         "RATELIMIT_API": "600 per minute",
         # Across all of a tenant's API keys together.

@@ -6,7 +6,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
-from .ratelimit_keys import client_address
+from webapp.auth.ratelimit_keys import client_address
 
 
 class Base(DeclarativeBase):

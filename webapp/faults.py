@@ -5,7 +5,9 @@ own format; nothing else decides codes, statuses or messages.
 """
 from dataclasses import dataclass
 
-from .i18n import N_  # the wizard shows these messages translated; the JSON doors in English
+from webapp.i18n import (
+    N_,  # the wizard shows these messages translated; the JSON doors in English
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,11 @@ FAULTS = _table(
     (404, 91012, "CustomerNotFoundFault", N_("Customer does not exist")),
     (404, 91013, "NotFoundFault", N_("There is nothing at this address")),
     (405, 91014, "MethodNotAllowedFault", N_("This method is not allowed at this address")),
+    (400, 91015, "VerificationRequiredFault", N_("The email address must be verified first")),
+    (400, 91016, "InvalidCodeFault", N_("The code or link is wrong, spent or expired")),
+    (400, 91017, "ChallengeFailedFault", N_("The proof-of-work challenge was not solved")),
+    (400, 91018, "DisposableEmailFault", N_("Email addresses at this domain are not accepted")),
+    (410, 91019, "CustomerErasedFault", N_("Customer has been erased")),
 )
 BY_CODE = {fault.code: fault for fault in FAULTS.values()}
 

@@ -19,7 +19,7 @@ from jinja2 import pass_eval_context
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from .extensions import babel
+from webapp.extensions import babel
 
 SOURCE = "en"  # the language the messages are written in
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .extensions import db
+from webapp.extensions import db
 
 
 def utcnow():
@@ -59,7 +59,7 @@ class Customer(db.Model):
     security_answer_hash: Mapped[str | None] = mapped_column(String(255))
     loyalty_card_number: Mapped[str | None] = mapped_column(String(32))
     stored_value_card_number: Mapped[str | None] = mapped_column(String(32))
-    # What a dialect carries that the canonical customer has no field for (seed C's tax data...).
+    # What a dialect carries that the canonical customer has no field for (the web-store API's tax data...).
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

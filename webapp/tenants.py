@@ -12,7 +12,7 @@ from pathlib import Path
 import pycountry
 from flask import current_app
 
-from .i18n import N_
+from webapp.i18n import N_
 
 DEFAULT_SLUG = "default"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -29,6 +29,8 @@ class Consent:
     label: str
     version: str = "1"
     mandatory: bool = False
+    url: str | None = None  # the text the person agrees to (section 15)
+    double_opt_in: bool = False  # confirmed by a mailed link before it counts (section 12)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,18 @@ class Tenant:
     primary_colour: str = "#1d4f91"
     logo_url: str | None = None
     support_email: str | None = None
+    # Proof of ownership (contract section 12).
+    verify_email: str = "none"  # or "code"
+    enumeration_safe: bool = False
+    # Abuse defence (section 13).
+    proof_of_work: bool = False
+    block_disposable_email: bool = False
+    blocked_email_domains: tuple[str, ...] = ()
+    allowed_email_domains: tuple[str, ...] = ()
+    # What a person notices (section 15).
+    default_country: str = "GB"
+    continue_url: str | None = None
+    continue_label: str | None = None
 
     def consent(self, consent_id):
         return next((c for c in self.consents if c.id == consent_id), None)
@@ -101,6 +115,14 @@ def _base64(text):
         return base64.b64decode(text, validate=True) or None
     except ValueError:
         return None
+
+
+def _is_domain(value):
+    return re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", value)
+
+
+def _is_web_url(value):
+    return re.fullmatch(r"https?://[^\s<>\"]+", value) is not None
 
 
 def _is_int(value):
@@ -136,8 +158,22 @@ _SCALARS = {
                        "a colour like #1d4f91"),
     "logo_url": (lambda v: isinstance(v, str) and re.match(r"https?://|/", v), "a URL"),
     "support_email": (lambda v: isinstance(v, str) and "@" in v, "an email address"),
+    "verify_email": (lambda v: v in ("none", "code"), "\"none\" or \"code\""),
+    "enumeration_safe": (lambda v: isinstance(v, bool), "true or false"),
+    "proof_of_work": (lambda v: isinstance(v, bool), "true or false"),
+    "block_disposable_email": (lambda v: isinstance(v, bool), "true or false"),
+    "blocked_email_domains": (lambda v: _is_str_list(v) and all(map(_is_domain, v)),
+                              "a list of domains like mail.example"),
+    "allowed_email_domains": (lambda v: _is_str_list(v) and all(map(_is_domain, v)),
+                              "a list of domains like mail.example"),
+    "default_country": (lambda v: isinstance(v, str) and re.fullmatch("[A-Z]{2}", v)
+                        and pycountry.countries.get(alpha_2=v),
+                        "an ISO 3166-1 alpha-2 code in capitals, like \"GB\""),
+    "continue_url": (lambda v: isinstance(v, str) and _is_web_url(v), "an http(s) URL"),
+    "continue_label": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
 }
-_TUPLES = {"currencies", "customer_types", "contact_methods", "embed_origins"}
+_TUPLES = {"currencies", "customer_types", "contact_methods", "embed_origins",
+           "blocked_email_domains", "allowed_email_domains"}
 
 
 def _entries(raw, where, cls, required, checks):
@@ -174,6 +210,8 @@ def _tenant(slug, raw):
                 "label": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
                 "version": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
                 "mandatory": (lambda v: isinstance(v, bool), "true or false"),
+                "url": (lambda v: isinstance(v, str) and _is_web_url(v), "an http(s) URL"),
+                "double_opt_in": (lambda v: isinstance(v, bool), "true or false"),
             })
         elif key == "custom_attributes":
             values[key] = _entries(value, f"{where}, key 'custom_attributes'", CustomAttribute,
@@ -204,6 +242,10 @@ def _tenant(slug, raw):
            "is empty, yet require_contact_method is true: nobody could register")
     _check(tenant.default_currency in tenant.currencies, f"{where}, key 'default_currency'",
            f"'{tenant.default_currency}' is not one of the tenant's currencies")
+    _check(not tenant.enumeration_safe or tenant.verify_email == "code",
+           f"{where}, key 'enumeration_safe'",
+           "needs verify_email = \"code\" (only a mailed code can answer a taken and a free "
+           "address alike)")
     _check(bool(tenant.webhook_url) == bool(tenant.webhook_secret),
            f"{where}, key 'webhook_secret'",
            "webhook_url and webhook_secret go together")

@@ -3,10 +3,9 @@
 tenant's allow-list can frame neither the embed nor any other page."""
 import pytest
 from playwright.sync_api import expect
-
 from wizard_client import ADDRESS, PROFILE, account
 
-from .conftest import enter
+from tests.browser.conftest import enter
 
 pytestmark = pytest.mark.browser
 

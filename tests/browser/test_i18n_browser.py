@@ -3,11 +3,10 @@ focus stays on the country), axe-core finds no violation in German, the page's s
 German, and a partner's embed can ask for German with data-lang."""
 import pytest
 from playwright.sync_api import expect
-
 from wizard_client import PROFILE, account
 
-from .conftest import axe_violations
-from .test_wizard_browser import continue_with, heading, watch_console
+from tests.browser.conftest import axe_violations
+from tests.browser.test_wizard_browser import continue_with, heading, watch_console
 
 pytestmark = pytest.mark.browser
 

@@ -1,10 +1,9 @@
 """Markup typed into every text field of the wizard shows as text on the review and completion
 pages, and none of it runs: no dialog, no global set, no element it would make."""
 import pytest
-
 from wizard_client import CONSENTS, PROFILE, account
 
-from .test_wizard_browser import continue_with, heading, watch_console
+from tests.browser.test_wizard_browser import continue_with, heading, watch_console
 
 pytestmark = pytest.mark.browser
 

@@ -4,12 +4,11 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from playwright.sync_api import expect
-
 from conftest import STRONG_PASSWORD
+from playwright.sync_api import expect
 from wizard_client import ADDRESS, CONSENTS, PROFILE, account
 
-from .conftest import ROOT, axe_violations, enter
+from tests.browser.conftest import ROOT, axe_violations, enter
 
 pytestmark = pytest.mark.browser
 

@@ -2,21 +2,23 @@
 
 
 def register_doors(app):
-    from ..extensions import csrf
-    from . import api, seed_b, seed_c
+    from webapp.doors.api import views as api
+    from webapp.doors.dialects.online_ordering import views as online_ordering
+    from webapp.doors.dialects.web_store import views as web_store
+    from webapp.extensions import csrf
 
-    for blueprint in (api.bp, seed_b.bp, seed_c.bp):
+    for blueprint in (api.bp, online_ordering.bp, web_store.bp):
         csrf.exempt(blueprint)  # machine doors carry credentials, not cookies
         app.register_blueprint(blueprint)
 
-    from . import ops
+    from webapp.doors import ops
     app.register_blueprint(ops.bp)  # /healthz and /readyz for load balancers
 
-    from . import wizard
+    from webapp.doors import wizard
     # The wizard works without cookies (the embed must), so its own draft-bound token replaces
     # Flask-WTF's session-bound one.
     csrf.exempt(wizard.bp)
     app.register_blueprint(wizard.bp)
 
-    from .. import openapi
+    from webapp.doors import openapi
     openapi.init_app(app)  # last: the document gathers the OPENAPI_PATHS of every door above

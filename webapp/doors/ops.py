@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..extensions import db, limiter
+from webapp.extensions import db, limiter
 
 bp = Blueprint("ops", __name__)
 limiter.exempt(bp)

@@ -7,11 +7,11 @@ from functools import lru_cache
 
 from wtforms import Form
 
-from .account import AccountForm
-from .address import AddressForm
-from .consents import ConsentsForm
-from .partner import PartnerForm
-from .profile import profile_form
+from webapp.forms.account import AccountForm
+from webapp.forms.address import AddressForm
+from webapp.forms.consents import ConsentsForm
+from webapp.forms.partner import PartnerForm
+from webapp.forms.profile import profile_form
 
 # The wizard's steps that carry fields, in order.
 STEPS = ("account", "profile", "address", "consents")

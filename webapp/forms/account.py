@@ -1,9 +1,18 @@
 """Step 1, account: username, email, password."""
 from wtforms import PasswordField, StringField
 
-from ..i18n import N_
-from .rules import (TextForm, email_format, max_length, missing, normalize_username, required,
-                    seed, strip, username_format)
+from webapp.forms.rules import (
+    TextForm,
+    email_format,
+    max_length,
+    missing,
+    normalize_username,
+    required,
+    seed,
+    strip,
+    username_format,
+)
+from webapp.i18n import N_
 
 
 class AccountForm(TextForm):

@@ -2,9 +2,17 @@
 from wtforms import StringField
 from wtforms.validators import StopValidation
 
-from ..i18n import N_
-from .rules import (Problem, TextForm, country_code, max_length, optional, postcode_for_country,
-                    required, strip)
+from webapp.forms.rules import (
+    Problem,
+    TextForm,
+    country_code,
+    max_length,
+    optional,
+    postcode_for_country,
+    required,
+    strip,
+)
+from webapp.i18n import N_
 
 PARTS = ("addressLine1", "addressLine2", "city", "region", "postcode", "countryCode")
 

@@ -1,7 +1,7 @@
 """Step 4, consents and contact methods. Which ids exist and which are mandatory is the tenant's."""
 from wtforms import Form, SelectMultipleField
 
-from ..i18n import N_
+from webapp.i18n import N_
 
 
 class ListField(SelectMultipleField):

@@ -2,7 +2,7 @@
 the wizard."""
 from wtforms import StringField
 
-from .rules import TextForm, max_length, optional, strip
+from webapp.forms.rules import TextForm, max_length, optional, strip
 
 
 class PartnerForm(TextForm):
@@ -11,7 +11,7 @@ class PartnerForm(TextForm):
     # Which types a caller may pick is the tenant's rule, checked by the registration service.
     customerType = StringField("Customer type", filters=[strip],
                                validators=[optional, max_length(64)])
-    # Seed C's, kept with the customer (Customer.extra).
+    # The web-store API's, kept with the customer (Customer.extra).
     companyName = StringField("Company name", filters=[strip],
                               validators=[optional, max_length(100)])
     taxId = StringField("Tax ID", filters=[strip], validators=[optional, max_length(50)])

@@ -3,9 +3,19 @@ from functools import lru_cache
 
 from wtforms import StringField
 
-from ..i18n import N_
-from .rules import (Problem, Term, TextForm, birth_date, country_code, max_length, optional,
-                    phone_number, required, strip)
+from webapp.forms.rules import (
+    Problem,
+    Term,
+    TextForm,
+    birth_date,
+    country_code,
+    max_length,
+    optional,
+    phone_number,
+    required,
+    strip,
+)
+from webapp.i18n import N_
 
 ATTRIBUTE_PREFIX = "customAttributes."
 

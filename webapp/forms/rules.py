@@ -16,9 +16,9 @@ from email_validator import EmailNotValidError, validate_email
 from wtforms import Form, StringField
 from wtforms.validators import StopValidation, ValidationError
 
-from ..faults import BY_CODE
-from ..i18n import N_, gettext, in_source_language
-from .scripts import highly_restrictive
+from webapp.faults import BY_CODE
+from webapp.forms.scripts import highly_restrictive
+from webapp.i18n import N_, gettext, in_source_language
 
 INVALID = 91000
 

@@ -2,7 +2,7 @@
 gives (nothing but the step's own fields), and the GOV.UK date parts of the date of birth."""
 from werkzeug.datastructures import MultiDict
 
-from ...forms import field_names
+from webapp.forms import field_names
 
 DATE = "dateOfBirth"
 DATE_PARTS = ("day", "month", "year")

@@ -7,8 +7,8 @@ region is optional everywhere, and the postcode is checked against the country w
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ...forms.rules import postcode_rules
-from ...i18n import N_, countries, country_name, gettext
+from webapp.forms.rules import postcode_rules
+from webapp.i18n import N_, countries, country_name, gettext
 
 POSTCODE = {"postal": N_("Postcode"), "zip": N_("ZIP code"), "eircode": N_("Eircode"),
             "pin": N_("PIN code")}

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from flask_babel import format_date
 from wtforms import PasswordField
 
-from ...forms import blank_form
-from ...forms.address import PARTS as ADDRESS_PARTS
-from ...forms.rules import optional, parse_birth_date
-from ... import i18n
-from ...i18n import N_, currency_name, gettext, in_source_language, ngettext
-from . import countries
-from .answers import DATE, LISTS, date_parts
+from webapp import i18n
+from webapp.doors.wizard import countries
+from webapp.doors.wizard.answers import DATE, LISTS, date_parts
+from webapp.forms import blank_form
+from webapp.forms.address import PARTS as ADDRESS_PARTS
+from webapp.forms.rules import optional, parse_birth_date
+from webapp.i18n import N_, currency_name, gettext, in_source_language, ngettext
 
 CONTACT_METHODS = {"email": N_("Email"), "sms": N_("Text message"), "phone": N_("Phone call"),
                    "post": N_("Post")}

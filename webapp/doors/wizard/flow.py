@@ -3,12 +3,12 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from ... import drafts
-from ...forms import STEPS
-from ...i18n import N_, gettext
-from ...models import Draft
-from ...tenants import Tenant
-from .answers import passed
+from webapp.doors.wizard import drafts
+from webapp.doors.wizard.answers import passed
+from webapp.forms import STEPS
+from webapp.i18n import N_, gettext
+from webapp.models import Draft
+from webapp.tenants import Tenant
 
 PAGES = (*STEPS, "review")  # "Step N of 5"; the completion page follows
 HEADINGS = {

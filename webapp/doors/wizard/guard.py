@@ -10,8 +10,8 @@ from flask import current_app, request
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from ...drafts import LIFETIME
-from ...i18n import N_
+from webapp.doors.wizard.drafts import LIFETIME
+from webapp.i18n import N_
 
 REFUSED = N_("The form has expired or was not sent by this site")
 

@@ -3,11 +3,11 @@ from functools import lru_cache
 
 from flask import g, make_response, render_template, request
 
-from ... import errors
-from ...faults import Fault, FaultError
-from ...forms.rules import Problem
-from ...i18n import N_, gettext
-from ...security_headers import nonce
+from webapp.faults import Fault, FaultError
+from webapp.forms.rules import Problem
+from webapp.http import errors
+from webapp.http.headers import nonce
+from webapp.i18n import N_, gettext
 
 # The error pages' headings; their text is the fault's own message.
 TROUBLE = {

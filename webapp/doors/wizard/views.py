@@ -6,16 +6,18 @@ The same routes serve the service's own pages (`/register`, `/t/<tenant>/registe
 from flask import Blueprint, abort, g, redirect, request
 from werkzeug.datastructures import MultiDict
 
-from ... import drafts, framing, i18n, ratelimits, registration
-from ...faults import FaultError, fault
-from ...forms import STEPS, step_of
-from ...passwords import hash_secret, strength
-from ...tenants import DEFAULT_SLUG, registry
-from . import guard
-from .answers import SECRET, kept, posted, stored
-from .fields import one, views
-from .flow import PAGES, Visit, heading
-from .pages import render, said
+from webapp import i18n, registration
+from webapp.auth import ratelimits
+from webapp.doors.wizard import drafts, guard
+from webapp.doors.wizard.answers import SECRET, kept, posted, stored
+from webapp.doors.wizard.fields import one, views
+from webapp.doors.wizard.flow import PAGES, Visit, heading
+from webapp.doors.wizard.pages import render, said
+from webapp.faults import FaultError, fault
+from webapp.forms import STEPS, step_of
+from webapp.http import framing
+from webapp.registration.passwords import hash_secret, strength
+from webapp.tenants import DEFAULT_SLUG, registry
 
 bp = Blueprint("wizard", __name__)
 COOKIE = "wizard_draft"  # lets a bare /register resume; never needed, never set in the embed

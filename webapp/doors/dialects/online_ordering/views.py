@@ -1,0 +1,217 @@
+"""The online-ordering API's dialect (contract section 7): `PUT /v1/Customers`, an InRegistration in JSON or XML.
+
+Answers come in the format the client asks for (`Accept`), else in the request's own; faults too.
+"""
+import re
+from datetime import datetime
+
+from flask import Blueprint, current_app, request
+from werkzeug.datastructures import MultiDict
+
+from webapp import registration
+from webapp.auth import ratelimits
+from webapp.auth.credentials import api_tenant, current_credentials
+from webapp.doors.dialects import openapi as dialects_openapi
+from webapp.doors.dialects.faults import relabel
+from webapp.doors.dialects.online_ordering import xml as online_ordering_xml
+from webapp.faults import Fault, FaultError, fault
+from webapp.forms.rules import unstorable
+from webapp.http import errors
+from webapp.http.body import read_body, read_json_object
+
+bp = Blueprint("online_ordering", __name__, url_prefix="/v1")
+
+JSON_TYPES = ("application/json", "text/json")
+XML_TYPES = ("application/xml", "text/xml")
+CUSTOMER_SCHEMA = dict.fromkeys(("FirstName", "LastName", "EMail", "Phone", "BirthDate"))
+# InRegistration's members: None for text, else the nested member's own members.
+SCHEMA = {"Customer": CUSTOMER_SCHEMA, "Password": None, "SecurityQuestion": None,
+          "SecurityAnswer": None, "Channel": None}
+# Customer members as the service's fields; EMail is both the email and the username.
+ANSWERS = {"EMail": ("email", "username"), "FirstName": ("forename",),
+           "LastName": ("surname",), "Phone": ("phone",), "BirthDate": ("dateOfBirth",)}
+# The service's fields as paths into the body; the email's faults win over the username's.
+PATHS = {"email": "Customer.EMail", "username": "Customer.EMail",
+         "password": "Password", "forename": "Customer.FirstName",
+         "surname": "Customer.LastName", "dateOfBirth": "Customer.BirthDate",
+         "phone": "Customer.Phone"}
+EMAIL_OPTIONS = {"UseCompanySetting": None, "SendEmail": True, "DoNotSendEmail": False}
+QUERY = ("verbose", "accountCreationEmailOption", "enableLoyaltyAccountLinking",
+         "autoAssignStoredValue")
+ORDER = ("Customer", "Customer.EMail", "Customer.FirstName", "Customer.LastName",
+         "Customer.BirthDate", "Customer.Phone", "Password", "SecurityQuestion",
+         "SecurityAnswer", "Channel", *QUERY)
+SECURITY_TEXT_MAX = 200  # the stored question's length; the answer is kept hashed
+# The online-ordering API's dates are .NET DateTimes ("1990-03-27T00:00:00"); a birth date is the date part.
+DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+                       r"(?:Z|[+-][0-9]{2}:[0-9]{2})?")
+# Gathered into the OpenAPI document by webapp.doors.openapi.
+OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.online_ordering(EMAIL_OPTIONS, SECURITY_TEXT_MAX)
+
+
+# --- reading the request ----------------------------------------------------------------------
+
+def _flag(name, default, faults):
+    text = request.args.get(name, "")
+    if not text:
+        return default
+    if text.lower() not in ("true", "false"):
+        faults.append(Fault(91000, name, "Must be true or false"))
+        return default
+    return text.lower() == "true"
+
+
+def _query(faults):
+    """The query's options for the service (defaults as the online-ordering API's), and whether to be verbose."""
+    # The online-ordering API: verbose is true, or any other value answers with the CustomerId alone.
+    verbose = request.args.get("verbose", "").strip().lower() == "true"
+    email_option = request.args.get("accountCreationEmailOption") or "UseCompanySetting"
+    by_name = {name.lower(): value for name, value in EMAIL_OPTIONS.items()}
+    if email_option.lower() not in by_name:
+        faults.append(Fault(91000, "accountCreationEmailOption",
+                            f"Must be one of {', '.join(EMAIL_OPTIONS)}"))
+    options = {"send_email": by_name.get(email_option.lower()),
+               "loyalty_linking": _flag("enableLoyaltyAccountLinking", True, faults),
+               "stored_value": _flag("autoAssignStoredValue", False, faults)}
+    return options, verbose
+
+
+def _json_members(body, schema, prefix, faults):
+    """A JSON object as {member: value} per `schema`; names match in any case, as .NET's do."""
+    names = {name.lower(): name for name in schema}
+    values = {}
+    for key, value in body.items():
+        name = names.get(key.lower())
+        path = prefix + (name or key)
+        if name is None:
+            faults.append(Fault(91000, path, "Is not a known field"))
+        elif name in values:
+            faults.append(Fault(91000, path, "Is given twice"))
+        elif value is None or (schema[name] is None and isinstance(value, str)):
+            values[name] = value
+        elif schema[name] is not None and isinstance(value, dict):
+            values[name] = _json_members(value, schema[name], path + ".", faults)
+        else:
+            faults.append(Fault(91000, path, "Must be a string" if schema[name] is None
+                                else "Must be an object"))
+    return values
+
+
+def _read_members():
+    if request.mimetype in XML_TYPES:
+        return online_ordering_xml.read_registration(read_body(XML_TYPES), SCHEMA)
+    faults = []
+    return _json_members(read_json_object(JSON_TYPES), SCHEMA, "", faults), faults
+
+
+def _birth_date(text):
+    """The date of a date-time that is a real one, in its own time zone; else the text as given,
+    which the date rule refuses unless it is a date."""
+    text = text.strip()
+    if DATE_TIME.fullmatch(text):
+        try:
+            return datetime.fromisoformat(text).date().isoformat()
+        except ValueError:
+            pass
+    return text
+
+
+CONTROL_CHARACTERS = "Must not contain line breaks, tabs or other control characters"
+
+
+def _answers(members, faults):
+    """The service's answers from the members; dialect-only members are checked on the way."""
+    faulted = {item.field for item in faults}
+    answers = MultiDict()
+    customer = members.get("Customer")
+    if customer is None and "Customer" not in faulted:
+        faults.append(Fault(91000, "Customer", "Is required"))
+    for name, value in (customer or {}).items():
+        if value is not None:
+            for field in ANSWERS[name]:
+                answers[field] = _birth_date(value) if name == "BirthDate" else value
+    if members.get("Password") is not None:
+        answers["password"] = members["Password"]
+    for name in ("SecurityQuestion", "SecurityAnswer"):
+        value = (members.get(name) or "").strip()
+        if name in faulted:
+            continue
+        if not value:
+            faults.append(Fault(91000, name, "Is required"))
+        elif len(value) > SECURITY_TEXT_MAX:
+            faults.append(Fault(91000, name, f"Must be {SECURITY_TEXT_MAX} characters or fewer"))
+        elif unstorable(value):
+            faults.append(Fault(91000, name, CONTROL_CHARACTERS))
+    channel = members.get("Channel")
+    if "Channel" not in faulted and isinstance(channel, str) and unstorable(channel):
+        faults.append(Fault(91000, "Channel", CONTROL_CHARACTERS))
+    return answers
+
+
+def _channel(members):
+    # The deprecated body member gives way to the header.
+    return (request.headers.get("X-Api-Channel") or "").strip() or \
+        (members.get("Channel") or "").strip() or None
+
+
+# --- answering --------------------------------------------------------------------------------
+
+def _media_type():
+    """Accept's choice among the online-ordering API's types (the request's own type first), else the request's."""
+    own = request.mimetype if request.mimetype in JSON_TYPES + XML_TYPES else None
+    family = XML_TYPES if own in XML_TYPES else JSON_TYPES
+    offers = [t for t in dict.fromkeys((own, *family, *JSON_TYPES, *XML_TYPES)) if t]
+    return request.accept_mimetypes.best_match(offers) or own or JSON_TYPES[0]
+
+
+def _respond(status, document, xml):
+    media_type = _media_type()
+    body = xml() if media_type in XML_TYPES else current_app.json.dumps(document)
+    response = current_app.response_class(body, status,
+                                          content_type=f"{media_type}; charset=utf-8")
+    response.vary.add("Accept")
+    return response
+
+
+@errors.renderer("/v1/")
+def render_fault(error):
+    response = _respond(error.status, error.to_dict(), lambda: online_ordering_xml.fault_document(error))
+    response.headers.update(error.headers)
+    return response
+
+
+def _customer(customer):
+    """The Customer of CustomerResults, its members in the data contract's (alphabetical) order."""
+    born = customer.date_of_birth
+    return {"BirthDate": f"{born}T00:00:00" if born else None, "CustomerId": customer.id,
+            "EMail": customer.email, "FirstName": customer.forename,
+            "LastName": customer.surname, "LoyaltyCardNumber": customer.loyalty_card_number,
+            "Phone": customer.phone, "StoredValueCardNumber": customer.stored_value_card_number}
+
+
+@bp.put("/Customers")
+@ratelimits.registration
+@ratelimits.api
+def create_customer():
+    if current_credentials() is None:
+        raise fault(91005)
+    tenant, caller, _ = api_tenant(public_allowed=False)
+    registration.ensure_open(tenant)
+    members, prior = _read_members()
+    query, verbose = _query(prior)
+    answers = _answers(members, prior)
+    channel = _channel(members)
+    options = registration.Options(
+        **query, security_question=(members.get("SecurityQuestion") or "").strip() or None,
+        security_answer=(members.get("SecurityAnswer") or "").strip() or None,
+        extra={"channel": channel} if channel else {})
+    try:
+        customer = registration.register(tenant, answers, "online_ordering", caller, prior=prior,
+                                         options=options)
+    except FaultError as error:
+        raise relabel(error, prior, PATHS, ORDER) from None
+    shown = _customer(customer) if verbose else None
+    # The consent records (privacy among them) are stored with the customer, or not at all.
+    privacy = bool(customer.consents)
+    return _respond(200, {"Customer": shown, "CustomerId": customer.id, "PrivacySuccess": privacy},
+                    lambda: online_ordering_xml.customer_results(shown, customer.id, privacy))

@@ -1,0 +1,124 @@
+"""The online-ordering API's XML: reading an InRegistration and writing CustomerResults and faults, shaped as seed
+B's samples (data contract namespaces, `i:nil="true"` for a missing value).
+
+XML is parsed by defusedxml with DTDs forbidden: no entity is ever expanded or fetched, so an
+entity bomb or an external entity is refused at once as a malformed body.
+"""
+import re
+import xml.etree.ElementTree as ET
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+
+from webapp.faults import Fault, fault
+
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+CONTRACTS = "http://schemas.datacontract.org/2004/07/OnlineOrderingAPI."
+INBOUND = CONTRACTS + "Inbound"
+MODELS = CONTRACTS + "Models.v1"
+RESPONSE = CONTRACTS + "Models.v1.Response"
+# This product's own namespace for faults, which the online-ordering API's samples do not show.
+FAULTS = "urn:registration-service:faults:v1"
+
+# Characters XML 1.0 cannot carry, even escaped; stored text holding one is written as U+FFFD.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _split(tag):
+    namespace, _, name = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    return namespace, name
+
+
+def _nil(element):
+    return element.get(f"{{{XSI}}}nil", "").strip() in ("true", "1")
+
+
+def _text(element, path, faults):
+    if _nil(element):
+        return None
+    if len(element):
+        faults.append(Fault(91000, path, "Must be text, not elements"))
+        return None
+    return element.text or ""
+
+
+def _members(element, namespace, schema, prefix, faults):
+    """The children of `element` as {name: text, or dict for a nested member} per `schema`
+    ({name: None for text, or the nested member's own schema})."""
+    values = {}
+    for child in element:
+        child_namespace, name = _split(child.tag)
+        path = prefix + name
+        if name not in schema:
+            faults.append(Fault(91000, path, "Is not a known field"))
+        elif child_namespace != namespace:
+            faults.append(Fault(91000, path, f"Must be in the namespace {namespace}"))
+        elif name in values:
+            faults.append(Fault(91000, path, "Is given twice"))
+        elif schema[name] is None:
+            values[name] = _text(child, path, faults)
+        else:
+            values[name] = None if _nil(child) else _members(
+                child, MODELS, schema[name], path + ".", faults)
+    return values
+
+
+def read_registration(data, schema):
+    """An InRegistration body as ({member: value}, faults found); 400 91003 if it cannot be one."""
+    try:
+        root = fromstring(data, forbid_dtd=True)
+    except (ParseError, DefusedXmlException):
+        raise fault(91003, detail="The body is not well-formed XML without a DTD") from None
+    if root.tag != f"{{{INBOUND}}}InRegistration":
+        raise fault(91003, detail=f"The body must be an InRegistration element in the namespace "
+                                  f"{INBOUND}")
+    faults = []
+    return _members(root, INBOUND, schema, "", faults), faults
+
+
+def _write(parent, tag, value, attributes=None):
+    element = ET.SubElement(parent, tag, attributes or {})
+    if value is None:
+        element.set("i:nil", "true")
+    else:
+        element.text = _NOT_XML.sub("\ufffd", str(value))
+    return element
+
+
+def _document(root):
+    return ET.tostring(root, encoding="unicode").encode("utf-8")
+
+
+def _boolean(value):
+    return "true" if value else "false"
+
+
+def customer_results(customer, customer_id, privacy_success):
+    """CustomerResults; `customer` is None or {member: value} in the order to write."""
+    root = ET.Element("CustomerResults", {"xmlns:i": XSI, "xmlns": RESPONSE})
+    element = ET.SubElement(root, "Customer", {"xmlns:d2p1": MODELS})
+    if customer is None:
+        element.set("i:nil", "true")
+    else:
+        for name, value in customer.items():
+            _write(element, f"d2p1:{name}", value)
+    _write(root, "CustomerId", customer_id)
+    _write(root, "PrivacySuccess", _boolean(privacy_success))
+    return _document(root)
+
+
+def fault_document(error):
+    """A FaultError as XML: the JSON fault body's members, in this product's namespace."""
+    body = error.to_dict()
+    root = ET.Element("Fault", {"xmlns:i": XSI, "xmlns": FAULTS})
+    _write(root, "FaultCode", body["faultCode"])
+    _write(root, "Fault", body["fault"])
+    _write(root, "Message", body["message"])
+    listed = ET.SubElement(root, "Faults")
+    for item in body["faults"]:
+        entry = ET.SubElement(listed, "FaultDetail")
+        _write(entry, "FaultCode", item["faultCode"])
+        _write(entry, "Fault", item["fault"])
+        _write(entry, "Message", item["message"])
+        _write(entry, "Field", item.get("field"))
+    return _document(root)

@@ -1,0 +1,107 @@
+"""Every error becomes a fault, rendered in the format of the door the request came through.
+
+Doors register a renderer for their URL prefix; anything else gets the JSON fault body. No error,
+however unexpected, shows a stack trace: it is logged with the request id and answered 500 90061.
+"""
+import logging
+
+from flask import g, jsonify, request
+from flask.globals import request_ctx
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from webapp.faults import Fault, FaultError, fault
+
+log = logging.getLogger("webapp.http.errors")
+_renderers = []  # (path prefix, renderer), longest prefix first
+_page_renderers = []  # (path prefix, renderer) of HTTP errors that have no fault, for HTML doors
+
+# HTTP errors raised by Flask or Werkzeug, as the fault the contract names for them.
+HTTP_FAULTS = {400: 91003, 401: 91005, 413: 91006, 415: 91002, 429: 91004}
+# An unknown route or method, as a fault where the door answers in faults rather than pages.
+ROUTING_FAULTS = {404: 91013, 405: 91014}
+
+
+def renderer(prefix):
+    """Register `function(FaultError) -> response` for requests under `prefix`."""
+    def register(function):
+        _renderers.append((prefix, function))
+        _renderers.sort(key=lambda item: -len(item[0]))
+        return function
+    return register
+
+
+def page_renderer(prefix):
+    """Register `function(HTTPException) -> response` for the HTTP errors that have no fault
+    (404, 405...) under `prefix`: a door that answers in HTML shows them as its own pages."""
+    def register(function):
+        _page_renderers.append((prefix, function))
+        return function
+    return register
+
+
+def json_fault(error: FaultError):
+    response = jsonify(error.to_dict())
+    response.status_code = error.status
+    response.headers.update(error.headers)
+    return response
+
+
+def render_fault(error: FaultError):
+    if request_ctx.url_adapter is None:
+        # The Host header names no host Werkzeug can route (400): nothing can be linked to, so
+        # no page can be drawn; the fault alone is answered.
+        return json_fault(error)
+    for prefix, function in _renderers:
+        if request.path.startswith(prefix):
+            return function(error)
+    return json_fault(error)
+
+
+def _retry_after(error):
+    limit = getattr(error, "limit", None)
+    seconds = limit.limit.get_expiry() if limit is not None else 60
+    return {"Retry-After": str(seconds)}
+
+
+def init_app(app):
+    @app.errorhandler(FaultError)
+    def on_fault(error):
+        return render_fault(error)
+
+    @app.errorhandler(RateLimitExceeded)
+    def on_rate_limit(error):
+        rendered = render_fault(fault(91004))
+        response = app.make_response(rendered)
+        response.headers.setdefault("Retry-After", _retry_after(error)["Retry-After"])
+        return response
+
+    @app.errorhandler(CSRFError)
+    def on_csrf(error):
+        return render_fault(fault(91003, detail="The form has expired or was not sent by this "
+                                                 "site"))
+
+    @app.errorhandler(HTTPException)
+    def on_http(error):
+        code = HTTP_FAULTS.get(error.code)
+        if code is not None:
+            return render_fault(fault(code))
+        for prefix, function in _page_renderers:
+            if request.path.startswith(prefix):
+                return function(error)
+        if any(request.path.startswith(prefix) for prefix, _ in _renderers):
+            code = ROUTING_FAULTS.get(error.code)
+            if code is not None:
+                allowed = getattr(error, "valid_methods", None)
+                return render_fault(FaultError([Fault(code)], headers={
+                    "Allow": ", ".join(allowed)} if allowed else None))
+            response = jsonify({"message": error.description})
+            response.status_code = error.code
+            return response
+        return error  # Werkzeug's own small page, with the right status
+
+    @app.errorhandler(Exception)
+    def on_unexpected(error):
+        log.exception("unexpected error (request id %s)", g.get("request_id"))
+        return render_fault(fault(90061))

@@ -1,0 +1,74 @@
+"""What `flask --app webapp check-config` prints: each tenant of the tenants file, what it allows.
+
+Secrets stay out: a webhook shows as on or off and the host it goes to, never its secret, nor a
+user name, password, path or query that its URL may carry.
+"""
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+def _on(flag):
+    return "on" if flag else "off"
+
+
+def _listed(items, empty="none"):
+    return ", ".join(items) or empty
+
+
+def _consent(consent):
+    need = "mandatory" if consent.mandatory else "optional"
+    return f"{consent.id} (version {consent.version}, {need})"
+
+
+def _attribute(attribute):
+    need = "required" if attribute.required else "optional"
+    return f"{attribute.name} (at most {attribute.max_length} characters, {need})"
+
+
+def _webhook(tenant):
+    if not tenant.webhook_url:
+        return "off"
+    parts = urlsplit(tenant.webhook_url)
+    return f"on, to {parts.scheme}://{parts.netloc.rpartition('@')[2]}"
+
+
+def tenant_lines(tenant):
+    registration = "open" if tenant.registration_open else "closed (every door answers 90055)"
+    public = ("also without API credentials" if tenant.public_registration
+              else "with API credentials only")
+    currencies = [f"{c} (default)" if c == tenant.default_currency else c
+                  for c in tenant.currencies]
+    types = [f"{t} (without API credentials)" if i == 0 else t
+             for i, t in enumerate(tenant.customer_types)]
+    method_rule = "at least one required" if tenant.require_contact_method else "none required"
+    return [
+        f"{tenant.slug}: {tenant.name}",
+        f"  registration: {registration}, {public}",
+        f"  store id (the web-store API): {tenant.store_id if tenant.store_id is not None else 'none'}",
+        f"  consents: {_listed([_consent(c) for c in tenant.consents])}",
+        f"  contact methods: {_listed(tenant.contact_methods)}; {method_rule}",
+        f"  currencies: {_listed(currencies)}",
+        f"  customer types: {_listed(types)}",
+        f"  custom attributes: {_listed([_attribute(a) for a in tenant.custom_attributes])}",
+        f"  minimum age: {tenant.min_age}",
+        f"  passwords: at least {tenant.password_min_length} characters, "
+        f"strength score at least {tenant.password_min_score} of 4",
+        f"  unique email: {'yes' if tenant.unique_email else 'no'}",
+        f"  embed origins: {_listed(tenant.embed_origins, 'none (the embed may not be framed)')}",
+        f"  loyalty: {_on(tenant.loyalty)}",
+        f"  account email: {_on(tenant.send_account_email)}",
+        f"  webhook: {_webhook(tenant)}",
+        f"  branding: colour {tenant.primary_colour}, logo {tenant.logo_url or 'none'}, "
+        f"support email {tenant.support_email or 'none'}",
+    ]
+
+
+def report(path, tenants):
+    """The report on a tenants file that parsed, as lines; `tenants` are its Tenant objects."""
+    tenants = list(tenants)
+    source = (f"{path}: valid" if Path(path).exists()
+              else f"{path}: no such file, so only the built-in tenant 'default' exists")
+    lines = [source, f"{len(tenants)} tenant(s)"]
+    for tenant in tenants:
+        lines += ["", *tenant_lines(tenant)]
+    return lines
