@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 from wizard_client import ADDRESS, PROFILE, account
 
-from tests.browser.conftest import enter
+from browser.conftest import enter
 
 pytestmark = pytest.mark.browser
 

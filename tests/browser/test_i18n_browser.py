@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 from wizard_client import PROFILE, account
 
-from tests.browser.conftest import axe_violations
-from tests.browser.test_wizard_browser import continue_with, heading, watch_console
+from browser.conftest import axe_violations
+from browser.test_wizard_browser import continue_with, heading, watch_console
 
 pytestmark = pytest.mark.browser
 

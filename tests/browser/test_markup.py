@@ -3,7 +3,7 @@ pages, and none of it runs: no dialog, no global set, no element it would make."
 import pytest
 from wizard_client import CONSENTS, PROFILE, account
 
-from tests.browser.test_wizard_browser import continue_with, heading, watch_console
+from browser.test_wizard_browser import continue_with, heading, watch_console
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from conftest import STRONG_PASSWORD
 from playwright.sync_api import expect
 from wizard_client import ADDRESS, CONSENTS, PROFILE, account
 
-from tests.browser.conftest import ROOT, axe_violations, enter
+from browser.conftest import ROOT, axe_violations, enter
 
 pytestmark = pytest.mark.browser
 

@@ -12,17 +12,13 @@ from webapp.forms.address import PARTS as ADDRESS_PARTS
 from webapp.forms.profile import ATTRIBUTE_PREFIX
 from webapp.http import errors
 from webapp.http.body import read_json_object
+from webapp.registration.fields import CONSENT_LISTS, NAMES, TEXT_NAMES
 from webapp.registration.representation import customer_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Faults, and unknown routes or methods under /api/, answer JSON rather than a page.
 errors.renderer("/api/")(errors.json_fault)
 
-STRING_FIELDS = ("externalId", "username", "password", "email", "title", "forename", "surname",
-                 "dateOfBirth", "phone", "mobile", "displayName", "customerType", "currency",
-                 "gender", "nationality")
-KNOWN_FIELDS = {*STRING_FIELDS, "addresses", "consents", "customAttributes"}
-CONSENT_LISTS = ("consentIds", "contactMethods")
 
 
 def _wrong_type(path, expected):
@@ -44,11 +40,11 @@ def to_answers(body):
     Faults carry the service's field names; `to_path` turns them into paths into the body."""
     answers, faults = MultiDict(), []
     for name, value in body.items():
-        if name not in KNOWN_FIELDS:
+        if name not in NAMES:
             faults.append(Fault(91000, name, "Is not a known field"))
         elif value is None:
             continue
-        elif name in STRING_FIELDS:
+        elif name in TEXT_NAMES:
             if isinstance(value, str):
                 answers[name] = value
             else:

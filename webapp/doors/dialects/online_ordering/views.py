@@ -27,9 +27,9 @@ CUSTOMER_SCHEMA = dict.fromkeys(("FirstName", "LastName", "EMail", "Phone", "Bir
 # InRegistration's members: None for text, else the nested member's own members.
 SCHEMA = {"Customer": CUSTOMER_SCHEMA, "Password": None, "SecurityQuestion": None,
           "SecurityAnswer": None, "Channel": None}
-# Customer members as the service's fields; EMail is both the email and the username.
-ANSWERS = {"EMail": ("email", "username"), "FirstName": ("forename",),
-           "LastName": ("surname",), "Phone": ("phone",), "BirthDate": ("dateOfBirth",)}
+# Customer members as the service's fields; EMail is also the username (the door's policy).
+ANSWERS = {"EMail": "email", "FirstName": "forename", "LastName": "surname", "Phone": "phone",
+           "BirthDate": "dateOfBirth"}
 # The service's fields as paths into the body; the email's faults win over the username's.
 PATHS = {"email": "Customer.EMail", "username": "Customer.EMail",
          "password": "Password", "forename": "Customer.FirstName",
@@ -128,8 +128,7 @@ def _answers(members, faults):
         faults.append(Fault(91000, "Customer", "Is required"))
     for name, value in (customer or {}).items():
         if value is not None:
-            for field in ANSWERS[name]:
-                answers[field] = _birth_date(value) if name == "BirthDate" else value
+            answers[ANSWERS[name]] = _birth_date(value) if name == "BirthDate" else value
     if members.get("Password") is not None:
         answers["password"] = members["Password"]
     for name in ("SecurityQuestion", "SecurityAnswer"):
