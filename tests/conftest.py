@@ -142,7 +142,8 @@ def make_api_key(app, tenant="default"):
 
 
 def hmac_headers(key_id, secret, method, path, body=b"", timestamp=None):
-    """The headers that sign a request with HMAC, computed as a client would (contract section 4)."""
+    """The headers that sign a request with HMAC, computed as a client would (contract
+    section 4)."""
     timestamp = str(int(time.time()) if timestamp is None else timestamp)
     message = f"{timestamp}\n{method}\n{path}\n{hashlib.sha256(body).hexdigest()}"
     signature = hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()

@@ -1,5 +1,6 @@
-"""The online-ordering API's dialect, `PUT /v1/Customers` (contract section 7): query parameters, InRegistration in
-JSON and XML, answers and faults in the format asked for, safe XML, credentials and limits."""
+"""The online-ordering API's dialect, `PUT /v1/Customers` (contract section 7): query parameters,
+InRegistration in JSON and XML, answers and faults in the format asked for, safe XML, credentials
+and limits."""
 import json
 import time
 import uuid
@@ -364,7 +365,7 @@ def test_security_texts_and_channel_with_control_characters_are_refused_and_noth
         assert db.session.execute(select(Customer)).first() is None
 
 
-# --- the service's rules, on the online-ordering API's paths -------------------------------------------------------
+# --- the service's rules, on the online-ordering API's paths --------------------------------------
 
 @pytest.mark.parametrize("member, value, expected", [
     ("EMail", "not-an-email", (91000, "Customer.EMail")),

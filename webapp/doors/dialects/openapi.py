@@ -19,7 +19,7 @@ def _text(form_class=None, name=None, **extra):
     return {**schema, **extra}
 
 
-# --- the online-ordering API ---------------------------------------------------------------------------------------
+# --- the online-ordering API ----------------------------------------------------------------------
 
 ONLINE_ORDERING_TYPES = ("application/json", "text/json", "application/xml", "text/xml")
 PASSWORD_MIN = POLICIES["online_ordering"].password_min_length
@@ -91,8 +91,8 @@ def online_ordering(email_options, security_max):
 
     put = {
         "operationId": "onlineOrderingCreateCustomer",
-        "summary": "Register a customer (the online-ordering API's dialect); answers in the Accept type, else "
-                   "the request's",
+        "summary": "Register a customer (the online-ordering API's dialect); answers in the Accept "
+                   "type, else the request's",
         "security": CREDENTIALS,
         "parameters": [
             # The online-ordering API: any value of verbose but true answers the CustomerId alone.
@@ -113,13 +113,15 @@ def online_ordering(email_options, security_max):
              "schema": {"type": "string"}, "description": "Wins over the Channel member"},
         ],
         "requestBody": {"required": True, "content": _each_type(
-            {"$ref": ID + "OnlineOrderingInRegistration"}, {"$ref": ID + "OnlineOrderingInRegistration"})},
+            {"$ref": ID + "OnlineOrderingInRegistration"},
+            {"$ref": ID + "OnlineOrderingInRegistration"})},
         "responses": {
             "200": {"description": "Registered", "content": _each_type(
-                {"$ref": ID + "OnlineOrderingCustomerResults"}, {"$ref": ID + "OnlineOrderingCustomerResults"})},
-            "400": _online_ordering_faults("A member or query value breaks a rule, the body does not "
-                                  "parse (DTDs and entities are refused), or registration is "
-                                  "closed (90055)"),
+                {"$ref": ID + "OnlineOrderingCustomerResults"},
+                {"$ref": ID + "OnlineOrderingCustomerResults"})},
+            "400": _online_ordering_faults("A member or query value breaks a rule, the body does "
+                                           "not parse (DTDs and entities are refused), or "
+                                           "registration is closed (90055)"),
             "409": _online_ordering_faults("91001: the email is taken"),
             "413": _online_ordering_faults("91006: body over 64 KiB"),
             "415": _online_ordering_faults("91002: body not JSON or XML"),
@@ -132,7 +134,7 @@ def online_ordering(email_options, security_max):
     return {"/v1/Customers": {"put": put}}, schemas
 
 
-# --- the web-store API ---------------------------------------------------------------------------------------
+# --- the web-store API ----------------------------------------------------------------------------
 
 def _web_store_error(description):
     return {"description": description, "content": {"application/json": {"schema": {

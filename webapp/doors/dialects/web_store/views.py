@@ -1,5 +1,5 @@
-"""The web-store API's dialect (contract section 8): `POST /api/v3/<storeId>/customers`, a web store's
-Customer in JSON, answered with the customer number; errors as `{"errorMessage": ...}`.
+"""The web-store API's dialect (contract section 8): `POST /api/v3/<storeId>/customers`, a web
+store's Customer in JSON, answered with the customer number; errors as `{"errorMessage": ...}`.
 """
 import re
 
