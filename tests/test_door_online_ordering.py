@@ -8,7 +8,15 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
 import pytest
-from conftest import STRONG_PASSWORD, faults, hmac_headers, make_api_key, unique
+from conftest import (
+    STRONG_PASSWORD,
+    bearer,
+    faults,
+    hmac_headers,
+    make_api_key,
+    stored_customer,
+    unique,
+)
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from sqlalchemy import select
@@ -44,16 +52,6 @@ name = "favouriteTeam"
 label = "Favourite team"
 required = true
 """
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(TENANTS)
-
-
-def bearer(app, tenant="default"):
-    key_id, secret = make_api_key(app, tenant)
-    return {"Authorization": f"Bearer {key_id}.{secret}"}
 
 
 @pytest.fixture
@@ -97,11 +95,7 @@ def put(client, auth, body, query="", content_type="application/json", accept=No
 
 
 def stored(app, customer_id):
-    with app.app_context():
-        customer = db.session.execute(
-            select(Customer).where(Customer.id == customer_id)).scalar_one()
-        db.session.expunge(customer)
-        return customer
+    return stored_customer(app, id=customer_id)
 
 
 def xml_faults(response):

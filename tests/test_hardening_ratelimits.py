@@ -2,7 +2,7 @@
 more tightly than other checks, and the API per key and per tenant."""
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CUSTOMERS, make_api_key, unique, valid_customer
+from conftest import CUSTOMERS, bearer, unique, valid_customer
 from wizard_client import account
 
 TENANTS = """
@@ -23,11 +23,6 @@ def retry_after(response):
     assert seconds > 0
     assert "Traceback" not in response.get_data(as_text=True)
     return seconds
-
-
-def bearer(app, tenant="default"):
-    key_id, secret = make_api_key(app, tenant)
-    return {"Authorization": f"Bearer {key_id}.{secret}"}
 
 
 def online_ordering_body():

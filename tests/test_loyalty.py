@@ -17,11 +17,6 @@ loyalty = true
 """
 
 
-@pytest.fixture
-def app(make_app):
-    return make_app(TENANTS)
-
-
 def card(seed):
     """A card number passing the Luhn check, made from the digits of `seed`."""
     body = f"6{seed:014d}"
