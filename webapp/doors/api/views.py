@@ -25,6 +25,13 @@ def _wrong_type(path, expected):
     return Fault(91000, path, f"Must be {expected}")
 
 
+def _of_kind(value, kind, path, expected, faults):
+    """Whether `value` is given and of `kind`; given as anything else, it is a fault on `path`."""
+    if value is not None and not isinstance(value, kind):
+        faults.append(_wrong_type(path, expected))
+    return isinstance(value, kind)
+
+
 def _string_list(value, path, answers, name, faults):
     if value is None:
         return
@@ -77,10 +84,7 @@ def _address(value, answers, faults):
 
 
 def _consents(value, answers, faults):
-    if value is None:
-        return
-    if not isinstance(value, dict):
-        faults.append(_wrong_type("consents", "an object"))
+    if not _of_kind(value, dict, "consents", "an object", faults):
         return
     for key in value:
         if key not in CONSENT_LISTS:
@@ -90,10 +94,7 @@ def _consents(value, answers, faults):
 
 
 def _attributes(value, answers, faults):
-    if value is None:
-        return
-    if not isinstance(value, list):
-        faults.append(_wrong_type("customAttributes", "an array of {name, value}"))
+    if not _of_kind(value, list, "customAttributes", "an array of {name, value}", faults):
         return
     for index, item in enumerate(value):
         path = f"customAttributes[{index}]"
