@@ -57,9 +57,9 @@ class Problem(str):
         return gettext(self.msgid, **params)
 
 
-def seed(code):
+def seed(fault_code):
     """A Problem whose message is the seed's own message for that fault."""
-    return Problem(BY_CODE[code].message, code)
+    return Problem(BY_CODE[fault_code].message, fault_code)
 
 
 def stop(message, code=INVALID):
