@@ -48,7 +48,7 @@ def run(base_url, request: Request, seconds, connections, prefix="b") -> Result:
                base_url + request.path]
     finished = subprocess.run(command, env=env, capture_output=True, text=True,
                               timeout=seconds + 60)
-    line = next((l for l in finished.stdout.splitlines() if l.startswith("BENCH ")), None)
+    line = next((row for row in finished.stdout.splitlines() if row.startswith("BENCH ")), None)
     if finished.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({finished.returncode}):\n{finished.stdout}"
                            f"{finished.stderr}")

@@ -1,14 +1,16 @@
 """Fixtures: an app per test on a fresh database, its client, and helpers to register customers.
 
-By default every test gets its own SQLite file. With TEST_DATABASE_URL (PostgreSQL) one fresh
-database serves the session and is emptied after each test; with TEST_RATELIMIT_STORAGE_URI
-(Redis) rate limits live there and are flushed after each test.
+By default every test gets its own SQLite file, a copy of one migrated once for the session.
+With TEST_DATABASE_URL (PostgreSQL) one fresh database serves the session and is emptied after
+each test; with TEST_RATELIMIT_STORAGE_URI (Redis) rate limits live there and are flushed after
+each test.
 """
 import base64
 import hashlib
 import hmac
 import itertools
 import os
+import sqlite3
 import textwrap
 import threading
 import time
@@ -52,19 +54,44 @@ def database_url():
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory, database_url):
+    """Without TEST_DATABASE_URL: a SQLite file the migrations ran on once, for tests to copy."""
+    if database_url:
+        return None
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "TENANTS_FILE": str(path.with_suffix(".toml"))})
+    with app.app_context():
+        db.engine.dispose()
+    return path
+
+
+def copy_sqlite(source, target):
+    """A consistent copy, whatever the write-ahead log still holds."""
+    with sqlite3.connect(source) as origin, sqlite3.connect(target) as copy:
+        origin.backup(copy)
+    origin.close()
+    copy.close()
+
+
 @pytest.fixture
-def make_app(tmp_path, database_url):
+def make_app(tmp_path, database_url, sqlite_template):
     """make_app(tenants="toml text", **config) builds an app on this test's database."""
     made = []
+    database = tmp_path / "test.sqlite"
 
     def build(tenants=None, **config):
         tenants_file = tmp_path / f"tenants-{len(made)}.toml"
         if tenants is not None:
             tenants_file.write_text(textwrap.dedent(tenants))
+        if sqlite_template and not database.exists():
+            copy_sqlite(sqlite_template, database)
         settings = {
             "TESTING": True,
             "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{tmp_path / 'test.sqlite'}",
+            "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{database}",
             "TENANTS_FILE": str(tenants_file),
             "RATELIMIT_STORAGE_URI": os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://"),
             "WTF_CSRF_ENABLED": False,
@@ -90,8 +117,9 @@ def make_app(tmp_path, database_url):
 
 
 @pytest.fixture
-def app(make_app):
-    return make_app()
+def app(make_app, request):
+    """An app on the test module's tenants file (its TENANTS text), where it has one."""
+    return make_app(getattr(request.module, "TENANTS", None))
 
 
 @pytest.fixture
@@ -134,6 +162,15 @@ def faults(response):
     return [(item["faultCode"], item.get("field")) for item in response.get_json()["faults"]]
 
 
+def stored_customer(app, **where):
+    """The customer stored with the column values `where` (id=..., number=...), detached."""
+    from webapp.models import Customer
+    with app.app_context():
+        customer = db.session.execute(sa.select(Customer).filter_by(**where)).scalar_one()
+        db.session.expunge(customer)
+        return customer
+
+
 def make_api_key(app, tenant="default"):
     """A new API key of `tenant`, as the operator's command makes it: (key id, secret)."""
     from webapp.auth.credentials import create_api_key
@@ -141,8 +178,15 @@ def make_api_key(app, tenant="default"):
         return create_api_key(tenant)
 
 
+def bearer(app, tenant="default"):
+    """An Authorization header with a new API key of `tenant`."""
+    key_id, secret = make_api_key(app, tenant)
+    return {"Authorization": f"Bearer {key_id}.{secret}"}
+
+
 def hmac_headers(key_id, secret, method, path, body=b"", timestamp=None):
-    """The headers that sign a request with HMAC, computed as a client would (contract section 4)."""
+    """The headers that sign a request with HMAC, computed as a client would (contract
+    section 4)."""
     timestamp = str(int(time.time()) if timestamp is None else timestamp)
     message = f"{timestamp}\n{method}\n{path}\n{hashlib.sha256(body).hexdigest()}"
     signature = hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()

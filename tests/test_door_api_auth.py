@@ -20,11 +20,6 @@ public_registration = false
 
 
 @pytest.fixture
-def app(make_app):
-    return make_app(TENANTS)
-
-
-@pytest.fixture
 def acme_key(app):
     return make_api_key(app, "acme")
 

@@ -1,5 +1,5 @@
 """Consents and contact methods through the JSON API, and the consent records (section 2)."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import CUSTOMERS, faults, valid_customer
@@ -38,9 +38,9 @@ def test_given_consents_and_methods_come_back(client):
 
 def test_each_consent_is_recorded_with_version_time_and_door(make_app):
     client = make_app(OWN_CONSENTS).test_client()
-    before = datetime.now(timezone.utc).replace(microsecond=0)
+    before = datetime.now(UTC).replace(microsecond=0)
     response = post_consents(client, consents(("terms", "newsletter")))
-    after = datetime.now(timezone.utc)
+    after = datetime.now(UTC)
     assert response.status_code == 201
     records = response.get_json()["consents"]["records"]
     assert [(r["consentId"], r["version"], r["door"]) for r in records] == \

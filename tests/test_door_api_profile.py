@@ -1,6 +1,6 @@
 """The profile fields through the JSON API: names, date of birth, phones, type, currency,
 nationality and the tenant's custom attributes (section 2)."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import CUSTOMERS, faults, make_api_key, valid_customer
@@ -11,7 +11,7 @@ GB_ADDRESS = {"addressLine1": "1 Main Street", "city": "London", "postcode": "SW
 
 def years_before_today(years, days=0):
     """`years` before today in UTC (28 February for a 29th that year lacks), plus `days`."""
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     try:
         anniversary = today.replace(year=today.year - years)
     except ValueError:

@@ -1,10 +1,5 @@
 """Rate limits on the JSON API: 429 91004 with Retry-After (sections 3 and 10)."""
-from conftest import CUSTOMERS, faults, make_api_key, valid_customer
-
-
-def bearer(app):
-    key_id, secret = make_api_key(app)
-    return {"Authorization": f"Bearer {key_id}.{secret}"}
+from conftest import CUSTOMERS, bearer, faults, make_api_key, valid_customer
 
 
 def assert_limited(response):

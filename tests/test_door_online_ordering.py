@@ -1,5 +1,6 @@
-"""The online-ordering API's dialect, `PUT /v1/Customers` (contract section 7): query parameters, InRegistration in
-JSON and XML, answers and faults in the format asked for, safe XML, credentials and limits."""
+"""The online-ordering API's dialect, `PUT /v1/Customers` (contract section 7): query parameters,
+InRegistration in JSON and XML, answers and faults in the format asked for, safe XML, credentials
+and limits."""
 import json
 import time
 import uuid
@@ -7,7 +8,15 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
 import pytest
-from conftest import STRONG_PASSWORD, faults, hmac_headers, make_api_key, unique
+from conftest import (
+    STRONG_PASSWORD,
+    bearer,
+    faults,
+    hmac_headers,
+    make_api_key,
+    stored_customer,
+    unique,
+)
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from sqlalchemy import select
@@ -43,16 +52,6 @@ name = "favouriteTeam"
 label = "Favourite team"
 required = true
 """
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(TENANTS)
-
-
-def bearer(app, tenant="default"):
-    key_id, secret = make_api_key(app, tenant)
-    return {"Authorization": f"Bearer {key_id}.{secret}"}
 
 
 @pytest.fixture
@@ -96,11 +95,7 @@ def put(client, auth, body, query="", content_type="application/json", accept=No
 
 
 def stored(app, customer_id):
-    with app.app_context():
-        customer = db.session.execute(
-            select(Customer).where(Customer.id == customer_id)).scalar_one()
-        db.session.expunge(customer)
-        return customer
+    return stored_customer(app, id=customer_id)
 
 
 def xml_faults(response):
@@ -364,7 +359,7 @@ def test_security_texts_and_channel_with_control_characters_are_refused_and_noth
         assert db.session.execute(select(Customer)).first() is None
 
 
-# --- the service's rules, on the online-ordering API's paths -------------------------------------------------------
+# --- the service's rules, on the online-ordering API's paths --------------------------------------
 
 @pytest.mark.parametrize("member, value, expected", [
     ("EMail", "not-an-email", (91000, "Customer.EMail")),

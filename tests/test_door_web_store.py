@@ -1,11 +1,11 @@
-"""The web-store API's dialect, `POST /api/v3/<storeId>/customers` (contract section 8): the store's key,
-the web-store API's Customer, `{"id": <customer number>}`, and the web-store API's error statuses and body."""
+"""The web-store API's dialect, `POST /api/v3/<storeId>/customers` (contract section 8): the
+store's key, the web-store API's Customer, `{"id": <customer number>}`, and the web-store API's
+error statuses and body."""
 import json
 
 import pytest
-from conftest import STRONG_PASSWORD, hmac_headers, make_api_key, unique
+from conftest import STRONG_PASSWORD, bearer, hmac_headers, make_api_key, stored_customer, unique
 from openapi_spec_validator import validate
-from sqlalchemy import select
 
 from webapp import registration
 from webapp.extensions import db
@@ -38,22 +38,13 @@ URL = "/api/v3/1001/customers"
 
 
 @pytest.fixture
-def app(make_app):
-    return make_app(TENANTS)
-
-
-def bearer(app, tenant="acme"):
-    key_id, secret = make_api_key(app, tenant)
-    return {"Authorization": f"Bearer {key_id}.{secret}"}
-
-
-@pytest.fixture
 def auth(app):
-    return bearer(app)
+    return bearer(app, "acme")
 
 
 def customer_body(**changes):
-    """A the web-store API Customer that registers cleanly; keyword arguments replace or (None) drop."""
+    """A web-store API Customer that registers cleanly; keyword arguments replace or (None)
+    drop."""
     body = {
         "email": f"{unique()}@example.com",
         "password": STRONG_PASSWORD,
@@ -77,11 +68,7 @@ def post(client, auth, body, url=URL, content_type="application/json"):
 
 
 def stored(app, number):
-    with app.app_context():
-        customer = db.session.execute(
-            select(Customer).where(Customer.number == number)).scalar_one()
-        db.session.expunge(customer)
-        return customer
+    return stored_customer(app, number=number)
 
 
 def error_of(response):
@@ -384,7 +371,7 @@ def test_unknown_store_is_404(client, auth, store):
 def test_rate_limit_is_429_with_retry_after(make_app):
     app = make_app(TENANTS, RATELIMIT_API="1 per minute")
     client = app.test_client()
-    auth = bearer(app)
+    auth = bearer(app, "acme")
     assert post(client, auth, customer_body()).status_code == 200
     response = post(client, auth, customer_body())
     assert response.status_code == 429

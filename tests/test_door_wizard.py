@@ -20,11 +20,6 @@ max_length = 50
 """
 
 
-@pytest.fixture
-def app(make_app):
-    return make_app(TENANTS)
-
-
 def drafts(app):
     with app.app_context():
         return db.session.execute(select(Draft)).scalars().all()

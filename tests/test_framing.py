@@ -12,11 +12,6 @@ name = "No partners"
 """
 
 
-@pytest.fixture
-def app(make_app):
-    return make_app(TENANTS)
-
-
 def refuses_framing(response):
     policy = response.headers.get("Content-Security-Policy", "")
     return response.headers.get("X-Frame-Options") == "DENY" and \

@@ -27,11 +27,6 @@ TEXT_FIELDS = {"title": 20, "forename": 50, "surname": 50, "displayName": 100, "
 ADDRESS_TEXT = ("addressLine1", "addressLine2", "city", "region")
 
 
-@pytest.fixture
-def app(make_app):
-    return make_app(TENANTS)
-
-
 def readback(client, app, body):
     created = client.post(CUSTOMERS, json=body)
     assert created.status_code == 201, created.get_json()

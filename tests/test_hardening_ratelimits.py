@@ -2,7 +2,7 @@
 more tightly than other checks, and the API per key and per tenant."""
 import pytest
 from bs4 import BeautifulSoup
-from conftest import CUSTOMERS, make_api_key, unique, valid_customer
+from conftest import CUSTOMERS, bearer, unique, valid_customer
 from wizard_client import account
 
 TENANTS = """
@@ -25,11 +25,6 @@ def retry_after(response):
     return seconds
 
 
-def bearer(app, tenant="default"):
-    key_id, secret = make_api_key(app, tenant)
-    return {"Authorization": f"Bearer {key_id}.{secret}"}
-
-
 def online_ordering_body():
     return {"Customer": {"FirstName": "Ada", "LastName": "Lovelace",
                          "EMail": f"{unique()}@example.com"},
@@ -43,16 +38,16 @@ def api_json(client, app):
     return client.post(CUSTOMERS, json=valid_customer())
 
 
-def online_ordering_json(client, app, headers={}):
+def online_ordering_json(client, app, headers=None):
     return client.put("/v1/Customers", json=online_ordering_body(), headers=headers)
 
 
-def online_ordering_xml(client, app, headers={}):
+def online_ordering_xml(client, app, headers=None):
     return client.put("/v1/Customers", data="<InRegistration/>", content_type="text/xml",
                       headers=headers)
 
 
-def web_store(client, app, headers={}):
+def web_store(client, app, headers=None):
     return client.post("/api/v3/7/customers", json={"email": f"{unique()}@example.com"},
                        headers=headers)
 
@@ -93,8 +88,9 @@ def as_fragment(response):
 
 
 @pytest.mark.parametrize("send, keyed, rendered", [
-    (api_json, False, as_fault), (online_ordering_json, True, as_fault), (online_ordering_xml, True, as_xml_fault),
-    (web_store, True, as_web_store), (wizard_review, False, as_page), (embed_review, False, as_page),
+    (api_json, False, as_fault), (online_ordering_json, True, as_fault),
+    (online_ordering_xml, True, as_xml_fault), (web_store, True, as_web_store),
+    (wizard_review, False, as_page), (embed_review, False, as_page),
     (inline_check, False, as_fragment),
 ])
 def test_every_door_answers_429_with_retry_after_in_its_own_format(make_app, send, keyed,

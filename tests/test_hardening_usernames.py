@@ -19,7 +19,8 @@ def post_username(client, username):
 
 @pytest.mark.parametrize("username", [
     "josé", "Zoë.Smith", "o_neil-2@home",
-    "佐々木", "ラーメン", "ひらがなカタカナ漢字",  # Japanese: the iteration mark and ー are kana too
+    # Japanese: the iteration mark and ー are kana too
+    "佐々木", "ラーメン", "ひらがなカタカナ漢字",
     "tanaka太郎", "김민준", "kim김민준", "王小明", "Ελένη", "Дмитрий",
     "e\u0301clair",  # a combining accent that NFKC composes into é
     "ﬁnn", "user²",  # a ligature and a superscript that NFKC makes plain

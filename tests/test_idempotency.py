@@ -14,11 +14,6 @@ name = "Acme"
 """
 
 
-@pytest.fixture
-def app(make_app):
-    return make_app(TENANTS)
-
-
 def customers(app):
     with app.app_context():
         return db.session.execute(sa.select(sa.func.count()).select_from(Customer)).scalar()

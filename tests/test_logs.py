@@ -9,7 +9,7 @@ from flask_migrate import upgrade
 
 from webapp import registration
 from webapp.http.logs import ENVIRON_KEY, JsonFormatter
-from webapp.registration import service
+from webapp.registration import store
 
 
 def json_lines(text):
@@ -62,7 +62,7 @@ def test_an_unexpected_error_is_one_json_line_with_request_tenant_and_door(
 
 def test_database_errors_are_logged_without_the_row(client, monkeypatch, capsys):
     stored = []
-    build = service._customer
+    build = store._customer
 
     def broken_customer(*args, **kwargs):
         customer = build(*args, **kwargs)
@@ -70,7 +70,7 @@ def test_database_errors_are_logged_without_the_row(client, monkeypatch, capsys)
         stored.append(customer)
         return customer
 
-    monkeypatch.setattr(service, "_customer", broken_customer)
+    monkeypatch.setattr(store, "_customer", broken_customer)
     body = valid_customer()
     response = client.post("/api/v1/customers", json=body)
     assert response.status_code == 500

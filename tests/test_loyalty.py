@@ -1,5 +1,5 @@
-"""Loyalty (contract section 7): the operator's `import-loyalty` command, and the online-ordering API's linking and
-stored-value options for a tenant with `loyalty = true`."""
+"""Loyalty (contract section 7): the operator's `import-loyalty` command, and the online-ordering
+API's linking and stored-value options for a tenant with `loyalty = true`."""
 import pytest
 from conftest import STRONG_PASSWORD, make_api_key, unique
 from sqlalchemy import select
@@ -15,11 +15,6 @@ loyalty = true
 [tenants.other]
 loyalty = true
 """
-
-
-@pytest.fixture
-def app(make_app):
-    return make_app(TENANTS)
 
 
 def card(seed):
@@ -145,7 +140,7 @@ def test_the_tenant_must_exist_and_have_loyalty(app, tmp_path, tenant, problem):
     assert problem in result.output
 
 
-# --- linking through the online-ordering API -----------------------------------------------------------------------
+# --- linking through the online-ordering API ------------------------------------------------------
 
 def register(app, email, query="", tenant="club"):
     key_id, secret = make_api_key(app, tenant)

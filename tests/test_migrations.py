@@ -105,3 +105,41 @@ def test_processes_starting_together_on_one_fresh_sqlite_file_all_come_up(tmp_pa
         with app.app_context():
             assert current_revision() is not None and schema_differences() == []
             db.engine.dispose()
+
+
+def stored_doors():
+    with db.engine.connect() as connection:
+        return [connection.execute(sa.text(f"SELECT door FROM {table}")).scalar_one()
+                for table in ("customer", "consent_record")]
+
+
+def test_0003_renames_the_stored_door_values_and_back(empty_database, tmp_path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
+                      "SQLALCHEMY_DATABASE_URI": empty_database,
+                      "TENANTS_FILE": str(tmp_path / "tenants.toml")})
+    directory = app.extensions["migrate"].directory
+    with app.app_context():
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config(
+            directory))
+        renamed = script.get_revision("0003").module.RENAMED  # the doors' former names
+        downgrade(directory=directory, revision="base")
+        for old, new in renamed.items():
+            upgrade(directory=directory, revision="0002")
+            with db.engine.begin() as connection:
+                connection.execute(sa.text(
+                    "INSERT INTO customer (number, id, tenant, username, username_key, email, "
+                    "custom_attributes, customer_type, currency, contact_methods, source, door, "
+                    "extra, created_at) VALUES (1, :id, 'default', 'ada', 'ada', "
+                    "'ada@example.com', '[]', 'Standard', 'GBP', '[]', 'USER', :door, '{}', "
+                    ":now)"), {"id": "00000000-0000-4000-8000-000000000001", "door": old,
+                               "now": "2026-12-06 00:00:00"})
+                connection.execute(sa.text(
+                    "INSERT INTO consent_record (id, customer_number, consent_id, version, "
+                    "granted_at, door) VALUES (1, 1, 'terms', '1', :now, :door)"),
+                    {"door": old, "now": "2026-12-06 00:00:00"})
+            upgrade(directory=directory, revision="0003")
+            assert stored_doors() == [new, new]
+            downgrade(directory=directory, revision="0002")
+            assert stored_doors() == [old, old]
+            downgrade(directory=directory, revision="base")  # empty for the next door
+        db.engine.dispose()

@@ -53,7 +53,8 @@ def test_retries_back_off_from_the_base_delay_doubling_up_to_the_horizon():
         delays.append(delay)
         attempts += 1
     assert delays[:5] == [60, 120, 240, 480, 960]
-    assert all(later == 2 * earlier for earlier, later in zip(delays[:-2], delays[1:-1]))
+    assert all(later == 2 * earlier
+               for earlier, later in zip(delays[:-2], delays[1:-1], strict=True))
     assert sum(delays) == 24 * 3600  # the last attempt is at the horizon, not before it
     assert attempts == 12
 

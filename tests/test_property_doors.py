@@ -133,8 +133,8 @@ def assert_reads_back_as_online_ordering_sent(client, auth, customer_id, sent):
 
 @SETTINGS
 @given(base=st.builds(in_registration), customer=customer_changes, members=member_changes)
-def test_online_ordering_json_answers_a_fault_or_a_customer_that_reads_back(client, auth, documented,
-                                                                   base, customer, members):
+def test_online_ordering_json_answers_a_fault_or_a_customer_that_reads_back(
+        client, auth, documented, base, customer, members):
     body = {**base, **members, "Customer": {**base["Customer"], **customer}}
     response = client.put("/v1/Customers", json=body, headers=auth)
     answered(response, documented("/v1/Customers", "put"))
@@ -150,7 +150,8 @@ xml_names = st.sampled_from(CUSTOMER_MEMBERS) | st.from_regex(r"[A-Za-z][A-Za-z0
 
 
 def to_xml(body):
-    """InRegistration as the online-ordering API writes it; text is escaped, but may hold what XML cannot."""
+    """InRegistration as the online-ordering API writes it; text is escaped, but may hold what XML
+    cannot."""
     def element(namespace, name, value):
         if isinstance(value, dict):
             inner = "".join(element(MODELS, key, item) for key, item in value.items())

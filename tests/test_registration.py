@@ -2,18 +2,18 @@
 import pytest
 from conftest import CUSTOMERS, faults, unique, valid_customer
 
-from webapp.registration import service as registration
+from webapp.registration import rules
 
 
 @pytest.fixture
 def racing(monkeypatch):
     """Registrations whose uniqueness check ran before a rival's commit: the check sees nothing."""
-    real = registration._account_rules
+    real = rules._account_rules
 
-    def without_taken(tenant, data, bad, door):
-        return [f for f in real(tenant, data, bad, door) if f.code == 90073]
+    def without_taken(tenant, data, bad, policy):
+        return [f for f in real(tenant, data, bad, policy) if f.code == 90073]
 
-    monkeypatch.setattr(registration, "_account_rules", without_taken)
+    monkeypatch.setattr(rules, "_account_rules", without_taken)
 
 
 @pytest.mark.parametrize("field, value, status, code", [

@@ -16,7 +16,7 @@ from webapp.models import OutboxMessage, utcnow
 def webhook_app(make_app, *receivers, **config):
     """An app whose default tenant (then 'second', ...) posts to each receiver (or URL) given."""
     tables = []
-    for slug, receiver in zip(("default", "second"), receivers):
+    for slug, receiver in zip(("default", "second"), receivers, strict=False):
         keys = receiver.tenant_keys if hasattr(receiver, "tenant_keys") else \
             f'webhook_url = "{receiver}"\nwebhook_secret = "{WEBHOOK_SECRET}"\n'
         tables.append(f"[tenants.{slug}]\nsend_account_email = false\n{keys}")

@@ -1,4 +1,5 @@
-"""Configuration (contract section 10): defaults, the instance folder, the environment, then tests."""
+"""Configuration (contract section 10): defaults, the instance folder, the environment, then
+tests."""
 import os
 import secrets
 import time
@@ -93,13 +94,13 @@ def instance_secret_key(instance_path: str) -> str:
     path = Path(instance_path) / "secret_key"
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    except FileExistsError as exists:
         for _ in range(50):  # another process may be writing it right now
             key = path.read_text().strip()
             if key:
                 return key
             time.sleep(0.02)
-        raise RuntimeError(f"{path} is empty; delete it or set SECRET_KEY")
+        raise RuntimeError(f"{path} is empty; delete it or set SECRET_KEY") from exists
     key = secrets.token_urlsafe(48)
     with os.fdopen(fd, "w") as handle:
         handle.write(key)

@@ -1,6 +1,6 @@
 """Tables. Schema changes go through migrations/ (`flask --app webapp db migrate`)."""
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,7 +9,7 @@ from webapp.extensions import db
 
 
 def utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def new_uuid():
@@ -59,7 +59,8 @@ class Customer(db.Model):
     security_answer_hash: Mapped[str | None] = mapped_column(String(255))
     loyalty_card_number: Mapped[str | None] = mapped_column(String(32))
     stored_value_card_number: Mapped[str | None] = mapped_column(String(32))
-    # What a dialect carries that the canonical customer has no field for (the web-store API's tax data...).
+    # What a dialect carries that the canonical customer has no field for (the web-store API's tax
+    # data...).
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

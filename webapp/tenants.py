@@ -6,7 +6,7 @@ message naming the tenant and the key (or the TOML line), never a half-configure
 import base64
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pycountry

@@ -1,0 +1,1 @@
+"""Machine credentials: API keys and signatures, idempotency keys, rate limits."""

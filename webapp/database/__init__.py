@@ -1,0 +1,1 @@
+"""The database beneath the models: bringing its schema up to date, and tuning SQLite."""

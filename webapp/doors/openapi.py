@@ -13,6 +13,8 @@ from flask import Blueprint, current_app, jsonify
 from webapp.faults import BY_CODE
 from webapp.forms import AccountForm, AddressForm, PartnerForm
 from webapp.forms.profile import ProfileForm
+from webapp.forms.rules import MaxLength
+from webapp.registration import fields
 
 bp = Blueprint("openapi", __name__)
 
@@ -37,10 +39,10 @@ def _fields(form_class, **extra):
     for name, field in form_class()._fields.items():
         schema = {"type": "string", "description": field.label.text.replace(" (optional)", "")}
         for validator in field.validators:
-            if hasattr(validator, "limit"):
-                schema["maxLength"] = validator.limit
-            if getattr(validator, "required", False):
-                required.append(name)
+            if isinstance(validator, MaxLength):
+                schema["maxLength"] = validator.max
+        if field.flags.required:
+            required.append(name)
         schema = {**schema, **extra.get(name, {})}
         properties[name] = schema if name in required else or_null(schema)
     return properties, required
@@ -68,9 +70,6 @@ def _schemas():
     partner, _ = _fields(PartnerForm, externalId={"description": "Unique per tenant"},
                          customerType={"description": "One of the tenant's customer types; "
                                        "without credentials only the first"})
-    order = ("externalId", "username", "password", "email", "title", "forename", "surname",
-             "dateOfBirth", "phone", "mobile", "addresses", "consents", "customAttributes",
-             "displayName", "customerType", "currency", "gender", "nationality")
     known = {**partner, **account, **profile,
              "addresses": or_null({"type": "array", "maxItems": 1,
                                    "items": {"$ref": ID + "Address"}}),
@@ -79,7 +78,7 @@ def _schemas():
                                           "items": {"$ref": ID + "CustomAttribute"}})}
     new_customer = {"type": "object", "additionalProperties": False,
                     "required": account_required + profile_required,
-                    "properties": {name: known[name] for name in order}}
+                    "properties": {name: known[name] for name in fields.NAMES}}
     # Stored, any text but the username and email may be null: a dialect door leaves out what it
     # has no place for (the web-store API a surname, the online-ordering API a title).
     stored = {name: {**schema, "type": ["string", "null"]}
@@ -98,7 +97,7 @@ def _schemas():
         "storedValueCardNumber": {"type": ["string", "null"]},
     })
     consents = {name: or_null({"type": "array", "items": {"type": "string"}})
-                for name in ("consentIds", "contactMethods")}
+                for name in fields.CONSENT_LISTS}
     fault_fields = {
         "faultCode": {"type": "integer", "enum": sorted(BY_CODE)},
         "fault": {"type": "string", "enum": sorted(f.name for f in BY_CODE.values())},

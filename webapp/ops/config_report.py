@@ -44,7 +44,8 @@ def tenant_lines(tenant):
     return [
         f"{tenant.slug}: {tenant.name}",
         f"  registration: {registration}, {public}",
-        f"  store id (the web-store API): {tenant.store_id if tenant.store_id is not None else 'none'}",
+        f"  store id (the web-store API): "
+        f"{tenant.store_id if tenant.store_id is not None else 'none'}",
         f"  consents: {_listed([_consent(c) for c in tenant.consents])}",
         f"  contact methods: {_listed(tenant.contact_methods)}; {method_rule}",
         f"  currencies: {_listed(currencies)}",

@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from webapp.extensions import db
+from webapp.forms.rules import email_key
 from webapp.models import LoyaltyAccount
 from webapp.registration.loyalty import luhn_valid
 from webapp.tenants import registry
@@ -52,14 +53,15 @@ def read_accounts(handle):
         card = re.sub(r"[\s-]", "", row.get("card_number") or "")  # "6012 3456-..." as printed
         where = f"line {reader.line_num}"
         problem = _row_problem(email, card)
-        for key in (email.lower(), card):
+        address = email_key(email)
+        for key in (address, card):
             if problem is None and key in seen:
                 problem = f"'{key}' is on line {seen[key]} already"
         if problem:
             problems.append(f"{where}: {problem}")
             continue
-        seen.update({email.lower(): reader.line_num, card: reader.line_num})
-        accounts.append((reader.line_num, email.lower(), card))
+        seen.update({address: reader.line_num, card: reader.line_num})
+        accounts.append((reader.line_num, address, card))
     return accounts, problems
 
 

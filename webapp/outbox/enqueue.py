@@ -2,7 +2,7 @@
 customer's transaction here, and delivered later by `flask --app webapp worker` (see delivery.py).
 """
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from webapp.extensions import db
 from webapp.models import OutboxMessage
@@ -24,5 +24,5 @@ def customer_created(tenant, customer, send_email: bool):
         db.session.add(OutboxMessage(
             id=new_message_id(), kind="webhook", tenant=tenant.slug,
             payload={"type": "customer.created",
-                     "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                     "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
                      "data": customer_json(customer)}))

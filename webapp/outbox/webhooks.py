@@ -7,7 +7,7 @@ import json
 import socket
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from urllib.parse import urlsplit, urlunsplit
 
@@ -25,7 +25,7 @@ def signed_request(secret, message_id, payload, sent_at=None):
     """The body and headers of one delivery attempt."""
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
     seconds = int(sent_at if sent_at is not None else time.time())
-    signature = Webhook(secret).sign(message_id, datetime.fromtimestamp(seconds, timezone.utc),
+    signature = Webhook(secret).sign(message_id, datetime.fromtimestamp(seconds, UTC),
                                      body)
     headers = {
         "Content-Type": "application/json",

@@ -1,9 +1,11 @@
-"""Loyalty cards (contract section 7): link an imported account by email, or issue a virtual card."""
+"""Loyalty cards (contract section 7): link an imported account by email, or issue a virtual
+card."""
 import secrets
 
 from sqlalchemy import select
 
 from webapp.extensions import db
+from webapp.forms.rules import email_key
 from webapp.models import LoyaltyAccount
 
 CARD_PREFIX = "6"
@@ -34,7 +36,7 @@ def assign(tenant, customer, linking: bool, stored_value: bool):
     if linking:
         account = db.session.execute(
             select(LoyaltyAccount).where(LoyaltyAccount.tenant == tenant.slug,
-                                         LoyaltyAccount.email_key == customer.email.lower(),
+                                         LoyaltyAccount.email_key == email_key(customer.email),
                                          LoyaltyAccount.customer_number.is_(None))
             .limit(1)).scalar_one_or_none()
     if account is not None:

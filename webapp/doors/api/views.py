@@ -12,21 +12,24 @@ from webapp.forms.address import PARTS as ADDRESS_PARTS
 from webapp.forms.profile import ATTRIBUTE_PREFIX
 from webapp.http import errors
 from webapp.http.body import read_json_object
+from webapp.registration.fields import CONSENT_LISTS, NAMES, TEXT_NAMES
 from webapp.registration.representation import customer_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Faults, and unknown routes or methods under /api/, answer JSON rather than a page.
 errors.renderer("/api/")(errors.json_fault)
 
-STRING_FIELDS = ("externalId", "username", "password", "email", "title", "forename", "surname",
-                 "dateOfBirth", "phone", "mobile", "displayName", "customerType", "currency",
-                 "gender", "nationality")
-KNOWN_FIELDS = {*STRING_FIELDS, "addresses", "consents", "customAttributes"}
-CONSENT_LISTS = ("consentIds", "contactMethods")
 
 
 def _wrong_type(path, expected):
     return Fault(91000, path, f"Must be {expected}")
+
+
+def _of_kind(value, kind, path, expected, faults):
+    """Whether `value` is given and of `kind`; given as anything else, it is a fault on `path`."""
+    if value is not None and not isinstance(value, kind):
+        faults.append(_wrong_type(path, expected))
+    return isinstance(value, kind)
 
 
 def _string_list(value, path, answers, name, faults):
@@ -44,11 +47,11 @@ def to_answers(body):
     Faults carry the service's field names; `to_path` turns them into paths into the body."""
     answers, faults = MultiDict(), []
     for name, value in body.items():
-        if name not in KNOWN_FIELDS:
+        if name not in NAMES:
             faults.append(Fault(91000, name, "Is not a known field"))
         elif value is None:
             continue
-        elif name in STRING_FIELDS:
+        elif name in TEXT_NAMES:
             if isinstance(value, str):
                 answers[name] = value
             else:
@@ -81,10 +84,7 @@ def _address(value, answers, faults):
 
 
 def _consents(value, answers, faults):
-    if value is None:
-        return
-    if not isinstance(value, dict):
-        faults.append(_wrong_type("consents", "an object"))
+    if not _of_kind(value, dict, "consents", "an object", faults):
         return
     for key in value:
         if key not in CONSENT_LISTS:
@@ -94,10 +94,7 @@ def _consents(value, answers, faults):
 
 
 def _attributes(value, answers, faults):
-    if value is None:
-        return
-    if not isinstance(value, list):
-        faults.append(_wrong_type("customAttributes", "an array of {name, value}"))
+    if not _of_kind(value, list, "customAttributes", "an array of {name, value}", faults):
         return
     for index, item in enumerate(value):
         path = f"customAttributes[{index}]"

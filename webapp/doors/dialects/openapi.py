@@ -5,20 +5,24 @@ from webapp.doors.dialects.online_ordering import xml
 from webapp.doors.openapi import COMMON_FAULTS, CREDENTIALS, FAULT_REF, ID, or_null
 from webapp.forms import AccountForm, AddressForm, PartnerForm
 from webapp.forms.profile import ProfileForm
+from webapp.forms.rules import MaxLength
+from webapp.registration.policy import POLICIES
 
 
 def _text(form_class=None, name=None, **extra):
     """A string, with the limit the form gives the service's field `name`."""
     schema = {"type": "string"}
     if form_class is not None:
-        limits = [v.limit for v in form_class()._fields[name].validators if hasattr(v, "limit")]
+        limits = [v.max for v in form_class()._fields[name].validators
+                  if isinstance(v, MaxLength)]
         schema.update({"maxLength": limits[0]} if limits else {})
     return {**schema, **extra}
 
 
-# --- the online-ordering API ---------------------------------------------------------------------------------------
+# --- the online-ordering API ----------------------------------------------------------------------
 
 ONLINE_ORDERING_TYPES = ("application/json", "text/json", "application/xml", "text/xml")
+PASSWORD_MIN = POLICIES["online_ordering"].password_min_length
 # A flag as the door reads it: true or false in any case, or empty for the default. (JSON Schema
 # patterns take no flags, hence the classes.)
 FLAG = {"type": "string", "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])?$"}
@@ -57,8 +61,9 @@ def online_ordering(email_options, security_max):
             "Channel": {**nullable, "deprecated": True,
                         "description": "The X-Api-Channel header wins over it"},
             "Customer": {"$ref": ID + "OnlineOrderingCustomer"},
-            "Password": _text(AccountForm, "password", minLength=7, writeOnly=True,
-                              description="At least 7 characters and the tenant's policy"),
+            "Password": _text(AccountForm, "password", minLength=PASSWORD_MIN, writeOnly=True,
+                              description=f"At least {PASSWORD_MIN} characters and the tenant's "
+                                          "policy"),
             "SecurityAnswer": _text(maxLength=security_max, writeOnly=True,
                                     description="Stored hashed"),
             "SecurityQuestion": _text(maxLength=security_max)}}
@@ -86,8 +91,8 @@ def online_ordering(email_options, security_max):
 
     put = {
         "operationId": "onlineOrderingCreateCustomer",
-        "summary": "Register a customer (the online-ordering API's dialect); answers in the Accept type, else "
-                   "the request's",
+        "summary": "Register a customer (the online-ordering API's dialect); answers in the Accept "
+                   "type, else the request's",
         "security": CREDENTIALS,
         "parameters": [
             # The online-ordering API: any value of verbose but true answers the CustomerId alone.
@@ -108,13 +113,15 @@ def online_ordering(email_options, security_max):
              "schema": {"type": "string"}, "description": "Wins over the Channel member"},
         ],
         "requestBody": {"required": True, "content": _each_type(
-            {"$ref": ID + "OnlineOrderingInRegistration"}, {"$ref": ID + "OnlineOrderingInRegistration"})},
+            {"$ref": ID + "OnlineOrderingInRegistration"},
+            {"$ref": ID + "OnlineOrderingInRegistration"})},
         "responses": {
             "200": {"description": "Registered", "content": _each_type(
-                {"$ref": ID + "OnlineOrderingCustomerResults"}, {"$ref": ID + "OnlineOrderingCustomerResults"})},
-            "400": _online_ordering_faults("A member or query value breaks a rule, the body does not "
-                                  "parse (DTDs and entities are refused), or registration is "
-                                  "closed (90055)"),
+                {"$ref": ID + "OnlineOrderingCustomerResults"},
+                {"$ref": ID + "OnlineOrderingCustomerResults"})},
+            "400": _online_ordering_faults("A member or query value breaks a rule, the body does "
+                                           "not parse (DTDs and entities are refused), or "
+                                           "registration is closed (90055)"),
             "409": _online_ordering_faults("91001: the email is taken"),
             "413": _online_ordering_faults("91006: body over 64 KiB"),
             "415": _online_ordering_faults("91002: body not JSON or XML"),
@@ -127,7 +134,7 @@ def online_ordering(email_options, security_max):
     return {"/v1/Customers": {"put": put}}, schemas
 
 
-# --- the web-store API ---------------------------------------------------------------------------------------
+# --- the web-store API ----------------------------------------------------------------------------
 
 def _web_store_error(description):
     return {"description": description, "content": {"application/json": {"schema": {

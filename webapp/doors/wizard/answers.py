@@ -3,10 +3,11 @@ gives (nothing but the step's own fields), and the GOV.UK date parts of the date
 from werkzeug.datastructures import MultiDict
 
 from webapp.forms import field_names
+from webapp.registration.fields import CONSENT_LISTS
 
 DATE = "dateOfBirth"
 DATE_PARTS = ("day", "month", "year")
-LISTS = ("consentIds", "contactMethods")  # one checkbox per value
+LISTS = CONSENT_LISTS  # one checkbox per value
 SECRET = "password"  # checked and hashed, never kept or shown
 COUNTRY = "countryCode"  # the address's country, which national phone numbers are read with
 

@@ -14,7 +14,7 @@ from webapp.doors.wizard import countries
 from webapp.doors.wizard.answers import DATE, LISTS, date_parts
 from webapp.forms import blank_form
 from webapp.forms.address import PARTS as ADDRESS_PARTS
-from webapp.forms.rules import optional, parse_birth_date
+from webapp.forms.rules import parse_birth_date
 from webapp.i18n import N_, currency_name, gettext, in_source_language, ngettext
 
 CONTACT_METHODS = {"email": N_("Email"), "sms": N_("Text message"), "phone": N_("Phone call"),
@@ -140,7 +140,7 @@ def view(name, field, tenant, shown, error=None) -> FieldView:
     if name == "contactMethods" and tenant.require_contact_method:
         hint = gettext("Select at least one.")
     found = FieldView(name=name, noun=gettext(field.label.text), kind=kind,
-                      optional=optional in field.validators, hint=hint, value=value,
+                      optional=bool(field.flags.optional), hint=hint, value=value,
                       attrs=dict(field.render_kw or {}), options=_options(name, tenant),
                       error=error)
     if name in ADDRESS_PARTS:

@@ -1,4 +1,5 @@
-"""The online-ordering API's dialect (contract section 7): `PUT /v1/Customers`, an InRegistration in JSON or XML.
+"""The online-ordering API's dialect (contract section 7): `PUT /v1/Customers`, an InRegistration
+in JSON or XML.
 
 Answers come in the format the client asks for (`Accept`), else in the request's own; faults too.
 """
@@ -27,9 +28,9 @@ CUSTOMER_SCHEMA = dict.fromkeys(("FirstName", "LastName", "EMail", "Phone", "Bir
 # InRegistration's members: None for text, else the nested member's own members.
 SCHEMA = {"Customer": CUSTOMER_SCHEMA, "Password": None, "SecurityQuestion": None,
           "SecurityAnswer": None, "Channel": None}
-# Customer members as the service's fields; EMail is both the email and the username.
-ANSWERS = {"EMail": ("email", "username"), "FirstName": ("forename",),
-           "LastName": ("surname",), "Phone": ("phone",), "BirthDate": ("dateOfBirth",)}
+# Customer members as the service's fields; EMail is also the username (the door's policy).
+ANSWERS = {"EMail": "email", "FirstName": "forename", "LastName": "surname", "Phone": "phone",
+           "BirthDate": "dateOfBirth"}
 # The service's fields as paths into the body; the email's faults win over the username's.
 PATHS = {"email": "Customer.EMail", "username": "Customer.EMail",
          "password": "Password", "forename": "Customer.FirstName",
@@ -42,7 +43,8 @@ ORDER = ("Customer", "Customer.EMail", "Customer.FirstName", "Customer.LastName"
          "Customer.BirthDate", "Customer.Phone", "Password", "SecurityQuestion",
          "SecurityAnswer", "Channel", *QUERY)
 SECURITY_TEXT_MAX = 200  # the stored question's length; the answer is kept hashed
-# The online-ordering API's dates are .NET DateTimes ("1990-03-27T00:00:00"); a birth date is the date part.
+# The online-ordering API's dates are .NET DateTimes ("1990-03-27T00:00:00"); a birth date is the
+# date part.
 DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
                        r"(?:Z|[+-][0-9]{2}:[0-9]{2})?")
 # Gathered into the OpenAPI document by webapp.doors.openapi.
@@ -62,8 +64,10 @@ def _flag(name, default, faults):
 
 
 def _query(faults):
-    """The query's options for the service (defaults as the online-ordering API's), and whether to be verbose."""
-    # The online-ordering API: verbose is true, or any other value answers with the CustomerId alone.
+    """The query's options for the service (defaults as the online-ordering API's), and whether to
+    be verbose."""
+    # The online-ordering API: verbose is true, or any other value answers with the CustomerId
+    # alone.
     verbose = request.args.get("verbose", "").strip().lower() == "true"
     email_option = request.args.get("accountCreationEmailOption") or "UseCompanySetting"
     by_name = {name.lower(): value for name, value in EMAIL_OPTIONS.items()}
@@ -128,8 +132,7 @@ def _answers(members, faults):
         faults.append(Fault(91000, "Customer", "Is required"))
     for name, value in (customer or {}).items():
         if value is not None:
-            for field in ANSWERS[name]:
-                answers[field] = _birth_date(value) if name == "BirthDate" else value
+            answers[ANSWERS[name]] = _birth_date(value) if name == "BirthDate" else value
     if members.get("Password") is not None:
         answers["password"] = members["Password"]
     for name in ("SecurityQuestion", "SecurityAnswer"):
@@ -157,7 +160,8 @@ def _channel(members):
 # --- answering --------------------------------------------------------------------------------
 
 def _media_type():
-    """Accept's choice among the online-ordering API's types (the request's own type first), else the request's."""
+    """Accept's choice among the online-ordering API's types (the request's own type first), else
+    the request's."""
     own = request.mimetype if request.mimetype in JSON_TYPES + XML_TYPES else None
     family = XML_TYPES if own in XML_TYPES else JSON_TYPES
     offers = [t for t in dict.fromkeys((own, *family, *JSON_TYPES, *XML_TYPES)) if t]
@@ -175,7 +179,8 @@ def _respond(status, document, xml):
 
 @errors.renderer("/v1/")
 def render_fault(error):
-    response = _respond(error.status, error.to_dict(), lambda: online_ordering_xml.fault_document(error))
+    response = _respond(error.status, error.to_dict(),
+                        lambda: online_ordering_xml.fault_document(error))
     response.headers.update(error.headers)
     return response
 

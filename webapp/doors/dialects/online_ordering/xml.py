@@ -1,5 +1,5 @@
-"""The online-ordering API's XML: reading an InRegistration and writing CustomerResults and faults, shaped as seed
-B's samples (data contract namespaces, `i:nil="true"` for a missing value).
+"""The online-ordering API's XML: reading an InRegistration and writing CustomerResults and faults,
+shaped as the API's own samples (data contract namespaces, `i:nil="true"` for a missing value).
 
 XML is parsed by defusedxml with DTDs forbidden: no entity is ever expanded or fetched, so an
 entity bomb or an external entity is refused at once as a malformed body.

@@ -1,5 +1,5 @@
-"""The web-store API's dialect (contract section 8): `POST /api/v3/<storeId>/customers`, a web store's
-Customer in JSON, answered with the customer number; errors as `{"errorMessage": ...}`.
+"""The web-store API's dialect (contract section 8): `POST /api/v3/<storeId>/customers`, a web
+store's Customer in JSON, answered with the customer number; errors as `{"errorMessage": ...}`.
 """
 import re
 
@@ -135,7 +135,7 @@ def _shipping_rules(tenant, customer, faults):
 def _answers(tenant, customer):
     answers = _person_answers(customer.get("billingPerson", {}))
     if "email" in customer:
-        answers["email"] = answers["username"] = customer["email"]
+        answers["email"] = customer["email"]  # also the username (the door's policy)
     if "password" in customer:
         answers["password"] = customer["password"]
     for name in CHECKED:
