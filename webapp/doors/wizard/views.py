@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from webapp import i18n, registration
 from webapp.auth import ratelimits
-from webapp.doors.wizard import drafts, guard
+from webapp.doors.wizard import access, drafts, guard
 from webapp.doors.wizard.answers import SECRET, kept, posted, stored
 from webapp.doors.wizard.fields import one, views
 from webapp.doors.wizard.flow import PAGES, Visit, heading
@@ -40,6 +40,7 @@ def arrive():
     tenant = registry().get(args["slug"])
     if tenant is None:
         raise fault(91009)
+    access.ensure_open_to_browsers(tenant, args["mode"])
     if args["mode"] == "embed":
         # Without embed_origins the embed still renders, but no page may frame it.
         framing.allow(tenant.embed_origins)
