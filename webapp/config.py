@@ -10,7 +10,7 @@ SWITCHES = {"RATELIMIT_ENABLED", "TESTING", "SESSION_COOKIE_SECURE", "WTF_CSRF_E
             "LOG_JSON"}
 NUMBERS = {"MAIL_PORT", "OUTBOX_RETRY_BASE_SECONDS", "OUTBOX_RETRY_HOURS", "TRUSTED_PROXIES",
            "ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM", "WEBHOOK_TIMEOUT",
-           "MIN_WIZARD_SECONDS"}
+           "MIN_WIZARD_SECONDS", "IDEMPOTENCY_LEASE_SECONDS"}
 ENV_ALIASES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 # PostgreSQL URLs as hosting platforms hand them out, for the driver this service installs.
@@ -40,6 +40,9 @@ def defaults(instance_path: str) -> dict:
         # Username availability probed in the wizard (inline check, account step), per address.
         "RATELIMIT_USERNAME_CHECK": "20 per minute; 100 per hour",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # An Idempotency-Key claim older than this belongs to a dead request (docs/production.md);
+        # longer than any request may run (GUNICORN_TIMEOUT, 30 s).
+        "IDEMPOTENCY_LEASE_SECONDS": 120,
         "TENANTS_FILE": str(Path(instance_path) / "tenants.toml"),
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
