@@ -16,6 +16,7 @@ from webapp.doors.wizard.pages import render, said
 from webapp.faults import FaultError, fault
 from webapp.forms import STEPS, step_of
 from webapp.http import framing
+from webapp.http.body import raw_body
 from webapp.registration.passwords import hash_secret, strength
 from webapp.tenants import DEFAULT_SLUG, registry
 
@@ -46,6 +47,8 @@ def arrive():
         framing.allow(tenant.embed_origins)
     registration.ensure_open(tenant)
     posting = request.method == "POST"
+    if posting:
+        raw_body()  # a chunked body over the limit is 413, as a declared one, not cut short
     token = request.form.get("draft") if posting else request.args.get("draft")
     draft = drafts.load(token, tenant.slug)
     claimed = drafts.draft_id(token)
