@@ -7,6 +7,7 @@ own paths and format.
 """
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -76,6 +77,9 @@ class Options:
     security_answer: str | None = None
     language: str | None = None
     extra: dict = field(default_factory=dict)
+    # Called with the flushed customer inside its transaction: what the door records with it
+    # commits, or fails, together with it (the wizard's draft).
+    before_commit: Callable | None = None
 
 
 def ensure_open(tenant):
@@ -263,6 +267,8 @@ def register(tenant, answers, door, caller=Caller(), prior=(), password_hash=Non
         db.session.flush()  # the database's unique constraints decide races
         send = tenant.send_account_email if options.send_email is None else options.send_email
         outbox.customer_created(tenant, customer, send_email=send)
+        if options.before_commit is not None:
+            options.before_commit(customer)
         # Detached as flushed (with its consents), so that the door reads what was stored without
         # loading it again once the commit has expired it.
         db.session.expunge(customer)

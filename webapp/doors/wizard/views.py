@@ -174,14 +174,17 @@ def create(slug, mode):
     try:
         customer = registration.register(
             visit.tenant, stored(draft.answers), visit.door, password_hash=draft.password_hash,
-            options=registration.Options(language=i18n.current()))  # the email's language
+            options=registration.Options(
+                language=i18n.current(),  # the email's language
+                # Completed with the customer, so that a second click never finds one without
+                # the other.
+                before_commit=lambda customer: drafts.complete(draft, customer.id)))
     except FaultError as error:
         if drafts.completed_meanwhile(draft):  # a second click on "Create account"
             return redirect(visit.step_url("done"), 303)
         if any(f.field is None for f in error.faults):
             raise
         return _review_page(visit, {f.field: said(f) for f in error.faults}, 422)
-    drafts.complete(draft, customer.id)
     return redirect(visit.step_url("done"), 303)
 
 
