@@ -10,7 +10,8 @@ SWITCHES = {"RATELIMIT_ENABLED", "TESTING", "SESSION_COOKIE_SECURE", "WTF_CSRF_E
             "LOG_JSON"}
 NUMBERS = {"MAIL_PORT", "OUTBOX_RETRY_BASE_SECONDS", "OUTBOX_RETRY_HOURS", "TRUSTED_PROXIES",
            "ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM", "WEBHOOK_TIMEOUT",
-           "MIN_WIZARD_SECONDS", "IDEMPOTENCY_LEASE_SECONDS"}
+           "MIN_WIZARD_SECONDS", "IDEMPOTENCY_LEASE_SECONDS",
+           "OUTBOX_LEASE_SECONDS"}
 ENV_ALIASES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 # PostgreSQL URLs as hosting platforms hand them out, for the driver this service installs.
@@ -50,6 +51,7 @@ def defaults(instance_path: str) -> dict:
         "OUTBOX_RETRY_BASE_SECONDS": 60,
         "OUTBOX_RETRY_HOURS": 24,
         "WEBHOOK_TIMEOUT": 10,
+        "OUTBOX_LEASE_SECONDS": None,  # None: derived from the timeouts (webapp/outbox/lease.py)
         "TRUSTED_PROXIES": 0,
         "ARGON2_TIME_COST": 2,
         "ARGON2_MEMORY_COST": 19456,
