@@ -93,6 +93,20 @@ def from_environment(config) -> dict:
     return found
 
 
+class ConfigError(ValueError):
+    """The configuration cannot serve; the message says which key and why."""
+
+
+def refuse_private_secret_key(config) -> None:
+    """A SECRET_KEY made in the instance folder is one machine's own. With a database other than
+    SQLite, machines share the data it seals (API key secrets, wizard forms): refuse to start
+    rather than fail later with "This form has expired" on another machine."""
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        raise ConfigError("SECRET_KEY is not set: with a shared database (DATABASE_URL is not "
+                          "SQLite) every process and machine needs the same SECRET_KEY, from "
+                          "the environment or instance/config.py")
+
+
 def instance_secret_key(instance_path: str) -> str:
     """A random key made once and kept in the instance folder; safe when workers race."""
     path = Path(instance_path) / "secret_key"
