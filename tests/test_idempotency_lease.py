@@ -59,10 +59,12 @@ def _kill_mid_registration(app, body):
 
 def test_a_retry_takes_over_the_claim_of_a_killed_worker_and_registers_once(app, client):
     body = valid_customer()
+
+    def retry():
+        return client.post(CUSTOMERS, json=body, headers={"Idempotency-Key": "order-1"})
+
     _kill_mid_registration(app, body)
     started = time.monotonic()
-    retry = lambda: client.post(CUSTOMERS, json=body,  # noqa: E731
-                                headers={"Idempotency-Key": "order-1"})
 
     early = retry()  # the lease has not run out: the first request may still be running
     assert (early.status_code, faults(early)) == (409, [(91010, None)])

@@ -11,7 +11,7 @@ import requests
 from servers import ROOT, _unavailable, app_environment, gunicorn
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import slow_clients  # noqa: E402  (the benchmark's setup and attack, shared)
+import slow_clients  # the benchmark's setup and attack, shared
 
 pytestmark = pytest.mark.slow
 

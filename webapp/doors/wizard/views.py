@@ -172,7 +172,7 @@ def create(slug, mode):
         return redirect(visit.step_url(visit.first_open_page()), 303)
     draft = visit.draft
     try:
-        customer = registration.register(
+        registration.register(
             visit.tenant, stored(draft.answers), visit.door, password_hash=draft.password_hash,
             options=registration.Options(
                 language=i18n.current(),  # the email's language
