@@ -1,7 +1,10 @@
 """gunicorn settings for production: `gunicorn -c gunicorn.conf.py` (gunicorn also reads this file
 by itself when started from the project folder). Settings given on the command line win.
 
-Environment: BIND (default 0.0.0.0:8000), WEB_CONCURRENCY (worker processes, default two per
+It runs behind the buffering reverse proxy of deploy/nginx.conf (docs/production.md): sync
+workers, each busy with one whole request at a time, which nginx has read before passing it on.
+
+Environment: BIND (default 127.0.0.1:8000, where the proxy finds it), WEB_CONCURRENCY (worker processes, default two per
 CPU plus one), GUNICORN_THREADS (threads per worker, default 1), GUNICORN_TIMEOUT (seconds,
 default 30). Everything the app itself reads (DATABASE_URL, ...) is in the README.
 """
@@ -13,7 +16,7 @@ from gunicorn.glogging import Logger
 from webapp.http.logs import ENVIRON_KEY
 
 wsgi_app = "webapp:create_app()"
-bind = os.environ.get("BIND", "0.0.0.0:8000")
+bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
@@ -26,6 +29,24 @@ control_socket_disable = True
 
 def post_worker_init(worker):
     worker.log.info("Worker ready (pid: %s)", worker.pid)  # the app is built: it takes requests
+
+
+def pre_request(worker, req):
+    worker.current_request = f"{req.method} {req.path}"
+
+
+def post_request(worker, req, environ, resp):
+    worker.current_request = None
+
+
+def worker_abort(worker):
+    """SIGABRT: the arbiter's worker timeout. Left alone, gunicorn raises SystemExit inside the
+    request, logs its traceback and answers 500; the timeout is logged as such instead, and the
+    worker ends at once (the arbiter starts another)."""
+    worker.log.error("Worker timeout: no answer within %s s to %s (pid: %s)", worker.cfg.timeout,
+                     getattr(worker, "current_request", None) or "a request still being read",
+                     worker.pid)
+    os._exit(1)
 
 
 class JsonAccessLogger(Logger):

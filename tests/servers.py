@@ -82,6 +82,8 @@ def app_environment(instance, **settings):
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("GUNICORN_", "RATELIMIT_", "DATABASE_", "TEST_"))
            and key not in {"WEB_CONCURRENCY", "BIND", "SECRET_KEY", "TENANTS_FILE"}}
+    # This checkout's code, even where the virtualenv has another one installed (editable).
+    env["PYTHONPATH"] = str(ROOT)
     env.update(INSTANCE_PATH=str(instance), SECRET_KEY="production-test-secret",
                TENANTS_FILE=str(Path(instance) / "tenants.toml"), **FAST_HASHING)
     env.update({key: str(value) for key, value in settings.items()})

@@ -63,7 +63,8 @@ def test_prints_what_each_tenant_allows(tmp_path):
     acme = lines[3:lines.index("", 3)]
     assert acme == [
         "acme: Acme Bets",
-        "  registration: closed (every door answers 90055), with API credentials only",
+        ("  registration: closed (every door answers 90055), with API credentials, or in its "
+         "embed inside its embed origins' pages (its wizard pages answer 404)"),
         "  store id (the web-store API): 1001",
         "  consents: terms (version 2026-01, mandatory), marketing (version 1, optional)",
         "  contact methods: email, sms; none required",

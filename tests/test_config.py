@@ -87,6 +87,7 @@ def test_database_url_is_read_as_the_database(instance, monkeypatch):
                                  "postgresql://postgres@127.0.0.1:5432/app"])
 def test_plain_postgresql_urls_use_the_installed_driver(instance, monkeypatch, url):
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("SECRET_KEY", "shared-secret")
     app = build()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == \
         "postgresql+psycopg://postgres@127.0.0.1:5432/app"

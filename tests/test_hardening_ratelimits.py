@@ -116,10 +116,22 @@ def test_the_inline_username_check_is_limited_more_tightly_than_other_checks(mak
                           headers=HTMX)
     assert retry_after(limited) <= 60
     as_fragment(limited)
-    # Other fields are still checked: the tighter limit is the username's alone.
+    # Other fields are still checked: the tighter limit is the username's and the email's.
     for _ in range(3):
-        assert client.post("/register/check/email", data={"email": "a@example.com"},
+        assert client.post("/register/check/surname", data={"surname": "Lovelace"},
                            headers=HTMX).status_code == 200
+
+
+def test_the_inline_email_check_shares_the_username_checks_limit(make_app):
+    client = make_app(RATELIMIT_USERNAME_CHECK="2 per minute").test_client()
+    assert client.post("/register/check/username", data={"username": unique()},
+                       headers=HTMX).status_code == 200
+    assert client.post("/register/check/email", data={"email": "a@example.com"},
+                       headers=HTMX).status_code == 200
+    limited = client.post("/register/check/email", data={"email": "b@example.com"},
+                          headers=HTMX)
+    assert retry_after(limited) <= 60
+    as_fragment(limited)
 
 
 def test_account_step_posts_count_as_username_probes(make_app):

@@ -156,6 +156,7 @@ def start_worker(tmp_path):
             "TENANTS_FILE": app.config["TENANTS_FILE"],
             "SECRET_KEY": app.config["SECRET_KEY"],
             "INSTANCE_PATH": str(tmp_path / "instance"),
+            "PYTHONPATH": str(ROOT),  # this checkout's code, whatever the virtualenv installed
             **{key: str(value) for key, value in settings.items()},
         })
         with open(log_file, "ab") as log:

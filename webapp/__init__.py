@@ -25,6 +25,7 @@ def create_app(test_config=None):
     if test_config:
         app.config.update(test_config)
     if not app.config["SECRET_KEY"]:
+        settings.refuse_private_secret_key(app.config)
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
 
     if app.config["TRUSTED_PROXIES"]:

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import ScriptInfo, with_appcontext
 
+from webapp.config import ConfigError
 from webapp.ops.exports import FORMATS as EXPORT_FORMATS
 from webapp.ops.loyalty_import import import_loyalty
 from webapp.tenants import TenantConfigError, registry
@@ -124,5 +125,7 @@ def check_config(context):
         app = context.ensure_object(ScriptInfo).load_app()
     except TenantConfigError as error:
         raise click.ClickException(f"the tenants file is broken: {error}") from None
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
     for line in report(app.config["TENANTS_FILE"], app.extensions["tenants"]):
         click.echo(line)

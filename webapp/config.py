@@ -11,7 +11,8 @@ SWITCHES = {"RATELIMIT_ENABLED", "TESTING", "SESSION_COOKIE_SECURE", "WTF_CSRF_E
             "LOG_JSON"}
 NUMBERS = {"MAIL_PORT", "OUTBOX_RETRY_BASE_SECONDS", "OUTBOX_RETRY_HOURS", "TRUSTED_PROXIES",
            "ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM", "WEBHOOK_TIMEOUT",
-           "MIN_WIZARD_SECONDS"}
+           "MIN_WIZARD_SECONDS", "IDEMPOTENCY_LEASE_SECONDS",
+           "OUTBOX_LEASE_SECONDS"}
 ENV_ALIASES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 # PostgreSQL URLs as hosting platforms hand them out, for the driver this service installs.
@@ -41,6 +42,9 @@ def defaults(instance_path: str) -> dict:
         # Username availability probed in the wizard (inline check, account step), per address.
         "RATELIMIT_USERNAME_CHECK": "20 per minute; 100 per hour",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # An Idempotency-Key claim older than this belongs to a dead request (docs/production.md);
+        # longer than any request may run (GUNICORN_TIMEOUT, 30 s).
+        "IDEMPOTENCY_LEASE_SECONDS": 120,
         "TENANTS_FILE": str(Path(instance_path) / "tenants.toml"),
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
@@ -48,6 +52,7 @@ def defaults(instance_path: str) -> dict:
         "OUTBOX_RETRY_BASE_SECONDS": 60,
         "OUTBOX_RETRY_HOURS": 24,
         "WEBHOOK_TIMEOUT": 10,
+        "OUTBOX_LEASE_SECONDS": None,  # None: derived from the timeouts (webapp/outbox/lease.py)
         "TRUSTED_PROXIES": 0,
         "ARGON2_TIME_COST": 2,
         "ARGON2_MEMORY_COST": 19456,
@@ -87,6 +92,20 @@ def from_environment(config) -> dict:
                 found[key] = _parse(key, os.environ[name], default)
                 break
     return found
+
+
+class ConfigError(ValueError):
+    """The configuration cannot serve; the message says which key and why."""
+
+
+def refuse_private_secret_key(config) -> None:
+    """A SECRET_KEY made in the instance folder is one machine's own. With a database other than
+    SQLite, machines share the data it seals (API key secrets, wizard forms): refuse to start
+    rather than fail later with "This form has expired" on another machine."""
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        raise ConfigError("SECRET_KEY is not set: with a shared database (DATABASE_URL is not "
+                          "SQLite) every process and machine needs the same SECRET_KEY, from "
+                          "the environment or instance/config.py")
 
 
 def instance_secret_key(instance_path: str) -> str:

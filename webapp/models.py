@@ -154,3 +154,13 @@ class LoyaltyAccount(db.Model):
     customer_number: Mapped[int | None] = mapped_column(ForeignKey("customer.number"))
 
     customer: Mapped[Customer | None] = relationship()
+
+
+class UsedSignature(db.Model):
+    """An HMAC signature already presented, kept while its timestamp is within the window, so
+    that a replayed request is refused by every worker and machine."""
+
+    __tablename__ = "used_signature"
+
+    signature: Mapped[str] = mapped_column(String(64), primary_key=True)  # lower-case hex
+    expires_at: Mapped[datetime] = mapped_column(index=True)

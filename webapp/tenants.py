@@ -10,6 +10,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pycountry
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from webapp.i18n import N_
@@ -17,6 +18,10 @@ from webapp.i18n import N_
 DEFAULT_SLUG = "default"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 ATTRIBUTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+# An origin as CSP's frame-ancestors and postMessage take it: scheme, host (a name, IPv4 or
+# [IPv6]) and an optional port; nothing else, so that no entry can add to the policy.
+ORIGIN = re.compile(r"https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"
+                    r"(:[0-9]{1,5})?")
 
 
 class TenantConfigError(ValueError):
@@ -121,6 +126,15 @@ def _is_domain(value):
     return re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", value)
 
 
+def _is_address(value):
+    """A bare address, as a Reply-To header and a mailto: link need it."""
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
 def _is_web_url(value):
     return re.fullmatch(r"https?://[^\s<>\"]+", value) is not None
 
@@ -146,9 +160,8 @@ _SCALARS = {
     "unique_email": (lambda v: isinstance(v, bool), "true or false"),
     "public_registration": (lambda v: isinstance(v, bool), "true or false"),
     "registration_open": (lambda v: isinstance(v, bool), "true or false"),
-    "embed_origins": (lambda v: _is_str_list(v) and all(
-        re.fullmatch(r"https?://[^/\s*]+", o) for o in v),
-        "a list of origins like https://a.example"),
+    "embed_origins": (lambda v: _is_str_list(v) and all(map(ORIGIN.fullmatch, v)),
+                      "a list of origins like https://a.example (scheme, host and port only)"),
     "loyalty": (lambda v: isinstance(v, bool), "true or false"),
     "send_account_email": (lambda v: isinstance(v, bool), "true or false"),
     "webhook_url": (lambda v: isinstance(v, str) and re.match(r"https?://", v), "an http(s) URL"),
@@ -157,7 +170,8 @@ _SCALARS = {
     "primary_colour": (lambda v: isinstance(v, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", v),
                        "a colour like #1d4f91"),
     "logo_url": (lambda v: isinstance(v, str) and re.match(r"https?://|/", v), "a URL"),
-    "support_email": (lambda v: isinstance(v, str) and "@" in v, "an email address"),
+    "support_email": (lambda v: isinstance(v, str) and _is_address(v),
+                      "an email address like help@acme.example (no name, markup or line break)"),
     "verify_email": (lambda v: v in ("none", "code"), "\"none\" or \"code\""),
     "enumeration_safe": (lambda v: isinstance(v, bool), "true or false"),
     "proof_of_work": (lambda v: isinstance(v, bool), "true or false"),

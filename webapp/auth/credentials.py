@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app, g, request
 
+from webapp.auth import signatures
 from webapp.extensions import db
 from webapp.faults import FaultError, fault
 from webapp.http.body import raw_body
@@ -84,6 +85,7 @@ def _hmac(key_id, timestamp, signature):
     expected = hmac.new(secret, message, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, signature.lower()):
         raise fault(91005)
+    signatures.spend(expected, int(timestamp) + CLOCK_SKEW)
     return Credentials(key.tenant, key.id, Caller("HMAC", key.id))
 
 

@@ -1,14 +1,24 @@
 """Idempotency-Key (contract section 4): the same key and body within 24 hours replays the first
 answer (a success, or the faults of the body) and creates nothing; the same key with another body
-is 422 91007."""
+is 422 91007.
+
+A request claims its key before it registers anyone. While the claim is younger than
+IDEMPOTENCY_LEASE_SECONDS, a retry is 409 91010; an older claim belongs to a request whose
+worker died (killed, or ended by gunicorn's timeout, which skips all clean-up), and the next
+request with the same key and body takes it over. The lease must outlast the longest a request
+may run (GUNICORN_TIMEOUT).
+"""
 import hashlib
+import json
+from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from flask import current_app
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
-from webapp.faults import fault
+from webapp.faults import FaultError, fault
 from webapp.models import IdempotencyRecord, utcnow
 
 LIFETIME = timedelta(hours=24)
@@ -28,7 +38,44 @@ def check_key(key):
                     f"Idempotency-Key: must be 1 to {MAX_KEY_LENGTH} characters")
 
 
-def begin(scope: str, key: str, print_: str):
+class Claim:
+    """What `claimed` yields: `replay` (status, body) to answer again, or None to go on and
+    `answer` once done."""
+
+    def __init__(self, record=None, replay=None):
+        self.record, self.replay = record, replay
+
+    def answer(self, status: int, body: dict):
+        if self.record is not None:
+            _finish(self.record, status, body)
+        return status, body
+
+
+@contextmanager
+def claimed(scope: str, key: str | None, path: str, body: dict):
+    """Claim `key` for this request (without a key: nothing to claim). A FaultError leaving the
+    block is the body's answer, kept for replays; any other error gives the claim up."""
+    check_key(key)
+    if key is None:
+        yield Claim()
+        return
+    record, replay = _begin(scope, key, fingerprint(path.encode(),
+                                                    json.dumps(body, sort_keys=True).encode()))
+    try:
+        yield Claim(record, replay)
+    except FaultError as error:
+        if record is not None and error.status < 500:
+            _finish(record, error.status, error.to_dict())
+        elif record is not None:
+            _abandon(record)
+        raise
+    except BaseException:
+        if record is not None:
+            _abandon(record)
+        raise
+
+
+def _begin(scope: str, key: str, print_: str):
     """Claim the key. Returns (record, None) to go on, or (None, (status, body)) to replay."""
     db.session.execute(delete(IdempotencyRecord).where(
         IdempotencyRecord.scope == scope, IdempotencyRecord.key == key,
@@ -43,22 +90,41 @@ def begin(scope: str, key: str, print_: str):
     existing = db.session.execute(select(IdempotencyRecord).where(
         IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)).scalar_one_or_none()
     if existing is None:  # the holder gave it up a moment ago; one more try
-        return begin(scope, key, print_)
+        return _begin(scope, key, print_)
     if existing.fingerprint != print_:
         raise fault(91007)
     if existing.status is None:
+        if _take_over(existing):
+            return existing, None
         raise fault(91010)
     return None, (existing.status, existing.response)
 
 
-def finish(record, status: int, response: dict):
-    record.status = status
-    record.response = response
+def _take_over(record) -> bool:
+    """Claim `record` afresh if its lease has run out; of several requests trying at once, one
+    succeeds (the claim's time is the guard)."""
+    now = utcnow()
+    lease = timedelta(seconds=current_app.config["IDEMPOTENCY_LEASE_SECONDS"])
+    taken = db.session.execute(update(IdempotencyRecord).where(
+        IdempotencyRecord.id == record.id, IdempotencyRecord.status.is_(None),
+        IdempotencyRecord.created_at == record.created_at,
+        IdempotencyRecord.created_at < now - lease).values(created_at=now)).rowcount == 1
+    db.session.commit()
+    return taken
+
+
+def _finish(record, status: int, response: dict):
+    # Only while the claim is still this request's (not taken over after its lease).
+    db.session.execute(update(IdempotencyRecord).where(
+        IdempotencyRecord.id == record.id, IdempotencyRecord.status.is_(None),
+        IdempotencyRecord.created_at == record.created_at).values(
+        status=status, response=response))
     db.session.commit()
 
 
-def abandon(record):
+def _abandon(record):
     """A request that failed keeps no claim: the client may try again with the same key."""
     db.session.rollback()
-    db.session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record.id))
+    db.session.execute(delete(IdempotencyRecord).where(
+        IdempotencyRecord.id == record.id, IdempotencyRecord.created_at == record.created_at))
     db.session.commit()

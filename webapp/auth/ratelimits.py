@@ -52,13 +52,13 @@ def api(view):
     return _per_key(_per_tenant(view))
 
 
-def _probes_username():
+def _probes_account():
     args = request.view_args or {}
-    return args.get("field") == "username" or args.get("step") == "account"
+    return args.get("field") in ("username", "email") or args.get("step") == "account"
 
 
-# Whether a username is taken shows in the wizard's inline check of the username and in its
-# account step's answer: per client address, more tightly than other checks.
+# Whether a username or an email is taken shows in the wizard's inline checks of those fields
+# and in its account step's answer: per client address, more tightly than other checks.
 username_probe = limiter.shared_limit(
     _config("RATELIMIT_USERNAME_CHECK"), "username", key_func=client_address,
-    exempt_when=lambda: not _probes_username())
+    exempt_when=lambda: not _probes_account())

@@ -1,8 +1,10 @@
 """Alembic's environment for Flask-Migrate: runs the revisions on the app's database."""
 import logging
+from contextlib import contextmanager
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import text
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -11,6 +13,8 @@ config = context.config
 # Logging is the app's own (JSON lines, webapp/logs.py): migrations run inside it, on SQLite even
 # at start-up, so they must not configure logging again.
 logger = logging.getLogger('alembic.env')
+# The PostgreSQL advisory lock that serialises migrations ("webapp" in ASCII).
+MIGRATION_LOCK = 0x776562617070
 
 
 def get_engine():
@@ -92,8 +96,25 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
+        with _one_at_a_time(connection), context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def _one_at_a_time(connection):
+    """Every machine's start script may run `db upgrade`: on PostgreSQL one at a time, the others
+    waiting and then finding the schema up to date. A session lock, as each migration may commit
+    on its own."""
+    if connection.dialect.name != 'postgresql':
+        yield
+        return
+    connection.execute(text('SELECT pg_advisory_lock(:key)'), {'key': MIGRATION_LOCK})
+    connection.commit()  # the lock outlives this transaction; the migrations begin their own
+    try:
+        yield
+    finally:
+        connection.execute(text('SELECT pg_advisory_unlock(:key)'), {'key': MIGRATION_LOCK})
+        connection.commit()
 
 
 if context.is_offline_mode():

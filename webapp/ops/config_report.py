@@ -34,8 +34,13 @@ def _webhook(tenant):
 
 def tenant_lines(tenant):
     registration = "open" if tenant.registration_open else "closed (every door answers 90055)"
-    public = ("also without API credentials" if tenant.public_registration
-              else "with API credentials only")
+    if tenant.public_registration:
+        public = "also without API credentials"
+    elif tenant.embed_origins:
+        public = ("with API credentials, or in its embed inside its embed origins' pages "
+                  "(its wizard pages answer 404)")
+    else:
+        public = "with API credentials only (its wizard and embed pages answer 404)"
     currencies = [f"{c} (default)" if c == tenant.default_currency else c
                   for c in tenant.currencies]
     types = [f"{t} (without API credentials)" if i == 0 else t

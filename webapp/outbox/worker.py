@@ -24,6 +24,7 @@ from webapp.extensions import db
 from webapp.models import OutboxMessage, utcnow
 from webapp.outbox import mail as mailer
 from webapp.outbox import webhooks
+from webapp.outbox.lease import lease_seconds
 from webapp.tenants import registry
 
 log = logging.getLogger(__name__)
@@ -75,9 +76,6 @@ class Worker:
         config = app.config
         self.base = config["OUTBOX_RETRY_BASE_SECONDS"]
         self.horizon = config["OUTBOX_RETRY_HOURS"] * 3600
-        # Long enough for a whole batch, each attempt waiting at most twice its timeout.
-        bound = 2 * max(config["WEBHOOK_TIMEOUT"], mailer.SMTP_TIMEOUT)
-        self.lease = timedelta(seconds=BATCH * bound + 60)
         with app.app_context():
             threads = min(MAX_THREADS, sum(1 for _ in registry()) + 1)
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="outbox")
@@ -125,15 +123,18 @@ class Worker:
                     self.outcomes.update(future.result())
 
     def _claim(self, slug, now):
-        candidates = db.session.execute(
-            select(OutboxMessage.id).where(_due(now), OutboxMessage.tenant == slug)
+        found = db.session.execute(
+            select(OutboxMessage.id, OutboxMessage.kind)
+            .where(_due(now), OutboxMessage.tenant == slug)
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.created_at).limit(BATCH)
-            .with_for_update(skip_locked=True)).scalars().all()
-        if not candidates:
+            .with_for_update(skip_locked=True)).all()
+        if not found:
             return []
+        candidates = [row.id for row in found]
+        lease = timedelta(seconds=lease_seconds(self.app.config, [row.kind for row in found]))
         rows = db.session.execute(
             update(OutboxMessage).where(OutboxMessage.id.in_(candidates), _due(now))
-            .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + self.lease)
+            .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + lease)
             .returning(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.tenant,
                        OutboxMessage.payload, OutboxMessage.attempts)
             .execution_options(synchronize_session=False)).all()

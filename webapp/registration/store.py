@@ -1,6 +1,7 @@
 """Storing a customer: one transaction that holds the customer, its consents and its outbox
 messages, or nothing."""
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -32,6 +33,9 @@ class Options:
     security_answer: str | None = None
     language: str | None = None
     extra: dict = field(default_factory=dict)
+    # Called with the flushed customer inside its transaction: what the door records with it
+    # commits, or fails, together with it (the wizard's draft).
+    before_commit: Callable | None = None
 
 
 def register(tenant, answers, door, caller=rules.Caller(), prior=(), password_hash=None,
@@ -54,6 +58,8 @@ def register(tenant, answers, door, caller=rules.Caller(), prior=(), password_ha
         db.session.flush()  # the database's unique constraints decide races
         send = tenant.send_account_email if options.send_email is None else options.send_email
         outbox.customer_created(tenant, customer, send_email=send)
+        if options.before_commit is not None:
+            options.before_commit(customer)
         # Detached as flushed (with its consents), so that the door reads what was stored without
         # loading it again once the commit has expired it.
         db.session.expunge(customer)

@@ -1,6 +1,4 @@
 """The JSON API (contract section 4): parse a seed A customer, call the service, answer in JSON."""
-import json
-
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
@@ -150,34 +148,17 @@ def create_customer():
     tenant, caller, scope = api_tenant()
     registration.ensure_open(tenant)
     body = read_json_object(("application/json",))
-    key = request.headers.get("Idempotency-Key")
-    idempotency.check_key(key)
-    record = None
-    if key is not None:
-        print_ = idempotency.fingerprint(request.path.encode(),
-                                         json.dumps(body, sort_keys=True).encode())
-        record, replay = idempotency.begin(scope, key, print_)
-        if replay is not None:
-            return _answer(*replay)
-    try:
+    with idempotency.claimed(scope, request.headers.get("Idempotency-Key"), request.path,
+                             body) as claim:
+        if claim.replay is not None:
+            return _answer(*claim.replay)
         answers, prior = to_answers(body)
         prior += _unknown_attributes(tenant, body)
         try:
             customer = registration.register(tenant, answers, "api", caller, prior=prior)
         except FaultError as error:
-            error = _with_paths(error, body)
-            if record is not None:  # the body's faults are its answer, to be given again
-                idempotency.finish(record, error.status, error.to_dict())
-                record = None
-            raise error from None
-    except Exception:
-        if record is not None:
-            idempotency.abandon(record)
-        raise
-    answer = customer_json(customer)
-    if record is not None:
-        idempotency.finish(record, 201, answer)
-    return _answer(201, answer)
+            raise _with_paths(error, body) from None
+        return _answer(*claim.answer(201, customer_json(customer)))
 
 
 def _answer(status, body):

@@ -63,11 +63,11 @@ def save(draft: Draft, answers: dict, password_hash: str | None = None) -> None:
 
 
 def complete(draft: Draft, customer_id: str) -> None:
-    """The customer is stored: forget the answers and the hash, remember whom they became."""
+    """The customer is being stored: forget the answers and the hash, remember whom they became.
+    Committed with the customer, in the registration's transaction."""
     draft.customer_id = customer_id
     draft.answers = {}
     draft.password_hash = None
-    db.session.commit()
 
 
 def completed_meanwhile(draft: Draft) -> bool:

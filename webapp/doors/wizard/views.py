@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from webapp import i18n, registration
 from webapp.auth import ratelimits
-from webapp.doors.wizard import drafts, guard
+from webapp.doors.wizard import access, drafts, guard
 from webapp.doors.wizard.answers import SECRET, kept, posted, stored
 from webapp.doors.wizard.fields import one, views
 from webapp.doors.wizard.flow import PAGES, Visit, heading
@@ -16,6 +16,7 @@ from webapp.doors.wizard.pages import render, said
 from webapp.faults import FaultError, fault
 from webapp.forms import STEPS, step_of
 from webapp.http import framing
+from webapp.http.body import raw_body
 from webapp.registration.passwords import hash_secret, strength
 from webapp.tenants import DEFAULT_SLUG, registry
 
@@ -40,11 +41,14 @@ def arrive():
     tenant = registry().get(args["slug"])
     if tenant is None:
         raise fault(91009)
+    access.ensure_open_to_browsers(tenant, args["mode"])
     if args["mode"] == "embed":
         # Without embed_origins the embed still renders, but no page may frame it.
         framing.allow(tenant.embed_origins)
     registration.ensure_open(tenant)
     posting = request.method == "POST"
+    if posting:
+        raw_body()  # a chunked body over the limit is 413, as a declared one, not cut short
     token = request.form.get("draft") if posting else request.args.get("draft")
     draft = drafts.load(token, tenant.slug)
     claimed = drafts.draft_id(token)
@@ -168,16 +172,19 @@ def create(slug, mode):
         return redirect(visit.step_url(visit.first_open_page()), 303)
     draft = visit.draft
     try:
-        customer = registration.register(
+        registration.register(
             visit.tenant, stored(draft.answers), visit.door, password_hash=draft.password_hash,
-            options=registration.Options(language=i18n.current()))  # the email's language
+            options=registration.Options(
+                language=i18n.current(),  # the email's language
+                # Completed with the customer, so that a second click never finds one without
+                # the other.
+                before_commit=lambda customer: drafts.complete(draft, customer.id)))
     except FaultError as error:
         if drafts.completed_meanwhile(draft):  # a second click on "Create account"
             return redirect(visit.step_url("done"), 303)
         if any(f.field is None for f in error.faults):
             raise
         return _review_page(visit, {f.field: said(f) for f in error.faults}, 422)
-    drafts.complete(draft, customer.id)
     return redirect(visit.step_url("done"), 303)
 
 

@@ -1,0 +1,71 @@
+"""An HMAC-signed request is good once: the same signature again within its 300 s window is 401
+91005, on every worker (the database remembers it), whatever the method."""
+import json
+import time
+
+import pytest
+import sqlalchemy as sa
+from conftest import CUSTOMERS, faults, hmac_headers, make_api_key, valid_customer
+
+from webapp.extensions import db
+from webapp.models import Customer, UsedSignature
+
+
+@pytest.fixture
+def key(app):
+    return make_api_key(app)
+
+
+def _signed(method, path, body=b"", key=None, timestamp=None):
+    return hmac_headers(*key, method, path, body, timestamp)
+
+
+def _customers(app):
+    with app.app_context():
+        return db.session.execute(sa.select(sa.func.count()).select_from(Customer)).scalar()
+
+
+def test_a_replayed_post_is_401_and_creates_nothing(app, client, key):
+    data = json.dumps(valid_customer()).encode()
+    headers = {**_signed("POST", CUSTOMERS, data, key), "Content-Type": "application/json"}
+    assert client.post(CUSTOMERS, data=data, headers=headers).status_code == 201
+    replay = client.post(CUSTOMERS, data=data, headers=headers)
+    assert (replay.status_code, faults(replay)) == (401, [(91005, None)])
+    assert _customers(app) == 1
+
+
+def test_a_replayed_get_is_401(client, key):
+    data = json.dumps(valid_customer()).encode()
+    created = client.post(CUSTOMERS, data=data, headers={
+        **_signed("POST", CUSTOMERS, data, key), "Content-Type": "application/json"})
+    path = f"{CUSTOMERS}/{created.get_json()['customerId']}"
+    headers = _signed("GET", path, key=key)
+    assert client.get(path, headers=headers).status_code == 200
+    assert client.get(path, headers=headers).status_code == 401
+
+
+def test_a_replay_to_another_worker_is_401(make_app, app, key):
+    path = f"{CUSTOMERS}/00000000-0000-0000-0000-000000000000"
+    headers = _signed("GET", path, key=key)
+    assert app.test_client().get(path, headers=headers).status_code == 404
+    other_worker = make_app()  # its own app and connections, the same database
+    assert other_worker.test_client().get(path, headers=headers).status_code == 401
+
+
+def test_each_fresh_signature_is_accepted(client, key):
+    path = f"{CUSTOMERS}/00000000-0000-0000-0000-000000000000"
+    now = int(time.time())
+    for timestamp in (now - 1, now):
+        assert client.get(path, headers=_signed("GET", path, key=key,
+                                                 timestamp=timestamp)).status_code == 404
+
+
+def test_signatures_are_forgotten_once_out_of_their_window(app, client, key):
+    path = f"{CUSTOMERS}/00000000-0000-0000-0000-000000000000"
+    old = int(time.time()) - 299  # still inside the window: accepted, remembered until +1 s
+    assert client.get(path, headers=_signed("GET", path, key=key, timestamp=old)).status_code \
+        == 404
+    time.sleep(1.1)
+    client.get(path, headers=_signed("GET", path, key=key))  # any later check sweeps
+    with app.app_context():
+        assert db.session.query(UsedSignature).count() == 1

@@ -1,0 +1,93 @@
+"""The shipped production setup (deploy/nginx.conf in front of gunicorn.conf.py) under slow
+clients, nginx's own answers, and a worker timeout. Needs nginx (Debian's nginx-light)."""
+import http.client
+import shutil
+import socket
+import sys
+import time
+
+import pytest
+import requests
+from servers import ROOT, _unavailable, app_environment, gunicorn
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import slow_clients  # the benchmark's setup and attack, shared
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def production(tmp_path):
+    if not (shutil.which("nginx") or shutil.which("/usr/sbin/nginx")):
+        _unavailable("nginx", FileNotFoundError("apt-get install -y nginx-light"))
+    with slow_clients.production(tmp_path, app_environment(tmp_path)) as url:
+        yield url
+
+
+def test_healthz_answers_quickly_while_200_slow_clients_are_connected(production):
+    latencies, held = slow_clients.attack(production, clients=200, seconds=4, pause=0.5)
+    assert held == 200  # the attack was real: every slow client was still connected
+    assert None not in latencies
+    quick = [value for value in latencies if value < 0.1]
+    assert len(quick) >= 0.9 * len(latencies), sorted(latencies)[-5:]
+
+
+def _raw(url, request: bytes) -> bytes:
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as client:
+        client.sendall(request)
+        answer = b""
+        while chunk := client.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_the_proxys_own_refusals_carry_framing_and_content_policy(production):
+    answer = _raw(production, b"GET /" + b"a" * 20_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    head = answer.split(b"\r\n\r\n")[0].decode().lower()
+    assert head.startswith("http/1.1 414")
+    assert "content-security-policy: default-src 'none'; frame-ancestors 'none'" in head
+    assert "x-frame-options: deny" in head
+    assert "x-content-type-options: nosniff" in head
+
+
+def test_the_apps_own_policy_passes_through_unchanged(production):
+    page = requests.get(production + "/register", timeout=10)
+    assert page.status_code == 200
+    policies = [value for key, value in page.raw.headers.items()
+                if key.lower() == "content-security-policy"]
+    assert len(policies) == 1 and "default-src 'none'" not in policies[0]
+    assert page.headers["X-Frame-Options"] == "DENY"
+
+
+def test_an_oversized_chunked_body_reaches_the_app_whole_and_gets_its_fault(production):
+    host, port = production.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request("POST", "/api/v1/customers",
+                           body=iter([b"{" + b" " * 70_000 + b"}"]),
+                           headers={"Content-Type": "application/json"}, encode_chunked=True)
+        answer = connection.getresponse()
+        assert answer.status == 413
+        assert b"91006" in answer.read()
+    finally:
+        connection.close()
+
+
+def test_a_worker_timeout_is_logged_as_a_timeout_not_a_500(tmp_path):
+    env = app_environment(tmp_path, GUNICORN_TIMEOUT=2)
+    with gunicorn(tmp_path, env, workers=1) as server:
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as client:
+            client.sendall(b"POST /api/v1/customers HTTP/1.1\r\nHost: x\r\n"
+                           b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and not any(
+                    line["message"].startswith("Worker timeout") for line in server.log_lines()):
+                time.sleep(0.2)
+            assert client.recv(100) == b""  # closed without an answer: no 500
+        lines = server.log_lines()
+    timeouts = [line for line in lines if line["message"].startswith("Worker timeout")]
+    assert timeouts and "POST /api/v1/customers" in timeouts[0]["message"]
+    assert not [line for line in lines if "Error handling request" in line["message"]
+                or "SystemExit" in str(line) or line.get("status") == 500]
