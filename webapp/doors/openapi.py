@@ -20,14 +20,16 @@ ID = "#/components/schemas/"
 
 
 def or_null(schema):
-    """`schema`, or null: what a door takes as a member left out."""
-    if "$ref" in schema:
-        rest = {key: value for key, value in schema.items() if key != "$ref"}
-        return {"anyOf": [{"$ref": schema["$ref"]}, {"type": "null"}], **rest}
-    nullable = {**schema, "type": [schema["type"], "null"]}
-    if "enum" in schema:
-        nullable["enum"] = [*schema["enum"], None]
-    return nullable
+    """`schema`, or null: what a door takes as a member left out. A reference or an enum is one
+    branch of an anyOf, so that client generators make one type of it (null in an enum, or a
+    nullable type beside it, makes them one type for each)."""
+    core = ("$ref",) if "$ref" in schema else ("type", "enum") if "enum" in schema else ()
+    if core:
+        rest = {key: value for key, value in schema.items() if key not in core}
+        return {"anyOf": [{key: schema[key] for key in core}, {"type": "null"}], **rest}
+    return {**schema, "type": [schema["type"], "null"]}
+
+
 FAULT_REF = {"$ref": ID + "Fault"}
 
 

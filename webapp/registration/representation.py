@@ -1,4 +1,5 @@
 """The stored customer as the JSON API returns it (contract section 4), and as webhooks carry it."""
+from webapp.registration.store_profile import store_profile
 
 
 def iso(moment):
@@ -38,4 +39,5 @@ def customer_json(customer) -> dict:
         "createdAt": iso(customer.created_at),
         "loyaltyCardNumber": customer.loyalty_card_number,
         "storedValueCardNumber": customer.stored_value_card_number,
+        "storeProfile": store_profile(customer),
     }

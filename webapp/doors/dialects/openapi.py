@@ -134,9 +134,11 @@ def _web_store_error(description):
         "$ref": ID + "WebStoreError"}}}}
 
 
-def web_store(members, order_types, language_max, shipping_max):
+def web_store(members, read_only, order_types, language_max, shipping_max):
+    ignored = {"readOnly": True, "description": "The web-store API's answer has it; ignored when "
+                                                "sent back"}
     kinds = {"string": {"type": "string"}, "boolean": {"type": "boolean"},
-             "number": {"type": "integer"}}
+             "number": {"type": "integer"}, read_only: ignored}
     person = {
         "name": _text(ProfileForm, "displayName",
                       description="The billing person's is kept as the display name"),
@@ -148,6 +150,8 @@ def web_store(members, order_types, language_max, shipping_max):
         "stateOrProvinceCode": _text(AddressForm, "region"),
         "phone": _text(ProfileForm, "phone", description="International, or national for the "
                                                          "country")}
+    person_ignored = {name: ignored for name, kind in members["billingPerson"].items()
+                      if kind == read_only}
     described = {
         "email": _text(AccountForm, "email", format="email",
                        description="Also the username; unique per store"),
@@ -168,11 +172,12 @@ def web_store(members, order_types, language_max, shipping_max):
     # A null member counts as left out.
     schemas = {name: described.get(name) or kinds[kind] for name, kind in members.items()}
     customer = {"type": "object", "additionalProperties": False, "required": ["email"],
-                "properties": {name: schema if name == "email" else or_null(schema)
-                               for name, schema in schemas.items()}}
-    person = {name: or_null(schema) for name, schema in person.items()}
+                "properties": {name: schema if name == "email" or schema is ignored
+                               else or_null(schema) for name, schema in schemas.items()}}
+    person = {**{name: or_null(schema) for name, schema in person.items()}, **person_ignored}
     shipping = {"type": "object", "additionalProperties": False,
-                "properties": {"id": or_null({"type": "integer"}), **person}}
+                "properties": {"id": or_null({"type": "integer"}), **person,
+                               "addressFormatted": ignored}}
     post = {
         "operationId": "webStoreCreateCustomer",
         "summary": "Register a customer in a store (the web-store API's dialect)",

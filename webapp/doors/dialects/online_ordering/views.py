@@ -2,9 +2,6 @@
 
 Answers come in the format the client asks for (`Accept`), else in the request's own; faults too.
 """
-import re
-from datetime import datetime
-
 from flask import Blueprint, current_app, request
 from werkzeug.datastructures import MultiDict
 
@@ -13,6 +10,8 @@ from webapp.auth import ratelimits
 from webapp.auth.credentials import api_tenant, current_credentials
 from webapp.doors.dialects import openapi as dialects_openapi
 from webapp.doors.dialects.faults import relabel
+from webapp.doors.dialects.online_ordering import dates
+from webapp.doors.dialects.online_ordering import members as contract
 from webapp.doors.dialects.online_ordering import xml as online_ordering_xml
 from webapp.faults import Fault, FaultError, fault
 from webapp.forms.rules import unstorable
@@ -23,10 +22,6 @@ bp = Blueprint("online_ordering", __name__, url_prefix="/v1")
 
 JSON_TYPES = ("application/json", "text/json")
 XML_TYPES = ("application/xml", "text/xml")
-CUSTOMER_SCHEMA = dict.fromkeys(("FirstName", "LastName", "EMail", "Phone", "BirthDate"))
-# InRegistration's members: None for text, else the nested member's own members.
-SCHEMA = {"Customer": CUSTOMER_SCHEMA, "Password": None, "SecurityQuestion": None,
-          "SecurityAnswer": None, "Channel": None}
 # Customer members as the service's fields; EMail is both the email and the username.
 ANSWERS = {"EMail": ("email", "username"), "FirstName": ("forename",),
            "LastName": ("surname",), "Phone": ("phone",), "BirthDate": ("dateOfBirth",)}
@@ -42,9 +37,6 @@ ORDER = ("Customer", "Customer.EMail", "Customer.FirstName", "Customer.LastName"
          "Customer.BirthDate", "Customer.Phone", "Password", "SecurityQuestion",
          "SecurityAnswer", "Channel", *QUERY)
 SECURITY_TEXT_MAX = 200  # the stored question's length; the answer is kept hashed
-# The online-ordering API's dates are .NET DateTimes ("1990-03-27T00:00:00"); a birth date is the date part.
-DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
-                       r"(?:Z|[+-][0-9]{2}:[0-9]{2})?")
 # Gathered into the OpenAPI document by webapp.doors.openapi.
 OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.online_ordering(EMAIL_OPTIONS, SECURITY_TEXT_MAX)
 
@@ -83,8 +75,10 @@ def _json_members(body, schema, prefix, faults):
     for key, value in body.items():
         name = names.get(key.lower())
         path = prefix + (name or key)
-        if name is None:
-            faults.append(Fault(91000, path, "Is not a known field"))
+        if not contract.read(schema, name):
+            problem = contract.unread(schema, name, value is None)
+            if problem:
+                faults.append(Fault(91000, path, problem))
         elif name in values:
             faults.append(Fault(91000, path, "Is given twice"))
         elif value is None or (schema[name] is None and isinstance(value, str)):
@@ -99,21 +93,9 @@ def _json_members(body, schema, prefix, faults):
 
 def _read_members():
     if request.mimetype in XML_TYPES:
-        return online_ordering_xml.read_registration(read_body(XML_TYPES), SCHEMA)
+        return online_ordering_xml.read_registration(read_body(XML_TYPES), contract.REGISTRATION)
     faults = []
-    return _json_members(read_json_object(JSON_TYPES), SCHEMA, "", faults), faults
-
-
-def _birth_date(text):
-    """The date of a date-time that is a real one, in its own time zone; else the text as given,
-    which the date rule refuses unless it is a date."""
-    text = text.strip()
-    if DATE_TIME.fullmatch(text):
-        try:
-            return datetime.fromisoformat(text).date().isoformat()
-        except ValueError:
-            pass
-    return text
+    return _json_members(read_json_object(JSON_TYPES), contract.REGISTRATION, "", faults), faults
 
 
 CONTROL_CHARACTERS = "Must not contain line breaks, tabs or other control characters"
@@ -129,7 +111,7 @@ def _answers(members, faults):
     for name, value in (customer or {}).items():
         if value is not None:
             for field in ANSWERS[name]:
-                answers[field] = _birth_date(value) if name == "BirthDate" else value
+                answers[field] = dates.date_part(value) if name == "BirthDate" else value
     if members.get("Password") is not None:
         answers["password"] = members["Password"]
     for name in ("SecurityQuestion", "SecurityAnswer"):
@@ -164,9 +146,15 @@ def _media_type():
     return request.accept_mimetypes.best_match(offers) or own or JSON_TYPES[0]
 
 
-def _respond(status, document, xml):
+def _respond(status, document, xml, escaped_slashes=False):
+    """`document` in JSON, or `xml()`; `escaped_slashes` writes every / in JSON as \\/, as
+    DataContractJsonSerializer needs to read a date (the same JSON to any other reader)."""
     media_type = _media_type()
-    body = xml() if media_type in XML_TYPES else current_app.json.dumps(document)
+    if media_type in XML_TYPES:
+        body = xml()
+    else:
+        body = current_app.json.dumps(document)
+        body = body.replace("/", "\\/") if escaped_slashes else body
     response = current_app.response_class(body, status,
                                           content_type=f"{media_type}; charset=utf-8")
     response.vary.add("Accept")
@@ -180,10 +168,11 @@ def render_fault(error):
     return response
 
 
-def _customer(customer):
-    """The Customer of CustomerResults, its members in the data contract's (alphabetical) order."""
-    born = customer.date_of_birth
-    return {"BirthDate": f"{born}T00:00:00" if born else None, "CustomerId": customer.id,
+def _customer(customer, date_form=None):
+    """The Customer of CustomerResults, its members in the data contract's (alphabetical) order;
+    the birth date in `date_form` (see dates.answer)."""
+    return {"BirthDate": dates.answer(customer.date_of_birth, date_form),
+            "CustomerId": customer.id,
             "EMail": customer.email, "FirstName": customer.forename,
             "LastName": customer.surname, "LoyaltyCardNumber": customer.loyalty_card_number,
             "Phone": customer.phone, "StoredValueCardNumber": customer.stored_value_card_number}
@@ -210,8 +199,13 @@ def create_customer():
                                          options=options)
     except FaultError as error:
         raise relabel(error, prior, PATHS, ORDER) from None
+    # A JSON client that sent a .NET JSON date reads one back; XML's dates are ISO.
+    date_form = dates.json_form((members.get("Customer") or {}).get("BirthDate"))
+    json_shown = _customer(customer, date_form) if verbose else None
     shown = _customer(customer) if verbose else None
     # The consent records (privacy among them) are stored with the customer, or not at all.
     privacy = bool(customer.consents)
-    return _respond(200, {"Customer": shown, "CustomerId": customer.id, "PrivacySuccess": privacy},
-                    lambda: online_ordering_xml.customer_results(shown, customer.id, privacy))
+    return _respond(200, {"Customer": json_shown, "CustomerId": customer.id,
+                          "PrivacySuccess": privacy},
+                    lambda: online_ordering_xml.customer_results(shown, customer.id, privacy),
+                    escaped_slashes=date_form is not None)
