@@ -409,7 +409,8 @@ def test_openapi_document_describes_the_dialect(client):
     assert set(customer["properties"]) - read_only == set(customer_body()) | {"billingPerson"}
     # An enum, or null for left out: one enum type to a client generator, not one per branch.
     assert customer["properties"]["b2b_b2c"]["anyOf"] == [
-        {"type": "string", "enum": ["b2b", "b2c"]}, {"type": "null"}]
+        {"$ref": "#/components/schemas/WebStoreOrderType"}, {"type": "null"}]
+    assert document["components"]["schemas"]["WebStoreOrderType"]["enum"] == ["b2b", "b2c"]
     assert customer["properties"]["taxId"]["maxLength"] == 50
     assert customer["properties"]["shippingAddresses"]["maxItems"] == 100
     schemas = document["components"]["schemas"]
