@@ -76,6 +76,7 @@ class Options:
     security_answer: str | None = None
     language: str | None = None
     extra: dict = field(default_factory=dict)
+    username_is_email: bool = False  # the door's username is the email: any valid one will do
 
 
 def ensure_open(tenant):
@@ -86,12 +87,12 @@ def ensure_open(tenant):
 
 # --- checking ---------------------------------------------------------------------------------
 
-def _bind(tenant, step, answers, door):
+def _bind(tenant, step, answers, door, username_is_email=False):
     country = (answers.get("countryCode") or "").strip() or None
     exempt = WAIVED.get(door, frozenset())
     if door in DIALECT_DOORS:  # nor has a dialect a place for the tenant's own attributes
         exempt |= {ATTRIBUTE_PREFIX + a.name for a in tenant.custom_attributes}
-    meta = {"exempt": exempt, "country": country}
+    meta = {"exempt": exempt, "country": country, "username_is_email": username_is_email}
     return step_form(step, tenant)(answers, meta=meta)
 
 
@@ -180,13 +181,14 @@ def _consent_rules(tenant, data, bad, door):
 
 
 def check(tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), password_hash=None,
-          only=None):
+          only=None, username_is_email=False):
     """Check the answers of some steps; return (clean data, faults in field order).
 
     `prior` holds faults the door found while parsing; a field keeps only the first fault of
     its shape (a door's or a form's), to which the rules beyond the forms add theirs.
     With a `password_hash` (the wizard hashed it at the account step) no password is needed.
     With `only` (a field name) the rules beyond the forms run for that field alone.
+    `username_is_email` is Options.username_is_email.
     """
     logs.note(tenant.slug, door)
     answers = answers if isinstance(answers, MultiDict) else MultiDict(answers)
@@ -195,7 +197,7 @@ def check(tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), passwor
     data, faults = {}, list(prior)
     forms = [*steps, "partner"] if door not in WIZARD_DOORS else steps
     for step in forms:
-        form = _bind(tenant, step, answers, door)
+        form = _bind(tenant, step, answers, door, username_is_email)
         form.validate()
         data.update(form.data)
         faults += _form_faults(form)
@@ -250,7 +252,8 @@ def register(tenant, answers, door, caller=Caller(), prior=(), password_hash=Non
     FaultError with every fault found."""
     ensure_open(tenant)
     options = options or Options()
-    data, faults = check(tenant, answers, door, caller, prior=prior, password_hash=password_hash)
+    data, faults = check(tenant, answers, door, caller, prior=prior, password_hash=password_hash,
+                         username_is_email=options.username_is_email)
     if faults:
         raise FaultError(faults)
     if data.get("password"):

@@ -193,7 +193,7 @@ def create_customer():
     options = registration.Options(
         **query, security_question=(members.get("SecurityQuestion") or "").strip() or None,
         security_answer=(members.get("SecurityAnswer") or "").strip() or None,
-        extra={"channel": channel} if channel else {})
+        extra={"channel": channel} if channel else {}, username_is_email=True)
     try:
         customer = registration.register(tenant, answers, "online_ordering", caller, prior=prior,
                                          options=options)

@@ -174,7 +174,8 @@ def _options(tenant, customer):
         extra["billingPerson"] = {"companyName": _kept(person["companyName"])}
     if "acceptMarketing" in customer and tenant.consent("marketing") is None:
         extra["acceptMarketing"] = customer["acceptMarketing"]  # no consent to record it as
-    return registration.Options(language=customer.get("lang", "").strip() or None, extra=extra)
+    return registration.Options(language=customer.get("lang", "").strip() or None, extra=extra,
+                                username_is_email=True)
 
 
 def _tenant(store_id):
