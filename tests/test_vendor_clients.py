@@ -183,6 +183,14 @@ def test_the_token_in_the_query_works_without_the_prefix(client, token):
     assert response.status_code == 200
 
 
+def test_the_header_takes_the_prefix_too_and_wins_over_the_query(client, token):
+    response = client.post(f"{WEB_STORE}?token=key_0000.nope",
+                           data=fixture("web_store_pyecwid_add.json"),
+                           headers={"Content-Type": "application/json",
+                                    "Authorization": f"Bearer secret_{token}"})
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("query", ["?token=secret_key_0000.nope", "?token=", "?token=%00"])
 def test_a_wrong_token_in_the_query_is_401_as_in_the_header(client, query):
     by_query = client.post(WEB_STORE + query, data=fixture("web_store_pyecwid_add.json"),
