@@ -16,16 +16,16 @@ FIXTURES = Path(__file__).parent / "fixtures" / "vendor_clients"
 ONLINE_ORDERING = "/v1/Customers"
 WEB_STORE = "/api/v3/1001/customers"
 MODELS = "http://schemas.datacontract.org/2004/07/OnlineOrderingAPI.Models.v1"
-TENANTS = """
+TENANTS = f"""
 [tenants.default]
 webhook_url = "https://partner.example/hooks"
-webhook_secret = "%s"
+webhook_secret = "{WEBHOOK_SECRET}"
 
 [tenants.acme]
 store_id = 1001
 webhook_url = "https://partner.example/hooks"
-webhook_secret = "%s"
-""" % (WEBHOOK_SECRET, WEBHOOK_SECRET)
+webhook_secret = "{WEBHOOK_SECRET}"
+"""
 
 
 @pytest.fixture
