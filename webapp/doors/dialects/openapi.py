@@ -53,7 +53,8 @@ def online_ordering(email_options, security_max):
     customer = {
         "type": "object", "required": ["LastName", "EMail"], "properties": {
             "BirthDate": {**nullable, **in_models, "description": "YYYY-MM-DD, or a date-time "
-                          "such as 1990-03-27T00:00:00 whose date part is taken"},
+                          "whose date part is taken: ISO (1990-03-27T00:00:00) or, in JSON, "
+                          "/Date(ms±hhmm)/, which the answer then uses too"},
             "CustomerId": {**nullable, **in_models, "format": "uuid", "readOnly": True},
             "EMail": {**_text(AccountForm, "email", format="email", minLength=1), **in_models,
                       "description": "The email, which is also the username"},
