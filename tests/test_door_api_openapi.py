@@ -66,8 +66,9 @@ def test_the_stored_customer_schema_matches_what_the_api_returns(client, documen
 
 
 def test_the_fault_schema_lists_every_fault_code(document):
-    fault = document["components"]["schemas"]["Fault"]
-    assert fault["properties"]["faultCode"]["enum"] == sorted(BY_CODE)
+    schemas = document["components"]["schemas"]
+    assert schemas["Fault"]["properties"]["faultCode"] == {"$ref": "#/components/schemas/FaultCode"}
+    assert schemas["FaultCode"]["enum"] == sorted(BY_CODE)
 
 
 def test_a_door_modules_own_paths_and_schemas_are_merged(app, monkeypatch):

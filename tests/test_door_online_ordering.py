@@ -668,8 +668,12 @@ def test_openapi_document_describes_the_dialect(client):
     assert parameters == {"verbose": "false", "accountCreationEmailOption": "UseCompanySetting",
                           "enableLoyaltyAccountLinking": "true", "autoAssignStoredValue": "false",
                           "X-Api-Channel": None}
-    assert set(put["requestBody"]["content"]) == set(put["responses"]["200"]["content"]) == {
+    assert set(put["responses"]["200"]["content"]) == {
         "application/json", "text/json", "application/xml", "text/xml"}
+    # text/json, the same as application/json, is said in words: generators know one JSON type.
+    assert set(put["requestBody"]["content"]) == {"application/json", "application/xml",
+                                                  "text/xml"}
+    assert "text/json" in put["requestBody"]["description"]
     schemas = document["components"]["schemas"]
     assert schemas["OnlineOrderingInRegistration"]["xml"] == {"name": "InRegistration",
                                                      "namespace": INBOUND}

@@ -105,6 +105,16 @@ def authenticate() -> Credentials | None:
     return None
 
 
+def present_token(token):
+    """Take `token` as the request's bearer token: for a door that also takes it other than in
+    the Authorization header. A token that does not hold is 401 wherever credentials are asked
+    for, as in the header."""
+    try:
+        g.credentials = _bearer(token)
+    except FaultError as error:
+        g.credentials = error
+
+
 def current_credentials() -> Credentials | None:
     """authenticate(), once per request; a failure is raised again wherever it is asked for."""
     if "credentials" not in g:

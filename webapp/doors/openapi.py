@@ -10,6 +10,7 @@ import sys
 
 from flask import Blueprint, current_app, jsonify
 
+from webapp.doors import openapi_examples as examples
 from webapp.faults import BY_CODE
 from webapp.forms import AccountForm, AddressForm, PartnerForm
 from webapp.forms.profile import ProfileForm
@@ -22,14 +23,16 @@ ID = "#/components/schemas/"
 
 
 def or_null(schema):
-    """`schema`, or null: what a door takes as a member left out."""
-    if "$ref" in schema:
-        rest = {key: value for key, value in schema.items() if key != "$ref"}
-        return {"anyOf": [{"$ref": schema["$ref"]}, {"type": "null"}], **rest}
-    nullable = {**schema, "type": [schema["type"], "null"]}
-    if "enum" in schema:
-        nullable["enum"] = [*schema["enum"], None]
-    return nullable
+    """`schema`, or null: what a door takes as a member left out. A reference or an enum is one
+    branch of an anyOf, so that client generators make one type of it (null in an enum, or a
+    nullable type beside it, makes them one type for each)."""
+    core = ("$ref",) if "$ref" in schema else ("type", "enum") if "enum" in schema else ()
+    if core:
+        rest = {key: value for key, value in schema.items() if key not in core}
+        return {"anyOf": [{key: schema[key] for key in core}, {"type": "null"}], **rest}
+    return {**schema, "type": [schema["type"], "null"]}
+
+
 FAULT_REF = {"$ref": ID + "Fault"}
 
 
@@ -43,6 +46,7 @@ def _fields(form_class, **extra):
                 schema["maxLength"] = validator.max
         if field.flags.required:
             required.append(name)
+            schema["minLength"] = 1
         schema = {**schema, **extra.get(name, {})}
         properties[name] = schema if name in required else or_null(schema)
     return properties, required
@@ -85,6 +89,11 @@ def _schemas():
               if schema.get("type") == "string" and name not in ("username", "email") else schema
               for name, schema in new_customer["properties"].items() if name != "password"}
     stored.update({
+        # Stored, these always have a value.
+        "addresses": {"type": "array", "maxItems": 1, "items": {"$ref": ID + "Address"}},
+        "customAttributes": {"type": "array", "items": {"$ref": ID + "CustomAttribute"}},
+        "customerType": {"type": "string"},
+        "currency": {"type": "string", "description": "ISO 4217"},
         "consents": {"$ref": ID + "StoredConsents"},
         "customerId": {"type": "string", "format": "uuid"},
         "customerNumber": {"type": "integer"},
@@ -95,25 +104,31 @@ def _schemas():
         "createdAt": {"type": "string", "format": "date-time"},
         "loyaltyCardNumber": {"type": ["string", "null"]},
         "storedValueCardNumber": {"type": ["string", "null"]},
+        "storeProfile": or_null({"$ref": ID + "StoreProfile", "description": (
+            "What a web store sent that the customer has no field for; null for customers "
+            "registered through other doors")}),
     })
-    consents = {name: or_null({"type": "array", "items": {"type": "string"}})
-                for name in fields.CONSENT_LISTS}
-    fault_fields = {
-        "faultCode": {"type": "integer", "enum": sorted(BY_CODE)},
-        "fault": {"type": "string", "enum": sorted(f.name for f in BY_CODE.values())},
-        "message": {"type": "string"},
-    }
+    strings = {"type": "array", "items": {"type": "string"}}
+    consents = {name: or_null(strings) for name in fields.CONSENT_LISTS}
+    record = {"consentId": {"type": "string"}, "version": {"type": "string"},
+              "grantedAt": {"type": "string", "format": "date-time"}, "door": {"type": "string"}}
+    # The enums are components of their own: inline, a generator makes a type for each use.
+    fault_fields = {"faultCode": {"$ref": ID + "FaultCode"}, "fault": {"$ref": ID + "FaultName"},
+                    "message": {"type": "string"}}
     return {
         "NewCustomer": new_customer,
-        "Customer": {"type": "object", "properties": stored},
+        # Every member of a response is always there (null where empty): required, so that a
+        # generated client's fields are not all optional.
+        "Customer": {"type": "object", "required": list(stored), "properties": stored},
         "Address": {"type": "object", "additionalProperties": False,
                     "required": address_required, "properties": address},
         "Consents": {"type": "object", "additionalProperties": False, "properties": consents},
-        "StoredConsents": {"type": "object", "properties": {**consents, "records": {
-            "type": "array", "items": {"type": "object", "properties": {
-                "consentId": {"type": "string"}, "version": {"type": "string"},
-                "grantedAt": {"type": "string", "format": "date-time"},
-                "door": {"type": "string"}}}}}},
+        "StoredConsents": {"type": "object",
+                           "required": ["consentIds", "contactMethods", "records"],
+                           "properties": {"consentIds": strings, "contactMethods": strings,
+                                          "records": {"type": "array", "items": {
+                                              "type": "object", "required": list(record),
+                                              "properties": record}}}},
         "CustomAttribute": {"type": "object", "additionalProperties": False,
                             "required": ["name"], "properties": {
                                 "name": {"type": "string"},
@@ -121,6 +136,8 @@ def _schemas():
         "Fault": {"type": "object", "required": ["faultCode", "fault", "message", "faults"],
                   "properties": {**fault_fields, "faults": {
                       "type": "array", "items": {"$ref": ID + "FaultItem"}}}},
+        "FaultCode": {"type": "integer", "enum": sorted(BY_CODE)},
+        "FaultName": {"type": "string", "enum": sorted(f.name for f in BY_CODE.values())},
         "FaultItem": {"type": "object", "required": ["faultCode", "fault", "message"],
                       "properties": {**fault_fields, "field": {
                           "type": "string", "description": "A path into the request body"}}},
@@ -161,7 +178,8 @@ COMMON_FAULTS = {
 
 
 def _api_paths():
-    customer = {"application/json": {"schema": {"$ref": ID + "Customer"}}}
+    customer = {"application/json": {"schema": {"$ref": ID + "Customer"},
+                                     "example": examples.CUSTOMER}}
     return {
         "/api/v1/customers": {"post": {
             "operationId": "createCustomer",
@@ -176,7 +194,8 @@ def _api_paths():
                                 "first response and creates nothing"},
             ],
             "requestBody": {"required": True, "content": {
-                "application/json": {"schema": {"$ref": ID + "NewCustomer"}}}},
+                "application/json": {"schema": {"$ref": ID + "NewCustomer"},
+                                     "example": examples.NEW_CUSTOMER}}},
             "responses": {
                 "201": {"description": "Registered", "content": customer, "headers": {
                     "Location": {"schema": {"type": "string"},
@@ -198,7 +217,8 @@ def _api_paths():
             "summary": "A customer of the credentials' tenant",
             "security": CREDENTIALS,
             "parameters": [{"name": "customerId", "in": "path", "required": True,
-                            "schema": {"type": "string", "format": "uuid"}}],
+                            "schema": {"type": "string", "format": "uuid"},
+                            "example": examples.CUSTOMER_ID}],
             "responses": {
                 "200": {"description": "The customer", "content": customer},
                 "404": fault_response("91012: no such customer in this tenant"),
@@ -215,6 +235,8 @@ def build(app) -> dict:
         "info": {"title": "Customer registration", "version": "1",
                  "description": "Customer self-registration: the JSON API and its dialects. "
                                 "Every error answers the Fault body."},
+        # Relative: the service's own origin, wherever it is deployed.
+        "servers": [{"url": "/", "description": "This service"}],
         "paths": _api_paths(),
         "components": {"schemas": _schemas(), "securitySchemes": SECURITY_SCHEMES},
     }

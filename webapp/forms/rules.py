@@ -190,7 +190,18 @@ def email_key(value):
     return value.lower()
 
 
+def _is_email(text):
+    try:
+        validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
 def username_format(form, field):
+    # A door whose username is the email (meta `username_is_email`) takes any valid address.
+    if getattr(form.meta, "username_is_email", False) and _is_email(field.data):
+        return
     value = normalize_username(field.data)
     if not all(_username_char_ok(c) for c in value):
         stop(seed(90030))
@@ -200,9 +211,7 @@ def username_format(form, field):
 
 
 def email_format(form, field):
-    try:
-        validate_email(field.data, check_deliverability=False)
-    except EmailNotValidError:
+    if not _is_email(field.data):
         stop(N_("Enter an email address in the correct format, like name@example.com"))
 
 

@@ -15,6 +15,9 @@ ZXCVBN_MAX = 72  # zxcvbn refuses longer input; the first 72 characters bound th
 # 3000), from the list zxcvbn ships, most common first; compared in lower case.
 COMMON_PASSWORDS = 3000
 NAME_PART_MIN = 3  # shorter parts of a name ("Al", "Li") are too common inside words to refuse
+# Likewise a username or an email's local part shorter than this ("a@example.com") is not looked
+# for inside the password: nearly every password holds one or two letters of it.
+ACCOUNT_PART_MIN = 3
 
 
 @lru_cache(maxsize=8)
@@ -54,10 +57,12 @@ def _folded(text: str) -> str:
 
 
 def contains_personal_data(password: str, username: str | None, email: str | None) -> bool:
-    """True if the password contains the username or the email's local part (any case)."""
+    """True if the password contains the username or the email's local part (any case), where
+    that is at least ACCOUNT_PART_MIN characters long."""
     folded = _folded(password)
     parts = [username, email.rpartition("@")[0] if email and "@" in email else None]
-    return any(part and _folded(part) in folded for part in parts)
+    return any(part and len(_folded(part)) >= ACCOUNT_PART_MIN and _folded(part) in folded
+               for part in parts)
 
 
 @lru_cache(maxsize=1)

@@ -1,5 +1,6 @@
 """The stored customer as the JSON API returns it (contract section 4), and as webhooks carry it."""
 from webapp.registration.fields import CONSENT_LISTS, TEXT
+from webapp.registration.store_profile import store_profile
 
 
 def iso(moment):
@@ -27,4 +28,5 @@ def customer_json(customer) -> dict:
         "createdAt": iso(customer.created_at),
         "loyaltyCardNumber": customer.loyalty_card_number,
         "storedValueCardNumber": customer.stored_value_card_number,
+        "storeProfile": store_profile(customer),
     }

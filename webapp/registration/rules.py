@@ -43,7 +43,8 @@ def _bind(tenant, step, answers, policy):
     exempt = policy.waived
     if policy.waives_custom_attributes:
         exempt |= {ATTRIBUTE_PREFIX + a.name for a in tenant.custom_attributes}
-    meta = {"exempt": exempt, "country": country}
+    meta = {"exempt": exempt, "country": country,
+            "username_is_email": policy.email_as_username}
     return step_form(step, tenant)(answers, meta=meta)
 
 

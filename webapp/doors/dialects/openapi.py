@@ -1,11 +1,13 @@
 """The vendor dialects in the OpenAPI document. Each dialect door calls its function here with its
 own member tables and exposes the result as OPENAPI_PATHS and OPENAPI_SCHEMAS, which
 `webapp.doors.openapi` gathers. Limits are read from the step forms, as the JSON API's are."""
+from webapp.doors import openapi_examples as examples
 from webapp.doors.dialects.online_ordering import xml
 from webapp.doors.openapi import COMMON_FAULTS, CREDENTIALS, FAULT_REF, ID, or_null
 from webapp.forms import AccountForm, AddressForm, PartnerForm
 from webapp.forms.profile import ProfileForm
 from webapp.forms.rules import MaxLength
+from webapp.registration import store_profile
 from webapp.registration.policy import POLICIES
 
 
@@ -28,9 +30,20 @@ PASSWORD_MIN = POLICIES["online_ordering"].password_min_length
 FLAG = {"type": "string", "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])?$"}
 
 
-def _each_type(json_schema, xml_schema):
-    return {media: {"schema": xml_schema if "xml" in media else json_schema}
-            for media in ONLINE_ORDERING_TYPES}
+# text/json is the same as application/json: requests leave it out of the document, so that
+# client generators (which know application/json alone) see one JSON body.
+TEXT_JSON = "text/json is taken as application/json."
+
+
+def _each_type(json_schema, xml_schema, types=ONLINE_ORDERING_TYPES, samples=None):
+    """Each media type's schema, and its example from `samples` ({"json": ..., "xml": ...})."""
+    content = {}
+    for media in types:
+        form = "xml" if "xml" in media else "json"
+        content[media] = {"schema": xml_schema if form == "xml" else json_schema}
+        if samples:
+            content[media]["example"] = samples[form]
+    return content
 
 
 def _online_ordering_faults(description):
@@ -44,12 +57,13 @@ def online_ordering(email_options, security_max):
     customer = {
         "type": "object", "required": ["LastName", "EMail"], "properties": {
             "BirthDate": {**nullable, **in_models, "description": "YYYY-MM-DD, or a date-time "
-                          "such as 1990-03-27T00:00:00 whose date part is taken"},
+                          "whose date part is taken: ISO (1990-03-27T00:00:00) or, in JSON, "
+                          "/Date(ms±hhmm)/, which the answer then uses too"},
             "CustomerId": {**nullable, **in_models, "format": "uuid", "readOnly": True},
-            "EMail": {**_text(AccountForm, "email", format="email"), **in_models,
+            "EMail": {**_text(AccountForm, "email", format="email", minLength=1), **in_models,
                       "description": "The email, which is also the username"},
             "FirstName": or_null({**_text(ProfileForm, "forename"), **in_models}),
-            "LastName": {**_text(ProfileForm, "surname"), **in_models},
+            "LastName": {**_text(ProfileForm, "surname", minLength=1), **in_models},
             "LoyaltyCardNumber": {**nullable, **in_models, "readOnly": True},
             "Phone": or_null({**_text(ProfileForm, "phone"), **in_models,
                               "description": "International form"}),
@@ -64,21 +78,23 @@ def online_ordering(email_options, security_max):
             "Password": _text(AccountForm, "password", minLength=PASSWORD_MIN, writeOnly=True,
                               description=f"At least {PASSWORD_MIN} characters and the tenant's "
                                           "policy"),
-            "SecurityAnswer": _text(maxLength=security_max, writeOnly=True,
+            "SecurityAnswer": _text(maxLength=security_max, minLength=1, writeOnly=True,
                                     description="Stored hashed"),
-            "SecurityQuestion": _text(maxLength=security_max)}}
+            "SecurityQuestion": _text(maxLength=security_max, minLength=1)}}
     results = {
         "type": "object", "xml": {"name": "CustomerResults", "namespace": xml.RESPONSE},
+        "required": ["Customer", "CustomerId", "PrivacySuccess"],
         "properties": {
             "Customer": {"oneOf": [{"$ref": ID + "OnlineOrderingCustomer"}, {"type": "null"}],
                          "description": "Filled when verbose=true, else null (i:nil)"},
             "CustomerId": {"type": "string", "format": "uuid"},
             "PrivacySuccess": {"type": "boolean",
                                "description": "True once the consent records were stored"}}}
-    fault_item = {"type": "object", "properties": {
-        "FaultCode": {"type": "integer"}, "Fault": {"type": "string"},
-        "Message": {"type": "string"}, "Field": nullable}}
-    fault = {"type": "object", "xml": {"name": "Fault", "namespace": xml.FAULTS}, "properties": {
+    fault_item = {"type": "object", "required": ["FaultCode", "Fault", "Message", "Field"],
+                  "properties": {"FaultCode": {"type": "integer"}, "Fault": {"type": "string"},
+                                 "Message": {"type": "string"}, "Field": nullable}}
+    fault = {"type": "object", "xml": {"name": "Fault", "namespace": xml.FAULTS},
+             "required": ["FaultCode", "Fault", "Message", "Faults"], "properties": {
         "FaultCode": {"type": "integer"}, "Fault": {"type": "string"},
         "Message": {"type": "string"},
         "Faults": {"type": "array", "xml": {"wrapped": True},
@@ -112,16 +128,19 @@ def online_ordering(email_options, security_max):
             {"name": "X-Api-Channel", "in": "header", "required": False,
              "schema": {"type": "string"}, "description": "Wins over the Channel member"},
         ],
-        "requestBody": {"required": True, "content": _each_type(
+        "requestBody": {"required": True, "description": TEXT_JSON, "content": _each_type(
             {"$ref": ID + "OnlineOrderingInRegistration"},
-            {"$ref": ID + "OnlineOrderingInRegistration"})},
+            {"$ref": ID + "OnlineOrderingInRegistration"},
+            [media for media in ONLINE_ORDERING_TYPES if media != "text/json"],
+            {"json": examples.IN_REGISTRATION, "xml": examples.IN_REGISTRATION_XML})},
         "responses": {
             "200": {"description": "Registered", "content": _each_type(
                 {"$ref": ID + "OnlineOrderingCustomerResults"},
-                {"$ref": ID + "OnlineOrderingCustomerResults"})},
-            "400": _online_ordering_faults("A member or query value breaks a rule, the body does "
-                                           "not parse (DTDs and entities are refused), or "
-                                           "registration is closed (90055)"),
+                {"$ref": ID + "OnlineOrderingCustomerResults"}, samples={
+                    "json": examples.CUSTOMER_RESULTS, "xml": examples.CUSTOMER_RESULTS_XML})},
+            "400": _online_ordering_faults("A member or query value breaks a rule, the body does not "
+                                  "parse (DTDs and entities are refused), or registration is "
+                                  "closed (90055)"),
             "409": _online_ordering_faults("91001: the email is taken"),
             "413": _online_ordering_faults("91006: body over 64 KiB"),
             "415": _online_ordering_faults("91002: body not JSON or XML"),
@@ -141,9 +160,11 @@ def _web_store_error(description):
         "$ref": ID + "WebStoreError"}}}}
 
 
-def web_store(members, order_types, language_max, shipping_max):
+def web_store(members, read_only, order_types, language_max, shipping_max):
+    ignored = {"readOnly": True, "description": "The web-store API's answer has it; ignored when "
+                                                "sent back"}
     kinds = {"string": {"type": "string"}, "boolean": {"type": "boolean"},
-             "number": {"type": "integer"}}
+             "number": {"type": "integer"}, read_only: ignored}
     person = {
         "name": _text(ProfileForm, "displayName",
                       description="The billing person's is kept as the display name"),
@@ -155,8 +176,10 @@ def web_store(members, order_types, language_max, shipping_max):
         "stateOrProvinceCode": _text(AddressForm, "region"),
         "phone": _text(ProfileForm, "phone", description="International, or national for the "
                                                          "country")}
+    person_ignored = {name: ignored for name, kind in members["billingPerson"].items()
+                      if kind == read_only}
     described = {
-        "email": _text(AccountForm, "email", format="email",
+        "email": _text(AccountForm, "email", format="email", minLength=1,
                        description="Also the username; unique per store"),
         "password": _text(AccountForm, "password", writeOnly=True,
                           description="Optional; the tenant's policy when given"),
@@ -167,7 +190,7 @@ def web_store(members, order_types, language_max, shipping_max):
                               "description": "Each checked as billingPerson, then kept"},
         "taxId": _text(PartnerForm, "taxId"),
         "fiscalCode": _text(PartnerForm, "fiscalCode"),
-        "b2b_b2c": {"type": "string", "enum": list(order_types)},
+        "b2b_b2c": {"$ref": ID + "WebStoreOrderType"},
         "acceptMarketing": {"type": "boolean",
                             "description": "true records the tenant's marketing consent"},
         "lang": _text(maxLength=language_max, description="A language code, like en or pt-BR"),
@@ -175,25 +198,27 @@ def web_store(members, order_types, language_max, shipping_max):
     # A null member counts as left out.
     schemas = {name: described.get(name) or kinds[kind] for name, kind in members.items()}
     customer = {"type": "object", "additionalProperties": False, "required": ["email"],
-                "properties": {name: schema if name == "email" else or_null(schema)
-                               for name, schema in schemas.items()}}
-    person = {name: or_null(schema) for name, schema in person.items()}
+                "properties": {name: schema if name == "email" or schema is ignored
+                               else or_null(schema) for name, schema in schemas.items()}}
+    person = {**{name: or_null(schema) for name, schema in person.items()}, **person_ignored}
     shipping = {"type": "object", "additionalProperties": False,
-                "properties": {"id": or_null({"type": "integer"}), **person}}
+                "properties": {"id": or_null({"type": "integer"}), **person,
+                               "addressFormatted": ignored}}
     post = {
         "operationId": "webStoreCreateCustomer",
         "summary": "Register a customer in a store (the web-store API's dialect)",
         "security": CREDENTIALS,
         "parameters": [{"name": "storeId", "in": "path", "required": True,
-                        "schema": {"type": "integer"},
+                        "schema": {"type": "integer"}, "example": 1001,
                         "description": "The store_id of the credentials' tenant"}],
-        "requestBody": {"required": True, "content": {
-            media: {"schema": {"$ref": ID + "WebStoreCustomer"}}
-            for media in ("application/json", "text/json")}},
+        "requestBody": {"required": True, "description": TEXT_JSON, "content": {
+            "application/json": {"schema": {"$ref": ID + "WebStoreCustomer"},
+                                 "example": examples.WEB_STORE_CUSTOMER}}},
         "responses": {
             "200": {"description": "Registered", "content": {"application/json": {"schema": {
                 "type": "object", "required": ["id"],
-                "properties": {"id": {"type": "integer", "description": "Customer number"}}}}}},
+                "properties": {"id": {"type": "integer", "description": "Customer number"}}},
+                "example": examples.WEB_STORE_CREATED}}},
             "400": _web_store_error("Malformed or invalid, or registration closed"),
             "401": _web_store_error("Missing, unknown or badly signed credentials"),
             "403": _web_store_error("The credentials are another store's"),
@@ -208,8 +233,15 @@ def web_store(members, order_types, language_max, shipping_max):
                                  "server"),
         },
     }
+    # The stored extras as every customer representation returns them (store_profile).
+    kept = {**schemas, "companyName": _text(PartnerForm, "companyName")}
+    profile = {"type": "object", "required": list(store_profile.MEMBERS),
+               "properties": {name: or_null(kept[name]) for name in store_profile.MEMBERS}}
     schemas = {
+        "StoreProfile": profile,
         "WebStoreCustomer": customer,
+        "WebStoreOrderType": {"type": "string", "enum": list(order_types),
+                              "description": "Business-to-business or business-to-consumer"},
         "WebStorePerson": {"type": "object", "additionalProperties": False, "properties": person},
         "WebStoreShippingAddress": shipping,
         "WebStoreError": {"type": "object", "required": ["errorMessage"],

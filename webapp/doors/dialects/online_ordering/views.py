@@ -1,11 +1,7 @@
-"""The online-ordering API's dialect (contract section 7): `PUT /v1/Customers`, an InRegistration
-in JSON or XML.
+"""The online-ordering API's dialect (contract section 7): `PUT /v1/Customers`, an InRegistration in JSON or XML.
 
 Answers come in the format the client asks for (`Accept`), else in the request's own; faults too.
 """
-import re
-from datetime import datetime
-
 from flask import Blueprint, current_app, request
 from werkzeug.datastructures import MultiDict
 
@@ -14,6 +10,8 @@ from webapp.auth import ratelimits
 from webapp.auth.credentials import api_tenant, current_credentials
 from webapp.doors.dialects import openapi as dialects_openapi
 from webapp.doors.dialects.faults import relabel
+from webapp.doors.dialects.online_ordering import dates
+from webapp.doors.dialects.online_ordering import members as contract
 from webapp.doors.dialects.online_ordering import xml as online_ordering_xml
 from webapp.faults import Fault, FaultError, fault
 from webapp.forms.rules import unstorable
@@ -24,10 +22,6 @@ bp = Blueprint("online_ordering", __name__, url_prefix="/v1")
 
 JSON_TYPES = ("application/json", "text/json")
 XML_TYPES = ("application/xml", "text/xml")
-CUSTOMER_SCHEMA = dict.fromkeys(("FirstName", "LastName", "EMail", "Phone", "BirthDate"))
-# InRegistration's members: None for text, else the nested member's own members.
-SCHEMA = {"Customer": CUSTOMER_SCHEMA, "Password": None, "SecurityQuestion": None,
-          "SecurityAnswer": None, "Channel": None}
 # Customer members as the service's fields; EMail is also the username (the door's policy).
 ANSWERS = {"EMail": "email", "FirstName": "forename", "LastName": "surname", "Phone": "phone",
            "BirthDate": "dateOfBirth"}
@@ -43,10 +37,6 @@ ORDER = ("Customer", "Customer.EMail", "Customer.FirstName", "Customer.LastName"
          "Customer.BirthDate", "Customer.Phone", "Password", "SecurityQuestion",
          "SecurityAnswer", "Channel", *QUERY)
 SECURITY_TEXT_MAX = 200  # the stored question's length; the answer is kept hashed
-# The online-ordering API's dates are .NET DateTimes ("1990-03-27T00:00:00"); a birth date is the
-# date part.
-DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
-                       r"(?:Z|[+-][0-9]{2}:[0-9]{2})?")
 # Gathered into the OpenAPI document by webapp.doors.openapi.
 OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.online_ordering(EMAIL_OPTIONS, SECURITY_TEXT_MAX)
 
@@ -64,10 +54,8 @@ def _flag(name, default, faults):
 
 
 def _query(faults):
-    """The query's options for the service (defaults as the online-ordering API's), and whether to
-    be verbose."""
-    # The online-ordering API: verbose is true, or any other value answers with the CustomerId
-    # alone.
+    """The query's options for the service (defaults as the online-ordering API's), and whether to be verbose."""
+    # The online-ordering API: verbose is true, or any other value answers with the CustomerId alone.
     verbose = request.args.get("verbose", "").strip().lower() == "true"
     email_option = request.args.get("accountCreationEmailOption") or "UseCompanySetting"
     by_name = {name.lower(): value for name, value in EMAIL_OPTIONS.items()}
@@ -87,8 +75,10 @@ def _json_members(body, schema, prefix, faults):
     for key, value in body.items():
         name = names.get(key.lower())
         path = prefix + (name or key)
-        if name is None:
-            faults.append(Fault(91000, path, "Is not a known field"))
+        if not contract.read(schema, name):
+            problem = contract.unread(schema, name, value is None)
+            if problem:
+                faults.append(Fault(91000, path, problem))
         elif name in values:
             faults.append(Fault(91000, path, "Is given twice"))
         elif value is None or (schema[name] is None and isinstance(value, str)):
@@ -103,21 +93,9 @@ def _json_members(body, schema, prefix, faults):
 
 def _read_members():
     if request.mimetype in XML_TYPES:
-        return online_ordering_xml.read_registration(read_body(XML_TYPES), SCHEMA)
+        return online_ordering_xml.read_registration(read_body(XML_TYPES), contract.REGISTRATION)
     faults = []
-    return _json_members(read_json_object(JSON_TYPES), SCHEMA, "", faults), faults
-
-
-def _birth_date(text):
-    """The date of a date-time that is a real one, in its own time zone; else the text as given,
-    which the date rule refuses unless it is a date."""
-    text = text.strip()
-    if DATE_TIME.fullmatch(text):
-        try:
-            return datetime.fromisoformat(text).date().isoformat()
-        except ValueError:
-            pass
-    return text
+    return _json_members(read_json_object(JSON_TYPES), contract.REGISTRATION, "", faults), faults
 
 
 CONTROL_CHARACTERS = "Must not contain line breaks, tabs or other control characters"
@@ -132,7 +110,7 @@ def _answers(members, faults):
         faults.append(Fault(91000, "Customer", "Is required"))
     for name, value in (customer or {}).items():
         if value is not None:
-            answers[ANSWERS[name]] = _birth_date(value) if name == "BirthDate" else value
+            answers[ANSWERS[name]] = dates.date_part(value) if name == "BirthDate" else value
     if members.get("Password") is not None:
         answers["password"] = members["Password"]
     for name in ("SecurityQuestion", "SecurityAnswer"):
@@ -160,17 +138,22 @@ def _channel(members):
 # --- answering --------------------------------------------------------------------------------
 
 def _media_type():
-    """Accept's choice among the online-ordering API's types (the request's own type first), else
-    the request's."""
+    """Accept's choice among the online-ordering API's types (the request's own type first), else the request's."""
     own = request.mimetype if request.mimetype in JSON_TYPES + XML_TYPES else None
     family = XML_TYPES if own in XML_TYPES else JSON_TYPES
     offers = [t for t in dict.fromkeys((own, *family, *JSON_TYPES, *XML_TYPES)) if t]
     return request.accept_mimetypes.best_match(offers) or own or JSON_TYPES[0]
 
 
-def _respond(status, document, xml):
+def _respond(status, document, xml, escaped_slashes=False):
+    """`document` in JSON, or `xml()`; `escaped_slashes` writes every / in JSON as \\/, as
+    DataContractJsonSerializer needs to read a date (the same JSON to any other reader)."""
     media_type = _media_type()
-    body = xml() if media_type in XML_TYPES else current_app.json.dumps(document)
+    if media_type in XML_TYPES:
+        body = xml()
+    else:
+        body = current_app.json.dumps(document)
+        body = body.replace("/", "\\/") if escaped_slashes else body
     response = current_app.response_class(body, status,
                                           content_type=f"{media_type}; charset=utf-8")
     response.vary.add("Accept")
@@ -179,16 +162,16 @@ def _respond(status, document, xml):
 
 @errors.renderer("/v1/")
 def render_fault(error):
-    response = _respond(error.status, error.to_dict(),
-                        lambda: online_ordering_xml.fault_document(error))
+    response = _respond(error.status, error.to_dict(), lambda: online_ordering_xml.fault_document(error))
     response.headers.update(error.headers)
     return response
 
 
-def _customer(customer):
-    """The Customer of CustomerResults, its members in the data contract's (alphabetical) order."""
-    born = customer.date_of_birth
-    return {"BirthDate": f"{born}T00:00:00" if born else None, "CustomerId": customer.id,
+def _customer(customer, date_form=None):
+    """The Customer of CustomerResults, its members in the data contract's (alphabetical) order;
+    the birth date in `date_form` (see dates.answer)."""
+    return {"BirthDate": dates.answer(customer.date_of_birth, date_form),
+            "CustomerId": customer.id,
             "EMail": customer.email, "FirstName": customer.forename,
             "LastName": customer.surname, "LoyaltyCardNumber": customer.loyalty_card_number,
             "Phone": customer.phone, "StoredValueCardNumber": customer.stored_value_card_number}
@@ -209,14 +192,19 @@ def create_customer():
     options = registration.Options(
         **query, security_question=(members.get("SecurityQuestion") or "").strip() or None,
         security_answer=(members.get("SecurityAnswer") or "").strip() or None,
-        extra={"channel": channel} if channel else {})
+        extra={"channel": channel} if channel else {}, username_is_email=True)
     try:
         customer = registration.register(tenant, answers, "online_ordering", caller, prior=prior,
                                          options=options)
     except FaultError as error:
         raise relabel(error, prior, PATHS, ORDER) from None
+    # A JSON client that sent a .NET JSON date reads one back; XML's dates are ISO.
+    date_form = dates.json_form((members.get("Customer") or {}).get("BirthDate"))
+    json_shown = _customer(customer, date_form) if verbose else None
     shown = _customer(customer) if verbose else None
     # The consent records (privacy among them) are stored with the customer, or not at all.
     privacy = bool(customer.consents)
-    return _respond(200, {"Customer": shown, "CustomerId": customer.id, "PrivacySuccess": privacy},
-                    lambda: online_ordering_xml.customer_results(shown, customer.id, privacy))
+    return _respond(200, {"Customer": json_shown, "CustomerId": customer.id,
+                          "PrivacySuccess": privacy},
+                    lambda: online_ordering_xml.customer_results(shown, customer.id, privacy),
+                    escaped_slashes=date_form is not None)

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
+from webapp.doors.dialects.online_ordering import members
 from webapp.faults import Fault, fault
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -44,13 +45,15 @@ def _text(element, path, faults):
 
 def _members(element, namespace, schema, prefix, faults):
     """The children of `element` as {name: text, or dict for a nested member} per `schema`
-    ({name: None for text, or the nested member's own schema})."""
+    (as in `members`)."""
     values = {}
     for child in element:
         child_namespace, name = _split(child.tag)
         path = prefix + name
-        if name not in schema:
-            faults.append(Fault(91000, path, "Is not a known field"))
+        if not members.read(schema, name):
+            problem = members.unread(schema, name, _nil(child))
+            if problem:
+                faults.append(Fault(91000, path, problem))
         elif child_namespace != namespace:
             faults.append(Fault(91000, path, f"Must be in the namespace {namespace}"))
         elif name in values:
@@ -63,10 +66,22 @@ def _members(element, namespace, schema, prefix, faults):
     return values
 
 
+# An XML declaration in single-byte form (as UTF-8 writes it) that names a two-byte encoding.
+_MISDECLARED = re.compile(rb"\A(\xef\xbb\xbf)?(<\?xml[^>]*?encoding\s*=\s*)([\"'])"
+                          rb"(?:utf-16|utf-16le|utf-16be|ucs-2|unicode)\3", re.IGNORECASE)
+
+
+def _as_sent(data):
+    """The body with its declaration made true to its bytes: .NET's StringWriter declares
+    utf-16 whatever encoding the text is then sent in, and UTF-16 never starts `<?xml` in
+    single bytes."""
+    return _MISDECLARED.sub(rb"\1\2\3utf-8\3", data, count=1)
+
+
 def read_registration(data, schema):
     """An InRegistration body as ({member: value}, faults found); 400 91003 if it cannot be one."""
     try:
-        root = fromstring(data, forbid_dtd=True)
+        root = fromstring(_as_sent(data), forbid_dtd=True)
     except (ParseError, DefusedXmlException):
         raise fault(91003, detail="The body is not well-formed XML without a DTD") from None
     if root.tag != f"{{{INBOUND}}}InRegistration":

@@ -4,12 +4,12 @@ store's Customer in JSON, answered with the customer number; errors as `{"errorM
 import re
 
 import pycountry
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from webapp import registration
 from webapp.auth import ratelimits
-from webapp.auth.credentials import current_credentials
+from webapp.auth.credentials import current_credentials, present_token
 from webapp.doors.dialects import openapi as dialects_openapi
 from webapp.doors.dialects.faults import relabel
 from webapp.faults import Fault, FaultError, fault
@@ -20,14 +20,22 @@ from webapp.tenants import registry
 bp = Blueprint("web_store", __name__, url_prefix="/api/v3")
 
 JSON_TYPES = ("application/json", "text/json")
-PERSON = dict.fromkeys(("name", "companyName", "street", "city", "countryCode", "postalCode",
-                        "stateOrProvinceCode", "phone"), "string")
+# A member the web-store API only answers with: clients send a customer they fetched back as it
+# came, so it is ignored, whatever its value.
+READ_ONLY = "read-only"
+PERSON = {**dict.fromkeys(("name", "companyName", "street", "city", "countryCode", "postalCode",
+                           "stateOrProvinceCode", "phone"), "string"),
+          **dict.fromkeys(("firstName", "lastName", "countryName", "stateOrProvinceName"),
+                          READ_ONLY)}
 # The web-store API's Customer: each member's kind, an object's own members, or [kind] for an array.
 MEMBERS = {"email": "string", "password": "string", "customerGroupId": "number",
-           "billingPerson": PERSON, "shippingAddresses": [{"id": "number", **PERSON}],
+           "billingPerson": PERSON,
+           "shippingAddresses": [{"id": "number", **PERSON, "addressFormatted": READ_ONLY}],
            "taxId": "string", "taxIdValid": "boolean", "b2b_b2c": "string",
            "fiscalCode": "string", "taxExempt": "boolean", "acceptMarketing": "boolean",
-           "lang": "string"}
+           "lang": "string",
+           **dict.fromkeys(("id", "registered", "updated", "totalOrderCount", "customerGroupName",
+                            "stats"), READ_ONLY)}
 SCALARS = {
     "string": (lambda v: isinstance(v, str), "a string"),
     "boolean": (lambda v: isinstance(v, bool), "true or false"),
@@ -45,9 +53,10 @@ CHECKED = ("taxId", "fiscalCode")
 PATHS = {"email": "email", "username": "email", "password": "password",
          **{field: f"billingPerson.{name}" for name, field in ANSWERS.items()},
          **{name: name for name in CHECKED}}
-ORDER = tuple(path for name, kind in MEMBERS.items()
-              for path in (name, *(f"{name}.{part}" for part in
-                                   (kind if isinstance(kind, dict) else ()))))
+ORDER = tuple(path for name, kind in MEMBERS.items() if kind != READ_ONLY
+              for path in (name, *(f"{name}.{part}" for part, own in
+                                   (kind.items() if isinstance(kind, dict) else ())
+                                   if own != READ_ONLY)))
 # What the canonical customer has no field for is kept as given, under the web-store API's names.
 KEPT = ("customerGroupId", "shippingAddresses", "taxId", "taxIdValid", "b2b_b2c", "fiscalCode",
         "taxExempt")
@@ -59,8 +68,8 @@ SHIPPING_ADDRESSES_MAX = 100  # each is checked in full: a bound on what one req
 OWN_STATUS = (91005, 91011, 91009, 91006, 91002, 91004, 91013, 91014, 90061)
 TAKEN = (91001, 90074)
 # Gathered into the OpenAPI document by webapp.doors.openapi.
-OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.web_store(MEMBERS, ORDER_TYPES, LANGUAGE_MAX,
-                                                         SHIPPING_ADDRESSES_MAX)
+OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.web_store(MEMBERS, READ_ONLY, ORDER_TYPES,
+                                                            LANGUAGE_MAX, SHIPPING_ADDRESSES_MAX)
 
 
 def _checked(value, kind, path, faults):
@@ -83,12 +92,13 @@ def _checked(value, kind, path, faults):
 
 
 def _members(body, schema, prefix, faults):
-    """The members of `body` that `schema` knows and that are of their kind; nulls are left out."""
+    """The members of `body` that `schema` knows and that are of their kind; nulls and read-only
+    members are left out."""
     kept = {}
     for name, value in body.items():
         if name not in schema:
             faults.append(Fault(91000, prefix + name, "Is not a known field"))
-        elif value is not None:
+        elif value is not None and schema[name] != READ_ONLY:
             checked = _checked(value, schema[name], prefix + name, faults)
             if checked is not None:
                 kept[name] = checked
@@ -179,6 +189,23 @@ def _tenant(store_id):
     if credentials.tenant != tenant.slug:
         raise fault(91011)
     return tenant, credentials.caller
+
+
+# The web-store API's own tokens start so, and its clients check that they do.
+TOKEN_PREFIX = "secret_"
+
+
+@bp.before_request
+def store_token():
+    """The web-store API takes its token as `Authorization: Bearer <token>` or as `?token=<token>`
+    (the header wins), with or without TOKEN_PREFIX. The query string is never logged."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if not scheme:
+        token = request.args.get("token")
+    elif scheme.lower() != "bearer":
+        return
+    if token and token.strip():
+        present_token(token.strip().removeprefix(TOKEN_PREFIX))
 
 
 @errors.renderer("/api/v3/")

@@ -1,0 +1,73 @@
+"""The OpenAPI document as client generators and documentation viewers read it (contract sections
+4 and 15): a server, a working example for every operation, and schemas that make strict types.
+The generators themselves run in test_vendor_client_packages.py (slow)."""
+import pytest
+from jsonschema import Draft202012Validator
+
+OPERATIONS = [("/api/v1/customers", "post", "201"),
+              ("/api/v1/customers/{customerId}", "get", "200"),
+              ("/v1/Customers", "put", "200"), ("/api/v3/{storeId}/customers", "post", "200")]
+
+
+@pytest.fixture
+def document(client):
+    return client.get("/api/openapi.json").get_json()
+
+
+def _valid(document, schema, instance):
+    validator = Draft202012Validator({**schema, "components": document["components"]})
+    return [error.message for error in validator.iter_errors(instance)]
+
+
+def test_there_is_a_server(document):
+    assert document["servers"] == [{"url": "/", "description": "This service"}]
+
+
+@pytest.mark.parametrize("path, method, status", OPERATIONS)
+def test_every_operation_has_a_working_example_request_and_answer(document, path, method,
+                                                                  status):
+    operation = document["paths"][path][method]
+    bodies = [*operation.get("requestBody", {}).get("content", {}).items(),
+              *operation["responses"][status]["content"].items()]
+    assert bodies
+    for media, content in bodies:
+        assert "example" in content, (path, media)
+        if "json" in media:
+            assert _valid(document, content["schema"], content["example"]) == [], (path, media)
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "path":
+            assert "example" in parameter
+
+
+def _schemas_in(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _schemas_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _schemas_in(value)
+
+
+def test_no_enum_holds_null_and_every_enum_is_named_once(document):
+    # A null in an enum, or one enum written out at each use, makes generators emit a type each.
+    enums = [tuple(node["enum"]) for node in _schemas_in(document["components"])
+             if isinstance(node.get("enum"), list)]
+    assert enums and all(None not in values for values in enums)
+    assert len(enums) == len(set(enums))
+
+
+@pytest.mark.parametrize("name", ["Customer", "StoredConsents", "StoreProfile",
+                                  "OnlineOrderingCustomerResults", "WebStoreError"])
+def test_response_schemas_require_every_member(document, name):
+    schema = document["components"]["schemas"][name]
+    assert set(schema["required"]) == set(schema["properties"])
+
+
+def test_required_strings_are_not_empty(document):
+    schemas = document["components"]["schemas"]
+    for name in ("NewCustomer", "Address", "WebStoreCustomer", "OnlineOrderingInRegistration"):
+        for member in schemas[name]["required"]:
+            schema = schemas[name]["properties"][member]
+            if schema.get("type") == "string":
+                assert schema.get("minLength", 0) >= 1, (name, member)
