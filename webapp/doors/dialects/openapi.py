@@ -138,9 +138,9 @@ def online_ordering(email_options, security_max):
                 {"$ref": ID + "OnlineOrderingCustomerResults"},
                 {"$ref": ID + "OnlineOrderingCustomerResults"}, samples={
                     "json": examples.CUSTOMER_RESULTS, "xml": examples.CUSTOMER_RESULTS_XML})},
-            "400": _online_ordering_faults("A member or query value breaks a rule, the body does not "
-                                  "parse (DTDs and entities are refused), or registration is "
-                                  "closed (90055)"),
+            "400": _online_ordering_faults("A member or query value breaks a rule, the body does "
+                                           "not parse (DTDs and entities are refused), or "
+                                           "registration is closed (90055)"),
             "409": _online_ordering_faults("91001: the email is taken"),
             "413": _online_ordering_faults("91006: body over 64 KiB"),
             "415": _online_ordering_faults("91002: body not JSON or XML"),

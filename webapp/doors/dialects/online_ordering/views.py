@@ -1,4 +1,5 @@
-"""The online-ordering API's dialect (contract section 7): `PUT /v1/Customers`, an InRegistration in JSON or XML.
+"""The online-ordering API's dialect (contract section 7): `PUT /v1/Customers`, an InRegistration
+in JSON or XML.
 
 Answers come in the format the client asks for (`Accept`), else in the request's own; faults too.
 """
@@ -54,8 +55,10 @@ def _flag(name, default, faults):
 
 
 def _query(faults):
-    """The query's options for the service (defaults as the online-ordering API's), and whether to be verbose."""
-    # The online-ordering API: verbose is true, or any other value answers with the CustomerId alone.
+    """The query's options for the service (defaults as the online-ordering API's), and whether to
+    be verbose."""
+    # The online-ordering API: verbose is true, or any other value answers with the CustomerId
+    # alone.
     verbose = request.args.get("verbose", "").strip().lower() == "true"
     email_option = request.args.get("accountCreationEmailOption") or "UseCompanySetting"
     by_name = {name.lower(): value for name, value in EMAIL_OPTIONS.items()}
@@ -138,7 +141,8 @@ def _channel(members):
 # --- answering --------------------------------------------------------------------------------
 
 def _media_type():
-    """Accept's choice among the online-ordering API's types (the request's own type first), else the request's."""
+    """Accept's choice among the online-ordering API's types (the request's own type first), else
+    the request's."""
     own = request.mimetype if request.mimetype in JSON_TYPES + XML_TYPES else None
     family = XML_TYPES if own in XML_TYPES else JSON_TYPES
     offers = [t for t in dict.fromkeys((own, *family, *JSON_TYPES, *XML_TYPES)) if t]
@@ -162,7 +166,8 @@ def _respond(status, document, xml, escaped_slashes=False):
 
 @errors.renderer("/v1/")
 def render_fault(error):
-    response = _respond(error.status, error.to_dict(), lambda: online_ordering_xml.fault_document(error))
+    response = _respond(error.status, error.to_dict(),
+                        lambda: online_ordering_xml.fault_document(error))
     response.headers.update(error.headers)
     return response
 
@@ -192,7 +197,7 @@ def create_customer():
     options = registration.Options(
         **query, security_question=(members.get("SecurityQuestion") or "").strip() or None,
         security_answer=(members.get("SecurityAnswer") or "").strip() or None,
-        extra={"channel": channel} if channel else {}, username_is_email=True)
+        extra={"channel": channel} if channel else {})
     try:
         customer = registration.register(tenant, answers, "online_ordering", caller, prior=prior,
                                          options=options)
