@@ -1,12 +1,11 @@
 """No body, however malformed, makes the JSON API fail: every answer is a 201 or a fault."""
+import pytest
 from conftest import CUSTOMERS, valid_customer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-FIELDS = ["externalId", "username", "password", "email", "title", "forename", "surname",
-          "dateOfBirth", "phone", "mobile", "addresses", "consents", "customAttributes",
-          "displayName", "customerType", "currency", "gender", "nationality"]
-ADDRESS_PARTS = ["addressLine1", "addressLine2", "city", "region", "postcode", "countryCode"]
+from webapp.forms.address import PARTS as ADDRESS_PARTS
+from webapp.registration.fields import NAMES as FIELDS
 
 scalars = (st.none() | st.booleans() | st.integers() | st.text(max_size=40)
            | st.floats(allow_nan=False, allow_infinity=False))
@@ -24,6 +23,7 @@ changes = st.dictionaries(
     values | addresses | consents | attributes, max_size=6)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(base=st.builds(valid_customer), changed=changes)

@@ -216,6 +216,7 @@ def measured_export(app, format_):
             tracemalloc.stop()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("format_", ["jsonl", "csv"])
 def test_tens_of_thousands_stream_in_bounded_memory(acme, format_):
     rows = [customer_row(n, password_hash="$argon2id$stored-password-hash") for n in range(MANY)]

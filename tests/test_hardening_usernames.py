@@ -76,6 +76,7 @@ def test_the_wizard_refuses_a_look_alike_inline_and_on_post(client):
 ALLOWED_MARKS = set("._-@")
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(min_size=1, max_size=12))

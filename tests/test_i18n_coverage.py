@@ -160,6 +160,7 @@ def test_the_checks_find_english_on_a_german_page():
                         texts("<p>Acme Bets (optional)</p>")) == []
 
 
+@pytest.mark.slow
 def test_every_step_and_error_state_is_wholly_german(app):
     client = app.test_client(use_cookies=False)
     who = account()

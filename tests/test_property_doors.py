@@ -20,6 +20,7 @@ TENANTS = """
 [tenants.default]
 store_id = 7
 """
+pytestmark = pytest.mark.slow  # 150 generated bodies a door
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])

@@ -22,6 +22,7 @@ store_id = 7
 """
 OPERATIONS = [("/api/v1/customers", "POST"), ("/api/v1/customers/{customerId}", "GET"),
               ("/v1/Customers", "PUT"), ("/api/v3/{storeId}/customers", "POST")]
+pytestmark = pytest.mark.slow  # a thousand generated requests
 MINIMUM = 1000 // len(OPERATIONS)  # requests per operation, for 1,000 a run
 EXAMPLES = MINIMUM + 10  # hypothesis may stop a few short once it has seen enough
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
