@@ -51,6 +51,8 @@ def create_app(test_config=None):
     logs.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)  # every response: CSP, framing, nosniff, Referrer-Policy
+    from webapp.http import static_files
+    static_files.init_app(app)  # hashed names, a year's caching, precompressed
 
     from webapp.doors import register_doors
     register_doors(app)
