@@ -62,4 +62,6 @@ def create_app(test_config=None):
 
     from webapp.database.schema import upgrade_embedded_database
     upgrade_embedded_database(app)
+    from webapp import warm_up
+    warm_up.init_app(app)  # gunicorn's master calls it before forking (webapp/prefork.py)
     return app
