@@ -170,11 +170,14 @@ def main(argv=None):
               f"{1 - differ_other / sum(other_years):.2%} of {sum(other_years)} |")
     exact = sum(p == r for p, r in zip(python, rust)) / total
     print(f"\nSame exact score: {exact:.2%}.\n")
-    print("| password | kind | person's data given | Python score | Rust score |")
-    print("| --- | --- | --- | ---: | ---: |")
+    print("| password | kind | person's data given | Python score | Rust score | "
+          "pass/fail differs at minimum |")
+    print("| --- | --- | --- | ---: | ---: | --- |")
     for (kind, password, personal), p, r in zip(corpus, python, rust):
         if p != r:
-            print(f"| `{password}` | {kind} | {'yes' if personal else 'no'} | {p} | {r} |")
+            minimums = ", ".join(str(m) for m in range(min(p, r) + 1, max(p, r) + 1))
+            print(f"| `{password}` | {kind} | {'yes' if personal else 'no'} | {p} | {r} | "
+                  f"{minimums} |")
     print(f"\nLowest agreement at any minimum: {worst:.2%} (needed: {TARGET:.0%})")
     return 0 if worst >= TARGET else 1
 
