@@ -14,14 +14,16 @@ import os
 from gunicorn.glogging import Logger
 
 from webapp.http.logs import ENVIRON_KEY
+from webapp.prefork import post_fork, when_ready  # noqa: F401 (gunicorn's hooks)
 
 wsgi_app = "webapp:create_app()"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
-# Each worker builds its own app; on SQLite the first one to start brings the schema up to date.
-preload_app = False
+# The master builds the app (on SQLite it brings the schema up to date) and the workers share its
+# memory: see webapp/prefork.py.
+preload_app = True
 # No runtime control socket (gunicorn 25+): its default path in the home folder would be shared
 # by every instance on the machine.
 control_socket_disable = True

@@ -10,6 +10,13 @@ import urllib.request
 from pathlib import Path
 
 WORKERS = 2
+# gunicorn.conf.py's memory settings (the app built once in the master, its objects frozen before
+# the workers are forked), as a config file of its own: it imports nothing of the app.
+PREFORK = Path(__file__).resolve().parent.parent / "webapp" / "prefork.py"
+# As docs/performance.md has operators start gunicorn: a block above glibc's mmap threshold is
+# mapped for itself and unmapped when freed, so that argon2's 19 MiB go back after each hash, and
+# huge pages make mapping them again cost a few page faults rather than some 5,000.
+MALLOC_TUNABLES = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=1048576"
 START_TIMEOUT = 60  # seconds; the service's first worker also brings the SQLite schema up to date
 
 
@@ -22,8 +29,9 @@ def free_port() -> int:
 class Server:
     """`gunicorn <app>` with WORKERS sync workers on 127.0.0.1, as a context manager.
 
-    Both servers get the same settings, so that the ratios between them measure the applications.
-    It starts in `folder`, which has no gunicorn.conf.py, so that none is read by accident."""
+    Both servers get the same settings, so that the ratios between them measure the applications:
+    those of gunicorn.conf.py that concern memory, not its logging. It starts in `folder`, which
+    has no gunicorn.conf.py, so that that one is not read by accident."""
 
     def __init__(self, name, app, pythonpath, folder, env, probe="/"):
         self.name, self.probe = name, probe
@@ -32,8 +40,9 @@ class Server:
         self.log = Path(folder) / f"{name}.log"
         self.command = [sys.executable, "-m", "gunicorn", app, "--pythonpath", str(pythonpath),
                         "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
-                        "--worker-class", "sync", "--no-control-socket", "--log-level", "warning"]
-        self.folder, self.env = folder, env
+                        "--worker-class", "sync", "--no-control-socket", "--log-level", "warning",
+                        "--preload", "--config", str(PREFORK)]
+        self.folder, self.env = folder, {**env, "GLIBC_TUNABLES": MALLOC_TUNABLES}
         self.process = None
 
     def __enter__(self):
@@ -112,17 +121,22 @@ class Server:
                 return
             used = now
 
-    def worker_rss_kib(self) -> int:
-        """The largest resident set of the workers, in KiB."""
-        sizes = [0]
+    def worker_memory_kib(self) -> dict[str, int]:
+        """The workers' largest memory, in KiB: `rss` (resident), `pss` (resident, each shared
+        page divided among the processes that share it) and `uss` (private: what one more
+        worker costs), from /proc/<pid>/smaps_rollup."""
+        largest = dict.fromkeys(("rss", "pss", "uss"), 0)
         for pid in self.workers():
             try:
-                status = Path(f"/proc/{pid}/status").read_text()
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
             except OSError:
                 continue
-            sizes += [int(line.split()[1]) for line in status.splitlines()
-                      if line.startswith("VmRSS:")]
-        return max(sizes)
+            fields = {line.split(":")[0]: int(line.split()[1])
+                      for line in rollup.splitlines()[1:] if line.endswith(" kB")}
+            sizes = {"rss": fields["Rss"], "pss": fields["Pss"],
+                     "uss": fields["Private_Clean"] + fields["Private_Dirty"]}
+            largest = {key: max(largest[key], sizes[key]) for key in largest}
+        return largest
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:

@@ -4,9 +4,8 @@ import logging
 
 import pytest
 from conftest import CUSTOMERS, faults, make_api_key, unique, valid_customer
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from webapp.registration.passwords import COMMON_PASSWORDS
+from webapp.registration.passwords import COMMON_PASSWORDS_FILE
 
 # Scores and lengths out of the way, so that only the rules under test can refuse.
 LAX = """
@@ -28,11 +27,17 @@ def register(client, password, **person):
     return client.post(CUSTOMERS, json=valid_customer(password=password, **person))
 
 
-LONG_ENOUGH = [word for word in FREQUENCY_LISTS["passwords"] if len(word) >= 8]
-RANK = {word: rank for rank, word in enumerate(FREQUENCY_LISTS["passwords"], 1)}
-# The least common password of the list's top that is long enough, and the next one after it.
-LAST_COMMON = [w for w in LONG_ENOUGH if RANK[w] <= COMMON_PASSWORDS][-1]
-FIRST_RARE = next(w for w in LONG_ENOUGH if RANK[w] > COMMON_PASSWORDS)
+COMMON = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+# The least common password of the list that is long enough, and the next one long enough in
+# zxcvbn's frequency list (its 3005th).
+LAST_COMMON = [word for word in COMMON if len(word) >= 8][-1]
+FIRST_RARE = "dutchess"
+
+
+def test_the_common_list_is_the_top_3000():
+    assert len(COMMON) == len(set(COMMON)) == 3000
+    assert COMMON[:3] == ["123456", "password", "12345678"]
+    assert FIRST_RARE not in COMMON
 
 
 @pytest.mark.parametrize("password", ["password1", "PassWord1", "qwerty123", "sunshine",

@@ -52,6 +52,8 @@ def create_app(test_config=None):
     logs.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)  # every response: CSP, framing, nosniff, Referrer-Policy
+    from webapp.http import static_files
+    static_files.init_app(app)  # hashed names, a year's caching, precompressed
 
     from webapp.doors import register_doors
     register_doors(app)
@@ -61,4 +63,6 @@ def create_app(test_config=None):
 
     from webapp.database.schema import upgrade_embedded_database
     upgrade_embedded_database(app)
+    from webapp import warm_up
+    warm_up.init_app(app)  # gunicorn's master calls it before forking (webapp/prefork.py)
     return app

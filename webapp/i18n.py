@@ -30,7 +30,8 @@ def N_(message):
     return message
 
 
-# zxcvbn's advice on a password, which it writes in English; listed so that it is translated.
+# zxcvbn's advice on a password (zxcvbn-rs-py's texts), which it writes in English; listed so that
+# it is translated.
 PASSWORD_ADVICE = (
     N_("Use a few words, avoid common phrases."),
     N_("No need for symbols, digits, or uppercase letters."),
@@ -41,7 +42,7 @@ PASSWORD_ADVICE = (
     N_('Repeats like "aaa" are easy to guess.'),
     N_('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
     N_("Avoid repeated words and characters."),
-    N_('Sequences like "abc" or "6543" are easy to guess.'),
+    N_("Sequences like abc or 6543 are easy to guess."),
     N_("Avoid sequences."),
     N_("Recent years are easy to guess."),
     N_("Avoid recent years."),

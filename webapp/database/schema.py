@@ -5,6 +5,8 @@ from pathlib import Path
 
 from flask_migrate import upgrade
 
+from webapp.extensions import db
+
 
 @contextmanager
 def _file_lock(path):
@@ -22,3 +24,6 @@ def upgrade_embedded_database(app):
         return
     with app.app_context(), _file_lock(Path(app.instance_path) / "migrate.lock"):
         upgrade(directory=app.extensions["migrate"].directory)
+        # Workers forked from this process (gunicorn's `preload_app`) open connections of their
+        # own rather than share the one the upgrade left in the pool.
+        db.engine.dispose()

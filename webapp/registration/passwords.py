@@ -3,17 +3,19 @@ personal data)."""
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
+from zxcvbn_rs_py import zxcvbn
 
-ZXCVBN_MAX = 72  # zxcvbn refuses longer input; the first 72 characters bound the score from below
+# The first 72 characters bound the score from below, and bound the estimate's time.
+ZXCVBN_MAX = 72
 # The most common passwords are refused whatever their score (OWASP ASVS 5.0, 6.2.4: the top
-# 3000), from the list zxcvbn ships, most common first; compared in lower case.
-COMMON_PASSWORDS = 3000
+# 3000): the top 3000 of zxcvbn's password frequency list (MIT licence), most common first, one a
+# line; compared in lower case.
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 NAME_PART_MIN = 3  # shorter parts of a name ("Al", "Li") are too common inside words to refuse
 # Likewise a username or an email's local part shorter than this ("a@example.com") is not looked
 # for inside the password: nearly every password holds one or two letters of it.
@@ -43,12 +45,14 @@ def verify_secret(hashed: str, secret: str) -> bool:
 
 
 def strength(password: str, personal=()):
-    """zxcvbn's verdict: (score 0-4, advice for the person)."""
+    """zxcvbn's verdict: (score 0-4, advice for the person, in English: webapp.i18n lists it)."""
     inputs = [value for value in personal if value]
-    result = zxcvbn(password[:ZXCVBN_MAX], user_inputs=inputs)
-    feedback = result["feedback"]
-    advice = [feedback["warning"]] if feedback.get("warning") else []
-    return result["score"], advice + list(feedback.get("suggestions", []))
+    result = zxcvbn(password[:ZXCVBN_MAX], inputs)
+    feedback = result.feedback  # None for scores of 3 and 4
+    if feedback is None:
+        return int(result.score), []
+    advice = [feedback.warning] if feedback.warning is not None else []
+    return int(result.score), [str(tip) for tip in advice + feedback.suggestions]
 
 
 def _folded(text: str) -> str:
@@ -67,7 +71,7 @@ def contains_personal_data(password: str, username: str | None, email: str | Non
 
 @lru_cache(maxsize=1)
 def _common():
-    return frozenset(FREQUENCY_LISTS["passwords"][:COMMON_PASSWORDS])
+    return frozenset(COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines())
 
 
 def is_common(password: str) -> bool:
