@@ -18,6 +18,7 @@ from webapp.forms import STEPS, step_of
 from webapp.http import framing
 from webapp.registration.passwords import hash_secret, strength
 from webapp.tenants import DEFAULT_SLUG, registry
+from webapp.trust import honeypot
 
 bp = Blueprint("wizard", __name__)
 COOKIE = "wizard_draft"  # lets a bare /register resume; never needed, never set in the embed
@@ -107,9 +108,10 @@ def _review_page(visit, errors=None, status=200):
                            problems=problems, csrf=guard.token(visit.claimed)))
 
 
-def _done_page(visit):
-    customer = registration.find(visit.tenant, visit.draft.customer_id)
-    if customer is None:
+def _done_page(visit, blocked=False):
+    """The completion page; for a bot's attempt (`blocked`) the same page, with no customer."""
+    customer = None if blocked else registration.find(visit.tenant, visit.draft.customer_id)
+    if customer is None and not blocked:
         abort(404)
     return forget(render("wizard/done.html", step="done", heading=heading("done"),
                          customer=customer))
@@ -151,6 +153,7 @@ def save(slug, mode, step):
     hashed = hash_secret(answers[SECRET]) if answers.get(SECRET) else None
     if visit.draft is None:
         visit.draft = drafts.start(tenant.slug)
+    honeypot.watch(visit.draft, request.form)
     drafts.save(visit.draft, kept(answers, step, tenant), hashed)
     then = "review" if request.form.get("then") == "review" else visit.next_page(step)
     return remember(redirect(visit.step_url(then), 303))
@@ -167,6 +170,9 @@ def create(slug, mode):
     if visit.first_open_page() != "review":
         return redirect(visit.step_url(visit.first_open_page()), 303)
     draft = visit.draft
+    if honeypot.stopped(draft, request.form, visit.door):
+        visit.draft = None  # deleted
+        return _done_page(visit, blocked=True)
     try:
         customer = registration.register(
             visit.tenant, stored(draft.answers), visit.door, password_hash=draft.password_hash,
