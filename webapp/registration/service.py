@@ -31,6 +31,7 @@ from webapp.http import logs
 from webapp.models import ConsentRecord, Customer
 from webapp.registration import loyalty
 from webapp.registration.passwords import hash_secret, unsafe
+from webapp.trust import breached, disposable
 
 WIZARD_DOORS = ("wizard", "embed")
 DIALECT_DOORS = ("online_ordering", "web_store")
@@ -133,11 +134,17 @@ def _taken(tenant, data, bad=frozenset()):
 
 
 def _account_rules(tenant, data, bad, door):
-    found = _taken(tenant, data, bad)
+    found = []
+    if "email" not in bad and data.get("email") and disposable.refused(tenant, data["email"]):
+        found.append(disposable.fault())
+        bad = bad | {"email"}  # a refused address is not also reported taken
+    found += _taken(tenant, data, bad)
     password = data.get("password")
     # The online-ordering API's own minimum is 7. Names and the date of birth count where the door has them.
     minimum = max(tenant.password_min_length, 7 if door == "online_ordering" else 0)
-    if "password" not in bad and password and unsafe(
+    if "password" not in bad and password and breached.is_breached(password):
+        found.append(breached.fault())
+    elif "password" not in bad and password and unsafe(
             password, minimum, tenant.password_min_score,
             (data.get("username"), data.get("email")),
             (data.get("forename"), data.get("surname"), data.get("displayName")),

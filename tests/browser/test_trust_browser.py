@@ -1,0 +1,44 @@
+"""Abuse defence in Chromium (contract section 13): the keyboard never lands in the honeypot,
+and every step stays free of axe-core violations with it."""
+import pytest
+from wizard_client import ADDRESS, CONSENTS, PROFILE, account
+
+from tests.browser.conftest import axe_violations
+from tests.browser.test_wizard_browser import continue_with, heading, watch_console
+
+pytestmark = pytest.mark.browser
+TENANTS = """
+[tenants.acme]
+name = "Acme"
+"""
+
+
+def tab_through(page):
+    """Press Tab from the top of the page until focus leaves it; return what was focused."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    focused = []
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        name = page.evaluate("(e => e === document.body ? null : "
+                             "(e.name || e.id || e.tagName))(document.activeElement)")
+        if name is None or name in focused[:1]:
+            break
+        focused.append(name)
+    return focused
+
+
+@pytest.mark.parametrize("start", ["/register", "/t/acme/embed"])
+def test_tabbing_through_every_step_never_lands_in_the_trap(serve, browser, start):
+    server = serve(TENANTS)
+    page = browser.new_page()
+    errors = watch_console(page)
+    page.goto(server.url(start))
+    for fields in (account(), PROFILE, ADDRESS, CONSENTS, {}):
+        focused = tab_through(page)
+        assert focused, heading(page)
+        assert "comments" not in focused and "trap-comments" not in focused, heading(page)
+        assert axe_violations(page) == [], heading(page)
+        continue_with(page, fields, "Continue" if fields else "Create account")
+    assert heading(page) == "Account created"
+    assert page.get_attribute("[data-customer-id]", "data-customer-id")
+    assert errors == []
