@@ -20,7 +20,7 @@ def tab_through(page):
     for _ in range(200):
         page.keyboard.press("Tab")
         name = page.evaluate("(e => e === document.body ? null : "
-                             "(e.name || e.id || e.tagName))(document.activeElement)")
+                             "e.outerHTML.slice(0, 120))(document.activeElement)")
         if name is None or name in focused[:1]:
             break
         focused.append(name)
@@ -36,7 +36,7 @@ def test_tabbing_through_every_step_never_lands_in_the_trap(serve, browser, star
     for fields in (account(), PROFILE, ADDRESS, CONSENTS, {}):
         focused = tab_through(page)
         assert focused, heading(page)
-        assert "comments" not in focused and "trap-comments" not in focused, heading(page)
+        assert not [html for html in focused if 'name="comments"' in html], heading(page)
         assert axe_violations(page) == [], heading(page)
         continue_with(page, fields, "Continue" if fields else "Create account")
     assert heading(page) == "Account created"
