@@ -13,6 +13,7 @@ from webapp.forms.profile import ATTRIBUTE_PREFIX
 from webapp.http import errors
 from webapp.http.body import read_json_object
 from webapp.registration.representation import customer_json
+from webapp.trust import proof_of_work
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Faults, and unknown routes or methods under /api/, answer JSON rather than a page.
@@ -163,6 +164,8 @@ def create_customer():
         if replay is not None:
             return _answer(*replay)
     try:
+        if tenant.proof_of_work and not caller.has_credentials:
+            proof_of_work.verify(tenant, request.headers.get(proof_of_work.HEADER))
         answers, prior = to_answers(body)
         prior += _unknown_attributes(tenant, body)
         try:

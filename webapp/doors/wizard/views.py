@@ -18,7 +18,7 @@ from webapp.forms import STEPS, step_of
 from webapp.http import framing
 from webapp.registration.passwords import hash_secret, strength
 from webapp.tenants import DEFAULT_SLUG, registry
-from webapp.trust import honeypot
+from webapp.trust import honeypot, proof_of_work
 
 bp = Blueprint("wizard", __name__)
 COOKIE = "wizard_draft"  # lets a bare /register resume; never needed, never set in the embed
@@ -102,10 +102,13 @@ def _review_page(visit, errors=None, status=200):
                 for step in STEPS]
     problems = [(visit.step_url(step, then="review") + f"#{f.focus_id}", f.error)
                 for step, _, fields in sections for f in fields if f.error]
+    unsolved = (errors or {}).get(proof_of_work.FIELD)
+    problems += [(f"#{proof_of_work.FIELD}", unsolved)] if unsolved else []
     return remember(render("wizard/review.html", status, step="review",
                            number=PAGES.index("review") + 1, pages=len(PAGES),
                            heading=heading("review"), sections=sections, back="consents",
-                           problems=problems, csrf=guard.token(visit.claimed)))
+                           problems=problems, csrf=guard.token(visit.claimed),
+                           unsolved=unsolved))
 
 
 def _done_page(visit, blocked=False):
@@ -173,6 +176,12 @@ def create(slug, mode):
     if honeypot.stopped(draft, request.form, visit.door):
         visit.draft = None  # deleted
         return _done_page(visit, blocked=True)
+    if visit.tenant.proof_of_work:
+        try:
+            proof_of_work.verify(visit.tenant, request.form.get(proof_of_work.FIELD),
+                                 proof_of_work.FIELD)
+        except FaultError as error:
+            return _review_page(visit, {f.field: said(f) for f in error.faults}, error.status)
     try:
         customer = registration.register(
             visit.tenant, stored(draft.answers), visit.door, password_hash=draft.password_hash,
