@@ -19,13 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from altcha import Challenge, Payload, solve_challenge  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+from altcha import Challenge, Payload, solve_challenge
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
 
-from webapp import create_app  # noqa: E402
-from webapp.tenants import registry  # noqa: E402
-from webapp.trust import proof_of_work  # noqa: E402
+from webapp import create_app
+from webapp.tenants import registry
+from webapp.trust import proof_of_work
 
 # Solve one challenge with the widget as the review step makes it, without the widget's
 # artificial minimum duration, and answer the milliseconds from attaching it to "verified".

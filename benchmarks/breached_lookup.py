@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from webapp.trust import breached  # noqa: E402
+from webapp.trust import breached
 
 
 def write_list(path, count):

@@ -3,7 +3,8 @@ time each step was drawn.
 
 Every step's form carries both. A bot that fills the field, or that runs from the first step's
 drawing to "Create account" faster than MIN_WIZARD_SECONDS, is let through to an ordinary-looking
-completion page, but no customer is stored; the attempt is logged and counted (`blocked`).
+completion page, but no customer is stored; the attempt is logged and counted (table
+`blocked_attempt`).
 """
 import logging
 from datetime import datetime, timedelta
