@@ -95,6 +95,7 @@ def make_app(tmp_path, database_url, sqlite_template):
             "TENANTS_FILE": str(tenants_file),
             "RATELIMIT_STORAGE_URI": os.environ.get("TEST_RATELIMIT_STORAGE_URI", "memory://"),
             "WTF_CSRF_ENABLED": False,
+            "MIN_WIZARD_SECONDS": 0,  # the pace rule has tests of its own, with a set clock
             **FAST_HASHING,
             **config,
         }

@@ -26,7 +26,7 @@ def test_both_json_api_routes_are_described(document):
     post = document["paths"][CUSTOMERS]["post"]
     assert {"201", "400", "401", "404", "409", "413", "415", "422", "429", "500"} <= \
         set(post["responses"])
-    assert {p["name"] for p in post["parameters"]} == {"tenant", "Idempotency-Key"}
+    assert {p["name"] for p in post["parameters"]} == {"tenant", "Idempotency-Key", "X-Altcha"}
 
 
 def test_security_schemes_are_bearer_and_the_hmac_headers(document):

@@ -61,6 +61,9 @@ def create_app(test_config=None):
     from webapp import cli
     cli.init_app(app)
 
+    from webapp import trust
+    trust.init_app(app)  # the breached-password filter, loaded once
+
     from webapp.database.schema import upgrade_embedded_database
     upgrade_embedded_database(app)
     from webapp import warm_up

@@ -19,6 +19,7 @@ def init_app(app):
     app.cli.add_command(worker)
     app.cli.add_command(outbox)
     app.cli.add_command(purge_drafts)
+    app.cli.add_command(import_breached_passwords)
 
 
 def _known_tenant(slug):
@@ -97,6 +98,28 @@ def purge_drafts():
     click.echo(f"Deleted {purge_expired()} expired draft(s).")
 
 
+@click.command("import-breached-passwords")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--output", type=click.Path(dir_okay=False, writable=True),
+              help="Where to write the filter (default: breached-passwords.bloom in the "
+                   "instance folder).")
+def import_breached_passwords(source, output):
+    """Build the breached-password filter from SOURCE: SHA-1 hashes, one a line, as HASH or
+    HASH:COUNT (Have I Been Pwned's downloads), streamed in one pass."""
+    from pathlib import Path
+
+    from webapp.trust import breached
+
+    output = output or str(Path(current_app.instance_path) / "breached-passwords.bloom")
+    with click.progressbar(length=Path(source).stat().st_size, label="Importing",
+                           file=sys.stderr) as bar:
+        added, skipped = breached.build(source, output, bar.update)
+    click.echo(f"{added} hashes written to {output} ({Path(output).stat().st_size} bytes, "
+               f"false-positive rate 1 in {round(1 / breached.FALSE_POSITIVE_RATE)}); "
+               f"{skipped} line(s) skipped that held no SHA-1 hash.")
+    click.echo(f"Set BREACHED_PASSWORDS_FILE={output} to check new passwords against it.")
+
+
 @click.command("export-customers")
 @click.option("--tenant", required=True, help="The tenant's slug.")
 @click.option("--format", "format_", required=True, type=click.Choice(sorted(EXPORT_FORMATS)),
@@ -119,13 +142,16 @@ def export_customers(tenant, format_):
 @click.pass_context
 def check_config(context):
     """Check the tenants file (TENANTS_FILE) and print what each tenant allows."""
-    from webapp.ops.config_report import report
+    from webapp.ops.config_report import breached_report, report
+    from webapp.trust.breached import FilterError
 
     try:
         app = context.ensure_object(ScriptInfo).load_app()
     except TenantConfigError as error:
         raise click.ClickException(f"the tenants file is broken: {error}") from None
-    except ConfigError as error:
+    except (ConfigError, FilterError) as error:
         raise click.ClickException(str(error)) from None
     for line in report(app.config["TENANTS_FILE"], app.extensions["tenants"]):
         click.echo(line)
+    click.echo()
+    click.echo(breached_report(app.config.get("BREACHED_PASSWORDS_FILE")))

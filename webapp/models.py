@@ -121,6 +121,9 @@ class Draft(db.Model):
     customer_id: Mapped[str | None] = mapped_column(String(36))  # set once registration completes
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+    # When the first step was drawn (the pace rule), and why the draft is a bot's, if it is.
+    started_at: Mapped[datetime | None] = mapped_column()
+    trapped: Mapped[str | None] = mapped_column(String(16))
 
 
 class OutboxMessage(db.Model):
@@ -163,4 +166,26 @@ class UsedSignature(db.Model):
     __tablename__ = "used_signature"
 
     signature: Mapped[str] = mapped_column(String(64), primary_key=True)  # lower-case hex
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class BlockedAttempt(db.Model):
+    """A registration stopped by the honeypot or the pace rule: counted, with no personal data."""
+
+    __tablename__ = "blocked_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(64))
+    door: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class SpentChallenge(db.Model):
+    """A proof-of-work challenge already used, kept until it expires so no worker accepts it
+    again."""
+
+    __tablename__ = "spent_challenge"
+
+    signature: Mapped[str] = mapped_column(String(128), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -192,6 +192,11 @@ def _api_paths():
                  "schema": {"type": "string", "minLength": 1, "maxLength": 255},
                  "description": "Sent again with the same body within 24 hours, it answers the "
                                 "first response and creates nothing"},
+                {"name": "X-Altcha", "in": "header", "required": False,
+                 "schema": {"type": "string"},
+                 "description": "Without credentials, for a tenant with proof of work: the "
+                                "solved challenge of GET /api/v1/challenge (base64 ALTCHA "
+                                "payload), good once; else 400 91017"},
             ],
             "requestBody": {"required": True, "content": {
                 "application/json": {"schema": {"$ref": ID + "NewCustomer"},
@@ -200,8 +205,9 @@ def _api_paths():
                 "201": {"description": "Registered", "content": customer, "headers": {
                     "Location": {"schema": {"type": "string"},
                                  "description": "The customer's URL"}}},
-                "400": fault_response("A field breaks a rule, the body does not parse, or "
-                                      "registration is closed (90055)"),
+                "400": fault_response("A field breaks a rule, the body does not parse, "
+                                      "registration is closed (90055), or a proof-of-work "
+                                      "solution is missing or spent (91017)"),
                 "404": fault_response("Unknown consent (90066), contact method (90067), "
                                       "currency (90019) or tenant (91009)"),
                 "409": fault_response("Email (91001) or externalId (91008) taken; or the "

@@ -78,3 +78,16 @@ def report(path, tenants):
     for tenant in tenants:
         lines += ["", *tenant_lines(tenant)]
     return lines
+
+
+def breached_report(path):
+    """One line on BREACHED_PASSWORDS_FILE: the file, its size and false-positive rate, or that
+    no password is checked."""
+    from webapp.trust import breached
+
+    if not path:
+        return "breached passwords: no check (BREACHED_PASSWORDS_FILE is not set)"
+    info = breached.describe(str(path))
+    return (f"breached passwords: {path}, {info['bytes']:,} bytes, about {info['hashes']:,} "
+            f"hashes, false-positive rate 1 in {round(1 / info['rate']):,}"
+            if info["rate"] else f"breached passwords: {path}, {info['bytes']:,} bytes, empty")

@@ -16,6 +16,7 @@ from webapp.models import Customer
 from webapp.registration.fields import CONSENT_LISTS, order_key
 from webapp.registration.passwords import unsafe
 from webapp.registration.policy import policy_of
+from webapp.trust import breached, disposable
 
 CONSENTS, CONTACT_METHODS = CONSENT_LISTS
 
@@ -86,11 +87,17 @@ def taken(tenant, data, bad=frozenset()):
 
 
 def _account_rules(tenant, data, bad, policy):
-    found = taken(tenant, data, bad)
+    found = []
+    if "email" not in bad and data.get("email") and disposable.refused(tenant, data["email"]):
+        found.append(disposable.fault())
+        bad = bad | {"email"}  # a refused address is not also reported taken
+    found += taken(tenant, data, bad)
     password = data.get("password")
     # Names and the date of birth count where the door has them.
     minimum = max(tenant.password_min_length, policy.password_min_length)
-    if "password" not in bad and password and unsafe(
+    if "password" not in bad and password and breached.is_breached(password):
+        found.append(breached.fault())
+    elif "password" not in bad and password and unsafe(
             password, minimum, tenant.password_min_score,
             (data.get("username"), data.get("email")),
             (data.get("forename"), data.get("surname"), data.get("displayName")),

@@ -12,6 +12,7 @@ from webapp.http import errors
 from webapp.http.body import read_json_object
 from webapp.registration.fields import CONSENT_LISTS, NAMES, TEXT_NAMES
 from webapp.registration.representation import customer_json
+from webapp.trust import proof_of_work
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Faults, and unknown routes or methods under /api/, answer JSON rather than a page.
@@ -148,6 +149,10 @@ def create_customer():
     tenant, caller, scope = api_tenant()
     registration.ensure_open(tenant)
     body = read_json_object(("application/json",))
+    if tenant.proof_of_work and not caller.has_credentials:
+        # Before the key is claimed: a refused solution is the header's fault, not the body's
+        # answer to keep.
+        proof_of_work.verify(tenant, request.headers.get(proof_of_work.HEADER))
     with idempotency.claimed(scope, request.headers.get("Idempotency-Key"), request.path,
                              body) as claim:
         if claim.replay is not None:

@@ -8,6 +8,7 @@ from webapp.forms.rules import Problem
 from webapp.http import errors
 from webapp.http.headers import nonce
 from webapp.i18n import N_, gettext
+from webapp.trust import honeypot, proof_of_work
 
 # The error pages' headings; their text is the fault's own message.
 TROUBLE = {
@@ -74,7 +75,9 @@ def render(template, status=200, **context):
     response = make_response(render_template(
         template, visit=visit, tenant=tenant, embedded=embedded,
         layout="embed.html" if embedded else "base.html", nonce=nonce(),
-        on_brand=on_colour(tenant.primary_colour) if tenant else None, **context), status)
+        on_brand=on_colour(tenant.primary_colour) if tenant else None,
+        rendered=lambda: honeypot.carried(request.form),
+        pow_challenge=lambda: proof_of_work.challenge(tenant), **context), status)
     return secure(response)
 
 

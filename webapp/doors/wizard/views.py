@@ -19,6 +19,7 @@ from webapp.http import framing
 from webapp.http.body import raw_body
 from webapp.registration.passwords import hash_secret, strength
 from webapp.tenants import DEFAULT_SLUG, registry
+from webapp.trust import honeypot, proof_of_work
 
 bp = Blueprint("wizard", __name__)
 COOKIE = "wizard_draft"  # lets a bare /register resume; never needed, never set in the embed
@@ -105,15 +106,19 @@ def _review_page(visit, errors=None, status=200):
                 for step in STEPS]
     problems = [(visit.step_url(step, then="review") + f"#{f.focus_id}", f.error)
                 for step, _, fields in sections for f in fields if f.error]
+    unsolved = (errors or {}).get(proof_of_work.FIELD)
+    problems += [(f"#{proof_of_work.FIELD}", unsolved)] if unsolved else []
     return remember(render("wizard/review.html", status, step="review",
                            number=PAGES.index("review") + 1, pages=len(PAGES),
                            heading=heading("review"), sections=sections, back="consents",
-                           problems=problems, csrf=guard.token(visit.claimed)))
+                           problems=problems, csrf=guard.token(visit.claimed),
+                           unsolved=unsolved))
 
 
-def _done_page(visit):
-    customer = registration.find(visit.tenant, visit.draft.customer_id)
-    if customer is None:
+def _done_page(visit, blocked=False):
+    """The completion page; for a bot's attempt (`blocked`) the same page, with no customer."""
+    customer = None if blocked else registration.find(visit.tenant, visit.draft.customer_id)
+    if customer is None and not blocked:
         abort(404)
     return forget(render("wizard/done.html", step="done", heading=heading("done"),
                          customer=customer))
@@ -155,6 +160,7 @@ def save(slug, mode, step):
     hashed = hash_secret(answers[SECRET]) if answers.get(SECRET) else None
     if visit.draft is None:
         visit.draft = drafts.start(tenant.slug)
+    honeypot.watch(visit.draft, request.form)
     drafts.save(visit.draft, kept(answers, step, tenant), hashed)
     then = "review" if request.form.get("then") == "review" else visit.next_page(step)
     return remember(redirect(visit.step_url(then), 303))
@@ -171,6 +177,15 @@ def create(slug, mode):
     if visit.first_open_page() != "review":
         return redirect(visit.step_url(visit.first_open_page()), 303)
     draft = visit.draft
+    if honeypot.stopped(draft, request.form, visit.door):
+        visit.draft = None  # deleted
+        return _done_page(visit, blocked=True)
+    if visit.tenant.proof_of_work:
+        try:
+            proof_of_work.verify(visit.tenant, request.form.get(proof_of_work.FIELD),
+                                 proof_of_work.FIELD)
+        except FaultError as error:
+            return _review_page(visit, {f.field: said(f) for f in error.faults}, error.status)
     try:
         registration.register(
             visit.tenant, stored(draft.answers), visit.door, password_hash=draft.password_hash,

@@ -1,0 +1,111 @@
+"""Breached passwords (contract section 13): the filter built by `import-breached-passwords`,
+90073 through every door for a password in it, and check-config's report."""
+import hashlib
+import os
+
+import pytest
+from click.testing import CliRunner
+from conftest import STRONG_PASSWORD
+from every_door import api, online_ordering, tenants, web_store, wizard
+from flask.cli import cli as flask_cli
+from wizard_client import Page
+
+from webapp import create_app
+from webapp.trust import breached
+
+LEAKED = "correct-Horse-battery-77"  # strong to zxcvbn: only the breach list refuses it
+MESSAGE = "This password has appeared in a data breach – choose another"
+
+
+def sha1(text):
+    return hashlib.sha1(text.encode()).hexdigest().upper()
+
+
+@pytest.fixture
+def breach_list(tmp_path):
+    """A filter made by the command from a list in Have I Been Pwned's form."""
+    source = tmp_path / "pwned.txt"
+    source.write_text(f"{sha1('hunter2-but-longer')}:12\n\nnot a hash\n{sha1(LEAKED)}:3861493\n"
+                      f"{sha1('another-one')}\n")
+    output = tmp_path / "breached.bloom"
+    app = create_app({"TESTING": True, "SECRET_KEY": "k",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cli.sqlite'}",
+                      "TENANTS_FILE": str(tmp_path / "none.toml")})
+    result = app.test_cli_runner().invoke(args=["import-breached-passwords", str(source),
+                                                "--output", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "3 hashes written" in result.output and "1 line(s) skipped" in result.output
+    return output
+
+
+@pytest.fixture
+def app(make_app, breach_list):
+    return make_app(tenants(), BREACHED_PASSWORDS_FILE=str(breach_list))
+
+
+def test_every_json_door_refuses_a_breached_password(app):
+    assert api(app, "ada@example.com", LEAKED) == (400, [90073])
+    assert online_ordering(app, "bob@example.com", LEAKED) == (400, [90073])
+    assert web_store(app, "cy@example.com", LEAKED)[0] == 400
+
+
+def test_the_wizard_says_it_appeared_in_a_breach(app):
+    assert wizard(app, "ada@example.com", LEAKED) == (422, [MESSAGE])
+    assert wizard(app, "ada@example.com", LEAKED, start="/t/shop/embed") == (422, [MESSAGE])
+
+
+def test_the_live_strength_feedback_says_so(app):
+    response = app.test_client().post("/t/shop/register/check/password",
+                                      data={"password": LEAKED, "username": "ada"})
+    feedback = Page(response).soup.select_one(".password-feedback .error-message")
+    assert MESSAGE in feedback.get_text(" ", strip=True)
+
+
+def test_a_password_not_in_the_list_registers(app):
+    assert api(app, "ada@example.com", STRONG_PASSWORD)[0] == 201
+    assert web_store(app, "bob@example.com", STRONG_PASSWORD)[0] == 200
+
+
+def test_without_a_file_there_is_no_check(make_app):
+    app = make_app(tenants())
+    assert api(app, "ada@example.com", LEAKED)[0] == 201
+
+
+def test_a_missing_file_stops_the_start_up(make_app, tmp_path):
+    with pytest.raises(breached.FilterError, match="BREACHED_PASSWORDS_FILE"):
+        make_app(BREACHED_PASSWORDS_FILE=str(tmp_path / "missing.bloom"))
+
+
+def test_the_filter_keeps_its_false_positive_rate(tmp_path):
+    source = tmp_path / "many.txt"
+    with source.open("w") as handle:
+        for index in range(20_000):
+            handle.write(f"{sha1(f'in-{index}')}:1\n")
+    output = tmp_path / "many.bloom"
+    assert breached.build(source, output) == (20_000, 0)
+    bloom = breached.load(str(output))
+    assert all(bytes.fromhex(sha1(f"in-{i}")) in bloom for i in range(0, 20_000, 7))
+    false = sum(bytes.fromhex(sha1(f"out-{i}")) in bloom for i in range(50_000))
+    assert false / 50_000 < 2 / 1000
+    assert 0 < breached.describe(str(output))["rate"] <= 1 / 1000
+
+
+def check_config(tmp_path, **env):
+    env = {"TENANTS_FILE": str(tmp_path / "none.toml"), "INSTANCE_PATH": str(tmp_path / "i"),
+           "SECRET_KEY": "test-secret-key", "LOG_JSON": "false", **env}
+    return CliRunner().invoke(flask_cli, ["--app", "webapp", "check-config"], env=env)
+
+
+def test_check_config_reports_the_file_its_size_and_rate(tmp_path, breach_list):
+    result = check_config(tmp_path, BREACHED_PASSWORDS_FILE=str(breach_list))
+    assert result.exit_code == 0, result.output
+    line = result.stdout.splitlines()[-1]
+    size = os.path.getsize(breach_list)
+    assert line.startswith(f"breached passwords: {breach_list}, {size:,} bytes, about 3 hashes, "
+                           "false-positive rate 1 in ")
+
+
+def test_check_config_says_there_is_no_check(tmp_path):
+    result = check_config(tmp_path)
+    assert result.stdout.splitlines()[-1] == \
+        "breached passwords: no check (BREACHED_PASSWORDS_FILE is not set)"

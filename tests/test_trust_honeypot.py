@@ -1,0 +1,136 @@
+"""Honeypot and pace (contract section 13): a bot's attempt through the wizard or the embed ends
+on the ordinary completion page, with no customer stored, logged with a reason and counted."""
+import json
+from datetime import datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
+
+from webapp.extensions import db
+from webapp.models import BlockedAttempt, Customer
+from webapp.trust import honeypot
+
+TENANTS = """
+[tenants.acme]
+name = "Acme"
+embed_origins = ["https://partner.example"]
+"""
+STARTS = ("/register", "/t/acme/embed")
+
+
+class Clock:
+    """The honeypot's idea of now, moved by hand."""
+
+    def __init__(self):
+        self.now = datetime(2026, 12, 6, 12, 0, 0)
+
+    def __call__(self):
+        return self.now
+
+    def wait(self, seconds):
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    made = Clock()
+    monkeypatch.setattr(honeypot, "utcnow", made)
+    return made
+
+
+def counts(app):
+    with app.app_context():
+        customers = db.session.scalar(sa.select(sa.func.count()).select_from(Customer))
+        blocked = [(b.door, b.reason) for b in db.session.scalars(sa.select(BlockedAttempt))]
+    return customers, blocked
+
+
+def assert_blocked_page(page):
+    assert page.status == 200
+    assert page.soup.h1.get_text(strip=True) == "Account created"
+    assert not page.soup.select("[data-customer-id]")
+    assert not page.soup.select(".customer-number")
+
+
+def test_every_step_carries_the_trap_out_of_reach_and_a_signed_stamp(make_app):
+    client = make_app(TENANTS).test_client()
+    for start in STARTS:
+        wizard = Wizard(client, start)
+        pages = [wizard.page]
+        for fields in ({"username": "trapped1", "email": "t1@example.com",
+                        "password": "violet-Harbour-tangent-93"},):
+            pages.append(wizard.submit(fields))
+        for page in pages:
+            trap = page.form.find("input", attrs={"name": honeypot.TRAP})
+            wrapper = trap.find_parent(class_="trap")
+            assert wrapper["aria-hidden"] == "true" and wrapper.has_attr("inert")
+            assert trap["tabindex"] == "-1" and trap["autocomplete"] == "off"
+            assert trap.has_attr("data-1p-ignore") and trap["data-lpignore"] == "true"
+            assert page.hidden[honeypot.RENDERED]
+
+
+@pytest.mark.parametrize("start", STARTS)
+def test_a_filled_trap_on_any_step_stores_no_customer(make_app, start, capsys):
+    app = make_app(TENANTS)
+    wizard = Wizard(app.test_client(), start)
+    wizard.submit({"username": "botty", "email": "botty@example.com",
+                   "password": "violet-Harbour-tangent-93", honeypot.TRAP: "http://spam"})
+    for fields in (PROFILE, ADDRESS, CONSENTS):
+        wizard.submit(fields)
+    assert_blocked_page(wizard.submit())
+    door = "embed" if "embed" in start else "wizard"
+    assert counts(app) == (0, [(door, "honeypot")])
+    logged = [json.loads(line) for line in capsys.readouterr().err.splitlines()
+              if line.startswith("{")]
+    assert any(line.get("reason") == "honeypot" for line in logged)
+
+
+def test_a_trap_filled_on_the_review_stores_no_customer(make_app):
+    app = make_app(TENANTS)
+    wizard = Wizard(app.test_client())
+    wizard.to_review()
+    assert_blocked_page(wizard.submit({honeypot.TRAP: "x"}))
+    assert counts(app) == (0, [("wizard", "honeypot")])
+
+
+def test_an_empty_trap_lets_a_person_through(make_app):
+    app = make_app(TENANTS)
+    page = Wizard(app.test_client()).complete()
+    assert page.soup.select("[data-customer-id]")
+    assert counts(app) == (1, [])
+
+
+@pytest.mark.parametrize("start", STARTS)
+def test_a_wizard_faster_than_min_wizard_seconds_stores_no_customer(make_app, clock, start):
+    app = make_app(TENANTS, MIN_WIZARD_SECONDS=5)
+    wizard = Wizard(app.test_client(), start)
+    wizard.to_review()
+    clock.wait(4.9)
+    assert_blocked_page(wizard.submit())
+    door = "embed" if "embed" in start else "wizard"
+    assert counts(app) == (0, [(door, "too_fast")])
+
+
+def test_the_pace_counts_from_the_first_drawing_of_the_first_step(make_app, clock):
+    app = make_app(TENANTS, MIN_WIZARD_SECONDS=5)
+    wizard = Wizard(app.test_client())
+    clock.wait(3)  # reading the first page
+    wizard.submit({"username": "", "email": "slow@example.com"})  # a mistake, drawn again
+    clock.wait(1)
+    wizard.to_review(account())
+    clock.wait(1)  # 5 seconds since the first page was drawn
+    assert wizard.submit().soup.select("[data-customer-id]")
+    assert counts(app) == (1, [])
+
+
+def test_a_missing_or_forged_stamp_counts_from_the_first_post(make_app, clock):
+    app = make_app(TENANTS, MIN_WIZARD_SECONDS=5)
+    wizard = Wizard(app.test_client())
+    clock.wait(60)  # a stamp is no use to a bot: it can only make it look faster
+    wizard.submit({**account(), honeypot.RENDERED: "forged"})
+    for fields in (PROFILE, ADDRESS, CONSENTS):
+        wizard.submit(fields)
+    clock.wait(2)
+    assert_blocked_page(wizard.submit())
+    assert counts(app) == (0, [("wizard", "too_fast")])

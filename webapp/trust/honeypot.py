@@ -1,0 +1,87 @@
+"""The wizard's honeypot and pace (contract section 13): a field no person fills, and the signed
+time each step was drawn.
+
+Every step's form carries both. A bot that fills the field, or that runs from the first step's
+drawing to "Create account" faster than MIN_WIZARD_SECONDS, is let through to an ordinary-looking
+completion page, but no customer is stored; the attempt is logged and counted (table
+`blocked_attempt`).
+"""
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeSerializer
+
+from webapp.extensions import db
+from webapp.models import BlockedAttempt, utcnow
+
+# A name that browsers' autofill and password managers recognise as nothing of theirs, and a bot
+# takes for a field to fill. The page also carries the managers' own "ignore" attributes.
+TRAP = "comments"
+RENDERED = "rendered"  # the signed time the step's page was drawn
+HONEYPOT, TOO_FAST = "honeypot", "too_fast"
+LIFETIME = timedelta(hours=24)  # a stamp counts as long as a draft lives
+log = logging.getLogger(__name__)
+
+
+def _serializer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="wizard-rendered")
+
+
+def stamp() -> str:
+    """This moment (to the millisecond, naive UTC), signed, for the page being drawn."""
+    return _serializer().dumps(utcnow().isoformat(timespec="milliseconds"))
+
+
+def _posted_time(form):
+    try:
+        when = datetime.fromisoformat(_serializer().loads(form.get(RENDERED, "")))
+    except (BadData, TypeError, ValueError):
+        return None
+    return when if when.tzinfo is None and utcnow() - when < LIFETIME else None
+
+
+def carried(form) -> str:
+    """The stamp for a page: the posted one when a failed post draws its step again (the pace
+    counts from the first drawing), else a new one."""
+    return form.get(RENDERED) if _posted_time(form) else stamp()
+
+
+def rendered_at(form) -> datetime:
+    """When the posted step was first drawn (naive UTC): the signed stamp's time, or now when the
+    stamp is missing, forged or older than a draft lives (which only makes a bot look faster)."""
+    now = utcnow()
+    return min(_posted_time(form) or now, now)
+
+
+def filled(form) -> bool:
+    return bool(form.get(TRAP, "").strip())
+
+
+def too_fast(started_at: datetime) -> bool:
+    """True if the wizard ran from its first drawing to now in less than MIN_WIZARD_SECONDS."""
+    seconds = current_app.config["MIN_WIZARD_SECONDS"]
+    return utcnow() - started_at < timedelta(seconds=seconds)
+
+
+def watch(draft, form) -> None:
+    """On a step's post: note when the wizard was first drawn, and whether the trap was
+    filled (the caller commits)."""
+    if draft.started_at is None:
+        draft.started_at = rendered_at(form)
+    if filled(form):
+        draft.trapped = HONEYPOT
+
+
+def stopped(draft, form, door) -> bool:
+    """On "Create account": True if this is a bot's attempt, which is then logged, counted and
+    its draft deleted, so that no customer is stored."""
+    reason = draft.trapped or (HONEYPOT if filled(form) else None) or \
+        (TOO_FAST if too_fast(draft.started_at or draft.created_at) else None)
+    if reason is None:
+        return False
+    log.warning("registration blocked", extra={"fields": {"reason": reason}})
+    db.session.add(BlockedAttempt(tenant=draft.tenant, door=door, reason=reason))
+    db.session.delete(draft)
+    db.session.commit()
+    return True

@@ -1,0 +1,89 @@
+"""Proof of work for tenants with `proof_of_work = true` (contract section 13), with ALTCHA.
+
+The service makes a challenge, the browser's widget solves it in a Web Worker, and "Create
+account" (or a public JSON request, in `X-Altcha`) hands back the solution, which is good once.
+Challenges are made in ALTCHA's deterministic mode: the service picks the counter the solver must
+reach and signs the derived key, so verifying is two HMACs, never a key derivation. A spent
+challenge is kept in the database until it expires, so that no worker of any machine takes it
+again.
+"""
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from altcha import Payload, create_challenge, verify_solution
+from flask import current_app
+from sqlalchemy import delete, insert
+from sqlalchemy.exc import IntegrityError
+
+from webapp.extensions import db
+from webapp.faults import BY_CODE, Fault, FaultError
+from webapp.forms.rules import Problem
+from webapp.i18n import N_
+from webapp.models import SpentChallenge, utcnow
+
+ALGORITHM = "PBKDF2/SHA-256"
+# The shipped difficulty: each try is PBKDF2 with COST iterations, and the solver needs about
+# COUNTER_FROM + COUNTER_SPAN / 2 tries (benchmarks/altcha_solve.py measures it in Chromium).
+COST = 1_000
+COUNTER_FROM, COUNTER_SPAN = 500, 1_000
+LIFETIME = timedelta(minutes=30)  # long enough to read the review before "Create account"
+HEADER = "X-Altcha"
+FIELD = "altcha"  # the form field the widget fills
+SOLVE_AGAIN = N_("We could not check that this browser is not a robot – wait a moment for the "
+                 "check to finish, then select Create account again")
+
+
+def _secret(purpose: str) -> bytes:
+    """A key for `purpose`, derived from SECRET_KEY (shared by every process and machine)."""
+    key = current_app.config["SECRET_KEY"]
+    return hmac.new(key.encode() if isinstance(key, str) else key,
+                    f"altcha:{purpose}".encode(), hashlib.sha256).digest()
+
+
+def challenge(tenant) -> dict:
+    """A new challenge for the tenant, as the widget and `GET /api/v1/challenge` hand it out."""
+    made = create_challenge(
+        ALGORITHM, COST, counter=COUNTER_FROM + secrets.randbelow(COUNTER_SPAN),
+        expires_at=datetime.now(UTC) + LIFETIME, data={"tenant": tenant.slug},
+        hmac_secret=_secret("challenge"), hmac_key_secret=_secret("key"))
+    return made.to_dict()
+
+
+def _failed(field):
+    return FaultError([Fault(91017, field, Problem(BY_CODE[91017].message, 91017,
+                                                   person=SOLVE_AGAIN))])
+
+
+def verify(tenant, payload: str | None, field=None) -> None:
+    """Accept a solved challenge of this tenant once; raise 91017 (on `field`) for anything
+    else."""
+    if not payload:
+        raise _failed(field)
+    try:
+        result = verify_solution(payload, _secret("challenge"), hmac_key_secret=_secret("key"))
+        parameters = _parameters(payload) if result.verified else None
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError, RecursionError):
+        # A payload of the wrong shape, which the library does not always catch itself.
+        raise _failed(field) from None
+    if parameters is None or (parameters.get("data") or {}).get("tenant") != tenant.slug:
+        raise _failed(field)
+    _spend(parameters["signature"], parameters["expiresAt"], field)
+
+
+def _parameters(payload):
+    challenge = Payload.from_base64(payload).challenge
+    return {**challenge.parameters.to_dict(), "signature": challenge.signature}
+
+
+def _spend(signature, expires_at, field):
+    """Record the challenge as spent; a second use (by any worker) is refused."""
+    expires = datetime.fromtimestamp(expires_at, UTC).replace(tzinfo=None)
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(delete(SpentChallenge).where(SpentChallenge.expires_at < utcnow()))
+            connection.execute(insert(SpentChallenge).values(signature=signature,
+                                                              expires_at=expires))
+    except IntegrityError:
+        raise _failed(field) from None
