@@ -1,4 +1,5 @@
 """The stored customer as the JSON API returns it (contract section 4), and as webhooks carry it."""
+from webapp.trust.opt_in import status
 
 
 def iso(moment):
@@ -13,6 +14,8 @@ def customer_json(customer) -> dict:
         "externalId": customer.external_id,
         "username": customer.username,
         "email": customer.email,
+        "emailVerified": customer.email_verified_at is not None,
+        "emailVerifiedAt": iso(customer.email_verified_at),
         "title": customer.title,
         "forename": customer.forename,
         "surname": customer.surname,
@@ -24,7 +27,9 @@ def customer_json(customer) -> dict:
             "consentIds": [record.consent_id for record in customer.consents],
             "contactMethods": list(customer.contact_methods or []),
             "records": [{"consentId": record.consent_id, "version": record.version,
-                         "grantedAt": iso(record.granted_at), "door": record.door}
+                         "grantedAt": iso(record.granted_at), "door": record.door,
+                         "status": status(record), "confirmedAt": iso(record.confirmed_at),
+                         "withdrawnAt": iso(record.withdrawn_at)}
                         for record in customer.consents],
         },
         "customAttributes": [dict(item) for item in customer.custom_attributes or []],

@@ -8,6 +8,7 @@ own paths and format.
 import re
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import bindparam, or_, select
@@ -31,6 +32,7 @@ from webapp.http import logs
 from webapp.models import ConsentRecord, Customer
 from webapp.registration import loyalty
 from webapp.registration.passwords import hash_secret, unsafe
+from webapp.trust import stored
 
 WIZARD_DOORS = ("wizard", "embed")
 DIALECT_DOORS = ("online_ordering", "web_store")
@@ -76,6 +78,7 @@ class Options:
     security_answer: str | None = None
     language: str | None = None
     extra: dict = field(default_factory=dict)
+    email_verified_at: datetime | None = None  # when the door proved the address (a code)
 
 
 def ensure_open(tenant):
@@ -258,9 +261,11 @@ def register(tenant, answers, door, caller=Caller(), prior=(), password_hash=Non
     customer = _customer(tenant, data, door, caller, password_hash, options)
     if tenant.loyalty:
         loyalty.assign(tenant, customer, options.loyalty_linking, options.stored_value)
+    stored.prepare(tenant, customer, options.email_verified_at)
     db.session.add(customer)
     try:
         db.session.flush()  # the database's unique constraints decide races
+        stored.announce(tenant, customer)
         send = tenant.send_account_email if options.send_email is None else options.send_email
         outbox.customer_created(tenant, customer, send_email=send)
         # Detached as flushed (with its consents), so that the door reads what was stored without

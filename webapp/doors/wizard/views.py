@@ -8,16 +8,17 @@ from werkzeug.datastructures import MultiDict
 
 from webapp import i18n, registration
 from webapp.auth import ratelimits
-from webapp.doors.wizard import drafts, guard
+from webapp.doors.wizard import drafts, guard, ownership
 from webapp.doors.wizard.answers import SECRET, kept, posted, stored
 from webapp.doors.wizard.fields import one, views
-from webapp.doors.wizard.flow import PAGES, Visit, heading
+from webapp.doors.wizard.flow import Visit, heading
 from webapp.doors.wizard.pages import render, said
 from webapp.faults import FaultError, fault
 from webapp.forms import STEPS, step_of
 from webapp.http import framing
 from webapp.registration.passwords import hash_secret, strength
 from webapp.tenants import DEFAULT_SLUG, registry
+from webapp.trust import enumeration
 
 bp = Blueprint("wizard", __name__)
 COOKIE = "wizard_draft"  # lets a bare /register resume; never needed, never set in the embed
@@ -86,7 +87,7 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
     draft = visit.draft
     fields = views(step, visit.tenant, shown, errors or {})
     return remember(render(
-        f"wizard/{step}.html", status, step=step, number=PAGES.index(step) + 1, pages=len(PAGES),
+        f"wizard/{step}.html", status, step=step, number=visit.pages.index(step) + 1, pages=len(visit.pages),
         heading=heading(step), fields=fields, back=visit.previous_page(step),
         problems=[(f"#{f.focus_id}", f.error) for f in fields if f.error],
         strength=advice, csrf=guard.token(visit.claimed),
@@ -102,7 +103,8 @@ def _review_page(visit, errors=None, status=200):
     problems = [(visit.step_url(step, then="review") + f"#{f.focus_id}", f.error)
                 for step, _, fields in sections for f in fields if f.error]
     return remember(render("wizard/review.html", status, step="review",
-                           number=PAGES.index("review") + 1, pages=len(PAGES),
+                           number=visit.pages.index("review") + 1,
+                           pages=len(visit.pages),
                            heading=heading("review"), sections=sections, back="consents",
                            problems=problems, csrf=guard.token(visit.claimed)))
 
@@ -122,7 +124,7 @@ def show(slug, mode, step):
     if visit.completed:
         return _done_page(visit) if step == "done" else redirect(visit.step_url("done"))
     opened = visit.first_open_page()
-    if step == "done" or PAGES.index(step) > PAGES.index(opened):
+    if step == "done" or visit.pages.index(step) > visit.pages.index(opened):
         return _restart(visit) if opened == "account" else redirect(visit.step_url(opened))
     if step == "review":
         return _review_page(visit)
@@ -139,10 +141,13 @@ def save(slug, mode, step):
         return redirect(visit.step_url("done"), 303)
     if visit.expired or (visit.draft is None and step != "account"):
         return _restart(visit)
+    if step != "account":
+        ownership.refuse_unverified(visit)
     answers = posted(step, tenant, request.form, visit.draft and visit.draft.answers)
     saved = visit.draft.password_hash if visit.draft else None
     _, faults = registration.check(tenant, answers, visit.door, steps=(step,),
                                    password_hash=saved)
+    faults, taken = enumeration.split_taken(tenant, faults)
     if faults:
         shown = MultiDict(request.form)
         shown.poplist(SECRET)
@@ -151,8 +156,13 @@ def save(slug, mode, step):
     hashed = hash_secret(answers[SECRET]) if answers.get(SECRET) else None
     if visit.draft is None:
         visit.draft = drafts.start(tenant.slug)
+    if step == "account":
+        ownership.account_saved(visit, answers["email"], taken)
     drafts.save(visit.draft, kept(answers, step, tenant), hashed)
     then = "review" if request.form.get("then") == "review" else visit.next_page(step)
+    if visit.needs_code:  # a new email: its code first, then on as asked
+        return remember(redirect(visit.step_url(
+            "verify", **({"then": "review"} if then == "review" else {})), 303))
     return remember(redirect(visit.step_url(then), 303))
 
 
@@ -164,13 +174,15 @@ def create(slug, mode):
         return redirect(visit.step_url("done"), 303)
     if visit.draft is None:
         return _restart(visit)
+    ownership.refuse_unverified(visit)
     if visit.first_open_page() != "review":
         return redirect(visit.step_url(visit.first_open_page()), 303)
     draft = visit.draft
     try:
         customer = registration.register(
             visit.tenant, stored(draft.answers), visit.door, password_hash=draft.password_hash,
-            options=registration.Options(language=i18n.current()))  # the email's language
+            options=registration.Options(language=i18n.current(),  # the email's language
+                                         email_verified_at=ownership.verified_at(visit)))
     except FaultError as error:
         if drafts.completed_meanwhile(draft):  # a second click on "Create account"
             return redirect(visit.step_url("done"), 303)
@@ -197,7 +209,7 @@ def check(slug, mode, field):
         found = None  # the password chosen earlier stands
     else:
         found = registration.check_field(tenant, field, answers, visit.door)
-    error = said(found) if found else None
+    error = said(found) if found and not enumeration.hides(tenant, found) else None
     view = one(step, field, tenant, shown, error)
     if field == SECRET:
         return render("partials/password_feedback.html", field=view,
