@@ -13,6 +13,7 @@ from webapp.forms.profile import ATTRIBUTE_PREFIX
 from webapp.http import errors
 from webapp.http.body import read_json_object
 from webapp.registration.representation import customer_json
+from webapp.trust import enumeration
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Faults, and unknown routes or methods under /api/, answer JSON rather than a page.
@@ -23,6 +24,7 @@ STRING_FIELDS = ("externalId", "username", "password", "email", "title", "forena
                  "gender", "nationality")
 KNOWN_FIELDS = {*STRING_FIELDS, "addresses", "consents", "customAttributes"}
 CONSENT_LISTS = ("consentIds", "contactMethods")
+PENDING = {"status": "pending"}
 
 
 def _wrong_type(path, expected):
@@ -166,7 +168,7 @@ def create_customer():
         answers, prior = to_answers(body)
         prior += _unknown_attributes(tenant, body)
         try:
-            customer = registration.register(tenant, answers, "api", caller, prior=prior)
+            customer = _register(tenant, answers, caller, prior)
         except FaultError as error:
             error = _with_paths(error, body)
             if record is not None:  # the body's faults are its answer, to be given again
@@ -177,10 +179,19 @@ def create_customer():
         if record is not None:
             idempotency.abandon(record)
         raise
-    answer = customer_json(customer)
+    status, answer = (202, PENDING) if customer is None else (201, customer_json(customer))
     if record is not None:
-        idempotency.finish(record, 201, answer)
-    return _answer(201, answer)
+        idempotency.finish(record, status, answer)
+    return _answer(status, answer)
+
+
+def _register(tenant, answers, caller, prior):
+    """The customer stored; None for an enumeration-safe tenant's public caller, who learns
+    only that the registration is pending, whether the email was free or taken."""
+    if tenant.enumeration_safe and not caller.has_credentials:
+        enumeration.register_pending(tenant, answers, "api", caller, prior)
+        return None
+    return registration.register(tenant, answers, "api", caller, prior=prior)
 
 
 def _answer(status, body):

@@ -66,6 +66,8 @@ class Visit:
             values.setdefault("draft", self.token)
         if self.language:
             values.setdefault("lang", self.language)
+        if step == VERIFY:  # a page of its own, with its own views
+            return self.url("verify", **values)
         return self.url("show", step=step, **values)
 
     @property
@@ -89,7 +91,10 @@ class Visit:
         return VERIFY if opened != "account" and self.needs_code else opened
 
     def next_page(self, step):
-        return self.pages[self.pages.index(step) + 1]
+        following = self.pages[self.pages.index(step) + 1]
+        if following == VERIFY and not self.needs_code:  # proved already
+            return self.next_page(following)
+        return following
 
     def previous_page(self, step):
         index = self.pages.index(step)
