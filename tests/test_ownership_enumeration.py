@@ -77,7 +77,7 @@ def test_the_owner_is_mailed_a_notice_and_no_code_continues_that_draft(app):
     wizard = Wizard(client)
     wizard.submit({"username": unique("wiz"), "email": taken, "password": STRONG_PASSWORD})
     (notice,) = [m for m in mails(app, to=taken) if "Someone tried" in m["Subject"]]
-    assert notice["Subject"] == "Someone tried to create a Acme Bets account with your address"
+    assert notice["Subject"] == "Someone tried to sign up to Acme Bets with your email address"
     assert not re.search(r"^\d{6}$", text(notice), re.M)
     with app.app_context():
         (row,) = db.session.query(VerificationCode).all()

@@ -21,7 +21,7 @@ MAIL_FOLDER = "outbox-mail"
 SUBJECTS = {"account_created": N_("Your %(tenant)s account"),
             "verification_code": N_("Your %(tenant)s confirmation code"),
             "verification_link": N_("Confirm your email address for %(tenant)s"),
-            "address_in_use": N_("Someone tried to create a %(tenant)s account with your address"),
+            "address_in_use": N_("Someone tried to sign up to %(tenant)s with your email address"),
             "consent_confirmation": N_("Confirm your choice for %(tenant)s")}
 
 
