@@ -232,3 +232,14 @@ def test_a_tenant_that_does_not_verify_has_no_verify_step(app, client):
     assert "Step 1 of 5" in wizard.page.html
     assert heading(wizard.submit(account())) == "About you"
     assert client.get("/t/plain/register/verify").status_code == 303
+
+
+def test_purging_expired_drafts_deletes_their_codes(app, client):
+    at_verify(client)
+    with app.app_context():
+        for draft in db.session.query(Draft):
+            draft.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert app.test_cli_runner().invoke(args=["purge-drafts"]).exit_code == 0
+    with app.app_context():
+        assert db.session.query(VerificationCode).count() == 0
