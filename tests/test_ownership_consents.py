@@ -101,10 +101,17 @@ def test_a_double_opt_in_is_pending_until_its_link_is_followed(app, credentials)
 
 def test_the_withdraw_link_withdraws_in_one_click(app, credentials):
     customer = register(app)
-    page = app.test_client().get(path(confirmation(app, customer), "/consent/withdraw/"))
+    message = confirmation(app, customer)
+    assert message["List-Unsubscribe"] == f"<{link_in(message, '/consent/withdraw/')}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    page = app.test_client().get(path(message, "/consent/withdraw/"))
     assert page.status_code == 200 and "Consent withdrawn" in page.get_data(as_text=True)
     marketing = records(fetch(app, credentials, customer))["marketing"]
     assert marketing["status"] == "withdrawn" and marketing["withdrawnAt"].endswith("Z")
+    assert webhook_types(app).count("consent.withdrawn") == 1
+    # The mail program's one-click POST (RFC 8058) finds it withdrawn already: no second event.
+    assert app.test_client().post(path(message, "/consent/withdraw/"),
+                                  data={"List-Unsubscribe": "One-Click"}).status_code == 200
     assert webhook_types(app).count("consent.withdrawn") == 1
     # A withdrawn consent cannot be confirmed afterwards.
     assert app.test_client().get(path(confirmation(app, customer), "/consent/confirm/")) \

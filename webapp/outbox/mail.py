@@ -56,6 +56,9 @@ def _build(tenant, message_id, payload):
     email["Date"] = formatdate(usegmt=True)
     # Stable across retries, so that a mail system that sees it twice can tell.
     email["Message-ID"] = f"<{message_id}@{sender.rpartition('@')[2] or 'localhost'}>"
+    if "withdraw_link" in context:  # mail programs offer it as one-click unsubscribing
+        email["List-Unsubscribe"] = f"<{context['withdraw_link']}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(render_template(f"email/{template}.txt", **context))
     email.add_alternative(render_template(f"email/{template}.html", **context), subtype="html")
     return email
