@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import CUSTOMERS, make_api_key, valid_customer
-from mailbox import link_in, mails, text
+from queued_mail import link_in, mails, text
 
 from webapp.extensions import db
 from webapp.models import ConsentEvent, OutboxMessage, utcnow

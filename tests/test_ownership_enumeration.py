@@ -4,8 +4,15 @@ the wizard, its inline check and the public JSON API; the owner is mailed a noti
 import re
 
 import pytest
-from conftest import CUSTOMERS, STRONG_PASSWORD, fault_codes, make_api_key, unique, valid_customer
-from mailbox import mails, text
+from conftest import (
+    CUSTOMERS,
+    STRONG_PASSWORD,
+    fault_codes,
+    make_api_key,
+    unique,
+    valid_customer,
+)
+from queued_mail import mails, text
 from wizard_client import Wizard
 
 from webapp.extensions import db

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import CUSTOMERS, make_api_key, valid_customer
 from itsdangerous.timed import TimestampSigner
-from mailbox import link_in, mails, text
+from queued_mail import link_in, mails, text
 
 from webapp.extensions import db
 from webapp.models import OutboxMessage

@@ -6,7 +6,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from mailbox import code_in, link_in, mails, text
+from queued_mail import code_in, link_in, mails, text
 from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
 
 from webapp.extensions import db

@@ -6,8 +6,9 @@ import re
 from email import policy
 
 import pytest
-from conftest import deliver_outbox
+from conftest import deliver_outbox, valid_customer
 from playwright.sync_api import expect
+from queued_mail import link_in, mails, text
 from wizard_client import ADDRESS, CONSENTS, PROFILE, account
 
 from browser.conftest import axe_violations, enter
@@ -124,3 +125,18 @@ def test_the_embed_verifies_by_code_with_third_party_cookies_blocked(
         expect(frame.locator("h1")).to_have_text(heading)
     continue_with(frame, {}, "Create account")
     expect(frame.locator("h1")).to_have_text("Account created")
+
+
+def test_the_mailed_link_pages_are_accessible(serve, browser):
+    server = serve(TENANTS.format(origin="https://partner.example"))
+    app = server.server.app
+    with app.test_client() as client:
+        body = valid_customer()
+        assert client.post("/api/v1/customers?tenant=acme", json=body).status_code == 201
+    (message,) = [m for m in mails(app, to=body["email"]) if "/verify/" in text(m)]
+    path = link_in(message, "/verify/").split("/verify/", 1)[1]
+    page = browser.new_page()
+    for expected in ("Email address confirmed", "This link cannot be used"):  # then spent
+        page.goto(server.url(f"/verify/{path}"))
+        expect(page.locator("h1")).to_have_text(expected)
+        assert axe_violations(page) == []

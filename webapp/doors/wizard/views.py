@@ -87,7 +87,8 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
     draft = visit.draft
     fields = views(step, visit.tenant, shown, errors or {})
     return remember(render(
-        f"wizard/{step}.html", status, step=step, number=visit.pages.index(step) + 1, pages=len(visit.pages),
+        f"wizard/{step}.html", status, step=step, number=visit.pages.index(step) + 1,
+        pages=len(visit.pages),
         heading=heading(step), fields=fields, back=visit.previous_page(step),
         problems=[(f"#{f.focus_id}", f.error) for f in fields if f.error],
         strength=advice, csrf=guard.token(visit.claimed),
