@@ -63,6 +63,8 @@ class Customer(db.Model):
     # data...).
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the customer proved the address is theirs (contract section 12); NULL: not yet.
+    email_verified_at: Mapped[datetime | None] = mapped_column()
 
     consents: Mapped[list["ConsentRecord"]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", order_by="ConsentRecord.id",
@@ -79,8 +81,34 @@ class ConsentRecord(db.Model):
     version: Mapped[str] = mapped_column(String(64))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
     door: Mapped[str] = mapped_column(String(16))
+    # "confirmed" or, for a double opt-in until its link is followed, "pending"; "withdrawn".
+    # "expired" is never stored: a pending record reads so once its time is up.
+    status: Mapped[str] = mapped_column(String(16), default="confirmed")
+    confirmed_at: Mapped[datetime | None] = mapped_column()
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
 
     customer: Mapped[Customer] = relationship(back_populates="consents")
+    events: Mapped[list["ConsentEvent"]] = relationship(
+        back_populates="record", cascade="all, delete-orphan", order_by="ConsentEvent.id")
+
+
+class ConsentEvent(db.Model):
+    """The evidence of one change of a consent: when, through which door, which text, and keyed
+    hashes of the client's address and user agent (never the address itself)."""
+
+    __tablename__ = "consent_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("consent_record.id", ondelete="CASCADE"),
+                                           index=True)
+    status: Mapped[str] = mapped_column(String(16))  # what the record became
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    door: Mapped[str] = mapped_column(String(16))
+    version: Mapped[str] = mapped_column(String(64))
+    client_hash: Mapped[str | None] = mapped_column(String(64))
+    agent_hash: Mapped[str | None] = mapped_column(String(64))
+
+    record: Mapped[ConsentRecord] = relationship(back_populates="events")
 
 
 class ApiKey(db.Model):
@@ -124,6 +152,25 @@ class Draft(db.Model):
     # When the first step was drawn (the pace rule), and why the draft is a bot's, if it is.
     started_at: Mapped[datetime | None] = mapped_column()
     trapped: Mapped[str | None] = mapped_column(String(16))
+
+
+class VerificationCode(db.Model):
+    """A code mailed to prove a wizard draft's email address (contract section 12), kept only as
+    a keyed hash. A row without a hash stands for a notice mailed instead (the address was
+    taken): no code can continue that draft."""
+
+    __tablename__ = "verification_code"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("draft.id", ondelete="CASCADE"), index=True)
+    email_key: Mapped[str] = mapped_column(String(400))
+    code_hash: Mapped[str | None] = mapped_column(String(64))
+    wrong_tries: Mapped[int] = mapped_column(default=0)
+    resent: Mapped[bool] = mapped_column(default=False)  # made by "Send a new code"
+    spent: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    verified_at: Mapped[datetime | None] = mapped_column()
 
 
 class OutboxMessage(db.Model):

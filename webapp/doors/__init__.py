@@ -21,5 +21,9 @@ def register_doors(app):
     csrf.exempt(wizard.bp)
     app.register_blueprint(wizard.bp)
 
+    from webapp.doors.links import views as links
+    csrf.exempt(links.bp)  # a link's signed token is its proof; mail programs post without one
+    app.register_blueprint(links.bp)
+
     from webapp.doors import openapi
     openapi.init_app(app)  # last: the document gathers the OPENAPI_PATHS of every door above

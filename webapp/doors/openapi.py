@@ -101,6 +101,9 @@ def _schemas():
         "userId": {"type": ["string", "null"], "description": "The API key's id; null for "
                                                                "public registrations"},
         "source": {"type": "string", "enum": ["CUSTOMER", "USER", "HMAC"]},
+        "emailVerified": {"type": "boolean",
+                          "description": "Whether the customer proved the address is theirs"},
+        "emailVerifiedAt": {"type": ["string", "null"], "format": "date-time"},
         "createdAt": {"type": "string", "format": "date-time"},
         "loyaltyCardNumber": {"type": ["string", "null"]},
         "storedValueCardNumber": {"type": ["string", "null"]},
@@ -111,7 +114,12 @@ def _schemas():
     strings = {"type": "array", "items": {"type": "string"}}
     consents = {name: or_null(strings) for name in fields.CONSENT_LISTS}
     record = {"consentId": {"type": "string"}, "version": {"type": "string"},
-              "grantedAt": {"type": "string", "format": "date-time"}, "door": {"type": "string"}}
+              "grantedAt": {"type": "string", "format": "date-time"}, "door": {"type": "string"},
+              "status": {"type": "string", "enum": ["pending", "confirmed", "expired", "withdrawn"],
+                         "description": "pending until a double opt-in is confirmed by its "
+                                        "mailed link; expired 30 days unconfirmed"},
+              "confirmedAt": {"type": ["string", "null"], "format": "date-time"},
+              "withdrawnAt": {"type": ["string", "null"], "format": "date-time"}}
     # The enums are components of their own: inline, a generator makes a type for each use.
     fault_fields = {"faultCode": {"$ref": ID + "FaultCode"}, "fault": {"$ref": ID + "FaultName"},
                     "message": {"type": "string"}}
@@ -129,6 +137,8 @@ def _schemas():
                                           "records": {"type": "array", "items": {
                                               "type": "object", "required": list(record),
                                               "properties": record}}}},
+        "Pending": {"type": "object", "required": ["status"], "properties": {
+            "status": {"type": "string", "enum": ["pending"]}}},
         "CustomAttribute": {"type": "object", "additionalProperties": False,
                             "required": ["name"], "properties": {
                                 "name": {"type": "string"},
@@ -205,6 +215,11 @@ def _api_paths():
                 "201": {"description": "Registered", "content": customer, "headers": {
                     "Location": {"schema": {"type": "string"},
                                  "description": "The customer's URL"}}},
+                "202": {"description": "Public registration with an enumeration-safe tenant: "
+                                       "the same answer whether the email was free (customer "
+                                       "stored unverified, verification link mailed) or taken "
+                                       "(the owner mailed a notice)",
+                        "content": {"application/json": {"schema": {"$ref": ID + "Pending"}}}},
                 "400": fault_response("A field breaks a rule, the body does not parse, "
                                       "registration is closed (90055), or a proof-of-work "
                                       "solution is missing or spent (91017)"),

@@ -14,10 +14,15 @@ from sqlalchemy import select
 from webapp.extensions import db
 from webapp.i18n import N_, SOURCE, gettext, supported
 from webapp.models import Customer
+from webapp.trust.keys import unseal
 
 SMTP_TIMEOUT = 30  # seconds for each exchange with the mail server
 MAIL_FOLDER = "outbox-mail"
-SUBJECTS = {"account_created": N_("Your %(tenant)s account")}
+SUBJECTS = {"account_created": N_("Your %(tenant)s account"),
+            "verification_code": N_("Your %(tenant)s confirmation code"),
+            "verification_link": N_("Confirm your email address for %(tenant)s"),
+            "address_in_use": N_("Someone tried to sign up to %(tenant)s with your email address"),
+            "consent_confirmation": N_("Confirm your choice for %(tenant)s")}
 
 
 def build(tenant, message_id, payload):
@@ -30,11 +35,15 @@ def build(tenant, message_id, payload):
 
 def _build(tenant, message_id, payload):
     template = payload["template"]
-    customer = db.session.execute(select(Customer).where(
-        Customer.id == payload["customerId"], Customer.tenant == tenant.slug)).scalar_one_or_none()
-    if customer is None:
-        raise LookupError(f"customer {payload['customerId']} is not in tenant '{tenant.slug}'")
-    context = {"tenant": tenant, "customer": customer}
+    # Sealed fields (a code, a link that carries one) are opened only to write the mail.
+    context = {"tenant": tenant, **unseal(payload.get("sealed"))}
+    if "customerId" in payload:
+        customer = db.session.execute(select(Customer).where(
+            Customer.id == payload["customerId"], Customer.tenant == tenant.slug)
+        ).scalar_one_or_none()
+        if customer is None:
+            raise LookupError(f"customer {payload['customerId']} is not in tenant '{tenant.slug}'")
+        context["customer"] = customer
     sender = current_app.config["MAIL_FROM"]
     name = gettext(tenant.name)  # the built-in "Registration" is translated
 
@@ -47,6 +56,9 @@ def _build(tenant, message_id, payload):
     email["Date"] = formatdate(usegmt=True)
     # Stable across retries, so that a mail system that sees it twice can tell.
     email["Message-ID"] = f"<{message_id}@{sender.rpartition('@')[2] or 'localhost'}>"
+    if "withdraw_link" in context:  # mail programs offer it as one-click unsubscribing
+        email["List-Unsubscribe"] = f"<{context['withdraw_link']}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(render_template(f"email/{template}.txt", **context))
     email.add_alternative(render_template(f"email/{template}.html", **context), subtype="html")
     return email

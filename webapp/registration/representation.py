@@ -1,6 +1,7 @@
 """The stored customer as the JSON API returns it (contract section 4), and as webhooks carry it."""
 from webapp.registration.fields import CONSENT_LISTS, TEXT
 from webapp.registration.store_profile import store_profile
+from webapp.trust.opt_in import status
 
 
 def iso(moment):
@@ -14,12 +15,16 @@ def customer_json(customer) -> dict:
         "customerNumber": customer.number,
         "tenantId": customer.tenant,
         **{field.name: getattr(customer, field.column) for field in TEXT if not field.secret},
+        "emailVerified": customer.email_verified_at is not None,
+        "emailVerifiedAt": iso(customer.email_verified_at),
         "addresses": [dict(customer.address)] if customer.address else [],
         "consents": {
             consents: [record.consent_id for record in customer.consents],
             contact_methods: list(customer.contact_methods or []),
             "records": [{"consentId": record.consent_id, "version": record.version,
-                         "grantedAt": iso(record.granted_at), "door": record.door}
+                         "grantedAt": iso(record.granted_at), "door": record.door,
+                         "status": status(record), "confirmedAt": iso(record.confirmed_at),
+                         "withdrawnAt": iso(record.withdrawn_at)}
                         for record in customer.consents],
         },
         "customAttributes": [dict(item) for item in customer.custom_attributes or []],

@@ -3,6 +3,7 @@ messages, or nothing."""
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +19,7 @@ from webapp.models import ConsentRecord, Customer
 from webapp.registration import loyalty, rules
 from webapp.registration.fields import CONSENT_LISTS, column_values
 from webapp.registration.passwords import hash_secret
+from webapp.trust import stored
 
 CONSENTS, CONTACT_METHODS = CONSENT_LISTS
 
@@ -36,6 +38,7 @@ class Options:
     # Called with the flushed customer inside its transaction: what the door records with it
     # commits, or fails, together with it (the wizard's draft).
     before_commit: Callable | None = None
+    email_verified_at: datetime | None = None  # when the door proved the address (a code)
 
 
 def register(tenant, answers, door, caller=rules.Caller(), prior=(), password_hash=None,
@@ -53,9 +56,11 @@ def register(tenant, answers, door, caller=rules.Caller(), prior=(), password_ha
     customer = _customer(tenant, data, door, caller, password_hash, options)
     if tenant.loyalty:
         loyalty.assign(tenant, customer, options.loyalty_linking, options.stored_value)
+    stored.prepare(tenant, customer, options.email_verified_at)
     db.session.add(customer)
     try:
         db.session.flush()  # the database's unique constraints decide races
+        stored.announce(tenant, customer)
         send = tenant.send_account_email if options.send_email is None else options.send_email
         outbox.customer_created(tenant, customer, send_email=send)
         if options.before_commit is not None:

@@ -1,5 +1,7 @@
-"""Abuse defence, all self-hosted (contract section 13): the honeypot and pace of the wizard,
-proof of work, throwaway addresses and breached passwords. Nothing here calls out of the service."""
+"""Trust in who signs up, all self-hosted: proof of ownership (contract section 12: email
+verification by code and by link, enumeration-safe sign-up, double opt-in consents with their
+evidence) and abuse defence (section 13: the wizard's honeypot and pace, proof of work, throwaway
+addresses, breached passwords). Nothing here calls out of the service."""
 
 
 def init_app(app):

@@ -13,11 +13,13 @@ from webapp.http.body import read_json_object
 from webapp.registration.fields import CONSENT_LISTS, NAMES, TEXT_NAMES
 from webapp.registration.representation import customer_json
 from webapp.trust import proof_of_work
+from webapp.trust import enumeration
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Faults, and unknown routes or methods under /api/, answer JSON rather than a page.
 errors.renderer("/api/")(errors.json_fault)
 
+PENDING = {"status": "pending"}
 
 
 def _wrong_type(path, expected):
@@ -160,10 +162,20 @@ def create_customer():
         answers, prior = to_answers(body)
         prior += _unknown_attributes(tenant, body)
         try:
-            customer = registration.register(tenant, answers, "api", caller, prior=prior)
+            customer = _register(tenant, answers, caller, prior)
         except FaultError as error:
             raise _with_paths(error, body) from None
-        return _answer(*claim.answer(201, customer_json(customer)))
+        status, answer = (202, PENDING) if customer is None else (201, customer_json(customer))
+        return _answer(*claim.answer(status, answer))
+
+
+def _register(tenant, answers, caller, prior):
+    """The customer stored; None for an enumeration-safe tenant's public caller, who learns
+    only that the registration is pending, whether the email was free or taken."""
+    if tenant.enumeration_safe and not caller.has_credentials:
+        enumeration.register_pending(tenant, answers, "api", caller, prior)
+        return None
+    return registration.register(tenant, answers, "api", caller, prior=prior)
 
 
 def _answer(status, body):

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from webapp.extensions import db
-from webapp.models import Draft, new_uuid, utcnow
+from webapp.models import Draft, VerificationCode, new_uuid, utcnow
 
 LIFETIME = timedelta(hours=24)
 
@@ -77,7 +77,10 @@ def completed_meanwhile(draft: Draft) -> bool:
 
 
 def purge_expired() -> int:
-    """Delete every expired draft; return how many went."""
-    result = db.session.execute(delete(Draft).where(Draft.expires_at <= utcnow()))
+    """Delete every expired draft, and its verification codes; return how many drafts went."""
+    now = utcnow()
+    expired = select(Draft.id).where(Draft.expires_at <= now)
+    db.session.execute(delete(VerificationCode).where(VerificationCode.draft_id.in_(expired)))
+    result = db.session.execute(delete(Draft).where(Draft.expires_at <= now))
     db.session.commit()
     return result.rowcount

@@ -9,10 +9,13 @@ from webapp.forms import STEPS
 from webapp.i18n import N_, gettext
 from webapp.models import Draft
 from webapp.tenants import Tenant
+from webapp.trust import verification
 
 PAGES = (*STEPS, "review")  # "Step N of 5"; the completion page follows
+VERIFY = "verify"  # after the account, for tenants that verify emails (contract section 12)
 HEADINGS = {
     "account": N_("Create your account"),
+    "verify": N_("Check your email"),
     "profile": N_("About you"),
     "address": N_("Your address"),
     "consents": N_("Consents and contact"),
@@ -63,16 +66,36 @@ class Visit:
             values.setdefault("draft", self.token)
         if self.language:
             values.setdefault("lang", self.language)
+        if step == VERIFY:  # a page of its own, with its own views
+            return self.url("verify", **values)
         return self.url("show", step=step, **values)
+
+    @property
+    def pages(self):
+        if verification.applies(self.tenant):
+            return (PAGES[0], VERIFY, *PAGES[1:])
+        return PAGES
+
+    @property
+    def needs_code(self):
+        """True while the draft's email awaits its code: no later step may be passed."""
+        if not (verification.applies(self.tenant) and self.draft is not None):
+            return False
+        email = (self.draft.answers.get("email") or [None])[0]
+        return email is not None and verification.verified_at(self.draft, email) is None
 
     def first_open_page(self):
         """The first step not yet passed; "review" when all have been."""
         answers = self.draft.answers if self.draft else {}
-        return next((s for s in STEPS if not passed(answers, s, self.tenant)), "review")
+        opened = next((s for s in STEPS if not passed(answers, s, self.tenant)), "review")
+        return VERIFY if opened != "account" and self.needs_code else opened
 
     def next_page(self, step):
-        return PAGES[PAGES.index(step) + 1]
+        following = self.pages[self.pages.index(step) + 1]
+        if following == VERIFY and not self.needs_code:  # proved already
+            return self.next_page(following)
+        return following
 
     def previous_page(self, step):
-        index = PAGES.index(step)
-        return PAGES[index - 1] if index else None
+        index = self.pages.index(step)
+        return self.pages[index - 1] if index else None

@@ -26,6 +26,8 @@ PAGE_TROUBLE = {404: (N_("Page not found"), N_("Check the web address, or start 
 INSTRUCTIONS = {
     91001: N_("An account with this email address already exists – enter a different email "
               "address"),
+    91015: N_("Enter the code we emailed you, to confirm your email address, before you "
+              "continue"),
 }
 
 

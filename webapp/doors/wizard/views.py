@@ -8,10 +8,10 @@ from werkzeug.datastructures import MultiDict
 
 from webapp import i18n, registration
 from webapp.auth import ratelimits
-from webapp.doors.wizard import access, drafts, guard
+from webapp.doors.wizard import access, drafts, guard, ownership
 from webapp.doors.wizard.answers import SECRET, kept, posted, stored
 from webapp.doors.wizard.fields import one, views
-from webapp.doors.wizard.flow import PAGES, Visit, heading
+from webapp.doors.wizard.flow import Visit, heading
 from webapp.doors.wizard.pages import render, said
 from webapp.faults import FaultError, fault
 from webapp.forms import STEPS, step_of
@@ -19,7 +19,7 @@ from webapp.http import framing
 from webapp.http.body import raw_body
 from webapp.registration.passwords import hash_secret, strength
 from webapp.tenants import DEFAULT_SLUG, registry
-from webapp.trust import honeypot, proof_of_work
+from webapp.trust import enumeration, honeypot, proof_of_work
 
 bp = Blueprint("wizard", __name__)
 COOKIE = "wizard_draft"  # lets a bare /register resume; never needed, never set in the embed
@@ -91,7 +91,8 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
     draft = visit.draft
     fields = views(step, visit.tenant, shown, errors or {})
     return remember(render(
-        f"wizard/{step}.html", status, step=step, number=PAGES.index(step) + 1, pages=len(PAGES),
+        f"wizard/{step}.html", status, step=step, number=visit.pages.index(step) + 1,
+        pages=len(visit.pages),
         heading=heading(step), fields=fields, back=visit.previous_page(step),
         problems=[(f"#{f.focus_id}", f.error) for f in fields if f.error],
         strength=advice, csrf=guard.token(visit.claimed),
@@ -109,7 +110,8 @@ def _review_page(visit, errors=None, status=200):
     unsolved = (errors or {}).get(proof_of_work.FIELD)
     problems += [(f"#{proof_of_work.FIELD}", unsolved)] if unsolved else []
     return remember(render("wizard/review.html", status, step="review",
-                           number=PAGES.index("review") + 1, pages=len(PAGES),
+                           number=visit.pages.index("review") + 1,
+                           pages=len(visit.pages),
                            heading=heading("review"), sections=sections, back="consents",
                            problems=problems, csrf=guard.token(visit.claimed),
                            unsolved=unsolved))
@@ -131,7 +133,7 @@ def show(slug, mode, step):
     if visit.completed:
         return _done_page(visit) if step == "done" else redirect(visit.step_url("done"))
     opened = visit.first_open_page()
-    if step == "done" or PAGES.index(step) > PAGES.index(opened):
+    if step == "done" or visit.pages.index(step) > visit.pages.index(opened):
         return _restart(visit) if opened == "account" else redirect(visit.step_url(opened))
     if step == "review":
         return _review_page(visit)
@@ -148,10 +150,13 @@ def save(slug, mode, step):
         return redirect(visit.step_url("done"), 303)
     if visit.expired or (visit.draft is None and step != "account"):
         return _restart(visit)
+    if step != "account":
+        ownership.refuse_unverified(visit)
     answers = posted(step, tenant, request.form, visit.draft and visit.draft.answers)
     saved = visit.draft.password_hash if visit.draft else None
     _, faults = registration.check(tenant, answers, visit.door, steps=(step,),
                                    password_hash=saved)
+    faults, taken = enumeration.split_taken(tenant, faults)
     if faults:
         shown = MultiDict(request.form)
         shown.poplist(SECRET)
@@ -161,8 +166,13 @@ def save(slug, mode, step):
     if visit.draft is None:
         visit.draft = drafts.start(tenant.slug)
     honeypot.watch(visit.draft, request.form)
+    if step == "account":
+        ownership.account_saved(visit, answers["email"], taken)
     drafts.save(visit.draft, kept(answers, step, tenant), hashed)
     then = "review" if request.form.get("then") == "review" else visit.next_page(step)
+    if visit.needs_code:  # a new email: its code first, then on as asked
+        return remember(redirect(visit.step_url(
+            "verify", **({"then": "review"} if then == "review" else {})), 303))
     return remember(redirect(visit.step_url(then), 303))
 
 
@@ -174,6 +184,7 @@ def create(slug, mode):
         return redirect(visit.step_url("done"), 303)
     if visit.draft is None:
         return _restart(visit)
+    ownership.refuse_unverified(visit)
     if visit.first_open_page() != "review":
         return redirect(visit.step_url(visit.first_open_page()), 303)
     draft = visit.draft
@@ -191,6 +202,7 @@ def create(slug, mode):
             visit.tenant, stored(draft.answers), visit.door, password_hash=draft.password_hash,
             options=registration.Options(
                 language=i18n.current(),  # the email's language
+                email_verified_at=ownership.verified_at(visit),
                 # Completed with the customer, so that a second click never finds one without
                 # the other.
                 before_commit=lambda customer: drafts.complete(draft, customer.id)))
@@ -219,7 +231,7 @@ def check(slug, mode, field):
         found = None  # the password chosen earlier stands
     else:
         found = registration.check_field(tenant, field, answers, visit.door)
-    error = said(found) if found else None
+    error = said(found) if found and not enumeration.hides(tenant, found) else None
     view = one(step, field, tenant, shown, error)
     if field == SECRET:
         return render("partials/password_feedback.html", field=view,

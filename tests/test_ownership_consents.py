@@ -1,0 +1,155 @@
+"""Double opt-in and consent status (contract section 12): a ticked double opt-in consent is
+pending until its mailed link is followed, expires unconfirmed after 30 days, and every consent
+can be withdrawn by the link in the mail that carries it; each change keeps its evidence."""
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import CUSTOMERS, make_api_key, valid_customer
+from queued_mail import link_in, mails, text
+
+from webapp.extensions import db
+from webapp.models import ConsentEvent, OutboxMessage, utcnow
+from webapp.trust import opt_in
+
+TENANTS = """
+[tenants.default]
+name = "Acme Bets"
+{webhook}
+
+[[tenants.default.consents]]
+id = "terms"
+label = "I accept the terms and conditions"
+version = "2026-01"
+mandatory = true
+
+[[tenants.default.consents]]
+id = "marketing"
+label = "Send me offers"
+version = "m-3"
+double_opt_in = true
+"""
+AGENT = "Mozilla/5.0 (evidence test)"
+
+
+@pytest.fixture
+def app(make_app, webhook_receiver):
+    return make_app(TENANTS.format(webhook=webhook_receiver().tenant_keys))
+
+
+@pytest.fixture
+def credentials(app):
+    key_id, secret = make_api_key(app)
+    return {"Authorization": f"Bearer {key_id}.{secret}"}
+
+
+def register(app, consents=("terms", "marketing")):
+    body = valid_customer(consents={"consentIds": list(consents), "contactMethods": ["email"]})
+    response = app.test_client().post(CUSTOMERS, json=body, headers={"User-Agent": AGENT})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def records(customer):
+    return {r["consentId"]: r for r in customer["consents"]["records"]}
+
+
+def fetch(app, credentials, customer):
+    return app.test_client().get(f"{CUSTOMERS}/{customer['customerId']}",
+                                 headers=credentials).get_json()
+
+
+def confirmation(app, customer):
+    (message,) = [m for m in mails(app, to=customer["email"])
+                  if m["Subject"] == "Confirm your choice for Acme Bets"]
+    return message
+
+
+def path(message, part):
+    return urlsplit(link_in(message, part)).path
+
+
+def webhook_types(app):
+    with app.app_context():
+        return [m.payload["type"] for m in db.session.query(OutboxMessage).filter_by(
+            kind="webhook").order_by(OutboxMessage.created_at)]
+
+
+def test_a_plain_tick_is_confirmed_when_granted(app):
+    customer = register(app, consents=("terms",))
+    terms = records(customer)["terms"]
+    assert terms["status"] == "confirmed" and terms["confirmedAt"] == terms["grantedAt"]
+    assert terms["withdrawnAt"] is None
+    assert not [m for m in mails(app) if "Confirm your choice" in m["Subject"]]
+
+
+def test_a_double_opt_in_is_pending_until_its_link_is_followed(app, credentials):
+    customer = register(app)
+    marketing = records(customer)["marketing"]
+    assert (marketing["status"], marketing["confirmedAt"]) == ("pending", None)
+    message = confirmation(app, customer)
+    body = text(message)
+    assert "Send me offers" in body and "/consent/withdraw/" in body
+    assert "offer" not in body.replace("Send me offers", "")  # nothing but the confirmation
+
+    page = app.test_client().get(path(message, "/consent/confirm/"))
+    assert page.status_code == 200 and "Choice confirmed" in page.get_data(as_text=True)
+    marketing = records(fetch(app, credentials, customer))["marketing"]
+    assert marketing["status"] == "confirmed" and marketing["confirmedAt"].endswith("Z")
+    assert "consent.confirmed" in webhook_types(app)
+
+
+def test_the_withdraw_link_withdraws_in_one_click(app, credentials):
+    customer = register(app)
+    message = confirmation(app, customer)
+    assert message["List-Unsubscribe"] == f"<{link_in(message, '/consent/withdraw/')}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    page = app.test_client().get(path(message, "/consent/withdraw/"))
+    assert page.status_code == 200 and "Consent withdrawn" in page.get_data(as_text=True)
+    marketing = records(fetch(app, credentials, customer))["marketing"]
+    assert marketing["status"] == "withdrawn" and marketing["withdrawnAt"].endswith("Z")
+    assert webhook_types(app).count("consent.withdrawn") == 1
+    # The mail program's one-click POST (RFC 8058) finds it withdrawn already: no second event.
+    assert app.test_client().post(path(message, "/consent/withdraw/"),
+                                  data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert webhook_types(app).count("consent.withdrawn") == 1
+    # A withdrawn consent cannot be confirmed afterwards.
+    assert app.test_client().get(path(confirmation(app, customer), "/consent/confirm/")) \
+        .status_code == 400
+
+
+def test_unconfirmed_after_30_days_it_is_expired(app, credentials, monkeypatch):
+    customer = register(app)
+    later = utcnow() + opt_in.CONFIRM_WITHIN + timedelta(minutes=1)
+    monkeypatch.setattr(opt_in, "utcnow", lambda: later)
+    assert records(fetch(app, credentials, customer))["marketing"]["status"] == "expired"
+    assert app.test_client().get(path(confirmation(app, customer), "/consent/confirm/")) \
+        .status_code == 400
+
+
+def test_a_forged_consent_link_is_refused(app):
+    client = app.test_client()
+    for bad in ("/consent/confirm/nonsense", "/consent/withdraw/nonsense.abc"):
+        response = client.get(bad)
+        assert response.status_code == 400
+        assert "This link cannot be used" in response.get_data(as_text=True)
+
+
+def test_each_change_keeps_its_evidence_without_the_address_in_clear(app):
+    customer = register(app)
+    client = app.test_client()
+    client.get(path(confirmation(app, customer), "/consent/confirm/"),
+               headers={"User-Agent": AGENT})
+    client.get(path(confirmation(app, customer), "/consent/withdraw/"),
+               headers={"User-Agent": AGENT})
+    with app.app_context():
+        events = db.session.query(ConsentEvent).order_by(ConsentEvent.id).all()
+        rows = [(e.record.consent_id, e.status, e.door, e.version) for e in events]
+        hashes = {(e.client_hash, e.agent_hash) for e in events}
+        stored = repr([vars(e) for e in events])
+    assert rows == [("terms", "confirmed", "api", "2026-01"), ("marketing", "pending", "api", "m-3"),
+                    ("marketing", "confirmed", "email", "m-3"),
+                    ("marketing", "withdrawn", "email", "m-3")]
+    (client_hash, agent_hash), = hashes
+    assert len(client_hash) == 64 and len(agent_hash) == 64
+    assert "127.0.0.1" not in stored and AGENT not in stored

@@ -1,0 +1,121 @@
+"""The JSON doors' proof of ownership (contract section 12): customers of a verifying tenant are
+stored unverified and mailed a link, `GET /verify/<token>` (signed, 7 days, once) verifies them;
+every representation says whether and when."""
+import io
+import json
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import CUSTOMERS, make_api_key, valid_customer
+from itsdangerous.timed import TimestampSigner
+from queued_mail import link_in, mails, text
+
+from webapp.extensions import db
+from webapp.models import OutboxMessage
+from webapp.ops.exports import write_jsonl
+from webapp.tenants import registry
+from webapp.trust import email_links
+
+TENANTS = """
+[tenants.default]
+name = "Acme Bets"
+verify_email = "code"
+"""
+
+
+@pytest.fixture
+def app(make_app, webhook_receiver):
+    receiver = webhook_receiver()
+    return make_app(TENANTS + receiver.tenant_keys)
+
+
+@pytest.fixture
+def credentials(app):
+    key_id, secret = make_api_key(app)
+    return {"Authorization": f"Bearer {key_id}.{secret}"}
+
+
+def register(app, credentials, **fields):
+    response = app.test_client().post(CUSTOMERS, json=valid_customer(**fields),
+                                      headers=credentials)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def link_path(app, email):
+    (message,) = [m for m in mails(app, to=email) if "/verify/" in text(m)]
+    return urlsplit(link_in(message, "/verify/")).path
+
+
+def webhooks(app, kind):
+    with app.app_context():
+        return [m.payload for m in db.session.query(OutboxMessage).filter_by(kind="webhook")
+                if m.payload["type"] == kind]
+
+
+def test_a_customer_is_stored_unverified_and_the_mailed_link_verifies_once(app, credentials):
+    customer = register(app, credentials)
+    assert customer["emailVerified"] is False and customer["emailVerifiedAt"] is None
+    path = link_path(app, customer["email"])
+    client = app.test_client()
+
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "Email address confirmed" in page.get_data(as_text=True)
+    stored = client.get(f"{CUSTOMERS}/{customer['customerId']}", headers=credentials).get_json()
+    assert stored["emailVerified"] is True and stored["emailVerifiedAt"].endswith("Z")
+    (event,) = webhooks(app, "customer.email_verified")
+    assert event["data"]["customerId"] == customer["customerId"]
+    assert event["data"]["emailVerified"] is True
+
+    again = client.get(path)
+    assert again.status_code == 400
+    assert "This link cannot be used" in again.get_data(as_text=True)
+    assert len(webhooks(app, "customer.email_verified")) == 1
+
+
+def test_a_link_older_than_7_days_or_forged_is_refused(app, credentials, monkeypatch):
+    customer = register(app, credentials)
+    path = link_path(app, customer["email"])
+    real = TimestampSigner.get_timestamp
+    later = email_links.LIFETIME + timedelta(seconds=5)
+    monkeypatch.setattr(TimestampSigner, "get_timestamp",
+                        lambda self: real(self) + int(later.total_seconds()))
+    client = app.test_client()
+    assert client.get(path).status_code == 400
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", real)
+    assert client.get(path[:-3] + "abc").status_code == 400
+    assert client.get("/verify/%00%ff").status_code == 400
+    stored = client.get(f"{CUSTOMERS}/{customer['customerId']}", headers=credentials).get_json()
+    assert stored["emailVerified"] is False
+    assert client.get(path).status_code == 200  # still good within its 7 days
+
+
+def test_every_representation_carries_the_verification(app, credentials):
+    customer = register(app, credentials)
+    (created,) = webhooks(app, "customer.created")
+    assert created["data"]["emailVerified"] is False and "emailVerifiedAt" in created["data"]
+    with app.app_context():
+        out = io.StringIO()
+        write_jsonl(registry().get("default"), out)
+    (exported,) = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert exported["emailVerified"] is False and exported["emailVerifiedAt"] is None
+    assert customer["customerId"] == exported["customerId"]
+
+
+def test_the_dialects_store_unverified_customers_and_mail_the_link(app, credentials):
+    body = {"Customer": {"FirstName": "Ada", "LastName": "Lovelace",
+                         "EMail": "ada.dialect@example.com"},
+            "Password": "violet-Harbour-tangent-93", "SecurityQuestion": "Pet?",
+            "SecurityAnswer": "Rex"}
+    response = app.test_client().put("/v1/Customers", json=body, headers=credentials)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert link_path(app, "ada.dialect@example.com").startswith("/verify/")
+
+
+def test_a_tenant_that_does_not_verify_mails_no_link(make_app):
+    app = make_app()
+    response = app.test_client().post(CUSTOMERS, json=valid_customer())
+    assert response.get_json()["emailVerified"] is False
+    assert mails(app) and all("/verify/" not in text(m) for m in mails(app))

@@ -1,0 +1,72 @@
+"""`GET /verify/<token>`, `GET /consent/confirm/<token>` and `GET|POST /consent/withdraw/<token>`.
+
+Following a link is the action (a person clicks once); a wrong, expired or spent link answers
+400 with the meaning of fault 91016 on a friendly page. A withdraw link also takes the POST that
+mail programs send for one-click unsubscribing (RFC 8058).
+"""
+from flask import Blueprint, make_response, render_template
+
+from webapp.extensions import db
+from webapp.faults import BY_CODE
+from webapp.http.headers import nonce
+from webapp.i18n import N_, gettext
+from webapp.outbox import webhook
+from webapp.tenants import registry
+from webapp.trust import email_links, opt_in
+
+bp = Blueprint("links", __name__)
+INVALID = BY_CODE[91016]
+
+
+def _tenant_of(record):
+    return registry().get(record.customer.tenant)
+
+
+def _page(heading, message, status=200):
+    response = make_response(render_template(
+        "links/page.html", layout="base.html", tenant=None, nonce=nonce(),
+        heading=gettext(heading), message=gettext(message)), status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _invalid():
+    return _page(N_("This link cannot be used"),
+                 N_("The link is wrong, has expired or has been used already. If you still need "
+                    "to, ask for a new one."), INVALID.status)
+
+
+@bp.get("/verify/<token>")
+def verify_email(token):
+    customer = email_links.verify(token)
+    if customer is None:
+        db.session.rollback()
+        return _invalid()
+    tenant = registry().get(customer.tenant)
+    db.session.refresh(customer)
+    if tenant is not None:
+        webhook(tenant, "customer.email_verified", customer)
+    db.session.commit()
+    return _page(N_("Email address confirmed"),
+                 N_("Thank you: your email address is confirmed. You can close this page."))
+
+
+@bp.get("/consent/confirm/<token>")
+def confirm_consent(token):
+    record = opt_in.confirm(_tenant_of, token)
+    db.session.commit()
+    if record is None:
+        return _invalid()
+    return _page(N_("Choice confirmed"),
+                 N_("Thank you: your choice is confirmed. You can withdraw it at any time with "
+                    "the link in the email."))
+
+
+@bp.route("/consent/withdraw/<token>", methods=["GET", "POST"])
+def withdraw_consent(token):
+    record = opt_in.withdraw(_tenant_of, token)
+    db.session.commit()
+    if record is None:
+        return _invalid()
+    return _page(N_("Consent withdrawn"),
+                 N_("Your consent is withdrawn. We will not use it from now on."))

@@ -1,0 +1,96 @@
+"""The wizard's verify step (contract section 12): the code mailed at the account step, the link
+that carries it, and "Send a new code". The rules of codes are `webapp.trust.verification`'s."""
+from datetime import timezone
+
+from flask import g, redirect, request
+
+from webapp import i18n
+from webapp.auth import ratelimits
+from webapp.doors.wizard import guard
+from webapp.doors.wizard.flow import VERIFY, heading
+from webapp.doors.wizard.ownership import email_of, link_for
+from webapp.doors.wizard.pages import render
+from webapp.doors.wizard.views import remember, route
+from webapp.extensions import db
+from webapp.i18n import N_, gettext
+from webapp.trust import mail_budget, verification
+
+ENTER_CODE = N_("Enter the 6-digit code from the email we sent you")
+WRONG_CODE = N_("The code is wrong or has expired – check the email, or send a new code")
+
+
+def _then(visit):
+    return "review" if request.values.get("then") == "review" else visit.next_page(VERIFY)
+
+
+def _page(visit, error=None, status=200):
+    email = email_of(visit)
+    return remember(render(
+        "wizard/verify.html", status, step=VERIFY, number=visit.pages.index(VERIFY) + 1,
+        pages=len(visit.pages), heading=heading(VERIFY), back="account",
+        problems=[("#code", error)] if error else [], error=error, email=email,
+        verified=not visit.needs_code, sent=request.args.get("sent") == "1",
+        csrf=guard.token(visit.claimed), then=request.values.get("then") == "review"))
+
+
+def _away(visit):
+    """Where a visit that cannot be on this step goes instead."""
+    if visit.completed:
+        return redirect(visit.step_url("done"), 303)
+    return redirect(visit.step_url(visit.first_open_page()), 303)
+
+
+def _here(visit):
+    return (not visit.completed and visit.draft is not None and
+            verification.applies(visit.tenant) and visit.first_open_page() != "account")
+
+
+@route("/verify", "verify", ["GET"])
+@ratelimits.validation
+def show(slug, mode):
+    visit = g.visit
+    if not _here(visit):
+        return _away(visit)
+    code = request.args.get("code")
+    if code is not None:  # the mailed link: accept its code, then lose it from the address
+        accepted = visit.needs_code and verification.accept(visit.draft, email_of(visit), code)
+        return redirect(visit.step_url(VERIFY, **({} if accepted else {"wrong": 1})), 303)
+    error = gettext(WRONG_CODE) if request.args.get("wrong") == "1" and visit.needs_code \
+        else None
+    return _page(visit, error, 422 if error else 200)
+
+
+@route("/verify", "check_code", ["POST"])
+@ratelimits.validation
+def check_code(slug, mode):
+    visit = g.visit
+    if not _here(visit):
+        return _away(visit)
+    if not visit.needs_code:
+        return redirect(visit.step_url(_then(visit)), 303)
+    code = request.form.get("code", "")
+    if not code.strip():
+        return _page(visit, gettext(ENTER_CODE), 422)
+    if not verification.accept(visit.draft, email_of(visit), code):
+        return _page(visit, gettext(WRONG_CODE), 422)
+    return remember(redirect(visit.step_url(_then(visit)), 303))
+
+
+@route("/verify/new", "new_code", ["POST"])
+@ratelimits.validation
+def new_code(slug, mode):
+    visit = g.visit
+    if not _here(visit):
+        return _away(visit)
+    if not visit.needs_code:
+        return redirect(visit.step_url(VERIFY), 303)
+    if verification.new_codes_left(visit.draft) == 0:
+        reset_at = verification.next_new_code_at(visit.draft).replace(tzinfo=timezone.utc)
+        raise mail_budget.refused(reset_at=reset_at.timestamp())
+    email = email_of(visit)
+    if not verification.issue(visit.tenant, visit.draft, email, link_for(visit), i18n.current(),
+                              taken=verification.notice_instead(visit.draft), resent=True):
+        db.session.rollback()
+        raise mail_budget.refused(email)
+    db.session.commit()
+    return redirect(visit.step_url(VERIFY, sent=1), 303)

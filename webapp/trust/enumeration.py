@@ -1,0 +1,45 @@
+"""Enumeration-safe tenants (contract section 12): whether an email is registered never shows.
+
+The wizard's account step, the inline check of the email and the public JSON API of such a tenant
+answer a taken address exactly as a free one; the owner of a taken address is mailed a notice
+instead. Credentialed callers, and the username (public by nature), are not concealed.
+"""
+from webapp import outbox, registration
+from webapp.extensions import db
+from webapp.faults import FaultError
+from webapp.registration.passwords import hash_secret
+from webapp.trust import mail_budget
+
+EMAIL_TAKEN = 91001
+
+
+def hides(tenant, found) -> bool:
+    """True where `found` says the email is taken and the tenant may not say so."""
+    return bool(tenant.enumeration_safe and found is not None and found.code == EMAIL_TAKEN)
+
+
+def split_taken(tenant, faults):
+    """The faults the tenant may show, and whether a taken email was among those it hides."""
+    shown = [f for f in faults if not hides(tenant, f)]
+    return shown, len(shown) != len(faults)
+
+
+def notify_owner(tenant, email, language=None):
+    """Queue "someone tried to create an account with your address" (the caller commits)."""
+    if mail_budget.take(email):
+        outbox.email(tenant, "address_in_use", email, language)
+
+
+def register_pending(tenant, answers, door, caller, prior=()):
+    """Register for the public JSON API of an enumeration-safe tenant: a free email stores the
+    customer (unverified, its link mailed), a taken one mails the owner the notice; the caller
+    answers both alike. Other faults are raised as ever, without the taken email's."""
+    try:
+        registration.register(tenant, answers, door, caller, prior=prior)
+    except FaultError as error:
+        shown, taken = split_taken(tenant, error.faults)
+        if shown or not taken:
+            raise FaultError(shown or error.faults, error.headers) from None
+        hash_secret(answers.get("password") or "")  # the work a free address costs
+        notify_owner(tenant, answers.get("email"))
+        db.session.commit()

@@ -1,0 +1,103 @@
+"""Consent status and double opt-in (contract section 12).
+
+A plain tick is given at once: the record is "confirmed" when granted. A consent with
+`double_opt_in = true` is "pending" until the link mailed to the customer is followed
+("confirmed"), and reads "expired" once 30 days pass unconfirmed (computed, never stored, so no
+job has to run for it). Any consent can be withdrawn by the link in every mail that carries it.
+Each change keeps its evidence: time, door, the text's version, and keyed hashes of the client's
+address and user agent.
+"""
+from datetime import timedelta
+
+from flask import has_request_context, request, url_for
+from itsdangerous import BadData
+
+from webapp import outbox
+from webapp.extensions import db
+from webapp.models import ConsentEvent, ConsentRecord, utcnow
+from webapp.trust.keys import keyed_hash, seal, signer
+
+CONFIRM_WITHIN = timedelta(days=30)
+LINK_DOOR = "email"  # the door of a change made by a mailed link
+
+
+def status(record, now=None) -> str:
+    if record.status == "pending" and record.granted_at is not None and \
+            record.granted_at + CONFIRM_WITHIN <= (now or utcnow()):
+        return "expired"
+    return record.status
+
+
+def _evidence(record, door, at):
+    client = agent = None
+    if has_request_context():
+        client = request.remote_addr
+        agent = request.user_agent.string or None
+    return ConsentEvent(status=record.status, at=at, door=door, version=record.version,
+                        client_hash=keyed_hash("consent evidence address", client),
+                        agent_hash=keyed_hash("consent evidence agent", agent))
+
+
+def prepare(tenant, customer):
+    """Give the new customer's consent records their status and first evidence (before flush)."""
+    now = utcnow()
+    for record in customer.consents:
+        consent = tenant.consent(record.consent_id)
+        record.granted_at = now
+        if consent is not None and consent.double_opt_in:
+            record.status, record.confirmed_at = "pending", None
+        else:
+            record.status, record.confirmed_at = "confirmed", now
+        record.events.append(_evidence(record, record.door, now))
+
+
+def withdraw_link(record) -> str:
+    return url_for("links.withdraw_consent", token=signer("consent withdraw").dumps(record.id),
+                   _external=True)
+
+
+def mail_confirmations(tenant, customer):
+    """Queue a confirmation mail for each pending consent of a flushed customer."""
+    for record in customer.consents:
+        if record.status != "pending":
+            continue
+        consent = tenant.consent(record.consent_id)
+        confirm = url_for("links.confirm_consent",
+                          token=signer("consent confirm").dumps(record.id), _external=True)
+        outbox.email(tenant, "consent_confirmation", customer.email, customer.language,
+                     customer.id, sealed=seal({
+                         "consent_label": consent.label if consent else record.consent_id,
+                         "confirm_link": confirm, "withdraw_link": withdraw_link(record)}))
+
+
+def _record(purpose, token, max_age=None):
+    try:
+        record_id = signer(purpose).loads(token, max_age=max_age)
+    except BadData:
+        return None
+    return db.session.get(ConsentRecord, record_id) if isinstance(record_id, int) else None
+
+
+def confirm(tenant_of, token):
+    """Confirm the pending consent a confirmation token names; the record, or None when the
+    token is not genuine or the consent is not pending (expired, withdrawn, or confirmed)."""
+    record = _record("consent confirm", token, int(CONFIRM_WITHIN.total_seconds()))
+    if record is None or status(record) != "pending":
+        return record if record is not None and record.status == "confirmed" else None
+    now = utcnow()
+    record.status, record.confirmed_at = "confirmed", now
+    record.events.append(_evidence(record, LINK_DOOR, now))
+    outbox.webhook(tenant_of(record), "consent.confirmed", record.customer)
+    return record
+
+
+def withdraw(tenant_of, token):
+    """Withdraw the consent a withdraw token names (once; again changes nothing)."""
+    record = _record("consent withdraw", token)
+    if record is None or record.status == "withdrawn":
+        return record
+    now = utcnow()
+    record.status, record.withdrawn_at = "withdrawn", now
+    record.events.append(_evidence(record, LINK_DOOR, now))
+    outbox.webhook(tenant_of(record), "consent.withdrawn", record.customer)
+    return record
