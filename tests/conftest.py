@@ -43,7 +43,8 @@ def database_url():
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True,
+                      "SECRET_KEY": "test-secret-key"})
     with app.app_context():
         from flask_migrate import upgrade
         upgrade(directory=app.extensions["migrate"].directory)
