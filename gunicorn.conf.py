@@ -4,8 +4,8 @@ by itself when started from the project folder). Settings given on the command l
 It runs behind the buffering reverse proxy of deploy/nginx.conf (docs/production.md): sync
 workers, each busy with one whole request at a time, which nginx has read before passing it on.
 
-Environment: BIND (default 127.0.0.1:8000, where the proxy finds it), WEB_CONCURRENCY (worker processes, default two per
-CPU plus one), GUNICORN_THREADS (threads per worker, default 1), GUNICORN_TIMEOUT (seconds,
+Environment: BIND (default 127.0.0.1:8000, where the proxy finds it), WEB_CONCURRENCY (worker
+processes, default two per CPU plus one), GUNICORN_THREADS (threads per worker, default 1), GUNICORN_TIMEOUT (seconds,
 default 30). Everything the app itself reads (DATABASE_URL, ...) is in the README.
 """
 import multiprocessing

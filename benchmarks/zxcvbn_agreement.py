@@ -160,20 +160,20 @@ def main(argv=None):
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     worst = 1.0
     for minimum in range(1, 5):
-        only_python = [p >= minimum > r for p, r in zip(python, rust)]
-        only_rust = [r >= minimum > p for p, r in zip(python, rust)]
+        only_python = [p >= minimum > r for p, r in zip(python, rust, strict=True)]
+        only_rust = [r >= minimum > p for p, r in zip(python, rust, strict=True)]
         same = 1 - (sum(only_python) + sum(only_rust)) / total
-        differ_other = sum(o and (a or b) for o, a, b in zip(other_years, only_python, only_rust))
+        differ_other = sum(o and (a or b) for o, a, b in zip(other_years, only_python, only_rust, strict=True))
         worst = min(worst, same)
         print(f"| {minimum} | {same:.2%} | {sum(only_python) + sum(only_rust)} | "
               f"{sum(only_python)} | {sum(only_rust)} | "
               f"{1 - differ_other / sum(other_years):.2%} of {sum(other_years)} |")
-    exact = sum(p == r for p, r in zip(python, rust)) / total
+    exact = sum(p == r for p, r in zip(python, rust, strict=True)) / total
     print(f"\nSame exact score: {exact:.2%}.\n")
     print("| password | kind | person's data given | Python score | Rust score | "
           "pass/fail differs at minimum |")
     print("| --- | --- | --- | ---: | ---: | --- |")
-    for (kind, password, personal), p, r in zip(corpus, python, rust):
+    for (kind, password, personal), p, r in zip(corpus, python, rust, strict=True):
         if p != r:
             minimums = ", ".join(str(m) for m in range(min(p, r) + 1, max(p, r) + 1))
             print(f"| `{password}` | {kind} | {'yes' if personal else 'no'} | {p} | {r} | "

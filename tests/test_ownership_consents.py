@@ -147,7 +147,8 @@ def test_each_change_keeps_its_evidence_without_the_address_in_clear(app):
         rows = [(e.record.consent_id, e.status, e.door, e.version) for e in events]
         hashes = {(e.client_hash, e.agent_hash) for e in events}
         stored = repr([vars(e) for e in events])
-    assert rows == [("terms", "confirmed", "api", "2026-01"), ("marketing", "pending", "api", "m-3"),
+    assert rows == [("terms", "confirmed", "api", "2026-01"),
+                    ("marketing", "pending", "api", "m-3"),
                     ("marketing", "confirmed", "email", "m-3"),
                     ("marketing", "withdrawn", "email", "m-3")]
     (client_hash, agent_hash), = hashes

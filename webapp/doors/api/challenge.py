@@ -40,6 +40,7 @@ OPENAPI_PATHS = {"/api/v1/challenge": {"get": {
                 "content": {"application/json": {"schema": {"type": "object"},
                                                  "example": CHALLENGE_EXAMPLE}}},
         "404": {"description": "91009: no such tenant",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Fault"}}}},
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Fault"}}}},
     },
 }}}

@@ -12,8 +12,7 @@ from webapp.http import errors
 from webapp.http.body import read_json_object
 from webapp.registration.fields import CONSENT_LISTS, NAMES, TEXT_NAMES
 from webapp.registration.representation import customer_json
-from webapp.trust import proof_of_work
-from webapp.trust import enumeration
+from webapp.trust import enumeration, proof_of_work
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Faults, and unknown routes or methods under /api/, answer JSON rather than a page.

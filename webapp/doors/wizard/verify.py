@@ -1,6 +1,6 @@
 """The wizard's verify step (contract section 12): the code mailed at the account step, the link
 that carries it, and "Send a new code". The rules of codes are `webapp.trust.verification`'s."""
-from datetime import timezone
+from datetime import UTC
 
 from flask import g, redirect, request
 
@@ -85,7 +85,7 @@ def new_code(slug, mode):
     if not visit.needs_code:
         return redirect(visit.step_url(VERIFY), 303)
     if verification.new_codes_left(visit.draft) == 0:
-        reset_at = verification.next_new_code_at(visit.draft).replace(tzinfo=timezone.utc)
+        reset_at = verification.next_new_code_at(visit.draft).replace(tzinfo=UTC)
         raise mail_budget.refused(reset_at=reset_at.timestamp())
     email = email_of(visit)
     if not verification.issue(visit.tenant, visit.draft, email, link_for(visit), i18n.current(),
