@@ -5,8 +5,9 @@ It runs behind the buffering reverse proxy of deploy/nginx.conf (docs/production
 workers, each busy with one whole request at a time, which nginx has read before passing it on.
 
 Environment: BIND (default 127.0.0.1:8000, where the proxy finds it), WEB_CONCURRENCY (worker
-processes, default two per CPU plus one), GUNICORN_THREADS (threads per worker, default 1), GUNICORN_TIMEOUT (seconds,
-default 30). Everything the app itself reads (DATABASE_URL, ...) is in the README.
+processes, default two per CPU plus one), GUNICORN_THREADS (threads per worker, default 1),
+GUNICORN_TIMEOUT (seconds, default 30). Everything the app itself reads (DATABASE_URL, ...) is in
+the README.
 """
 import multiprocessing
 import os

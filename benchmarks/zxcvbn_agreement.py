@@ -163,7 +163,8 @@ def main(argv=None):
         only_python = [p >= minimum > r for p, r in zip(python, rust, strict=True)]
         only_rust = [r >= minimum > p for p, r in zip(python, rust, strict=True)]
         same = 1 - (sum(only_python) + sum(only_rust)) / total
-        differ_other = sum(o and (a or b) for o, a, b in zip(other_years, only_python, only_rust, strict=True))
+        differ_other = sum(o and (a or b) for o, a, b in
+                           zip(other_years, only_python, only_rust, strict=True))
         worst = min(worst, same)
         print(f"| {minimum} | {same:.2%} | {sum(only_python) + sum(only_rust)} | "
               f"{sum(only_python)} | {sum(only_rust)} | "
