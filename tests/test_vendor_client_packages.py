@@ -10,7 +10,7 @@ import uuid
 import pytest
 import requests
 from conftest import STRONG_PASSWORD
-from servers import BIN, ROOT, app_environment, flask, gunicorn
+from servers import BIN, ROOT, app_environment, gunicorn
 
 pytestmark = pytest.mark.slow
 STORE_ID = 1001
@@ -25,8 +25,11 @@ def server(tmp_path):
     """A live service with a store, and a bearer token of its tenant: (server, token)."""
     (tmp_path / "tenants.toml").write_text(TENANTS)
     env = app_environment(tmp_path, RATELIMIT_STORAGE_URI="memory://")
-    token = re.search(r"^bearer token: (\S+)$", flask(env, "create-api-key", "default"),
-                      re.MULTILINE)[1]
+    # `python -m flask` from the project folder: the webapp there, as gunicorn serves it.
+    made = subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "create-api-key",
+                           "default"], cwd=ROOT, env=env, check=True, capture_output=True,
+                          text=True, timeout=120)
+    token = re.search(r"^bearer token: (\S+)$", made.stdout, re.MULTILINE)[1]
     with gunicorn(tmp_path, env, workers=1) as running:
         yield running, token
 

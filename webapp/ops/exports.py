@@ -13,7 +13,8 @@ with the nested ones flattened:
   (empty where not given);
 - each contact method as `contactMethods.<method>`: `true` or `false`;
 - each custom attribute as `customAttributes.<name>`;
-- the web-store door's `storeProfile` as one column holding its JSON (empty where null).
+- the web-store door's `storeProfile` (see webapp/registration/store_profile.py) as one column
+  holding its JSON.
 Consents, contact methods and attributes have a column for each the tenant defines, in the tenants
 file's order, then one for each that stored customers hold but the file no longer defines.
 Empty cells are nulls. A cell that a spreadsheet would run as a formula (one starting with `=`,
@@ -32,7 +33,7 @@ from webapp.registration.representation import customer_json
 BATCH = 200
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONSENT_PARTS = ("version", "grantedAt", "door")
-NESTED = ("addresses", "consents", "customAttributes", "storeProfile")
+NESTED = ("addresses", "consents", "customAttributes")
 
 
 def customers(tenant):
@@ -84,7 +85,7 @@ class CsvLayout:
                 *(f"address.{part}" for part in ADDRESS_PARTS),
                 *(f"consents.{c}.{part}" for c in self.consents for part in CONSENT_PARTS),
                 *(f"contactMethods.{method}" for method in self.methods),
-                *(f"customAttributes.{name}" for name in self.attributes), "storeProfile"]
+                *(f"customAttributes.{name}" for name in self.attributes)]
 
     def row(self, data):
         address = data["addresses"][0] if data["addresses"] else {}
@@ -95,13 +96,8 @@ class CsvLayout:
                  *(address.get(part) for part in ADDRESS_PARTS),
                  *(records.get(c, {}).get(part) for c in self.consents for part in CONSENT_PARTS),
                  *(method in methods for method in self.methods),
-                 *(attributes.get(name) for name in self.attributes),
-                 _json_or_none(data["storeProfile"])]
+                 *(attributes.get(name) for name in self.attributes)]
         return [_cell(value) for value in cells]
-
-
-def _json_or_none(value):
-    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _cell(value):
@@ -109,7 +105,7 @@ def _cell(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
