@@ -14,14 +14,16 @@ NEW_CUSTOMER = {
 }
 CUSTOMER = {
     "customerId": CUSTOMER_ID, "customerNumber": 1, "tenantId": "default", "externalId": None,
-    "username": "ada.lovelace", "email": "ada@example.com", "title": "Ms", "forename": "Ada",
+    "username": "ada.lovelace", "email": "ada@example.com", "emailVerified": False,
+    "emailVerifiedAt": None, "title": "Ms", "forename": "Ada",
     "surname": "Lovelace", "dateOfBirth": "1990-03-27", "phone": None, "mobile": None,
     "addresses": [{"addressLine1": "12 St James's Square", "addressLine2": None,
                    "city": "London", "region": None, "postcode": "SW1Y 4JH",
                    "countryCode": "GB"}],
     "consents": {"consentIds": ["terms", "privacy"], "contactMethods": ["email"], "records": [
         {"consentId": consent, "version": "1", "grantedAt": "2026-12-06T09:30:00Z",
-         "door": "api"} for consent in ("terms", "privacy")]},
+         "door": "api", "status": "confirmed", "confirmedAt": "2026-12-06T09:30:00Z",
+         "withdrawnAt": None} for consent in ("terms", "privacy")]},
     "customAttributes": [], "displayName": None, "customerType": "Standard", "currency": "GBP",
     "gender": None, "nationality": None, "userId": None, "source": "CUSTOMER",
     "createdAt": "2026-12-06T09:30:00Z", "loyaltyCardNumber": None,
