@@ -210,8 +210,9 @@ def test_a_failed_step_shows_its_messages_with_the_answers_kept(client):
                           "forename": "Ada <b>"})
     assert page.status == 422
     assert page.soup.title.get_text().startswith("Error: ")
-    # A seed fault shows the seed's message; any other problem, the form's plain instruction.
-    assert page.summary() == ["Enter your surname", "Date of Birth provided is incorrect"]
+    # Every problem, a seed fault too, is a plain instruction (contract section 3).
+    assert page.summary() == ["Enter your surname",
+                              "Date of birth must be a real date, like 27 3 1990"]
     assert page.errors() == page.summary()
     links = [a["href"] for a in page.soup.select(".error-summary a")]
     assert links == ["#surname", "#dateOfBirth-day"]
@@ -228,8 +229,8 @@ def test_the_service_rules_apply_at_each_step(client, app):
     Wizard(app.test_client()).complete(taken)
     wizard = Wizard(client)
     page = wizard.submit(account(username=taken["username"].upper(), password="password1"))
-    assert page.errors() == ["Username Provided already exists",
-                             "Provided Password does not meet minimum secure requirements"]
+    assert page.errors() == ["This username is taken – choose another",
+                             "This password is too common – choose one that is harder to guess"]
 
 
 def test_a_conflict_found_at_the_end_is_shown_on_the_review_with_a_way_to_fix_it(app):
@@ -239,7 +240,7 @@ def test_a_conflict_found_at_the_end_is_shown_on_the_review_with_a_way_to_fix_it
     Wizard(app.test_client()).complete({**account(), "username": who["username"]})
     page = wizard.submit()
     assert page.status == 422
-    assert page.summary() == ["Username Provided already exists"]
+    assert page.summary() == ["This username is taken – choose another"]
     link = page.soup.select_one(".error-summary a")["href"]
     assert link.startswith("/register?then=review&draft=") and link.endswith("#username")
     page = wizard.open(link)

@@ -72,7 +72,8 @@ def init_app(app):
 
     @app.errorhandler(RateLimitExceeded)
     def on_rate_limit(error):
-        rendered = render_fault(fault(91004))
+        # The door's renderer gets the wait too: a page says it in words.
+        rendered = render_fault(FaultError([Fault(91004)], headers=_retry_after(error)))
         response = app.make_response(rendered)
         response.headers.setdefault("Retry-After", _retry_after(error)["Retry-After"])
         return response

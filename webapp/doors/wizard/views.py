@@ -146,7 +146,7 @@ def save(slug, mode, step):
     if faults:
         shown = MultiDict(request.form)
         shown.poplist(SECRET)
-        return _step_page(visit, step, shown, {f.field: said(f) for f in faults}, 422,
+        return _step_page(visit, step, shown, {f.field: said(f, answers) for f in faults}, 422,
                           _strength(answers))
     hashed = hash_secret(answers[SECRET]) if answers.get(SECRET) else None
     if visit.draft is None:
@@ -176,7 +176,8 @@ def create(slug, mode):
             return redirect(visit.step_url("done"), 303)
         if any(f.field is None for f in error.faults):
             raise
-        return _review_page(visit, {f.field: said(f) for f in error.faults}, 422)
+        return _review_page(visit, {f.field: said(f, stored(draft.answers))
+                                    for f in error.faults}, 422)
     drafts.complete(draft, customer.id)
     return redirect(visit.step_url("done"), 303)
 
@@ -197,7 +198,7 @@ def check(slug, mode, field):
         found = None  # the password chosen earlier stands
     else:
         found = registration.check_field(tenant, field, answers, visit.door)
-    error = said(found) if found else None
+    error = said(found, answers) if found else None
     view = one(step, field, tenant, shown, error)
     if field == SECRET:
         return render("partials/password_feedback.html", field=view,
