@@ -97,7 +97,7 @@ def test_a_country_without_postcodes_shows_no_postcode_field(client):
     wizard = at_address(client)
     block = change_country(client, wizard, "AE", postcode="12345")
     assert "postcode" not in names(block)
-    assert names(block) == ["addressLine1", "addressLine2", "city", "region", "countryCode"]
+    assert names(block) == ["countryCode", "addressLine1", "addressLine2", "city", "region"]
     assert label(block, "region") == "Emirate (optional)"
 
 

@@ -70,7 +70,10 @@ def test_a_national_phone_number_is_checked_with_the_drafts_address_country(clie
     draft = wizard.page.hidden["draft"]
     _, soup = check(client, "phone", {"phone": "020 7946 0958", "draft": draft})
     assert error_of(soup) is None
-    _, soup = check(client, "phone", {"phone": "020 7946 0958"})  # no address: no country
+    # No address: the tenant's default_country (GB by default).
+    _, soup = check(client, "phone", {"phone": "020 7946 0958"})
+    assert error_of(soup) is None
+    _, soup = check(client, "phone", {"phone": "(650) 253-0000"})
     assert error_of(soup) == "Enter phone number in international form, like +44 7911 123456"
 
 

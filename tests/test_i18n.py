@@ -114,7 +114,7 @@ def test_the_review_writes_the_date_of_birth_in_the_pages_language(client):
     wizard = Wizard(client, "/register?lang=de")
     for fields in (account(), PROFILE, ADDRESS, CONSENTS):
         review = wizard.submit(fields)
-    row = review.soup.select_one(".summary-row:has(a[href$='#dateOfBirth-day'])")
+    row = review.soup.select_one(".summary-row#summary-dateOfBirth")
     assert row.select_one(".summary-value").get_text(strip=True) == "27. März 1990"
 
 

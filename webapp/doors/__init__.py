@@ -20,5 +20,8 @@ def register_doors(app):
     csrf.exempt(wizard.bp)
     app.register_blueprint(wizard.bp)
 
+    from webapp.doors import home
+    app.register_blueprint(home.bp)  # / leads to /register
+
     from webapp.doors import openapi
     openapi.init_app(app)  # last: the document gathers the OPENAPI_PATHS of every door above

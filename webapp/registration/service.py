@@ -87,7 +87,8 @@ def ensure_open(tenant):
 # --- checking ---------------------------------------------------------------------------------
 
 def _bind(tenant, step, answers, door):
-    country = (answers.get("countryCode") or "").strip() or None
+    # National phone numbers are read in the address's country, else the tenant's (section 15).
+    country = (answers.get("countryCode") or "").strip() or tenant.default_country
     exempt = WAIVED.get(door, frozenset())
     if door in DIALECT_DOORS:  # nor has a dialect a place for the tenant's own attributes
         exempt |= {ATTRIBUTE_PREFIX + a.name for a in tenant.custom_attributes}

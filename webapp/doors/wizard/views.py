@@ -10,6 +10,7 @@ from webapp import i18n, registration
 from webapp.auth import ratelimits
 from webapp.doors.wizard import drafts, guard
 from webapp.doors.wizard.answers import SECRET, kept, posted, stored
+from webapp.doors.wizard.countries import with_country
 from webapp.doors.wizard.fields import one, views
 from webapp.doors.wizard.flow import PAGES, Visit, heading
 from webapp.doors.wizard.pages import render, said
@@ -84,6 +85,8 @@ def _strength(answers):
 
 def _step_page(visit, step, shown, errors=None, status=200, advice=None):
     draft = visit.draft
+    if step == "address":  # the tenant's country is chosen until the person chooses another
+        shown = with_country(shown, visit.tenant)
     fields = views(step, visit.tenant, shown, errors or {})
     return remember(render(
         f"wizard/{step}.html", status, step=step, number=PAGES.index(step) + 1, pages=len(PAGES),
