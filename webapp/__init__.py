@@ -41,6 +41,8 @@ def create_app(test_config=None):
         tune(db.engine)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True)
+    from webapp.auth import ratelimits
+    ratelimits.init_app(app)  # before the limiter: its after_request hook runs after the limiter's
     limiter.init_app(app)
     csrf.init_app(app)
     from webapp import i18n

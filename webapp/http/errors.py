@@ -48,7 +48,13 @@ def json_fault(error: FaultError):
     return response
 
 
+# How a client is to authenticate, on every 401 (RFC 6750; contract section 15).
+CHALLENGE = 'Bearer realm="registration"'
+
+
 def render_fault(error: FaultError):
+    if error.status == 401:
+        error.headers = {"WWW-Authenticate": CHALLENGE, **error.headers}
     if request_ctx.url_adapter is None:
         # The Host header names no host Werkzeug can route (400): nothing can be linked to, so
         # no page can be drawn; the fault alone is answered.

@@ -190,7 +190,7 @@ def _customer(customer):
 
 
 @bp.put("/Customers")
-@ratelimits.registration
+@ratelimits.public_api
 @ratelimits.api
 def create_customer():
     if current_credentials() is None:

@@ -197,7 +197,7 @@ def render_fault(error):
 
 
 @bp.post("/<store_id>/customers")
-@ratelimits.registration
+@ratelimits.public_api
 @ratelimits.api
 def create_customer(store_id):
     tenant, caller = _tenant(store_id)
