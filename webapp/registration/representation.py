@@ -8,7 +8,7 @@ def iso(moment):
 def customer_json(customer) -> dict:
     return {
         "customerId": customer.id,
-        "customerNumber": customer.number,
+        "customerNumber": customer.tenant_number,
         "tenantId": customer.tenant,
         "externalId": customer.external_id,
         "username": customer.username,

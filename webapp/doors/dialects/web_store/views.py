@@ -211,4 +211,4 @@ def create_customer(store_id):
                                        prior=prior, options=_options(tenant, customer))
     except FaultError as error:
         raise relabel(error, prior, PATHS, ORDER) from None
-    return jsonify({"id": stored.number})
+    return jsonify({"id": stored.tenant_number})
