@@ -20,8 +20,9 @@ def register_doors(app):
     csrf.exempt(wizard.bp)
     app.register_blueprint(wizard.bp)
 
-    from webapp.doors import home
+    from webapp.doors import api_docs, home
     app.register_blueprint(home.bp)  # / leads to /register
+    app.register_blueprint(api_docs.bp)  # /api/docs, the OpenAPI document for people
 
     from webapp.doors import openapi
     openapi.init_app(app)  # last: the document gathers the OPENAPI_PATHS of every door above

@@ -149,8 +149,8 @@ def save(slug, mode, step):
     if faults:
         shown = MultiDict(request.form)
         shown.poplist(SECRET)
-        return _step_page(visit, step, shown, {f.field: said(f, answers) for f in faults}, 422,
-                          _strength(answers))
+        # No strength meter: the password box comes back empty, and its error says why.
+        return _step_page(visit, step, shown, {f.field: said(f, answers) for f in faults}, 422)
     hashed = hash_secret(answers[SECRET]) if answers.get(SECRET) else None
     if visit.draft is None:
         visit.draft = drafts.start(tenant.slug)
