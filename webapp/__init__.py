@@ -53,6 +53,8 @@ def create_app(test_config=None):
     logs.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)  # every response: CSP, framing, nosniff, Referrer-Policy
+    from webapp.http import assets
+    assets.init_app(app)  # says so at start when static/vendor was never filled
 
     from webapp.doors import register_doors
     register_doors(app)

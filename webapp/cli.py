@@ -126,3 +126,7 @@ def check_config(context):
         raise click.ClickException(f"the tenants file is broken: {error}") from None
     for line in report(app.config["TENANTS_FILE"], app.extensions["tenants"]):
         click.echo(line)
+    from webapp.http.assets import problem
+    said = problem(app)
+    if said:
+        raise click.ClickException(said)
