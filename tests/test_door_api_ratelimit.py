@@ -1,8 +1,8 @@
 """Rate limits on the JSON API: 429 91004 with Retry-After (sections 3 and 10), in the separate
 budgets of section 15: uncredentialed posts per address (RATELIMIT_PUBLIC_API), credentialed ones
 per key only (RATELIMIT_API), the wizard's final posts on their own (RATELIMIT_REGISTRATION)."""
-from wizard_client import Wizard
 from conftest import CUSTOMERS, faults, make_api_key, valid_customer
+from wizard_client import Wizard
 
 
 def bearer(app):
