@@ -3,7 +3,10 @@
    It puts the form in an iframe right after the tag (or inside the element that data-target
    names), sizes the iframe to the form, and dispatches "registration:complete" (a bubbling DOM
    event whose detail is {customerId, tenant}) on the iframe when a customer has registered.
-   data-lang="de" asks for the form in that language (else the browser's is used). */
+   data-lang="de" asks for the form in that language (else the browser's is used).
+   On every step after the first, the frame's top is scrolled into view and the step's heading
+   takes focus (the frame says "registration:step", this answers "registration:focus"), so that a
+   person on a small screen never lands mid-form. */
 (function () {
   "use strict";
 
@@ -24,11 +27,16 @@
   if (target) target.appendChild(frame);
   else script.parentNode.insertBefore(frame, script.nextSibling);
 
+  var steps = 0;
   window.addEventListener("message", function (event) {
     if (event.origin !== service || event.source !== frame.contentWindow) return;
     var data = event.data;
     if (!data || typeof data !== "object") return;
-    if (data.type === "registration:resize" && typeof data.height === "number" && data.height > 0) {
+    if (data.type === "registration:step" && typeof data.step === "string") {
+      if (steps++ === 0) return;  // the partner's own page load: leave its scroll alone
+      frame.scrollIntoView({ block: "start" });
+      frame.contentWindow.postMessage({ type: "registration:focus" }, service);
+    } else if (data.type === "registration:resize" && typeof data.height === "number" && data.height > 0) {
       frame.style.height = Math.ceil(data.height) + "px";
     } else if (data.type === "registration:complete") {
       frame.dispatchEvent(new CustomEvent("registration:complete", {

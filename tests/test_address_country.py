@@ -97,7 +97,7 @@ def test_a_country_without_postcodes_shows_no_postcode_field(client):
     wizard = at_address(client)
     block = change_country(client, wizard, "AE", postcode="12345")
     assert "postcode" not in names(block)
-    assert names(block) == ["addressLine1", "addressLine2", "city", "region", "countryCode"]
+    assert names(block) == ["countryCode", "addressLine1", "addressLine2", "city", "region"]
     assert label(block, "region") == "Emirate (optional)"
 
 
@@ -136,7 +136,7 @@ def test_without_javascript_a_failed_post_draws_the_address_for_its_country(clie
     wizard = at_address(client)
     page = wizard.submit({**ADDRESS, "countryCode": "US", "postcode": "SW1A 1AA"})
     assert page.status == 422
-    assert page.errors() == ["Postcode provided is incorrect"]
+    assert page.errors() == ["Enter a real postcode, like 95014"]
     assert label(page.soup, "postcode") == "ZIP code"
     assert page.soup.select_one("select#region") is not None
 
@@ -154,8 +154,8 @@ def test_the_rules_stay_the_contracts_whatever_is_shown(client):
 
 
 @pytest.mark.parametrize("country, postcode, error", [
-    ("US", "", "Postcode provided is incorrect"),  # the US requires one
-    ("GB", "12345", "Postcode provided is incorrect"),
+    ("US", "", "Enter a postcode"),  # the US requires one
+    ("GB", "12345", "Enter a real postcode, like EC1Y 8SY"),
     ("AE", "", None),
     ("IE", "", None),
 ])

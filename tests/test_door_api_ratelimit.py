@@ -1,5 +1,8 @@
-"""Rate limits on the JSON API: 429 91004 with Retry-After (sections 3 and 10)."""
+"""Rate limits on the JSON API: 429 91004 with Retry-After (sections 3 and 10), in the separate
+budgets of section 15: uncredentialed posts per address (RATELIMIT_PUBLIC_API), credentialed ones
+per key only (RATELIMIT_API), the wizard's final posts on their own (RATELIMIT_REGISTRATION)."""
 from conftest import CUSTOMERS, bearer, faults, make_api_key, valid_customer
+from wizard_client import Wizard
 
 
 def assert_limited(response):
@@ -9,15 +12,15 @@ def assert_limited(response):
     assert "Traceback" not in response.get_data(as_text=True)
 
 
-def test_registration_attempts_per_address_are_limited(make_app):
-    client = make_app(RATELIMIT_REGISTRATION="2 per hour").test_client()
+def test_public_registration_attempts_per_address_are_limited(make_app):
+    client = make_app(RATELIMIT_PUBLIC_API="2 per hour").test_client()
     assert client.post(CUSTOMERS, json=valid_customer()).status_code == 201
     assert client.post(CUSTOMERS, json={}).status_code == 400  # a failed attempt counts too
     assert_limited(client.post(CUSTOMERS, json=valid_customer()))
 
 
 def test_the_limit_counts_each_client_address_apart(make_app):
-    client = make_app(RATELIMIT_REGISTRATION="1 per hour").test_client()
+    client = make_app(RATELIMIT_PUBLIC_API="1 per hour").test_client()
     first = {"REMOTE_ADDR": "192.0.2.1"}
     assert client.post(CUSTOMERS, json=valid_customer(), environ_base=first).status_code == 201
     assert_limited(client.post(CUSTOMERS, json=valid_customer(), environ_base=first))
@@ -26,7 +29,7 @@ def test_the_limit_counts_each_client_address_apart(make_app):
 
 
 def test_requests_with_a_key_count_against_the_keys_limit(make_app):
-    app = make_app(RATELIMIT_REGISTRATION="100 per hour", RATELIMIT_API="3 per minute")
+    app = make_app(RATELIMIT_PUBLIC_API="1 per hour", RATELIMIT_API="3 per minute")
     client = app.test_client()
     headers = bearer(app)
     for _ in range(3):
@@ -35,17 +38,50 @@ def test_requests_with_a_key_count_against_the_keys_limit(make_app):
     assert client.post(CUSTOMERS, json=valid_customer(), headers=bearer(app)).status_code == 201
 
 
-def test_requests_with_a_key_count_against_their_address_too(make_app):
-    # Contract section 10: every post of a JSON door is a registration attempt of its address.
-    app = make_app(RATELIMIT_REGISTRATION="2 per hour", RATELIMIT_API="100 per minute")
+def test_requests_with_a_key_count_only_against_the_key(make_app):
+    # Section 15 (revised from section 10): a partner's server behind one address is not held to
+    # the public budget of that address, nor to the wizard's.
+    app = make_app(RATELIMIT_PUBLIC_API="1 per hour", RATELIMIT_REGISTRATION="1 per hour",
+                   RATELIMIT_API="100 per minute")
     client = app.test_client()
-    first, second = bearer(app), bearer(app)
-    assert client.post(CUSTOMERS, json=valid_customer(), headers=first).status_code == 201
-    assert client.post(CUSTOMERS, json=valid_customer(), headers=second).status_code == 201
-    assert_limited(client.post(CUSTOMERS, json=valid_customer(), headers=first))
-    elsewhere = {"REMOTE_ADDR": "192.0.2.9"}
-    assert client.post(CUSTOMERS, json=valid_customer(), headers=first,
-                       environ_base=elsewhere).status_code == 201
+    headers = bearer(app)
+    for _ in range(3):
+        assert client.post(CUSTOMERS, json=valid_customer(), headers=headers).status_code == 201
+    # ... and the public budget of the address is still whole.
+    assert client.post(CUSTOMERS, json=valid_customer()).status_code == 201
+    assert_limited(client.post(CUSTOMERS, json=valid_customer()))
+
+
+def test_the_wizard_and_the_public_api_have_separate_budgets(make_app):
+    app = make_app(RATELIMIT_PUBLIC_API="1 per hour", RATELIMIT_REGISTRATION="1 per hour")
+    client = app.test_client()
+    assert client.post(CUSTOMERS, json=valid_customer()).status_code == 201
+    assert_limited(client.post(CUSTOMERS, json=valid_customer()))
+    done = Wizard(client).complete()  # the wizard's own budget is untouched
+    assert done.status == 200 and done.soup.select_one("[data-customer-id]") is not None
+    assert client.post("/register/review", data={}).status_code == 429
+
+
+def test_retry_after_is_on_429_answers_alone(make_app):
+    app = make_app(RATELIMIT_PUBLIC_API="2 per hour", RATELIMIT_API="5 per minute")
+    client = app.test_client()
+    created = client.post(CUSTOMERS, json=valid_customer())
+    assert created.status_code == 201 and "Retry-After" not in created.headers
+    refused = client.post(CUSTOMERS, json={})
+    assert refused.status_code == 400 and "Retry-After" not in refused.headers
+    assert_limited(client.post(CUSTOMERS, json=valid_customer()))
+    keyed = client.post(CUSTOMERS, json=valid_customer(), headers=bearer(app))
+    assert keyed.status_code == 201 and "Retry-After" not in keyed.headers
+
+
+def test_a_401_says_how_to_authenticate(client):
+    customer = f"{CUSTOMERS}/00000000-0000-0000-0000-000000000000"
+    for response in (client.get(customer),
+                     client.get(customer, headers={"Authorization": "Bearer nope.nope"}),
+                     client.put("/v1/Customers", json={})):
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"] == 'Bearer realm="registration"'
+    assert "WWW-Authenticate" not in client.post(CUSTOMERS, json={}).headers
 
 
 def test_reading_a_customer_counts_against_the_keys_limit(make_app):
@@ -59,6 +95,6 @@ def test_reading_a_customer_counts_against_the_keys_limit(make_app):
 
 
 def test_rate_limiting_can_be_switched_off(make_app):
-    client = make_app(RATELIMIT_REGISTRATION="1 per hour", RATELIMIT_ENABLED=False).test_client()
+    client = make_app(RATELIMIT_PUBLIC_API="1 per hour", RATELIMIT_ENABLED=False).test_client()
     for _ in range(3):
         assert client.post(CUSTOMERS, json=valid_customer()).status_code == 201

@@ -637,7 +637,7 @@ def test_channel_header_wins_over_the_deprecated_member(app, client, auth, heade
 
 
 def test_requests_without_credentials_are_rate_limited(make_app):
-    app = make_app(RATELIMIT_REGISTRATION="2 per hour")
+    app = make_app(RATELIMIT_PUBLIC_API="2 per hour")
     client = app.test_client()
     for _ in range(2):
         assert put(client, {}, registration_body()).status_code == 401

@@ -74,9 +74,10 @@ FIELDS = {
                 "dateOfBirth-month": "bday-month", "dateOfBirth-year": "bday-year",
                 "phone": "tel", "mobile": "tel", "gender": "sex", "nationality": None,
                 "currency": None, "customAttributes.favouriteTeam": None},
-    "address": {"addressLine1": "address-line1", "addressLine2": "address-line2",
-                "city": "address-level2", "region": "address-level1",
-                "postcode": "postal-code", "countryCode": "country"},
+    # The country first, so that the fields after it follow it (section 15).
+    "address": {"countryCode": "country", "addressLine1": "address-line1",
+                "addressLine2": "address-line2", "city": "address-level2",
+                "region": "address-level1", "postcode": "postal-code"},
 }
 
 
@@ -128,7 +129,7 @@ def test_the_password_is_hashed_at_the_account_step_and_never_shown_or_kept(app)
     assert "password" not in draft.answers and STRONG_PASSWORD not in repr(draft.answers)
     for fields in (PROFILE, ADDRESS, CONSENTS):
         pages.append(wizard.submit(fields))
-    pages.append(wizard.open(wizard.page.soup.select_one("a[href*='#password']")["href"]))
+    pages.append(wizard.open(wizard.page.soup.select_one("a.summary-action[href^='/register?']")["href"]))
     assert pages[-1].soup.find("input", attrs={"name": "password"}).get("value") is None
     assert all(STRONG_PASSWORD not in page.html for page in pages)
 
@@ -138,7 +139,7 @@ def test_a_password_chosen_earlier_stands_when_left_blank(app):
 
     wizard = Wizard(app.test_client())
     wizard.to_review()
-    wizard.open(wizard.page.soup.select_one("a[href*='#username']")["href"])
+    wizard.open(wizard.page.soup.select_one("a.summary-action[href^='/register?']")["href"])
     assert "leave this blank to keep it" in wizard.page.soup.select_one("#password-hint").text
     page = wizard.submit({"username": "renamed_user", "password": ""})
     assert page.soup.h1.get_text(strip=True) == "Check your answers"
@@ -186,12 +187,14 @@ def test_a_step_cannot_be_skipped(client):
 def test_change_links_return_to_the_review_with_the_new_answer(client):
     wizard = Wizard(client)
     review = wizard.to_review()
-    rows = review.soup.select(".summary-row")
-    assert all(row.select_one(".summary-action a").get_text(strip=True).startswith("Change")
-               for row in rows)
-    steps = {a["href"].split("?")[0] for a in review.soup.select(".summary-action a")}
-    assert steps == {"/register", "/register/profile", "/register/address", "/register/consents"}
-    wizard.open(review.soup.select_one("a[href*='#surname']")["href"])
+    # One summary card per step, each with one Change link (GOV.UK "check answers").
+    cards = review.soup.select(".summary-card")
+    links = [card.select("a.summary-action") for card in cards]
+    assert [len(found) for found in links] == [1, 1, 1, 1]
+    assert all(found[0].get_text(strip=True).startswith("Change") for found in links)
+    assert [found[0]["href"].split("?")[0] for found in links] == [
+        "/register", "/register/profile", "/register/address", "/register/consents"]
+    wizard.open(links[1][0]["href"])
     assert wizard.page.value("surname") == "Lovelace"
     page = wizard.submit({"surname": "Byron"})
     assert page.soup.h1.get_text(strip=True) == "Check your answers"
@@ -205,8 +208,9 @@ def test_a_failed_step_shows_its_messages_with_the_answers_kept(client):
                           "forename": "Ada <b>"})
     assert page.status == 422
     assert page.soup.title.get_text().startswith("Error: ")
-    # A seed fault shows the seed's message; any other problem, the form's plain instruction.
-    assert page.summary() == ["Enter your surname", "Date of Birth provided is incorrect"]
+    # Every problem, a seed fault too, is a plain instruction (contract section 3).
+    assert page.summary() == ["Enter your surname",
+                              "Date of birth must be a real date, like 27 3 1990"]
     assert page.errors() == page.summary()
     links = [a["href"] for a in page.soup.select(".error-summary a")]
     assert links == ["#surname", "#dateOfBirth-day"]
@@ -223,8 +227,8 @@ def test_the_service_rules_apply_at_each_step(client, app):
     Wizard(app.test_client()).complete(taken)
     wizard = Wizard(client)
     page = wizard.submit(account(username=taken["username"].upper(), password="password1"))
-    assert page.errors() == ["Username Provided already exists",
-                             "Provided Password does not meet minimum secure requirements"]
+    assert page.errors() == ["This username is taken – choose another",
+                             "This password is too common – choose one that is harder to guess"]
 
 
 def test_a_conflict_found_at_the_end_is_shown_on_the_review_with_a_way_to_fix_it(app):
@@ -234,7 +238,7 @@ def test_a_conflict_found_at_the_end_is_shown_on_the_review_with_a_way_to_fix_it
     Wizard(app.test_client()).complete({**account(), "username": who["username"]})
     page = wizard.submit()
     assert page.status == 422
-    assert page.summary() == ["Username Provided already exists"]
+    assert page.summary() == ["This username is taken – choose another"]
     link = page.soup.select_one(".error-summary a")["href"]
     assert link.startswith("/register?then=review&draft=") and link.endswith("#username")
     page = wizard.open(link)
@@ -295,9 +299,14 @@ def test_the_tenant_is_named_on_every_page(app):
     assert wizard.page.soup.title.get_text().endswith("– Acme Bets")
 
 
-def test_the_review_names_the_currency_that_applies_when_none_was_chosen(client):
+def test_the_review_shows_not_provided_for_every_empty_answer_never_a_placeholder(client):
+    # Contract section 15: no list's placeholder ("Select a country", "GBP, the usual currency").
     review = Wizard(client).to_review()
-    assert "GBP, the usual currency" in review.soup.select(".summary")[1].get_text()
+    rows = {row.select_one(".summary-key").get_text(strip=True):
+            row.select_one(".summary-value").get_text(strip=True)
+            for row in review.soup.select(".summary-row")}
+    for empty in ("Currency", "Nationality", "Display name", "Phone number", "Gender"):
+        assert rows[empty] == "Not provided", (empty, rows[empty])
 
 
 def test_nationality_is_chosen_from_the_countries_by_name(client, app):
@@ -331,17 +340,26 @@ def test_the_tenants_branding_is_on_its_pages(make_app):
     assert "--on-brand: #ffffff" in default  # white text on the built-in dark blue
 
 
-def test_a_national_phone_number_is_read_with_the_address_country_once_there_is_one(client, app):
+def test_a_national_phone_number_is_read_in_the_tenants_country_then_the_addresss(make_app):
+    # Section 15: before an address is known, national numbers are read in default_country.
+    app = make_app("""
+        [tenants.default]
+        default_country = "US"
+    """)
+    client = app.test_client()
     national = {"phone": "020 7946 0958", "mobile": "07911 123456"}
     wizard = Wizard(client)
     wizard.submit(account())
-    page = wizard.submit({**PROFILE, **national})  # no address yet: only international form
+    page = wizard.submit({**PROFILE, **national})  # a US tenant: British numbers are not national
     assert page.errors() == ["Enter phone number in international form, like +44 7911 123456",
                              "Enter mobile number in international form, like +44 7911 123456"]
-    wizard.submit({**PROFILE, "phone": "", "mobile": ""})
+    page = wizard.submit({**PROFILE, "phone": "(650) 253-0000", "mobile": ""})
+    assert page.soup.h1.get_text(strip=True) == "Your address", page.errors()
+    assert page.value("countryCode") == "US"  # preselected, the first field
+    assert page.form.select("select, input:not([type=hidden])")[0]["name"] == "countryCode"
     wizard.submit(ADDRESS)
     review = wizard.submit(CONSENTS)
-    wizard.open(review.soup.select_one("a[href*='#phone']")["href"])
+    wizard.open(review.soup.select_one("a.summary-action[href^='/register/profile?']")["href"])
     page = wizard.submit(national)
     assert page.soup.h1.get_text(strip=True) == "Check your answers", page.errors()
     (draft,) = drafts(app)
@@ -349,6 +367,25 @@ def test_a_national_phone_number_is_read_with_the_address_country_once_there_is_
     number = int(wizard.submit().soup.select_one(".customer-number").get_text(strip=True))
     stored = customer(app, number)
     assert (stored.phone, stored.mobile) == ("020 7946 0958", "07911 123456")
+
+
+def test_a_gb_tenant_takes_a_national_mobile_on_the_profile_step(client):
+    wizard = Wizard(client)
+    wizard.submit(account())
+    page = wizard.submit({**PROFILE, "mobile": "07911 123456"})
+    assert page.soup.h1.get_text(strip=True) == "Your address", page.errors()
+    assert page.value("countryCode") == "GB"
+
+
+def test_an_address_step_left_blank_with_its_preselected_country_is_no_address(client, app):
+    wizard = Wizard(client)
+    wizard.submit(account())
+    wizard.submit(PROFILE)
+    page = wizard.submit({})  # only the preselected country is posted
+    assert page.soup.h1.get_text(strip=True) == "Consents and contact", page.errors()
+    review = wizard.submit(CONSENTS)
+    assert review.soup.select_one("#summary-countryCode .summary-value").get_text(
+        strip=True) == "Not provided"
 
 
 def test_every_input_of_a_field_in_error_is_marked_and_described_by_its_message(client):
@@ -388,5 +425,5 @@ def test_a_taken_email_is_an_instruction_in_the_wizard_and_the_seed_message_in_t
 
 def test_the_review_shows_the_date_of_birth_in_words(client):
     review = Wizard(client).to_review()
-    row = review.soup.select_one(".summary-row:has(a[href$='#dateOfBirth-day'])")
+    row = review.soup.select_one(".summary-row#summary-dateOfBirth")
     assert row.select_one(".summary-value").get_text(strip=True) == "27 March 1990"

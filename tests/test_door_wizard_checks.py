@@ -23,7 +23,7 @@ def test_a_taken_username_is_found_inline_and_marked_for_assistive_technology(cl
     response, soup = check(client, "username", {"username": taken["username"]})
     wrapper = soup.select_one("#field-username")
     assert response.status_code == 200 and wrapper is not None
-    assert error_of(wrapper) == "Username Provided already exists"
+    assert error_of(wrapper) == "This username is taken – choose another"
     field = wrapper.select_one("input#username")
     assert field["aria-invalid"] == "true"
     assert "username-error" in field["aria-describedby"].split()
@@ -47,14 +47,14 @@ def test_only_the_field_asked_about_is_checked(client):
     ("surname", {"surname": ""}, "Enter your surname"),
     ("surname", {"surname": "Byron"}, None),
     ("dateOfBirth", {"dateOfBirth-day": "31", "dateOfBirth-month": "2",
-                     "dateOfBirth-year": "1990"}, "Date of Birth provided is incorrect"),
+                     "dateOfBirth-year": "1990"}, "Date of birth must be a real date, like 27 3 1990"),
     ("dateOfBirth", {"dateOfBirth-day": "1", "dateOfBirth-month": "2",
                      "dateOfBirth-year": "1990"}, None),
     ("postcode", {"postcode": "12345", "countryCode": "GB", "addressLine1": "1 Road"},
-     "Postcode provided is incorrect"),
+     "Enter a real postcode, like EC1Y 8SY"),
     ("postcode", {"postcode": "12345", "countryCode": "US", "addressLine1": "1 Road"}, None),
     ("postcode", {"postcode": "", "countryCode": "GB", "addressLine1": "1 Road"},
-     "Postcode provided is incorrect"),
+     "Enter a postcode"),
     ("email", {"email": "ada@"}, "Enter an email address in the correct format, like "
                                  "name@example.com"),
 ])
@@ -70,7 +70,10 @@ def test_a_national_phone_number_is_checked_with_the_drafts_address_country(clie
     draft = wizard.page.hidden["draft"]
     _, soup = check(client, "phone", {"phone": "020 7946 0958", "draft": draft})
     assert error_of(soup) is None
-    _, soup = check(client, "phone", {"phone": "020 7946 0958"})  # no address: no country
+    # No address: the tenant's default_country (GB by default).
+    _, soup = check(client, "phone", {"phone": "020 7946 0958"})
+    assert error_of(soup) is None
+    _, soup = check(client, "phone", {"phone": "(650) 253-0000"})
     assert error_of(soup) == "Enter phone number in international form, like +44 7911 123456"
 
 
@@ -79,7 +82,8 @@ def test_password_strength_and_advice_come_as_it_is_typed_and_the_password_never
     response, soup = check(client, "password", {"password": "password1", "username": "ada"})
     feedback = soup.select_one("#password-feedback")
     assert feedback is not None and soup.select_one("input") is None  # the input stays as typed
-    assert error_of(feedback) == "Provided Password does not meet minimum secure requirements"
+    assert error_of(feedback) == \
+        "This password is too common – choose one that is harder to guess"
     assert "Password strength: Very weak" in feedback.select_one(".strength").get_text()
     assert feedback.select("ul.advice li")  # zxcvbn's advice
     assert "password1" not in response.get_data(as_text=True)
@@ -92,7 +96,8 @@ def test_password_strength_and_advice_come_as_it_is_typed_and_the_password_never
 def test_a_password_containing_the_username_is_refused_inline(client):
     _, soup = check(client, "password", {"password": "ada_lovelace-Harbour-93",
                                          "username": "ada_lovelace"})
-    assert error_of(soup) == "Provided Password does not meet minimum secure requirements"
+    assert error_of(soup) == \
+        "Password must not contain your username or the start of your email address"
 
 
 def test_a_saved_password_is_not_asked_for_again(client):
@@ -101,7 +106,7 @@ def test_a_saved_password_is_not_asked_for_again(client):
     _, soup = check(client, "password", {"password": "", "draft": wizard.page.hidden["draft"]})
     assert error_of(soup) is None
     _, soup = check(client, "password", {"password": ""})
-    assert error_of(soup) == "No Password provided"
+    assert error_of(soup) == "Enter a password"
 
 
 def test_the_page_includes_the_same_partial_that_a_check_returns(client):

@@ -104,7 +104,7 @@ def test_an_unexpected_error_is_a_friendly_500_without_a_stack_trace(client, mon
     page = wizard.submit()
     assert page.status == 500
     assert heading(page) == "Sorry, there is a problem with the service"
-    assert "System Failure, please try again later" in page.html
+    assert "Try again later." in page.html
     assert "database on fire" not in page.html and "Traceback" not in page.html
 
 
@@ -128,7 +128,7 @@ def test_a_closed_registration_says_so(make_app):
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert "Registration is closed" in text
-    assert "Registration cannot be completed at this time" in text
+    assert "You cannot create an account here at the moment. Try again later." in text
 
 
 def test_an_expired_draft_starts_again_and_says_why(app):

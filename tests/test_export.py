@@ -68,7 +68,7 @@ def register(app, **fields):
 def customer_row(number, tenant="acme", **fields):
     """A customer row for a bulk insert, as a registration would store it."""
     name = f"bulk{number}"
-    return {"tenant": tenant, "username": name, "username_key": name,
+    return {"tenant": tenant, "tenant_number": number, "username": name, "username_key": name,
             "email": f"{name}@example.com", "email_unique_key": f"{name}@example.com",
             "title": "Mx", "surname": "Bulk", "address": ADDRESS, "custom_attributes": [],
             "contact_methods": ["email"], "customer_type": "Standard", "currency": "GBP",

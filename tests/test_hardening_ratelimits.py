@@ -95,7 +95,8 @@ def as_fragment(response):
 ])
 def test_every_door_answers_429_with_retry_after_in_its_own_format(make_app, send, keyed,
                                                                    rendered):
-    app = make_app(TENANTS, RATELIMIT_REGISTRATION="1 per hour", RATELIMIT_API="1 per minute",
+    app = make_app(TENANTS, RATELIMIT_REGISTRATION="1 per hour", RATELIMIT_PUBLIC_API="1 per hour",
+                   RATELIMIT_API="1 per minute",
                    RATELIMIT_VALIDATION="1 per minute")
     client = app.test_client()
     extra = {"headers": bearer(app)} if keyed else {}

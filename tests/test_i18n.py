@@ -90,9 +90,9 @@ def test_a_failed_post_and_an_inline_check_answer_in_the_pages_language(client):
     assert response.status_code == 422
     assert soup.title.get_text().startswith("Fehler: ")
     assert [a.get_text(strip=True) for a in soup.select(".error-summary a")] == [
-        "Kein Benutzername angegeben",  # the seed's message, translated
+        "Geben Sie einen Benutzernamen ein",  # an instruction, never the seed's message
         "E-Mail-Adresse im richtigen Format eingeben, zum Beispiel name@beispiel.de",
-        "Kein Passwort angegeben"]
+        "Geben Sie ein Passwort ein"]
 
     response = client.post("/register/check/phone?lang=de", data={"phone": "12"},
                            headers={"HX-Request": "true"})
@@ -114,7 +114,7 @@ def test_the_review_writes_the_date_of_birth_in_the_pages_language(client):
     wizard = Wizard(client, "/register?lang=de")
     for fields in (account(), PROFILE, ADDRESS, CONSENTS):
         review = wizard.submit(fields)
-    row = review.soup.select_one(".summary-row:has(a[href$='#dateOfBirth-day'])")
+    row = review.soup.select_one(".summary-row#summary-dateOfBirth")
     assert row.select_one(".summary-value").get_text(strip=True) == "27. März 1990"
 
 

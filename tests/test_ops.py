@@ -44,7 +44,8 @@ def test_readyz_is_200_when_database_and_store_answer(client):
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok",
-                                   "checks": {"database": "ok", "rateLimitStore": "ok"}}
+                                   "checks": {"database": "ok", "rateLimitStore": "ok",
+                                              "assets": "ok"}}
 
 
 def test_readyz_is_503_without_the_database(app_without, caplog):
@@ -53,7 +54,8 @@ def test_readyz_is_503_without_the_database(app_without, caplog):
         response = client.get("/readyz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "unavailable",
-                                   "checks": {"database": "unavailable", "rateLimitStore": "ok"}}
+                                   "checks": {"database": "unavailable", "rateLimitStore": "ok",
+                                              "assets": "ok"}}
     assert any("database unreachable" in r.getMessage() for r in caplog.records)
 
 
@@ -61,7 +63,8 @@ def test_readyz_is_503_without_the_rate_limit_store(app_without):
     client = app_without(RATELIMIT_STORAGE_URI=nowhere_redis()).test_client()
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.get_json()["checks"] == {"database": "ok", "rateLimitStore": "unavailable"}
+    assert response.get_json()["checks"] == {"database": "ok", "rateLimitStore": "unavailable",
+                                             "assets": "ok"}
 
 
 def test_readyz_ignores_the_store_when_rate_limiting_is_off(app_without):

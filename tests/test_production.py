@@ -96,7 +96,7 @@ def test_one_username_raced_across_workers_makes_one_customer(serve, postgres):
     bodies = [valid_customer(username=spelling, email=f"racer{i}_{name}@example.com")
               for i, spelling in enumerate(spellings)]
     # Four threads per worker: twelve registrations in flight at once.
-    with serve(RATELIMIT_REGISTRATION="1000 per minute", GUNICORN_THREADS=4) as server:
+    with serve(RATELIMIT_PUBLIC_API="1000 per minute", GUNICORN_THREADS=4) as server:
         answers = all_at_once(post, [(server.url + REGISTER, body) for body in bodies])
     log = server.log_lines()  # complete once the server has stopped
 
@@ -125,7 +125,7 @@ def test_one_username_raced_across_workers_makes_one_customer(serve, postgres):
 
 @pytest.mark.slow
 def test_a_limit_of_n_admits_exactly_n_across_workers(serve):
-    with serve(RATELIMIT_REGISTRATION="5 per hour") as server:
+    with serve(RATELIMIT_PUBLIC_API="5 per hour") as server:
         answers = all_at_once(post_slowly, [(server.url + REGISTER, {})] * 15)
         assert requests.get(server.url + "/readyz", timeout=10).status_code == 200
     log = server.log_lines()
@@ -148,21 +148,21 @@ def post_from(client, forwarded_for, remote="10.0.0.9"):
 
 
 def test_forwarded_for_names_the_client_behind_a_trusted_proxy(make_app):
-    client = make_app(TRUSTED_PROXIES=1, RATELIMIT_REGISTRATION="1 per hour").test_client()
+    client = make_app(TRUSTED_PROXIES=1, RATELIMIT_PUBLIC_API="1 per hour").test_client()
     assert post_from(client, "203.0.113.5") == 400
     assert post_from(client, "198.51.100.7") == 400  # another client: its own allowance
     assert post_from(client, "203.0.113.5") == 429
 
 
 def test_only_the_trusted_hops_of_forwarded_for_count(make_app):
-    client = make_app(TRUSTED_PROXIES=1, RATELIMIT_REGISTRATION="1 per hour").test_client()
+    client = make_app(TRUSTED_PROXIES=1, RATELIMIT_PUBLIC_API="1 per hour").test_client()
     assert post_from(client, "192.0.2.1, 203.0.113.5") == 400
     # What the client wrote before the proxy's own entry changes nothing.
     assert post_from(client, "192.0.2.2, 203.0.113.5") == 429
 
 
 def test_forwarded_for_is_ignored_without_trusted_proxies(make_app):
-    client = make_app(RATELIMIT_REGISTRATION="1 per hour").test_client()
+    client = make_app(RATELIMIT_PUBLIC_API="1 per hour").test_client()
     assert post_from(client, "203.0.113.5") == 400
     assert post_from(client, "198.51.100.7") == 429  # same sender, whatever it claims
 
@@ -174,7 +174,7 @@ def test_an_unreachable_store_lets_requests_through_and_logs_an_error(tmp_path, 
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'open.sqlite'}",
                       "TENANTS_FILE": str(tmp_path / "tenants.toml"),
                       "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}/0",
-                      "RATELIMIT_REGISTRATION": "1 per hour"})
+                      "RATELIMIT_PUBLIC_API": "1 per hour"})
     client = app.test_client()
     with caplog.at_level(logging.ERROR, logger="flask-limiter"):
         statuses = [client.post(REGISTER, json={}).status_code for _ in range(3)]

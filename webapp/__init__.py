@@ -42,6 +42,8 @@ def create_app(test_config=None):
         tune(db.engine)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True)
+    from webapp.auth import ratelimits
+    ratelimits.init_app(app)  # before the limiter: its after_request hook runs after the limiter's
     limiter.init_app(app)
     csrf.init_app(app)
     from webapp import i18n
@@ -54,6 +56,8 @@ def create_app(test_config=None):
     security_headers.init_app(app)  # every response: CSP, framing, nosniff, Referrer-Policy
     from webapp.http import static_files
     static_files.init_app(app)  # hashed names, a year's caching, precompressed
+    from webapp.http import assets
+    assets.init_app(app)  # says so at start when static/vendor was never filled
 
     from webapp.doors import register_doors
     register_doors(app)

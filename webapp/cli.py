@@ -155,3 +155,7 @@ def check_config(context):
         click.echo(line)
     click.echo()
     click.echo(breached_report(app.config.get("BREACHED_PASSWORDS_FILE")))
+    from webapp.http.assets import problem
+    said = problem(app)
+    if said:
+        raise click.ClickException(said)

@@ -23,9 +23,12 @@ class Customer(db.Model):
         UniqueConstraint("tenant", "username_key", name="uq_customer_tenant_username"),
         UniqueConstraint("tenant", "email_unique_key", name="uq_customer_tenant_email"),
         UniqueConstraint("tenant", "external_id", name="uq_customer_tenant_external_id"),
+        UniqueConstraint("tenant", "tenant_number", name="uq_customer_tenant_number"),
     )
 
-    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)  # the row's own
+    # The customerNumber the customer is shown: counted per tenant (registration/numbers.py).
+    tenant_number: Mapped[int] = mapped_column()
     id: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     tenant: Mapped[str] = mapped_column(String(64), index=True)
     external_id: Mapped[str | None] = mapped_column(String(200))
@@ -69,6 +72,15 @@ class Customer(db.Model):
     consents: Mapped[list["ConsentRecord"]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", order_by="ConsentRecord.id",
         lazy="selectin")
+
+
+class CustomerCounter(db.Model):
+    """The last customerNumber each tenant has given."""
+
+    __tablename__ = "customer_counter"
+
+    tenant: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last: Mapped[int] = mapped_column()
 
 
 class ConsentRecord(db.Model):

@@ -67,7 +67,7 @@ def test_the_whole_wizard_without_javascript(serve, browser):
     continue_with(page, {})  # nothing filled in: the same messages, in an error summary
     assert page.title().startswith("Error: ")
     assert page.locator(".error-summary a").all_inner_texts() == [
-        "No Username provided", "Enter your email address", "No Password provided"]
+        "Enter a username", "Enter your email address", "Enter a password"]
     for fields in (account(), PROFILE, ADDRESS, CONSENTS):
         continue_with(page, fields)
     continue_with(page, {}, "Create account")
@@ -83,7 +83,7 @@ def test_an_error_state_is_accessible_and_the_summary_takes_focus(serve, browser
     continue_with(page, {**PROFILE, "surname": "", "dateOfBirth-year": "3000"})
     assert page.evaluate("document.activeElement.matches('.error-summary')")
     assert axe_violations(page) == []
-    page.get_by_role("link", name="Date of Birth provided is incorrect").click()
+    page.get_by_role("link", name="Date of birth must be in the past").click()
     assert page.evaluate("document.activeElement.id") == "dateOfBirth-day"
 
 
@@ -139,9 +139,9 @@ def test_an_inline_password_error_marks_the_field_as_a_failed_post_does(serve, b
     page = browser.new_page()
     page.goto(server.url("/register"))
     page.locator("#password").press_sequentially("password1")
-    expect(page.locator("#field-password")).to_have_class("field field-error")
+    expect(page.locator("#field-password")).to_have_class("field field-password field-error")
     page.fill("#password", STRONG_PASSWORD)
-    expect(page.locator("#field-password")).to_have_class("field")
+    expect(page.locator("#field-password")).to_have_class("field field-password")
 
 
 def test_errors_fixed_inline_leave_the_summary_and_then_the_title(serve, browser):
@@ -151,10 +151,10 @@ def test_errors_fixed_inline_leave_the_summary_and_then_the_title(serve, browser
     continue_with(page, account())
     continue_with(page, {**PROFILE, "surname": "", "dateOfBirth-year": "3000"})
     links = page.locator(".error-summary a")
-    expect(links).to_have_text(["Enter your surname", "Date of Birth provided is incorrect"])
+    expect(links).to_have_text(["Enter your surname", "Date of birth must be in the past"])
     page.fill("#surname", "Lovelace")
     page.keyboard.press("Tab")
-    expect(links).to_have_text(["Date of Birth provided is incorrect"])
+    expect(links).to_have_text(["Date of birth must be in the past"])
     assert page.title().startswith("Error: ")
     page.fill("#dateOfBirth-year", "1990")
     page.keyboard.press("Tab")

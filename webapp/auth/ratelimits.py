@@ -1,4 +1,10 @@
-"""The limits of contract section 10, as decorators for the doors' routes."""
+"""The limits of contract sections 10 and 15, as decorators for the doors' routes.
+
+Separate budgets: the wizard's and embed's final posts per client address
+(RATELIMIT_REGISTRATION), uncredentialed posts of the JSON doors per client address
+(RATELIMIT_PUBLIC_API), and credentialed calls per API key (RATELIMIT_API) and per tenant
+(RATELIMIT_API_TENANT), never per address.
+"""
 from flask import current_app, request
 
 from webapp.auth.credentials import current_credentials
@@ -23,11 +29,21 @@ def _key_id():
     return f"key:{credentials.key_id}" if credentials else client_address()
 
 
-# Registration attempts per client address, with credentials or without (contract section 10);
-# a partner's server that registers many people raises RATELIMIT_REGISTRATION.
+# The wizard's and the embed's final posts ("Create account") per client address.
 registration = limiter.shared_limit(
     _config("RATELIMIT_REGISTRATION"), "registration", key_func=client_address,
-    exempt_when=lambda: request.method not in ("POST", "PUT"))
+    exempt_when=lambda: request.method != "POST")
+
+
+def _not_public_post():
+    return request.method not in ("POST", "PUT") or _credentials_or_none() is not None
+
+
+# The JSON doors' posts without credentials (or with unknown ones) per client address; a
+# credentialed post counts only against its key (`api`).
+public_api = limiter.shared_limit(
+    _config("RATELIMIT_PUBLIC_API"), "public-api", key_func=client_address,
+    exempt_when=_not_public_post)
 
 # Inline field checks per client address.
 validation = limiter.shared_limit(_config("RATELIMIT_VALIDATION"), "validation",
@@ -50,6 +66,17 @@ _per_tenant = limiter.shared_limit(_config("RATELIMIT_API_TENANT"), "api-tenant"
 
 def api(view):
     return _per_key(_per_tenant(view))
+
+
+def init_app(app):
+    """`Retry-After` on a 429 alone (section 15): Flask-Limiter adds it to every answer of a
+    limited route. Registered before the limiter, so that it runs after it has added its
+    headers."""
+    @app.after_request
+    def retry_after_only_when_limited(response):
+        if response.status_code != 429:
+            response.headers.pop("Retry-After", None)
+        return response
 
 
 def _probes_account():

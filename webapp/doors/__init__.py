@@ -24,6 +24,9 @@ def register_doors(app):
     from webapp.doors.links import views as links
     csrf.exempt(links.bp)  # a link's signed token is its proof; mail programs post without one
     app.register_blueprint(links.bp)
+    from webapp.doors import api_docs, home
+    app.register_blueprint(home.bp)  # / leads to /register
+    app.register_blueprint(api_docs.bp)  # /api/docs, the OpenAPI document for people
 
     from webapp.doors import openapi
     openapi.init_app(app)  # last: the document gathers the OPENAPI_PATHS of every door above

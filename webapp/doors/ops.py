@@ -1,7 +1,7 @@
 """Probes for load balancers and orchestrators: never rate-limited, cheap, no session.
 
 `/healthz`: the process answers. `/readyz`: it can also reach the database and the rate-limit
-store; otherwise 503, so that a load balancer sends traffic elsewhere and monitoring notices.
+store, and has the front-end files scripts/setup installs; otherwise 503, so that a load balancer sends traffic elsewhere and monitoring notices.
 """
 import logging
 
@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.extensions import db, limiter
+from webapp.http import assets
 
 bp = Blueprint("ops", __name__)
 limiter.exempt(bp)
@@ -46,9 +47,17 @@ def _rate_limit_store_reachable():
     return False
 
 
+def _assets_present():
+    said = assets.problem()
+    if said:
+        log.warning("readiness: %s", said)
+    return said is None
+
+
 @bp.get("/readyz")
 def readyz():
-    checks = {"database": _database_reachable(), "rateLimitStore": _rate_limit_store_reachable()}
+    checks = {"database": _database_reachable(), "rateLimitStore": _rate_limit_store_reachable(),
+              "assets": _assets_present()}
     ready = all(checks.values())
     body = {"status": "ok" if ready else "unavailable",
             "checks": {name: "ok" if good else "unavailable" for name, good in checks.items()}}

@@ -48,7 +48,13 @@ def json_fault(error: FaultError):
     return response
 
 
+# How a client is to authenticate, on every 401 (RFC 6750; contract section 15).
+CHALLENGE = 'Bearer realm="registration"'
+
+
 def render_fault(error: FaultError):
+    if error.status == 401:
+        error.headers = {"WWW-Authenticate": CHALLENGE, **error.headers}
     if request_ctx.url_adapter is None:
         # The Host header names no host Werkzeug can route (400): nothing can be linked to, so
         # no page can be drawn; the fault alone is answered.
@@ -72,7 +78,8 @@ def init_app(app):
 
     @app.errorhandler(RateLimitExceeded)
     def on_rate_limit(error):
-        rendered = render_fault(fault(91004))
+        # The door's renderer gets the wait too: a page says it in words.
+        rendered = render_fault(FaultError([Fault(91004)], headers=_retry_after(error)))
         response = app.make_response(rendered)
         response.headers.setdefault("Retry-After", _retry_after(error)["Retry-After"])
         return response

@@ -59,7 +59,9 @@ class JsonFormatter(logging.Formatter):
             .isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            # The development server colours its access lines for a terminal; a JSON line is read
+            # by programs.
+            "message": TERMINAL_STYLE.sub("", record.getMessage()),
             "pid": record.process,
         }
         if has_request_context():
@@ -91,6 +93,9 @@ class JsonFormatter(logging.Formatter):
                      + "".join(traceback.format_tb(error.__traceback__))
                      + (f"{name}: {message}" if message else name))
         return text
+
+
+TERMINAL_STYLE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class _StderrHandler(logging.StreamHandler):

@@ -163,22 +163,29 @@ class Worker:
         except Exception as error:  # noqa: BLE001 - any failure is retried, and recorded
             db.session.rollback()
             return self._failed(message, error)
+        log.info("outbox: %s %s for tenant %s sent, attempt %d", message.kind, message.id,
+                 message.tenant, message.attempts,
+                 extra={"fields": {"message_id": message.id, "kind": message.kind,
+                                   "tenant": message.tenant, "outcome": "sent",
+                                   "attempts": message.attempts}})
         return self._record(message, "sent", status="sent", sent_at=self.clock(), last_error=None)
 
     def _failed(self, message, error):
         text = f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
         fields = {"message_id": message.id, "kind": message.kind, "tenant": message.tenant,
-                  "attempts": message.attempts, "error": text}
+                  "attempts": message.attempts, "error": text, "outcome": "retry"}
         delay = retry_delay(message.attempts, self.base, self.horizon)
         if delay is None:
-            log.error("outbox: %s %s failed for good after %d attempts: %s", message.kind,
-                      message.id, message.attempts, text, extra={"fields": fields})
+            log.error("outbox: %s %s for tenant %s failed for good after %d attempts: %s",
+                      message.kind, message.id, message.tenant, message.attempts, text,
+                      extra={"fields": {**fields, "outcome": "failed"}})
             return self._record(message, "failed", status="failed", last_error=text)
         retry_at = self.clock() + timedelta(seconds=delay)
         # A failure of the code itself (not of the network or the partner) keeps its traceback.
         expected = isinstance(error, (OSError, LookupError, webhooks.WebhookRejected))
-        log.warning("outbox: %s %s, attempt %d failed, retry at %sZ: %s", message.kind,
-                    message.id, message.attempts, retry_at.isoformat(timespec="seconds"), text,
+        log.warning("outbox: %s %s for tenant %s, attempt %d failed, retry at %sZ: %s",
+                    message.kind, message.id, message.tenant, message.attempts,
+                    retry_at.isoformat(timespec="seconds"), text,
                     exc_info=None if expected else error, extra={"fields": fields})
         return self._record(message, "retry", next_attempt_at=retry_at, last_error=text)
 

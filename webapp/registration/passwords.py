@@ -102,13 +102,25 @@ def built_from(password: str, words, min_length: int) -> bool:
     return found and len(rest) < min_length
 
 
+def weakness(password, min_length, min_score, account=(), names=(), born=None):
+    """Why the password policy refuses the password, or None: "short", "common", "personal"
+    (holding the username or the email's local part, `account`), "built" (from the person's
+    `names` and date of birth) or "weak" (below `min_score` for zxcvbn)."""
+    words = personal_words(names, born)
+    if len(password) < min_length:
+        return "short"
+    if is_common(password):
+        return "common"
+    if contains_personal_data(password, *account):
+        return "personal"
+    if built_from(password, words, min_length):
+        return "built"
+    score, _ = strength(password, (*account, *words))
+    return "weak" if score < min_score else None
+
+
 def unsafe(password, min_length, min_score, account=(), names=(), born=None) -> bool:
     """The password policy: too short, too common, holding the username or the email's local
     part (`account`), built from the person's `names` and date of birth, or too weak for zxcvbn.
     """
-    words = personal_words(names, born)
-    if len(password) < min_length or is_common(password) or \
-            contains_personal_data(password, *account) or built_from(password, words, min_length):
-        return True
-    score, _ = strength(password, (*account, *words))
-    return score < min_score
+    return weakness(password, min_length, min_score, account, names, born) is not None

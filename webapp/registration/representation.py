@@ -12,7 +12,7 @@ def customer_json(customer) -> dict:
     consents, contact_methods = CONSENT_LISTS
     return {
         "customerId": customer.id,
-        "customerNumber": customer.number,
+        "customerNumber": customer.tenant_number,
         "tenantId": customer.tenant,
         **{field.name: getattr(customer, field.column) for field in TEXT if not field.secret},
         "emailVerified": customer.email_verified_at is not None,

@@ -40,7 +40,8 @@ def ensure_open(tenant):
 
 
 def _bind(tenant, step, answers, policy):
-    country = (answers.get("countryCode") or "").strip() or None
+    # National phone numbers are read in the address's country, else the tenant's (section 15).
+    country = (answers.get("countryCode") or "").strip() or tenant.default_country
     exempt = policy.waived
     if policy.waives_custom_attributes:
         exempt |= {ATTRIBUTE_PREFIX + a.name for a in tenant.custom_attributes}

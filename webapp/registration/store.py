@@ -16,7 +16,7 @@ from webapp.forms.profile import ATTRIBUTE_PREFIX
 from webapp.forms.rules import email_key, username_key
 from webapp.http import logs
 from webapp.models import ConsentRecord, Customer
-from webapp.registration import loyalty, rules
+from webapp.registration import loyalty, numbers, rules
 from webapp.registration.fields import CONSENT_LISTS, column_values
 from webapp.registration.passwords import hash_secret
 from webapp.trust import stored
@@ -54,6 +54,8 @@ def register(tenant, answers, door, caller=rules.Caller(), prior=(), password_ha
     if data.get("password"):
         password_hash = hash_secret(data["password"])
     customer = _customer(tenant, data, door, caller, password_hash, options)
+    # First in the transaction: on SQLite the counter's write lock is then taken before any read.
+    customer.tenant_number = numbers.next_number(tenant.slug)
     if tenant.loyalty:
         loyalty.assign(tenant, customer, options.loyalty_linking, options.stored_value)
     stored.prepare(tenant, customer, options.email_verified_at)

@@ -144,7 +144,7 @@ def _with_paths(error, body):
 
 
 @bp.post("/customers")
-@ratelimits.registration
+@ratelimits.public_api
 @ratelimits.api
 def create_customer():
     tenant, caller, scope = api_tenant()

@@ -3,6 +3,7 @@ gives (nothing but the step's own fields), and the GOV.UK date parts of the date
 from werkzeug.datastructures import MultiDict
 
 from webapp.forms import field_names
+from webapp.forms.address import PARTS as ADDRESS_PARTS
 from webapp.registration.fields import CONSENT_LISTS
 
 DATE = "dateOfBirth"
@@ -50,6 +51,9 @@ def posted(step, tenant, form, draft_answers=None) -> MultiDict:
             answers[name] = form.get(name, "")
     if step == "profile" and (draft_answers or {}).get(COUNTRY):
         answers.setlist(COUNTRY, draft_answers[COUNTRY])
+    if step == "address" and not any(answers.get(name, "").strip() for name in ADDRESS_PARTS
+                                     if name != COUNTRY):
+        answers[COUNTRY] = ""  # the preselected country alone is no address (it is optional)
     return answers
 
 

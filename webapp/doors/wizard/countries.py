@@ -7,6 +7,8 @@ region is optional everywhere, and the postcode is checked against the country w
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from werkzeug.datastructures import MultiDict
+
 from webapp.forms.rules import postcode_rules
 from webapp.i18n import N_, countries, country_name, gettext
 
@@ -58,6 +60,15 @@ def country_of(shown) -> str | None:
     """The address's country, if the answers name a known one."""
     code = (shown.get("countryCode") or "").strip().upper()
     return code if country_name(code) else None
+
+
+def with_country(shown, tenant):
+    """The address's answers with the tenant's `default_country` chosen where none is yet."""
+    if (shown.get("countryCode") or "").strip():
+        return shown
+    shown = MultiDict(shown)
+    shown["countryCode"] = tenant.default_country
+    return shown
 
 
 def shows(name, country) -> bool:

@@ -39,6 +39,7 @@ class FieldView:
     options: tuple = ()  # (value, label) pairs
     error: str | None = None
     target: str | None = None  # what an inline check replaces, when more than the field
+    links: dict | None = None  # option value -> the text it agrees to (a consent's url)
 
     @property
     def label(self):
@@ -85,8 +86,8 @@ class FieldView:
         labels = dict(self.options)
         if self.kind == "checkboxes":
             return ", ".join(labels.get(v, v) for v in self.value)
-        if self.kind == "select":
-            return labels.get(self.value, self.value)  # left blank: the default, by name
+        if self.kind == "select":  # left blank: not provided, never the list's placeholder
+            return labels.get(self.value, self.value) if self.value else ""
         return self.value
 
 
@@ -142,7 +143,8 @@ def view(name, field, tenant, shown, error=None) -> FieldView:
     found = FieldView(name=name, noun=gettext(field.label.text), kind=kind,
                       optional=bool(field.flags.optional), hint=hint, value=value,
                       attrs=dict(field.render_kw or {}), options=_options(name, tenant),
-                      error=error)
+                      error=error, links={c.id: c.url for c in tenant.consents if c.url}
+                      if name == "consentIds" else None)
     if name in ADDRESS_PARTS:
         return countries.present(found, countries.country_of(shown))
     return found
@@ -152,8 +154,10 @@ def views(step, tenant, shown, errors) -> list[FieldView]:
     """Every field a step shows, in the form's order."""
     form = blank_form(step, tenant)
     country = countries.country_of(shown)
-    return [view(name, field, tenant, shown, errors.get(name))
-            for name, field in form._fields.items() if countries.shows(name, country)]
+    # The country first: the address's other fields follow it (section 15).
+    return sorted((view(name, field, tenant, shown, errors.get(name))
+                   for name, field in form._fields.items() if countries.shows(name, country)),
+                  key=lambda found: found.name != "countryCode")
 
 
 def one(step, name, tenant, shown, error) -> FieldView:

@@ -2,41 +2,49 @@
 from functools import lru_cache
 
 from flask import g, make_response, render_template, request
+from flask_babel import format_timedelta
+from werkzeug.datastructures import MultiDict
 
+from webapp.doors.wizard.instructions import instruction
 from webapp.faults import Fault, FaultError
-from webapp.forms.rules import Problem
 from webapp.http import errors
 from webapp.http.headers import nonce
 from webapp.i18n import N_, gettext
 from webapp.trust import honeypot, proof_of_work
 
-# The error pages' headings; their text is the fault's own message.
+# The error pages: a heading and what to do, never the fault's message (written for API clients).
 TROUBLE = {
-    91003: N_("This form has expired"),
-    91004: N_("Too many attempts"),
-    91006: N_("Too much information was sent"),
-    91009: N_("Page not found"),
-    90055: N_("Registration is closed"),
-    90061: N_("Sorry, there is a problem with the service"),
+    91003: (N_("This form has expired"), N_("Go back to the form and try again.")),
+    91006: (N_("Too much information was sent"),
+            N_("Go back, shorten your answers and try again.")),
+    91009: (N_("Page not found"), N_("Check the web address, or start again.")),
+    90055: (N_("Registration is closed"),
+            N_("You cannot create an account here at the moment. Try again later.")),
+    90061: (N_("Sorry, there is a problem with the service"),
+            N_("Try again later.")),
 }
 PAGE_TROUBLE = {404: (N_("Page not found"), N_("Check the web address, or start again.")),
                 405: (N_("Page not found"), N_("This page cannot be used that way."))}
-# The product's own faults a person can meet beside a field, as a plain instruction: their
-# messages are written for API clients.
-INSTRUCTIONS = {
-    91001: N_("An account with this email address already exists – enter a different email "
-              "address"),
-    91015: N_("Enter the code we emailed you, to confirm your email address, before you "
-              "continue"),
-}
 
 
-def said(fault: Fault) -> str:
-    """A fault as the person reads it, in the page's language: the form's plain instruction, or
-    the seed's message (which the JSON doors keep in English)."""
-    if isinstance(fault.detail, Problem):
-        return fault.detail.translated()
-    return gettext(INSTRUCTIONS.get(fault.code, fault.message))
+def said(fault: Fault, answers=None) -> str:
+    """A fault beside a field as the person reads it: a plain instruction in the page's
+    language (the answers it was found in tell which cause it had)."""
+    return instruction(fault, g.visit.tenant, answers if answers is not None else MultiDict())
+
+
+def waiting(headers) -> str:
+    """When a rate-limited person may try again, in words: "Try again in 59 minutes"."""
+    try:
+        seconds = max(int(headers.get("Retry-After", "")), 1)
+    except ValueError:
+        return gettext("Try again later.")
+    # Whole units, rounded up: 3,599 seconds is "60 minutes", never a promise of "1 hour" early.
+    for unit, size in (("minute", 60), ("hour", 3600)):
+        if seconds <= size * (60 if unit == "minute" else 48):
+            return gettext("Try again in %(wait)s.", wait=format_timedelta(
+                -(-seconds // size) * size, granularity=unit, threshold=10 ** 6))
+    return gettext("Try again tomorrow.")
 
 
 def is_htmx() -> bool:
@@ -99,8 +107,13 @@ def _trouble(status, heading, message, headers=None):
 @errors.renderer("/t/")
 def fault_page(error: FaultError):
     first = error.faults[0]
-    heading = gettext(TROUBLE.get(first.code, N_("There is a problem")))
-    return _trouble(error.status, heading, said(first), error.headers)
+    if first.code == 91004:
+        heading, message = gettext("Too many attempts"), waiting(error.headers)
+    else:
+        heading, message = TROUBLE.get(first.code, (
+            N_("There is a problem"), N_("Go back to the form and try again.")))
+        heading, message = gettext(heading), gettext(message)
+    return _trouble(error.status, heading, message, error.headers)
 
 
 @errors.page_renderer("/register")

@@ -10,6 +10,7 @@ from webapp import i18n, registration
 from webapp.auth import ratelimits
 from webapp.doors.wizard import access, drafts, guard, ownership
 from webapp.doors.wizard.answers import SECRET, kept, posted, stored
+from webapp.doors.wizard.countries import with_country
 from webapp.doors.wizard.fields import one, views
 from webapp.doors.wizard.flow import Visit, heading
 from webapp.doors.wizard.pages import render, said
@@ -89,6 +90,8 @@ def _strength(answers):
 
 def _step_page(visit, step, shown, errors=None, status=200, advice=None):
     draft = visit.draft
+    if step == "address":  # the tenant's country is chosen until the person chooses another
+        shown = with_country(shown, visit.tenant)
     fields = views(step, visit.tenant, shown, errors or {})
     return remember(render(
         f"wizard/{step}.html", status, step=step, number=visit.pages.index(step) + 1,
@@ -160,8 +163,8 @@ def save(slug, mode, step):
     if faults:
         shown = MultiDict(request.form)
         shown.poplist(SECRET)
-        return _step_page(visit, step, shown, {f.field: said(f) for f in faults}, 422,
-                          _strength(answers))
+        # No strength meter: the password box comes back empty, and its error says why.
+        return _step_page(visit, step, shown, {f.field: said(f, answers) for f in faults}, 422)
     hashed = hash_secret(answers[SECRET]) if answers.get(SECRET) else None
     if visit.draft is None:
         visit.draft = drafts.start(tenant.slug)
@@ -211,7 +214,8 @@ def create(slug, mode):
             return redirect(visit.step_url("done"), 303)
         if any(f.field is None for f in error.faults):
             raise
-        return _review_page(visit, {f.field: said(f) for f in error.faults}, 422)
+        return _review_page(visit, {f.field: said(f, stored(draft.answers))
+                                    for f in error.faults}, 422)
     return redirect(visit.step_url("done"), 303)
 
 
@@ -231,7 +235,7 @@ def check(slug, mode, field):
         found = None  # the password chosen earlier stands
     else:
         found = registration.check_field(tenant, field, answers, visit.door)
-    error = said(found) if found and not enumeration.hides(tenant, found) else None
+    error = said(found, answers) if found and not enumeration.hides(tenant, found) else None
     view = one(step, field, tenant, shown, error)
     if field == SECRET:
         return render("partials/password_feedback.html", field=view,

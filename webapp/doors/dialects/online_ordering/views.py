@@ -183,7 +183,7 @@ def _customer(customer, date_form=None):
 
 
 @bp.put("/Customers")
-@ratelimits.registration
+@ratelimits.public_api
 @ratelimits.api
 def create_customer():
     if current_credentials() is None:

@@ -224,7 +224,7 @@ def render_fault(error):
 
 
 @bp.post("/<store_id>/customers")
-@ratelimits.registration
+@ratelimits.public_api
 @ratelimits.api
 def create_customer(store_id):
     tenant, caller = _tenant(store_id)
@@ -238,4 +238,4 @@ def create_customer(store_id):
                                        prior=prior, options=_options(tenant, customer))
     except FaultError as error:
         raise relabel(error, prior, PATHS, ORDER) from None
-    return jsonify({"id": stored.number})
+    return jsonify({"id": stored.tenant_number})

@@ -1,0 +1,122 @@
+"""What the wizard tells a person about a fault: a plain instruction in the GOV.UK style, in the
+page's language (contract section 3).
+
+The JSON doors answer with the fault table's messages, which API clients match on; a person is told
+what to do instead ("Date of birth must be in the past", not "Date of Birth provided is
+incorrect"). Where one fault has several causes, the answers say which one it was.
+"""
+from webapp.doors.wizard.countries import layout
+from webapp.forms.rules import (
+    Problem,
+    age_on,
+    normalize_username,
+    parse_birth_date,
+    utc_today,
+)
+from webapp.forms.scripts import highly_restrictive
+from webapp.i18n import N_, gettext
+from webapp.registration.passwords import personal_words, strength, weakness
+from webapp.tenants import BUILT_IN_CONSENTS
+
+# One instruction per fault, where the fault has one cause.
+PLAIN = {
+    90075: N_("Enter a username"),
+    90074: N_("This username is taken – choose another"),
+    90044: N_("Enter a password"),
+    90038: N_("Select how we may contact you"),
+    90067: N_("Select how we may contact you from the choices shown"),
+    90066: N_("Select only from the consents shown"),
+    90019: N_("Select a currency from the list"),
+    91001: N_("An account with this email address already exists – enter a different email "
+              "address"),
+    91015: N_("Enter the code we emailed you, to confirm your email address, before you "
+              "continue"),
+}
+# The built-in consents (by their built-in label): "Select that you accept ..." reads better than
+# the checkbox's own label.
+CONSENTS = dict(zip((c.label for c in BUILT_IN_CONSENTS if c.mandatory), (
+    N_("Select that you accept the terms and conditions"),
+    N_("Select that you accept the privacy policy"))))
+PASSWORD = {
+    "common": N_("This password is too common – choose one that is harder to guess"),
+    "personal": N_("Password must not contain your username or the start of your email address"),
+    "built": N_("Password must not be made from your name or date of birth"),
+}
+FALLBACK = N_("Check this answer and try again")
+
+
+def _username(value):
+    value = normalize_username(value or "")
+    if len(value) > 200:
+        return gettext("Username must be 200 characters or fewer")
+    if not highly_restrictive(value):
+        return gettext("Username must not mix letters from different alphabets")
+    return gettext("Username must only include letters, numbers and . _ - @")
+
+
+def _password(tenant, answers):
+    password = answers.get("password") or ""
+    born = parse_birth_date(answers.get("dateOfBirth"))
+    names = (answers.get("forename"), answers.get("surname"), answers.get("displayName"))
+    account = (answers.get("username"), answers.get("email"))
+    why = weakness(password, tenant.password_min_length, tenant.password_min_score, account,
+                   names, born)
+    if why == "short":
+        return gettext("Password must be %(num)s characters or more",
+                       num=tenant.password_min_length)
+    if why in PASSWORD:
+        return gettext(PASSWORD[why])
+    # Too weak for zxcvbn: its own reason, in the page's language.
+    _, advice = strength(password, (*account, *personal_words(names, born)))
+    reasons = " ".join(gettext(tip) for tip in advice[:2])
+    return " ".join(filter(None, (gettext("Choose a password that is harder to guess."),
+                                  reasons)))
+
+
+def _birth_date(tenant, answers):
+    born = parse_birth_date(answers.get("dateOfBirth"))
+    if born is None:
+        return gettext("Date of birth must be a real date, like 27 3 1990")
+    today = utc_today()
+    if born > today:
+        return gettext("Date of birth must be in the past")
+    if age_on(born, today) < tenant.min_age:
+        return gettext("You must be %(age)s or older to create an account", age=tenant.min_age)
+    return gettext("Date of birth must be a real date, like 27 3 1990")
+
+
+def _postcode(answers):
+    form = layout((answers.get("countryCode") or "").strip().upper() or None)
+    if not (answers.get("postcode") or "").strip():
+        return gettext("Enter a postcode")
+    if form.postcode_example:
+        return gettext("Enter a real postcode, like %(example)s", example=form.postcode_example)
+    return gettext("Enter a real postcode")
+
+
+def _consent(tenant, answers):
+    given = answers.getlist("consentIds")
+    missing = next((c for c in tenant.mandatory_consents if c.id not in given), None)
+    if missing is None:
+        return gettext(FALLBACK)
+    if missing.label in CONSENTS:
+        return gettext(CONSENTS[missing.label])
+    return gettext("Select “%(label)s” to continue", label=gettext(missing.label))
+
+
+def instruction(fault, tenant, answers) -> str:
+    """The fault as the person reads it. `answers` are the ones the fault was found in (a
+    MultiDict of the wizard's field names)."""
+    if isinstance(fault.detail, Problem):
+        return fault.detail.translated()
+    if fault.code in PLAIN:
+        return gettext(PLAIN[fault.code])
+    explain = {
+        90030: lambda: _username(answers.get("username")),
+        90073: lambda: _password(tenant, answers),
+        90020: lambda: _birth_date(tenant, answers),
+        90026: lambda: _postcode(answers),
+        90037: lambda: _consent(tenant, answers),
+    }.get(fault.code)
+    return explain() if explain else gettext(FALLBACK)
+
