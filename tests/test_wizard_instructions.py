@@ -55,7 +55,8 @@ def born(years_ago, days=0):
 
 # (step, fields, the field checked inline, English instruction, German instruction)
 CASES = [
-    ("account", {"username": ""}, "username", "Enter a username", "Geben Sie einen Benutzernamen ein"),
+    ("account", {"username": ""}, "username", "Enter a username",
+     "Geben Sie einen Benutzernamen ein"),
     ("account", {"username": "ada lovelace"}, "username",
      "Username must only include letters, numbers and . _ - @", None),
     ("account", {"username": "p\u0430ypal"}, "username",

@@ -1,7 +1,8 @@
 """Probes for load balancers and orchestrators: never rate-limited, cheap, no session.
 
 `/healthz`: the process answers. `/readyz`: it can also reach the database and the rate-limit
-store, and has the front-end files scripts/setup installs; otherwise 503, so that a load balancer sends traffic elsewhere and monitoring notices.
+store, and has the front-end files scripts/setup installs; otherwise 503, so that a load balancer
+sends traffic elsewhere and monitoring notices.
 """
 import logging
 

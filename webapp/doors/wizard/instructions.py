@@ -36,7 +36,7 @@ PLAIN = {
 # the checkbox's own label.
 CONSENTS = dict(zip((c.label for c in BUILT_IN_CONSENTS if c.mandatory), (
     N_("Select that you accept the terms and conditions"),
-    N_("Select that you accept the privacy policy"))))
+    N_("Select that you accept the privacy policy")), strict=True))
 PASSWORD = {
     "common": N_("This password is too common – choose one that is harder to guess"),
     "personal": N_("Password must not contain your username or the start of your email address"),
