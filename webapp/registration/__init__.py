@@ -3,6 +3,7 @@
 `representation` is the stored customer as the doors return it; `passwords` and `loyalty` are the
 parts of the rules that need more than a form.
 """
+from webapp.metrics import counting_registrations
 from webapp.registration.service import (
                                          Caller,
                                          Options,
@@ -13,6 +14,8 @@ from webapp.registration.service import (
                                          find,
                                          register,
 )
+
+register = counting_registrations(register)  # every door's outcomes, counted for /metrics
 
 __all__ = ["Caller", "Options", "address_given_data", "check", "check_field", "ensure_open",
            "find", "register"]

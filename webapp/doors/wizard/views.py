@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from webapp import i18n, registration
 from webapp.auth import ratelimits
+from webapp.console import funnel
 from webapp.doors.wizard import drafts, guard
 from webapp.doors.wizard.answers import SECRET, kept, posted, stored
 from webapp.doors.wizard.fields import one, views
@@ -55,6 +56,11 @@ def arrive():
     g.visit = Visit(tenant, args["mode"], draft, claimed, i18n.chosen())
     if posting:
         guard.protect(claimed)
+
+
+@bp.after_request
+def count_step(response):
+    return funnel.record(g.get("visit"), response)  # the console's funnel, no personal data
 
 
 def remember(response):
