@@ -5,8 +5,15 @@ from datetime import timedelta
 
 import pytest
 from conftest import make_api_key, valid_customer
-from console_client import (PASSWORD, code, enrol, operator_client, secret_of, setup_link,
-                            sign_in)
+from console_client import (
+    PASSWORD,
+    code,
+    enrol,
+    operator_client,
+    secret_of,
+    setup_link,
+    sign_in,
+)
 
 from webapp.console.models import AuditEntry, Operator
 from webapp.extensions import db

@@ -5,7 +5,7 @@ doors. Rows are loaded in bulk (COPY on PostgreSQL), then the daily rollups are 
 """
 import random
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select, text
 
@@ -49,10 +49,12 @@ def _load(connection, table, columns, rows):
 
 
 def _moment(rng, now, days):
-    """A time in the last `days` days, busier lately and on weekdays."""
+    """A time on one of the last `days` days (today up to now), busier lately and on weekdays."""
     while True:
-        back = rng.random() * days
-        moment = now - timedelta(days=back)
+        back = rng.randrange(days)
+        start = datetime.combine(now.date() - timedelta(days=back), time())
+        length = (now - start).total_seconds() if back == 0 else 86400
+        moment = start + timedelta(seconds=rng.random() * length)
         weight = (1.0 - 0.5 * back / days) * (0.7 if moment.weekday() >= 5 else 1.0)
         if rng.random() < weight:
             return moment
