@@ -26,14 +26,11 @@ def _registrations(slug):
     return days, doors, counts
 
 
-def _day_label(day):
-    return format_date(day, "d MMM")  # in the page's language
-
-
 @bp.get("/t/<slug>")
 def overview(slug):
     tenant = session.tenant(slug)
     days, doors, counts = _registrations(slug)
+    _day_label = {day: format_date(day, "d MMM") for day in days}.__getitem__  # page's language
     total = sum(counts.values())
     busiest = max(days, key=lambda d: sum(counts.get((d, door), 0) for door in doors))
     registrations = charts.stacked_days(

@@ -1,0 +1,114 @@
+"""The console's overview of a big tenant: 1 million customers and 5 million wizard step events.
+
+Builds the database in bulk (demo data: drafts walk the wizard and drop off, the finished ones
+become customers, beside customers of the machine doors), then times the overview page as a
+signed-in operator opens it, in process, on SQLite and (with --postgres URL) on PostgreSQL.
+
+    python benchmarks/console_overview.py [--customers 1000000] [--postgres URL] [--keep DIR]
+
+It prints the build time, the row counts and the median and worst of the page's render times.
+"""
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from webapp import create_app  # noqa: E402
+from webapp.console import operators  # noqa: E402
+from webapp.console.demo import populate  # noqa: E402
+from webapp.console.models import Operator, StepEvent  # noqa: E402
+from webapp.extensions import db  # noqa: E402
+from webapp.models import Customer, utcnow  # noqa: E402
+
+RENDERS = 20
+BUDGET_MS = 200
+
+
+def _app(url, folder):
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark",
+                       "TENANTS_FILE": str(Path(folder) / "tenants.toml"), "LOG_JSON": False,
+                       "RATELIMIT_ENABLED": False})
+
+
+def _signed_in_client(app):
+    with app.app_context():
+        operator, _ = operators.create(f"bench-{uuid.uuid4().hex[:6]}@example.com")
+        operator.enrolled_at = utcnow()
+        db.session.commit()
+        operator_id = db.session.scalar(sa.select(Operator.id).where(
+            Operator.email == operator.email))
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["operator"], session["seen"] = operator_id, int(time.time())
+    return client
+
+
+def run(name, url, customers, folder):
+    app = _app(url, folder)
+    if url.startswith("postgresql"):
+        with app.app_context():
+            from flask_migrate import upgrade
+            upgrade(directory=app.extensions["migrate"].directory)
+    with app.app_context():
+        started = time.perf_counter()
+        with db.engine.begin() as connection:
+            populate(connection, "default", customers, days=30, consents=())
+        built = time.perf_counter() - started
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.execute(sa.text("VACUUM ANALYZE"))
+        else:
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("ANALYZE"))
+        rows = db.session.scalar(sa.select(sa.func.count()).select_from(Customer))
+        events = db.session.scalar(sa.select(sa.func.count()).select_from(StepEvent))
+    client = _signed_in_client(app)
+    times = []
+    for _ in range(RENDERS + 1):
+        started = time.perf_counter()
+        response = client.get("/console/t/default")
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+    times = times[1:]  # the first render fills Jinja's template cache
+    median, worst = statistics.median(times), max(times)
+    print(f"{name}: {rows} customers, {events} step events, built in {built:.0f} s; overview "
+          f"median {median:.1f} ms, worst {worst:.1f} ms of {RENDERS} "
+          f"({'within' if worst < BUDGET_MS else 'OVER'} {BUDGET_MS} ms)")
+    with app.app_context():
+        db.engine.dispose()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--postgres", help="a PostgreSQL URL whose server may host a new "
+                                           "database, e.g. postgresql+psycopg://postgres@127.0.0.1/postgres")
+    parser.add_argument("--keep", help="a folder for the SQLite file, kept afterwards")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = options.keep or temporary
+        run("SQLite", f"sqlite:///{Path(folder) / 'overview.sqlite'}", options.customers, folder)
+        if options.postgres:
+            name = f"console_overview_{uuid.uuid4().hex[:8]}"
+            admin = sa.create_engine(options.postgres, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            try:
+                url = sa.engine.make_url(options.postgres).set(database=name)
+                run("PostgreSQL", url.render_as_string(hide_password=False), options.customers,
+                    folder)
+            finally:
+                with admin.connect() as connection:
+                    connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
