@@ -20,12 +20,12 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from webapp import create_app  # noqa: E402
-from webapp.console import operators  # noqa: E402
-from webapp.console.demo import populate  # noqa: E402
-from webapp.console.models import Operator, StepEvent  # noqa: E402
-from webapp.extensions import db  # noqa: E402
-from webapp.models import Customer, utcnow  # noqa: E402
+from webapp import create_app
+from webapp.console import operators
+from webapp.console.demo import populate
+from webapp.console.models import Operator, StepEvent
+from webapp.extensions import db
+from webapp.models import Customer, utcnow
 
 RENDERS = 20
 BUDGET_MS = 200
