@@ -52,7 +52,9 @@ def stacked_days(title, description, days, doors, counts, door_label, day_label)
             chart.bars.append((round(x, 1), round(y, 1), round(slot * 0.7, 1), round(height, 1),
                                DOOR_COLOURS.get(door, OTHER_COLOUR),
                                f"{day_label(day)}, {door_label(door)}: {value}"))
-        if index % 5 == 0 or index == len(days) - 1:
+        if index == len(days) - 1:  # the last label ends at the chart's edge, uncut
+            chart.labels.append((WIDTH, HEIGHT - 8, day_label(day), "end"))
+        elif index % 5 == 0:
             chart.labels.append((round(x + slot * 0.35, 1), HEIGHT - 8, day_label(day),
                                  "middle"))
     for fraction in (0, 0.5, 1):
