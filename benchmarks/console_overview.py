@@ -58,8 +58,9 @@ def run(name, url, customers, folder):
             upgrade(directory=app.extensions["migrate"].directory)
     with app.app_context():
         started = time.perf_counter()
-        with db.engine.begin() as connection:
-            populate(connection, "default", customers, days=30, consents=())
+        if not db.session.scalar(sa.select(sa.func.count()).select_from(Customer)):
+            with db.engine.begin() as connection:  # a database kept from before is reused
+                populate(connection, "default", customers, days=30, consents=())
         built = time.perf_counter() - started
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
@@ -90,7 +91,8 @@ def main():
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--postgres", help="a PostgreSQL URL whose server may host a new "
                                            "database, e.g. postgresql+psycopg://postgres@127.0.0.1/postgres")
-    parser.add_argument("--keep", help="a folder for the SQLite file, kept afterwards")
+    parser.add_argument("--keep", help="a folder for the SQLite file, kept afterwards and "
+                                       "reused by the next run")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         folder = options.keep or temporary
