@@ -36,6 +36,7 @@ def _nice_top(value):
 def stacked_days(title, description, days, doors, counts, door_label, day_label):
     """Bars per day, stacked by door. counts[(day, door)] -> registrations."""
     chart = Chart(title, description)
+    door_label = {door: door_label(door) for door in doors}.__getitem__  # once each, not per bar
     totals = [sum(counts.get((day, door), 0) for door in doors) for day in days]
     top = _nice_top(max(totals, default=0) or 1)
     plot_height = HEIGHT - BOTTOM - TOP
