@@ -49,10 +49,10 @@ def totp(operator) -> pyotp.TOTP:
     return pyotp.TOTP(secret, name=operator.email, issuer=ISSUER)
 
 
-def qr_svg(operator) -> str:
-    """The authenticator app's enrolment QR code, as inline SVG markup."""
+def qr_svg(operator, title) -> str:
+    """The authenticator app's enrolment QR code, as inline SVG markup titled `title`."""
     code = segno.make(totp(operator).provisioning_uri(), error="m")
-    return code.svg_inline(scale=4, title="", omitsize=False)
+    return code.svg_inline(scale=4, title=title, omitsize=False)
 
 
 def create(email, tenants=None):
