@@ -223,3 +223,14 @@ def test_every_action_is_in_the_audit_log_which_cannot_be_changed(app):
         with pytest.raises(PermissionError):
             db.session.delete(entry)
             db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/console/t/default/customers?q=a%00b",
+                                  "/console/t/default/customers/a%00b",
+                                  "/console/setup/a%00b"])
+def test_a_nul_anywhere_is_400_not_an_error(app, path):
+    client = operator_client(app)
+    assert client.get(path).status_code == 400
+    response = app.test_client().post("/console/sign-in", data={
+        "email": "a\x00@example.com", "password": "x", "code": "123456"})
+    assert response.status_code == 400

@@ -2,6 +2,7 @@
 pages; every answer is personal (no-store) and never framed (the service's default policy)."""
 from flask import (
     Blueprint,
+    abort,
     g,
     make_response,
     redirect,
@@ -32,8 +33,17 @@ def step_label(step):
     return gettext(STEPS[step]) if step in STEPS else step
 
 
+def _carries_nul():
+    # PostgreSQL refuses NUL in text: such a value could only ever fail a query.
+    values = [*(request.view_args or {}).values(), *request.args.values(),
+              *request.form.values()]
+    return any("\x00" in value for value in values if isinstance(value, str))
+
+
 @bp.before_request
 def guard():
+    if _carries_nul():
+        abort(400)
     g.operator = session.current()
     if g.operator is None and request.endpoint not in PUBLIC:
         return redirect(url_for("console.sign_in"))

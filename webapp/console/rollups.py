@@ -4,7 +4,7 @@ A new customer adds one to its tenant's day and door in the customer's own trans
 wizard page shown for a draft adds one to the day's funnel the first time that draft reaches
 that step. `rebuild` recounts everything from the rows (after a bulk load, or in a migration).
 """
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from webapp.console.models import DailyFunnel, DailyRegistrations, StepEvent
@@ -25,7 +25,9 @@ def add_one(connection, model, counter, **keys):
 def insert_once(connection, model, **values) -> bool:
     """Insert a row unless a unique constraint already holds it; True when inserted."""
     statement = DIALECT_INSERTS[connection.dialect.name](model.__table__).values(**values)
-    return connection.execute(statement.on_conflict_do_nothing()).rowcount == 1
+    # RETURNING rather than rowcount, which a driver may not report for this statement.
+    inserted = statement.on_conflict_do_nothing().returning(literal(1))
+    return connection.execute(inserted).first() is not None
 
 
 @event.listens_for(Customer, "after_insert")
