@@ -22,7 +22,7 @@ PUBLIC = {"console.sign_in", "console.setup"}
 DOORS = {"wizard": N_("Wizard"), "embed": N_("Embedded wizard"), "api": N_("JSON API"),
          "online_ordering": N_("Online-ordering API"), "web_store": N_("Web-store API")}
 STEPS = {"account": N_("Account"), "profile": N_("About you"), "address": N_("Address"),
-         "consents": N_("Consents"), "review": N_("Check answers"), "done": N_("Completed")}
+         "consents": N_("Consents"), "done": N_("Account created")}
 
 
 def door_label(door):

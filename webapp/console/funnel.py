@@ -1,16 +1,15 @@
 """The wizard's funnel: which steps drafts reach, recorded without personal data.
 
 A step event holds the tenant, door, step, day and a pseudonym of the draft (a keyed hash of its
-id, which cannot be joined to the draft's answers); a first page shown without a draft gets a
-random one. Each draft counts once per step however often the page is shown again.
+id, which cannot be joined to the draft's answers). Each draft counts once per step however often
+it saves that step again.
 """
 import hashlib
 import hmac
 import logging
-import secrets
 from datetime import timedelta
 
-from flask import current_app, request
+from flask import current_app
 from sqlalchemy import func, select
 
 from webapp import metrics
@@ -21,7 +20,7 @@ from webapp.forms import STEPS
 from webapp.models import utcnow
 
 log = logging.getLogger(__name__)
-FUNNEL = (*STEPS, "review", "done")  # "done": the completion page, a customer made
+FUNNEL = (*STEPS, "done")  # each step's answers saved, then "done": the customer created
 
 
 def _pseudonym(draft_id):
@@ -29,29 +28,24 @@ def _pseudonym(draft_id):
     return hmac.new(key, b"funnel:" + draft_id.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def record(visit, response):
-    """After a wizard request: a step page shown (200) counts as that step reached."""
-    if visit is None or request.method != "GET" or request.endpoint != "wizard.show" \
-            or response.status_code != 200:
-        return response
-    step = request.view_args["step"]
-    draft = _pseudonym(visit.draft.id) if visit.draft else secrets.token_hex(16)
+def record(visit, step):
+    """A draft got past `step` (its answers saved; "done": the customer created). Reading a page
+    writes nothing: only the wizard's own posts, which write anyway, count."""
     day = utcnow().date()
     try:
         with db.engine.begin() as connection:
             if insert_once(connection, StepEvent, tenant=visit.tenant.slug, door=visit.door,
-                           step=step, event="completed" if step == "done" else "reached",
-                           day=day, draft=draft):
+                           step=step, event="created" if step == "done" else "saved",
+                           day=day, draft=_pseudonym(visit.draft.id)):
                 add_one(connection, DailyFunnel, "drafts", tenant=visit.tenant.slug, day=day,
                         door=visit.door, step=step)
                 metrics.STEP_EVENTS.labels(visit.tenant.slug, step).inc()
-    except Exception:  # a count lost is better than a page refused
+    except Exception:  # a count lost is better than a registration refused
         log.exception("step event not recorded")
-    return response
 
 
 def funnel(tenant_slug, days=30):
-    """[(step, drafts, drop-off % from the step before or None)] over the last `days` days."""
+    """[(step, drafts past it, drop-off % from the step before or None)] over `days` days."""
     since = utcnow().date() - timedelta(days=days - 1)
     rows = db.session.execute(
         select(DailyFunnel.step, func.sum(DailyFunnel.drafts))

@@ -47,8 +47,8 @@ class AuditEntry(db.Model):
 
 
 class StepEvent(db.Model):
-    """A wizard page shown for a draft: no answer, no address, no draft token. `draft` is a keyed
-    hash of the draft's id (or a random id on a first page shown without a draft)."""
+    """A wizard step a draft got past: no answer, no address, no draft token. `draft` is a keyed
+    hash of the draft's id."""
 
     __tablename__ = "wizard_step_event"
     __table_args__ = (UniqueConstraint("draft", "step", name="uq_wizard_step_event_draft_step"),)
@@ -57,7 +57,7 @@ class StepEvent(db.Model):
     tenant: Mapped[str] = mapped_column(String(64))
     door: Mapped[str] = mapped_column(String(16))
     step: Mapped[str] = mapped_column(String(16))
-    event: Mapped[str] = mapped_column(String(16))  # "reached" (a step) or "completed"
+    event: Mapped[str] = mapped_column(String(16))  # "saved" (a step) or "created" ("done")
     day: Mapped[date] = mapped_column(Date)
     draft: Mapped[str] = mapped_column(String(32))
 

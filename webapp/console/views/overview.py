@@ -43,7 +43,7 @@ def overview(slug):
     steps = funnel.funnel(slug, DAYS)
     funnel_chart = charts.horizontal(
         gettext("Wizard funnel, last %(days)s days", days=DAYS),
-        gettext("Drafts that reached each step: %(figures)s. The table below gives the drop-off "
+        gettext("Drafts that finished each step: %(figures)s. The table below gives the drop-off "
                 "between steps.", figures=", ".join(f"{step_label(s)} {n}" for s, n, _ in steps)),
         [(step_label(step), reached) for step, reached, _ in steps])
     table = [(day, [counts.get((day, door), 0) for door in doors]) for day in reversed(days)]

@@ -58,11 +58,6 @@ def arrive():
         guard.protect(claimed)
 
 
-@bp.after_request
-def count_step(response):
-    return funnel.record(g.get("visit"), response)  # the console's funnel, no personal data
-
-
 def remember(response):
     visit = g.visit
     if visit.draft is not None and not visit.embedded:
@@ -158,6 +153,7 @@ def save(slug, mode, step):
     if visit.draft is None:
         visit.draft = drafts.start(tenant.slug)
     drafts.save(visit.draft, kept(answers, step, tenant), hashed)
+    funnel.record(visit, step)  # the console's funnel: no answer, no personal data
     then = "review" if request.form.get("then") == "review" else visit.next_page(step)
     return remember(redirect(visit.step_url(then), 303))
 
@@ -184,6 +180,7 @@ def create(slug, mode):
             raise
         return _review_page(visit, {f.field: said(f) for f in error.faults}, 422)
     drafts.complete(draft, customer.id)
+    funnel.record(visit, "done")
     return redirect(visit.step_url("done"), 303)
 
 
