@@ -11,6 +11,7 @@ the README.
 """
 import multiprocessing
 import os
+from pathlib import Path
 
 from gunicorn.glogging import Logger
 
@@ -28,6 +29,14 @@ preload_app = True
 # No runtime control socket (gunicorn 25+): its default path in the home folder would be shared
 # by every instance on the machine.
 control_socket_disable = True
+
+
+def on_starting(server):
+    # /metrics adds up the files every worker counts in (PROMETHEUS_MULTIPROC_DIR): an earlier
+    # run's files would be added to this run's.
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    for stale in Path(folder).glob("*.db") if folder else ():
+        stale.unlink()
 
 
 def post_worker_init(worker):

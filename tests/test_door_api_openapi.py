@@ -22,7 +22,7 @@ def test_the_document_is_valid_openapi_3_1(document):
 
 def test_both_json_api_routes_are_described(document):
     assert set(document["paths"][CUSTOMERS]) == {"post"}
-    assert set(document["paths"][CUSTOMERS + "/{customerId}"]) == {"get"}
+    assert set(document["paths"][CUSTOMERS + "/{customerId}"]) == {"get", "delete"}
     post = document["paths"][CUSTOMERS]["post"]
     assert {"201", "400", "401", "404", "409", "413", "415", "422", "429", "500"} <= \
         set(post["responses"])

@@ -62,6 +62,10 @@ def create_app(test_config=None):
     from webapp.doors import register_doors
     register_doors(app)
 
+    from webapp import console, metrics
+    console.init_app(app)  # the operators' pages and commands
+    metrics.init_app(app)  # GET /metrics, and the request timings it serves
+
     from webapp import cli
     cli.init_app(app)
 

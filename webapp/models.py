@@ -24,6 +24,10 @@ class Customer(db.Model):
         UniqueConstraint("tenant", "email_unique_key", name="uq_customer_tenant_email"),
         UniqueConstraint("tenant", "external_id", name="uq_customer_tenant_external_id"),
         UniqueConstraint("tenant", "tenant_number", name="uq_customer_tenant_number"),
+        # The console's searches: by email where the tenant does not keep emails unique, and a
+        # tenant's newest customers first.
+        Index("ix_customer_tenant_email", "tenant", "email"),
+        Index("ix_customer_tenant_number", "tenant", "number"),
     )
 
     number: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)  # the row's own
@@ -68,6 +72,7 @@ class Customer(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the customer proved the address is theirs (contract section 12); NULL: not yet.
     email_verified_at: Mapped[datetime | None] = mapped_column()
+    erased_at: Mapped[datetime | None] = mapped_column()  # see registration/erasure.py
 
     consents: Mapped[list["ConsentRecord"]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", order_by="ConsentRecord.id",
@@ -133,6 +138,7 @@ class ApiKey(db.Model):
     # The secret encrypted with a key derived from SECRET_KEY, for checking HMAC signatures.
     secret_encrypted: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
 
 
@@ -196,6 +202,8 @@ class OutboxMessage(db.Model):
     tenant: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sent, failed
+    # Whom the message is about (see outbox/enqueue.py): the console lists it, erasure finds it.
+    customer_id: Mapped[str | None] = mapped_column(String(36), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app, g, request
 
-from webapp.auth import signatures
+from webapp.auth import keys, signatures
 from webapp.extensions import db
 from webapp.faults import FaultError, fault
 from webapp.http.body import raw_body
@@ -66,6 +66,7 @@ def _bearer(token):
     key = _key(key_id)
     if key is None or not hmac.compare_digest(key.secret_sha256, _sha256(secret)):
         raise fault(91005)
+    keys.note_use(key)
     return Credentials(key.tenant, key.id, Caller("USER", key.id))
 
 
@@ -86,6 +87,7 @@ def _hmac(key_id, timestamp, signature):
     if not hmac.compare_digest(expected, signature.lower()):
         raise fault(91005)
     signatures.spend(expected, int(timestamp) + CLOCK_SKEW)
+    keys.note_use(key)
     return Credentials(key.tenant, key.id, Caller("HMAC", key.id))
 
 

@@ -243,6 +243,23 @@ def _api_paths():
             "responses": {
                 "200": {"description": "The customer", "content": customer},
                 "404": fault_response("91012: no such customer in this tenant"),
+                "410": fault_response("91019: the customer was erased"),
+                **COMMON_FAULTS,
+            },
+        }, "delete": {
+            "operationId": "eraseCustomer",
+            "summary": "Erase a customer (GDPR art. 17)",
+            "description": "Every personal field is replaced with nothing; the id, number, "
+                           "tenant, creation time and consent records stay. The username and "
+                           "email are free again, unsent mail to the customer is dropped, and "
+                           "the tenant's webhook receives customer.erased.",
+            "security": CREDENTIALS,
+            "parameters": [{"name": "customerId", "in": "path", "required": True,
+                            "schema": {"type": "string", "format": "uuid"}}],
+            "responses": {
+                "204": {"description": "Erased"},
+                "404": fault_response("91012: no such customer in this tenant"),
+                "410": fault_response("91019: the customer was erased before"),
                 **COMMON_FAULTS,
             },
         }},

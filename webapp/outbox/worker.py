@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from webapp import metrics
 from webapp.extensions import db
 from webapp.models import OutboxMessage, utcnow
 from webapp.outbox import mail as mailer
@@ -198,6 +199,7 @@ class Worker:
                    OutboxMessage.status == "pending")
             .values(**values).execution_options(synchronize_session=False))
         db.session.commit()
+        metrics.delivered(message.kind, outcome)
         return outcome
 
 

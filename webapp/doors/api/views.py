@@ -10,6 +10,7 @@ from webapp.forms.address import PARTS as ADDRESS_PARTS
 from webapp.forms.profile import ATTRIBUTE_PREFIX
 from webapp.http import errors
 from webapp.http.body import read_json_object
+from webapp.registration.erasure import erase
 from webapp.registration.fields import CONSENT_LISTS, NAMES, TEXT_NAMES
 from webapp.registration.representation import customer_json
 from webapp.trust import enumeration, proof_of_work
@@ -186,13 +187,28 @@ def _answer(status, body):
     return response
 
 
-@bp.get("/customers/<customer_id>")
-@ratelimits.api
-def get_customer(customer_id):
+def _own_customer(customer_id):
     if current_credentials() is None:
         raise fault(91005)
     tenant, _, _ = api_tenant(public_allowed=False)
     customer = registration.find(tenant, customer_id)
     if customer is None:
         raise fault(91012)
+    return tenant, customer
+
+
+@bp.get("/customers/<customer_id>")
+@ratelimits.api
+def get_customer(customer_id):
+    _, customer = _own_customer(customer_id)
+    if customer.erased_at is not None:
+        raise fault(91019)
     return jsonify(customer_json(customer))
+
+
+@bp.delete("/customers/<customer_id>")
+@ratelimits.api
+def erase_customer(customer_id):
+    tenant, customer = _own_customer(customer_id)
+    erase(tenant, customer)
+    return "", 204

@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from webapp import i18n, registration
 from webapp.auth import ratelimits
+from webapp.console import funnel
 from webapp.doors.wizard import access, drafts, guard, ownership
 from webapp.doors.wizard.answers import SECRET, kept, posted, stored
 from webapp.doors.wizard.countries import with_country
@@ -172,6 +173,7 @@ def save(slug, mode, step):
     if step == "account":
         ownership.account_saved(visit, answers["email"], taken)
     drafts.save(visit.draft, kept(answers, step, tenant), hashed)
+    funnel.record(visit, step)  # the console's funnel: no answer, no personal data
     then = "review" if request.form.get("then") == "review" else visit.next_page(step)
     if visit.needs_code:  # a new email: its code first, then on as asked
         return remember(redirect(visit.step_url(
@@ -216,6 +218,7 @@ def create(slug, mode):
             raise
         return _review_page(visit, {f.field: said(f, stored(draft.answers))
                                     for f in error.faults}, 422)
+    funnel.record(visit, "done")
     return redirect(visit.step_url("done"), 303)
 
 

@@ -1,0 +1,236 @@
+"""The console lets in only enrolled operators with password and a fresh TOTP code, for their
+own tenants, through CSRF-protected forms, on pages no one can frame (contract section 14)."""
+import time
+from datetime import timedelta
+
+import pytest
+from conftest import make_api_key, valid_customer
+from console_client import (
+    PASSWORD,
+    code,
+    enrol,
+    operator_client,
+    secret_of,
+    setup_link,
+    sign_in,
+)
+
+from webapp.console.models import AuditEntry, Operator
+from webapp.extensions import db
+from webapp.models import ApiKey, Customer, utcnow
+
+TWO_TENANTS = """
+[tenants.default]
+name = "Default"
+[tenants.acme]
+name = "Acme"
+"""
+
+PAGES = ["/console/", "/console/t/default", "/console/t/default/customers",
+         "/console/t/default/keys", "/console/outbox", "/console/audit"]
+
+
+@pytest.fixture
+def two_tenants(make_app):
+    return make_app(TWO_TENANTS)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_session_is_sent_to_sign_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/console/sign-in")
+
+
+def test_no_session_changes_nothing(app, client):
+    key_id, _ = make_api_key(app)
+    response = client.post(f"/console/t/default/keys/{key_id}/revoke")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(ApiKey, key_id).revoked_at is None
+
+
+def test_enrolled_operator_signs_in_and_sees_the_overview(app):
+    client = operator_client(app)
+    page = client.get("/console/", follow_redirects=True)
+    assert page.status_code == 200
+    assert "Registrations per day" in page.get_data(as_text=True)
+
+
+def test_wrong_totp_is_refused(app):
+    client = app.test_client()
+    secret = enrol(client, setup_link(app, "ops@example.com"))
+    wrong = f"{(int(code(secret, 1)) + 1) % 1_000_000:06d}"
+    response = client.post("/console/sign-in", data={
+        "email": "ops@example.com", "password": PASSWORD, "code": wrong})
+    assert response.status_code == 422
+    assert "not right" in response.get_data(as_text=True)
+    assert client.get("/console/t/default").status_code == 302
+
+
+def test_wrong_password_is_refused_even_with_the_right_code(app):
+    client = app.test_client()
+    secret = enrol(client, setup_link(app, "ops@example.com"))
+    assert sign_in(client, "ops@example.com", secret, password="not-the-password").status_code \
+        == 422
+    assert client.get("/console/t/default").status_code == 302
+
+
+def test_a_replayed_totp_code_is_refused(app):
+    client = app.test_client()
+    secret = enrol(client, setup_link(app, "ops@example.com"))
+    assert sign_in(client, "ops@example.com", secret).status_code == 303
+    client.post("/console/sign-out")
+    other = app.test_client()
+    assert sign_in(other, "ops@example.com", secret).status_code == 422  # the same code again
+    assert other.get("/console/t/default").status_code == 302
+
+
+def test_the_enrolment_code_cannot_sign_in(app):
+    client = app.test_client()
+    path = setup_link(app, "ops@example.com")
+    secret = secret_of(client.get(path).get_data(as_text=True))
+    used = code(secret)
+    client.post(path, data={"password": PASSWORD, "code": used})
+    response = client.post("/console/sign-in", data={
+        "email": "ops@example.com", "password": PASSWORD, "code": used})
+    assert response.status_code == 422
+
+
+def test_an_expired_setup_link_is_refused(app):
+    client = app.test_client()
+    path = setup_link(app, "ops@example.com")
+    with app.app_context():
+        operator = db.session.query(Operator).one()
+        operator.setup_expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    page = client.get(path)
+    assert page.status_code == 404
+    assert "expired" in page.get_data(as_text=True)
+    assert 'class="secret"' not in page.get_data(as_text=True)  # no QR code, no key
+
+
+def test_a_setup_link_works_once(app):
+    client = app.test_client()
+    path = setup_link(app, "ops@example.com")
+    enrol(client, path)
+    assert client.get(path).status_code == 404
+
+
+def test_setup_refuses_a_weak_password_and_a_wrong_code(app):
+    client = app.test_client()
+    path = setup_link(app, "ops@example.com")
+    secret = secret_of(client.get(path).get_data(as_text=True))
+    assert client.post(path, data={"password": "password1234", "code": code(secret)}) \
+        .status_code == 422
+    assert client.post(path, data={"password": PASSWORD, "code": "000000" if code(secret) !=
+                                   "000000" else "111111"}).status_code == 422
+    with app.app_context():
+        assert db.session.query(Operator).one().enrolled_at is None
+
+
+def test_setup_page_shows_the_qr_code_inline(app):
+    page = app.test_client().get(setup_link(app, "ops@example.com")).get_data(as_text=True)
+    assert "<svg" in page and "otpauth" not in page.split("<svg")[0]
+
+
+def test_a_session_idle_for_12_hours_is_over(app):
+    client = operator_client(app)
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - 12 * 3600 - 1
+    assert client.get("/console/t/default").status_code == 302
+
+
+def test_a_session_active_within_12_hours_goes_on(app):
+    client = operator_client(app)
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - 12 * 3600 + 60
+    assert client.get("/console/t/default").status_code == 200
+
+
+def test_another_tenants_pages_and_customers_are_not_found(two_tenants):
+    app = two_tenants
+    theirs = app.test_client().post("/api/v1/customers?tenant=acme", json=valid_customer())
+    customer_id = theirs.get_json()["customerId"]
+    their_key, _ = make_api_key(app, "acme")
+    client = operator_client(app, "ops@example.com", "default")
+    for path in ("/console/t/acme", "/console/t/acme/customers", "/console/t/acme/keys",
+                 f"/console/t/acme/customers/{customer_id}",
+                 f"/console/t/default/customers/{customer_id}",
+                 f"/console/t/default/customers/{customer_id}/export"):
+        assert client.get(path).status_code == 404, path
+    assert client.post(f"/console/t/default/keys/{their_key}/revoke").status_code == 404
+    assert client.post(f"/console/t/acme/keys/{their_key}/revoke").status_code == 404
+    assert client.post(f"/console/t/default/customers/{customer_id}/erase",
+                       data={"confirm": "yes"}).status_code == 404
+    with app.app_context():
+        assert db.session.get(ApiKey, their_key).revoked_at is None
+        assert db.session.query(Customer).filter_by(id=customer_id).one().erased_at is None
+
+
+def test_an_operator_of_every_tenant_sees_both(two_tenants):
+    client = operator_client(two_tenants)
+    assert client.get("/console/t/acme").status_code == 200
+    assert client.get("/console/t/default").status_code == 200
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    path = setup_link(app, "ops@example.com")
+    page = client.get(path).get_data(as_text=True)
+    secret = secret_of(page)
+    refused = client.post(path, data={"password": PASSWORD, "code": code(secret)})
+    assert refused.status_code == 400
+    with app.app_context():
+        assert db.session.query(Operator).one().enrolled_at is None
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    assert client.post(path, data={"password": PASSWORD, "code": code(secret),
+                                   "csrf_token": token}).status_code == 303
+    sign_page = client.get("/console/sign-in").get_data(as_text=True)
+    token = sign_page.split('name="csrf_token" value="')[1].split('"')[0]
+    assert client.post("/console/sign-in", data={
+        "email": "ops@example.com", "password": PASSWORD, "code": code(secret, 1),
+        "csrf_token": token}).status_code == 303
+    key_id, _ = make_api_key(app)
+    assert client.post(f"/console/t/default/keys/{key_id}/revoke").status_code == 400
+    with app.app_context():
+        assert db.session.get(ApiKey, key_id).revoked_at is None
+
+
+@pytest.mark.parametrize("path", ["/console/sign-in", "/console/t/default"])
+def test_console_pages_are_never_framed(app, path):
+    client = operator_client(app)
+    response = client.get(path, follow_redirects=True)
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_every_action_is_in_the_audit_log_which_cannot_be_changed(app):
+    client = operator_client(app)
+    key_id, _ = make_api_key(app)
+    client.post(f"/console/t/default/keys/{key_id}/revoke")
+    page = client.get("/console/audit").get_data(as_text=True)
+    assert "revoked API key" in page and key_id in page and "signed in" in page
+    with app.app_context():
+        entry = db.session.query(AuditEntry).filter_by(action="revoked API key").one()
+        assert entry.operator == "ops@example.com" and entry.tenant == "default"
+        entry.detail = "something else"
+        with pytest.raises(PermissionError):
+            db.session.commit()
+        db.session.rollback()
+        with pytest.raises(PermissionError):
+            db.session.delete(entry)
+            db.session.commit()
+
+
+@pytest.mark.parametrize("path", ["/console/t/default/customers?q=a%00b",
+                                  "/console/t/default/customers/a%00b",
+                                  "/console/setup/a%00b"])
+def test_a_nul_anywhere_is_400_not_an_error(app, path):
+    client = operator_client(app)
+    assert client.get(path).status_code == 400
+    response = app.test_client().post("/console/sign-in", data={
+        "email": "a\x00@example.com", "password": "x", "code": "123456"})
+    assert response.status_code == 400

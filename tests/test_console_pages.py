@@ -1,0 +1,178 @@
+"""The console's pages (contract section 14): overview, funnel, customer search and page, export,
+API keys, outbox; and the commands beside them."""
+import json
+import re
+
+from bs4 import BeautifulSoup
+from conftest import make_api_key, valid_customer
+from console_client import operator_client
+from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
+
+from webapp.console.models import StepEvent
+from webapp.extensions import db
+from webapp.models import ApiKey, OutboxMessage
+
+
+def soup(response):
+    assert response.status_code == 200, response.status_code
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def funnel_counts(client):
+    page = soup(client.get("/console/t/default"))
+    return {row["data-step"]: int(row.select_one("[data-drafts]").get_text())
+            for row in page.select("#funnel-table tr[data-step]")}
+
+
+def test_overview_counts_registrations_by_door_in_chart_and_table(app):
+    client = app.test_client()
+    for _ in range(2):
+        client.post("/api/v1/customers", json=valid_customer())
+    page = soup(operator_client(app).get("/console/t/default"))
+    chart = page.select_one("svg[role=img]")
+    assert chart.title.get_text() and chart.desc.get_text().startswith("2 registrations")
+    header = [th.get_text() for th in page.select("#registrations-table thead th")]
+    assert header == ["Day", "JSON API", "All doors"]
+    today = page.select("#registrations-table tbody tr")[0]
+    assert [td.get_text() for td in today.select("td")] == ["2", "2"]
+    assert len(page.select("#registrations-table tbody tr")) == 30
+
+
+def test_the_funnel_moves_by_one_at_each_step_and_keeps_no_personal_data(app):
+    console = operator_client(app)
+    assert set(funnel_counts(console).values()) == {0}
+    wizard = Wizard(app.test_client())
+    assert set(funnel_counts(console).values()) == {0}  # reading a page counts nothing
+    expected = dict.fromkeys(("account", "profile", "address", "consents", "done"), 0)
+    who = {"username": "funnel_walker", "email": "walker@example.com",
+           "password": "violet-Harbour-tangent-93"}
+    for step, fields in (("account", who), ("profile", PROFILE), ("address", ADDRESS),
+                         ("consents", CONSENTS), ("done", {})):
+        wizard.submit(fields)
+        expected[step] += 1
+        assert funnel_counts(console) == expected, step
+    wizard.open(wizard.page.path)  # the completion page again counts nothing more
+    assert funnel_counts(console) == expected
+    with app.app_context():
+        rows = db.session.query(StepEvent).all()
+        stored = json.dumps([[r.tenant, r.door, r.step, r.event, str(r.day), r.draft]
+                             for r in rows])
+        assert "walker" not in stored and "funnel_walker" not in stored
+        drafts = {r.draft for r in rows}
+        assert len(rows) == 5 and len(drafts) == 1
+        assert all(re.fullmatch("[0-9a-f]{32}", d) for d in drafts)
+
+
+def test_the_funnel_shows_drop_off_between_steps(app):
+    Wizard(app.test_client()).submit(account())
+    Wizard(app.test_client()).complete()
+    page = soup(operator_client(app).get("/console/t/default"))
+    profile = page.select_one('#funnel-table tr[data-step="profile"]')
+    assert [td.get_text() for td in profile.select("td")] == ["1", "50.0 %"]
+
+
+def test_search_finds_by_email_username_number_and_id(app):
+    client = app.test_client()
+    created = client.post("/api/v1/customers", json=valid_customer()).get_json()
+    client.post("/api/v1/customers", json=valid_customer())
+    console = operator_client(app)
+    for query in (created["email"].upper(), created["username"], str(created["customerNumber"]),
+                  created["customerId"]):
+        rows = soup(console.get("/console/t/default/customers", query_string={"q": query})) \
+            .select("#customers-table tbody tr")
+        assert len(rows) == 1 and created["username"] in rows[0].get_text(), query
+    assert not soup(console.get("/console/t/default/customers", query_string={
+        "q": "nobody@example.com"})).select("#customers-table")
+
+
+def test_customers_are_listed_a_page_at_a_time(make_app):
+    app = make_app(RATELIMIT_ENABLED=False)
+    client = app.test_client()
+    for _ in range(27):
+        client.post("/api/v1/customers", json=valid_customer())
+    console = operator_client(app)
+    first = soup(console.get("/console/t/default/customers"))
+    assert len(first.select("#customers-table tbody tr")) == 25
+    older = first.find("a", string="Older customers")["href"]
+    second = soup(console.get(older))
+    assert len(second.select("#customers-table tbody tr")) == 2
+    assert second.find("a", string="Older customers") is None
+
+
+def test_customer_page_shows_fields_consents_and_messages_and_exports_json(app):
+    created = app.test_client().post("/api/v1/customers", json=valid_customer()).get_json()
+    console = operator_client(app)
+    path = f"/console/t/default/customers/{created['customerId']}"
+    page = soup(console.get(path))
+    assert created["email"] in page.select_one("#customer-fields").get_text()
+    assert "terms" in page.get_text() and "account_created" in \
+        page.select_one("#customer-messages").get_text()
+    exported = console.get(path + "/export")
+    assert exported.headers["Content-Disposition"].startswith("attachment")
+    assert json.loads(exported.get_data()) == created
+    log = soup(console.get("/console/audit")).select_one("#audit-table").get_text()
+    assert "exported customer" in log and "viewed customer" in log
+
+
+def test_keys_are_created_once_listed_and_revoked_to_401(app):
+    console = operator_client(app)
+    made = console.post("/console/t/default/keys")
+    assert made.status_code == 201
+    page = BeautifulSoup(made.get_data(as_text=True), "html.parser")
+    token = page.select_one("#key-token").get_text()
+    key_id = page.select_one("#key-id").get_text()
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert api.post("/api/v1/customers", json=valid_customer(), headers=headers).status_code \
+        == 201
+    listed = soup(console.get("/console/t/default/keys"))
+    row = listed.select_one(f'tr[data-key="{key_id}"]')
+    assert "Never" not in row.get_text() and token.split(".")[1] not in listed.get_text()
+    console.post(f"/console/t/default/keys/{key_id}/revoke")
+    assert api.post("/api/v1/customers", json=valid_customer(), headers=headers).status_code \
+        == 401
+
+
+def test_outbox_lists_pending_by_tenant_and_kind_and_retries_now(app):
+    app.test_client().post("/api/v1/customers", json=valid_customer())
+    console = operator_client(app)
+    page = soup(console.get("/console/outbox"))
+    assert [td.get_text() for td in page.select("#outbox-totals tbody td")] == \
+        ["default", "email", "pending", "1"]
+    with app.app_context():
+        message = db.session.query(OutboxMessage).one()
+        message.status, message.attempts = "failed", 9
+        db.session.commit()
+        message_id = message.id
+    console.post(f"/console/outbox/{message_id}/retry")
+    with app.app_context():
+        assert db.session.get(OutboxMessage, message_id).status == "pending"
+    assert console.post("/console/outbox/msg_unknown/retry").status_code == 404
+
+
+def test_commands_list_and_revoke_keys(app):
+    key_id, _ = make_api_key(app)
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["list-api-keys", "default"])
+    assert key_id in listed.output and "revoked: -" in listed.output
+    assert runner.invoke(args=["revoke-api-key", key_id]).exit_code == 0
+    assert "revoked: 20" in runner.invoke(args=["list-api-keys", "default"]).output
+    assert runner.invoke(args=["revoke-api-key", "key_nothing"]).exit_code == 1
+    assert runner.invoke(args=["list-api-keys", "nobody"]).exit_code == 1
+    with app.app_context():
+        assert db.session.get(ApiKey, key_id).revoked_at is not None
+
+
+def test_create_operator_refuses_an_unknown_tenant(app):
+    result = app.test_cli_runner().invoke(args=["create-operator", "a@example.com",
+                                                "--tenant", "nobody"])
+    assert result.exit_code == 1 and "nobody" in result.output
+
+
+def test_demo_data_fills_the_overview(app):
+    result = app.test_cli_runner().invoke(args=["demo-data", "--customers", "300"])
+    assert result.exit_code == 0, result.output
+    counts = funnel_counts(operator_client(app))
+    assert counts["account"] > counts["profile"] > counts["done"] > 0
+    page = soup(operator_client(app, "other@example.com").get("/console/t/default"))
+    assert page.select_one("#registrations-caption").get_text().endswith("(total: 300)")

@@ -1,0 +1,163 @@
+"""Erasure (contract section 14): the JSON API's DELETE, the console and the command all erase the
+same way: personal fields gone, the record's id, number, tenant, time and consent evidence kept,
+username and email free again, unsent mail dropped, webhook customer.erased, GET 410 91019."""
+import pytest
+from conftest import deliver_outbox, fault_codes, make_api_key, valid_customer
+from console_client import operator_client
+
+from webapp.console.models import AuditEntry
+from webapp.extensions import db
+from webapp.models import Customer, Draft, IdempotencyRecord, OutboxMessage
+
+PERSONAL = ("username", "email", "title", "forename", "surname", "dateOfBirth", "phone",
+            "mobile", "displayName", "gender", "nationality", "externalId")
+
+
+@pytest.fixture
+def hooked(make_app, webhook_receiver):
+    receiver = webhook_receiver()
+    app = make_app(f"[tenants.default]\n{receiver.tenant_keys}\n[tenants.acme]\n")
+    return app, receiver
+
+
+def bearer(app, tenant="default"):
+    key_id, secret = make_api_key(app, tenant)
+    return {"Authorization": f"Bearer {key_id}.{secret}"}
+
+
+def full_customer():
+    return valid_customer(externalId="ext-1", phone="+442079460000", mobile="+447911123456",
+                          displayName="Ada L", gender="female", nationality="GB",
+                          addresses=[{"addressLine1": "1 High Street", "city": "London",
+                                      "postcode": "SW1A 1AA", "countryCode": "GB"}])
+
+
+def stored(app, customer_id):
+    with app.app_context():
+        customer = db.session.query(Customer).filter_by(id=customer_id).one()
+        db.session.expunge(customer)
+        return customer
+
+
+def test_delete_erases_every_personal_field_and_keeps_the_record(hooked):
+    app, _ = hooked
+    client = app.test_client()
+    headers = bearer(app)
+    created = client.post("/api/v1/customers", json=full_customer(), headers=headers).get_json()
+    response = client.delete(f"/api/v1/customers/{created['customerId']}", headers=headers)
+    assert response.status_code == 204
+    customer = stored(app, created["customerId"])
+    assert customer.number == created["customerNumber"] and customer.tenant == "default"
+    assert customer.created_at.isoformat(timespec="seconds") + "Z" == created["createdAt"]
+    for column in ("external_id", "title", "forename", "surname", "date_of_birth", "phone",
+                   "mobile", "address", "display_name", "gender", "nationality",
+                   "password_hash", "email_unique_key"):
+        assert getattr(customer, column) is None, column
+    assert customer.username == "" and customer.email == "" and customer.erased_at is not None
+    assert customer.custom_attributes == [] and customer.contact_methods == []
+    evidence = [{"consentId": c.consent_id, "version": c.version, "door": c.door,
+                 "grantedAt": c.granted_at.isoformat(timespec="seconds") + "Z"}
+                for c in customer.consents]
+    assert evidence == created["consents"]["records"]
+
+
+def test_get_of_an_erased_customer_is_410(hooked):
+    app, _ = hooked
+    client = app.test_client()
+    headers = bearer(app)
+    created = client.post("/api/v1/customers", json=valid_customer(), headers=headers).get_json()
+    client.delete(f"/api/v1/customers/{created['customerId']}", headers=headers)
+    response = client.get(f"/api/v1/customers/{created['customerId']}", headers=headers)
+    assert response.status_code == 410
+    assert response.get_json()["fault"] == "CustomerErasedFault"
+    assert fault_codes(response) == [91019]
+    again = client.delete(f"/api/v1/customers/{created['customerId']}", headers=headers)
+    assert again.status_code == 410
+
+
+def test_username_and_email_are_free_again(hooked):
+    app, _ = hooked
+    client = app.test_client()
+    headers = bearer(app)
+    body = valid_customer(externalId="ext-9")
+    created = client.post("/api/v1/customers", json=body, headers=headers).get_json()
+    assert client.post("/api/v1/customers", json=body, headers=headers).status_code == 409
+    client.delete(f"/api/v1/customers/{created['customerId']}", headers=headers)
+    again = client.post("/api/v1/customers", json=body, headers=headers)
+    assert again.status_code == 201, again.get_json()
+
+
+def test_unsent_mail_is_dropped_and_the_webhook_says_erased(hooked):
+    app, receiver = hooked
+    client = app.test_client()
+    headers = bearer(app)
+    created = client.post("/api/v1/customers", json=valid_customer(), headers=headers).get_json()
+    client.delete(f"/api/v1/customers/{created['customerId']}", headers=headers)
+    with app.app_context():
+        messages = db.session.query(OutboxMessage).all()
+        assert [m.kind for m in messages if m.kind == "email"] == []
+        assert all(m.payload["data"]["email"] == "" for m in messages)
+    deliver_outbox(app)
+    events = receiver.events()
+    assert sorted(e["type"] for e in events) == ["customer.created", "customer.erased"]
+    erased = next(e for e in events if e["type"] == "customer.erased")
+    assert erased["data"]["customerId"] == created["customerId"]
+    assert all(not erased["data"][field] for field in PERSONAL)
+
+
+def test_idempotent_replays_and_drafts_keep_nothing_of_the_customer(hooked):
+    app, _ = hooked
+    client = app.test_client()
+    headers = {**bearer(app), "Idempotency-Key": "erase-me"}
+    body = valid_customer()
+    created = client.post("/api/v1/customers", json=body, headers=headers).get_json()
+    client.delete(f"/api/v1/customers/{created['customerId']}", headers=headers)
+    with app.app_context():
+        assert db.session.query(IdempotencyRecord).count() == 0
+        assert db.session.query(Draft).filter_by(customer_id=created["customerId"]).count() == 0
+
+
+def test_delete_needs_credentials_of_the_customers_tenant(hooked):
+    app, _ = hooked
+    client = app.test_client()
+    created = client.post("/api/v1/customers", json=valid_customer(), headers=bearer(app))
+    customer_id = created.get_json()["customerId"]
+    assert client.delete(f"/api/v1/customers/{customer_id}").status_code == 401
+    assert client.delete(f"/api/v1/customers/{customer_id}",
+                         headers=bearer(app, "acme")).status_code == 404
+    assert client.delete("/api/v1/customers/not-an-id", headers=bearer(app)).status_code == 404
+    assert stored(app, customer_id).erased_at is None
+
+
+def test_the_command_erases_and_writes_the_audit_log(hooked):
+    app, _ = hooked
+    created = app.test_client().post("/api/v1/customers", json=valid_customer(),
+                                     headers=bearer(app)).get_json()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["erase-customer", "default", created["customerId"]])
+    assert result.exit_code == 0, result.output
+    assert stored(app, created["customerId"]).erased_at is not None
+    assert runner.invoke(args=["erase-customer", "default", created["customerId"]]).exit_code == 1
+    assert runner.invoke(args=["erase-customer", "acme", created["customerId"]]).exit_code == 1
+    with app.app_context():
+        entry = db.session.query(AuditEntry).filter_by(action="erased customer").one()
+        assert (entry.operator, entry.customer_id) == ("cli", created["customerId"])
+
+
+def test_the_console_erases_after_confirmation(hooked):
+    app, _ = hooked
+    created = app.test_client().post("/api/v1/customers", json=valid_customer(),
+                                     headers=bearer(app)).get_json()
+    client = operator_client(app)
+    path = f"/console/t/default/customers/{created['customerId']}"
+    assert client.post(path + "/erase").status_code == 400  # not confirmed
+    assert stored(app, created["customerId"]).erased_at is None
+    response = client.post(path + "/erase", data={"confirm": "yes"}, follow_redirects=True)
+    assert response.status_code == 200 and "was erased" in response.get_data(as_text=True)
+    assert stored(app, created["customerId"]).erased_at is not None
+
+
+def test_the_openapi_document_describes_delete(client):
+    operation = client.get("/api/openapi.json").get_json()["paths"][
+        "/api/v1/customers/{customerId}"]["delete"]
+    assert {"204", "404", "410"} <= set(operation["responses"])

@@ -1,0 +1,89 @@
+"""GET /metrics (contract section 14): Prometheus text behind METRICS_TOKEN, with bounded labels."""
+import re
+
+from conftest import deliver_outbox, valid_customer
+from prometheus_client.parser import text_string_to_metric_families
+from wizard_client import Wizard
+
+TOKEN = "metrics-token-0123456789"
+
+
+def scrape(client, token=TOKEN):
+    return client.get("/metrics", headers={"Authorization": f"Bearer {token}"})
+
+
+def samples(client):
+    response = scrape(client)
+    assert response.status_code == 200
+    found = {}
+    for family in text_string_to_metric_families(response.get_data(as_text=True)):
+        for sample in family.samples:
+            found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return found
+
+
+def value(found, name, **labels):
+    return found.get((name, tuple(sorted(labels.items()))), 0)
+
+
+def test_no_token_configured_means_no_metrics(client):
+    assert scrape(client).status_code == 404
+
+
+def test_a_wrong_or_missing_token_is_401(make_app):
+    client = make_app(METRICS_TOKEN=TOKEN).test_client()
+    assert scrape(client, "wrong").status_code == 401
+    assert client.get("/metrics").status_code == 401
+
+
+def test_registrations_steps_checks_and_outbox_are_counted(make_app):
+    client = make_app(METRICS_TOKEN=TOKEN).test_client()
+    before = samples(client)
+    body = valid_customer()
+    client.post("/api/v1/customers", json=body)
+    client.post("/api/v1/customers", json=body)  # taken: 90074 first
+    Wizard(client).complete()
+    client.post("/register/check/surname", data={"surname": ""})
+    after = samples(client)
+
+    def grew(name, **labels):
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert grew("registrations_total", tenant="default", door="api", outcome="created") == 1
+    assert grew("registrations_total", tenant="default", door="api", outcome="90074") == 1
+    assert grew("registrations_total", tenant="default", door="wizard", outcome="created") == 1
+    assert grew("wizard_step_events_total", tenant="default", step="done") == 1
+    assert grew("inline_checks_total", tenant="default") == 1
+    assert value(after, "outbox_messages", kind="email", status="pending") == 2
+    assert grew("request_duration_seconds_count", endpoint="api.create_customer") == 2
+
+
+def test_rate_limited_requests_are_counted(make_app):
+    client = make_app(METRICS_TOKEN=TOKEN, RATELIMIT_PUBLIC_API="1 per hour",
+                      RATELIMIT_REGISTRATION="1 per hour").test_client()
+    before = samples(client)
+    for _ in range(2):
+        client.post("/api/v1/customers", json=valid_customer())
+    grew = value(samples(client), "rate_limited_requests_total", endpoint="api.create_customer") \
+        - value(before, "rate_limited_requests_total", endpoint="api.create_customer")
+    assert grew == 1
+
+
+def test_labels_never_carry_customer_data(make_app):
+    client = make_app(METRICS_TOKEN=TOKEN).test_client()
+    body = valid_customer()
+    client.post("/api/v1/customers", json=body)
+    text = scrape(client).get_data(as_text=True)
+    assert body["username"] not in text and body["email"] not in text
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", text)  # no customer id
+
+
+def test_deliveries_are_counted_by_outcome(make_app):
+    app = make_app(METRICS_TOKEN=TOKEN)
+    client = app.test_client()
+    client.post("/api/v1/customers", json=valid_customer())
+    before = value(samples(client), "outbox_deliveries_total", kind="email", outcome="sent")
+    deliver_outbox(app)
+    after = samples(client)
+    assert value(after, "outbox_deliveries_total", kind="email", outcome="sent") == before + 1
+    assert value(after, "outbox_messages", kind="email", status="pending") == 0

@@ -1,0 +1,81 @@
+"""The console's blueprint: every page needs a signed-in operator but the sign-in and setup
+pages; every answer is personal (no-store) and never framed (the service's default policy)."""
+from flask import (
+    Blueprint,
+    abort,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from webapp.console import session
+from webapp.console.operators import tenants_of
+from webapp.http import errors
+from webapp.i18n import N_, gettext
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+PUBLIC = {"console.sign_in", "console.setup"}
+
+DOORS = {"wizard": N_("Wizard"), "embed": N_("Embedded wizard"), "api": N_("JSON API"),
+         "online_ordering": N_("Online-ordering API"), "web_store": N_("Web-store API")}
+STEPS = {"account": N_("Account"), "profile": N_("About you"), "address": N_("Address"),
+         "consents": N_("Consents"), "done": N_("Account created")}
+
+
+def door_label(door):
+    return gettext(DOORS[door]) if door in DOORS else door
+
+
+def step_label(step):
+    return gettext(STEPS[step]) if step in STEPS else step
+
+
+def _carries_nul():
+    # PostgreSQL refuses NUL in text: such a value could only ever fail a query.
+    values = [*(request.view_args or {}).values(), *request.args.values(),
+              *request.form.values()]
+    return any("\x00" in value for value in values if isinstance(value, str))
+
+
+@bp.before_request
+def guard():
+    if _carries_nul():
+        abort(400)
+    g.operator = session.current()
+    if g.operator is None and request.endpoint not in PUBLIC:
+        return redirect(url_for("console.sign_in"))
+    return None
+
+
+@bp.after_request
+def personal(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def render(template, status=200, **context):
+    operator = g.get("operator")
+    return make_response(render_template(
+        template, operator=operator, tenants=tenants_of(operator) if operator else [],
+        door_label=door_label, step_label=step_label, **context), status)
+
+
+@errors.renderer("/console")
+def fault_page(error):
+    first = error.faults[0]
+    response = render("console/problem.html", error.status, heading=gettext("There is a problem"),
+                      message=gettext(first.message))
+    response.headers.update(error.headers)
+    return response
+
+
+@errors.page_renderer("/console")
+def http_error_page(error):
+    return render("console/problem.html", error.code,
+                  heading=gettext("Page not found") if error.code == 404
+                  else gettext("There is a problem"),
+                  message=gettext("Check the web address, or go back to the console.")
+                  if error.code == 404 else error.description)

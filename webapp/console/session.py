@@ -1,0 +1,51 @@
+"""Who is signed in to the console: the operator's id in Flask's signed session cookie, with the
+time of their last request. A session idle for 12 hours is over."""
+import time
+
+from flask import abort, g, session
+
+from webapp.console.models import Operator
+from webapp.console.operators import tenants_of
+from webapp.extensions import db
+from webapp.tenants import registry
+
+IDLE_SECONDS = 12 * 3600
+
+
+def sign_in(operator):
+    session.clear()  # nothing of a session from before the sign-in survives it
+    session["operator"] = operator.id
+    session["seen"] = int(time.time())
+
+
+def sign_out():
+    session.clear()
+
+
+def current():
+    """The signed-in operator, or None; each request counts as activity."""
+    operator_id, seen = session.get("operator"), session.get("seen")
+    if not isinstance(operator_id, int) or not isinstance(seen, int):
+        return None
+    now = int(time.time())
+    if now - seen > IDLE_SECONDS:
+        session.clear()
+        return None
+    operator = db.session.get(Operator, operator_id)
+    if operator is None or operator.enrolled_at is None:  # reset since by create-operator
+        session.clear()
+        return None
+    session["seen"] = now
+    return operator
+
+
+def tenant(slug):
+    """The tenant `slug` if the signed-in operator may see it; 404 otherwise, as for no tenant."""
+    found = registry().get(slug)
+    if found is None or found not in tenants_of(g.operator):
+        abort(404)
+    return found
+
+
+def slugs():
+    return [t.slug for t in tenants_of(g.operator)]

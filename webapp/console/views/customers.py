@@ -1,0 +1,76 @@
+"""Customers: search, a customer's page, export as JSON, erase."""
+import json
+
+from flask import Response, abort, g, redirect, request, url_for
+from sqlalchemy import select
+
+from webapp import registration
+from webapp.console import audit, search, session
+from webapp.console.blueprint import bp, render
+from webapp.extensions import db
+from webapp.i18n import gettext
+from webapp.models import OutboxMessage
+from webapp.registration.erasure import erase
+from webapp.registration.representation import customer_json
+
+MESSAGES_SHOWN = 50
+
+
+def _customer(slug, customer_id):
+    """The tenant's customer, if the operator may see the tenant; 404 otherwise."""
+    tenant = session.tenant(slug)
+    customer = registration.find(tenant, customer_id)
+    if customer is None:
+        abort(404)
+    return tenant, customer
+
+
+def _before():
+    value = request.args.get("before", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
+@bp.get("/t/<slug>/customers")
+def customers(slug):
+    tenant = session.tenant(slug)
+    query = request.args.get("q", "")[:search.QUERY_MAX]
+    found, more = search.find(tenant, query, _before())
+    return render("console/customers.html", shown=tenant, query=query, customers=found,
+                  more=more)
+
+
+@bp.get("/t/<slug>/customers/<customer_id>")
+def customer(slug, customer_id):
+    tenant, found = _customer(slug, customer_id)
+    audit.write(g.operator.email, "viewed customer", tenant.slug, found.id)
+    db.session.commit()
+    messages = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.customer_id == found.id)
+        .order_by(OutboxMessage.created_at.desc()).limit(MESSAGES_SHOWN)).all()
+    return render("console/customer.html", shown=tenant, customer=found,
+                  fields=customer_json(found), messages=messages,
+                  entries=audit.recent([tenant.slug], g.operator.email, customer_id=found.id),
+                  erased=request.args.get("erased") == "1")
+
+
+@bp.get("/t/<slug>/customers/<customer_id>/export")
+def export(slug, customer_id):
+    tenant, found = _customer(slug, customer_id)
+    audit.write(g.operator.email, "exported customer", tenant.slug, found.id)
+    db.session.commit()
+    body = json.dumps(customer_json(found), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="customer-{found.id}.json"'})
+
+
+@bp.post("/t/<slug>/customers/<customer_id>/erase")
+def erase_customer(slug, customer_id):
+    tenant, found = _customer(slug, customer_id)
+    if request.form.get("confirm") != "yes":
+        return render("console/problem.html", 400, heading=gettext("There is a problem"),
+                      message=gettext("Select that you have checked this customer is to be "
+                                      "erased"))
+    if found.erased_at is None:
+        audit.write(g.operator.email, "erased customer", tenant.slug, found.id)
+        erase(tenant, found)  # commits the audit entry with the erasure
+    return redirect(url_for("console.customer", slug=slug, customer_id=found.id, erased=1), 303)

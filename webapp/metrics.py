@@ -1,0 +1,131 @@
+"""The service's Prometheus series (contract section 14), served at `GET /metrics`.
+
+Under gunicorn every worker counts in files under PROMETHEUS_MULTIPROC_DIR (an environment
+variable read when this module is first imported), and a scrape adds the files up; without it
+the process's own counters are served. Labels hold only bounded values: tenant slugs from the
+tenants file, door names, step names, fault codes, route names. Never a customer's data.
+"""
+import hmac
+import os
+import time
+
+from flask import Blueprint, Response, abort, current_app, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+
+REGISTRATIONS = Counter("registrations", "Registrations by tenant, door and outcome (created, or "
+                        "the first fault's code)", ["tenant", "door", "outcome"])
+STEP_EVENTS = Counter("wizard_step_events", "Wizard steps first reached by a draft",
+                      ["tenant", "step"])
+INLINE_CHECKS = Counter("inline_checks", "The wizard's inline field checks", ["tenant"])
+RATE_LIMITED = Counter("rate_limited_requests", "Requests answered 429", ["endpoint"])
+DELIVERIES = Counter("outbox_deliveries", "Outbox delivery attempts by kind and outcome "
+                     "(sent, retry, failed)", ["kind", "outcome"])
+LATENCY = Histogram("request_duration_seconds", "Time to answer a request, by route",
+                    ["endpoint"])
+
+bp = Blueprint("metrics", __name__)
+
+
+def registered(tenant, door, outcome):
+    REGISTRATIONS.labels(tenant, door, str(outcome)).inc()
+
+
+def delivered(kind, outcome):
+    DELIVERIES.labels(kind, outcome).inc()
+
+
+def counting_registrations(register):
+    """`register` that counts each outcome: created, or the first fault's code."""
+    from webapp.faults import FaultError
+
+    def counted(tenant, answers, door, *args, **kwargs):
+        try:
+            customer = register(tenant, answers, door, *args, **kwargs)
+        except FaultError as error:
+            registered(tenant.slug, door, error.faults[0].code)
+            raise
+        registered(tenant.slug, door, "created")
+        return customer
+    counted.__doc__ = register.__doc__
+    return counted
+
+
+def _endpoint():
+    # The route's name, never its path: /t/<tenant>/... would make a label per URL.
+    return request.endpoint or "unrouted"
+
+
+def _started():
+    g.metrics_started = time.perf_counter()
+
+
+def _observe(response):
+    started = g.pop("metrics_started", None)
+    if started is not None:
+        LATENCY.labels(_endpoint()).observe(time.perf_counter() - started)
+    if response.status_code == 429:
+        RATE_LIMITED.labels(_endpoint()).inc()
+    elif request.endpoint == "wizard.check" and response.status_code == 200:
+        INLINE_CHECKS.labels(request.view_args["slug"]).inc()
+    return response
+
+
+class OutboxCollector:
+    """Pending and failed outbox messages by kind, read from the database at each scrape."""
+
+    def collect(self):
+        from sqlalchemy import func, select
+
+        from webapp.extensions import db
+        from webapp.models import OutboxMessage
+
+        family = GaugeMetricFamily("outbox_messages", "Outbox messages waiting (pending) or "
+                                   "given up (failed), by kind", labels=["kind", "status"])
+        rows = db.session.execute(
+            select(OutboxMessage.kind, OutboxMessage.status, func.count())
+            .where(OutboxMessage.status.in_(("pending", "failed")))
+            .group_by(OutboxMessage.kind, OutboxMessage.status)).all()
+        for kind, status, count in rows:
+            family.add_metric([kind, status], count)
+        yield family
+
+
+class _ThisProcess:
+    def collect(self):
+        return REGISTRY.collect()
+
+
+@bp.get("/metrics")
+def scrape():
+    token = current_app.config.get("METRICS_TOKEN")
+    if not token:
+        abort(404)
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
+                                                             token.encode()):
+        return Response("Unauthorized\n", 401, {"WWW-Authenticate": 'Bearer realm="metrics"'},
+                        mimetype="text/plain")
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry.register(_ThisProcess())
+    registry.register(OutboxCollector())
+    response = Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app):
+    app.before_request(_started)
+    app.after_request(_observe)
+    app.register_blueprint(bp)

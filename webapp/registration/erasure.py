@@ -1,0 +1,70 @@
+"""Erasure (GDPR art. 17, contract section 14): every door and the console call `erase`.
+
+What stays is what identifies the record without identifying the person: the customer id and
+number, the tenant, the creation time, the door and source, and the consent records (which
+consent, which version of its text, when, through which door). Everything the person typed is
+gone, the username and email are free for a new registration, mail not yet sent to them is
+dropped, what the outbox keeps about them is blanked, and the tenant's webhook hears
+`customer.erased`.
+"""
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select
+
+from webapp.extensions import db
+from webapp.faults import fault
+from webapp.models import (
+    Draft,
+    IdempotencyRecord,
+    LoyaltyAccount,
+    OutboxMessage,
+    utcnow,
+)
+from webapp.outbox import new_message_id
+from webapp.registration.representation import customer_json
+
+# Columns set to nothing; username_key is NOT NULL and unique, so it gets a value no username can
+# take (":" is not allowed in one).
+BLANKED = ("external_id", "password_hash", "email_unique_key", "title", "forename", "surname",
+           "date_of_birth", "phone", "mobile", "address", "display_name", "gender",
+           "nationality", "language", "security_question", "security_answer_hash",
+           "loyalty_card_number", "stored_value_card_number")
+EMPTIED = {"username": "", "email": "", "custom_attributes": [], "contact_methods": [],
+           "extra": {}}
+
+
+def erase(tenant, customer):
+    """Erase `customer` of `tenant` and commit; 410 91019 if it was erased before."""
+    if customer.erased_at is not None:
+        raise fault(91019)
+    for column in BLANKED:
+        setattr(customer, column, None)
+    for column, value in EMPTIED.items():
+        setattr(customer, column, value)
+    customer.username_key = f"erased:{customer.id}"
+    customer.erased_at = utcnow()
+    session = db.session
+    session.execute(delete(Draft).where(Draft.customer_id == customer.id))
+    session.execute(delete(IdempotencyRecord).where(
+        IdempotencyRecord.response["customerId"].as_string() == customer.id))
+    session.execute(LoyaltyAccount.__table__.update()
+                    .where(LoyaltyAccount.customer_number == customer.number)
+                    .values(customer_number=None))
+    erased = customer_json(customer)
+    for message in session.scalars(select(OutboxMessage).where(
+            OutboxMessage.customer_id == customer.id)).all():
+        if message.kind == "email" and message.status != "sent":
+            session.delete(message)  # undelivered mail to the customer is dropped
+        elif message.kind == "email":
+            message.payload = {**message.payload, "to": ""}
+        elif isinstance(message.payload.get("data"), dict):
+            message.payload = {**message.payload, "data": erased}
+    if tenant.webhook_url:
+        session.add(OutboxMessage(
+            id=new_message_id(), kind="webhook", tenant=tenant.slug,
+            payload={"type": "customer.erased",
+                     "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+                     "data": erased}))
+    session.commit()
+    return customer
+
