@@ -36,7 +36,8 @@ def setup(token):
             db.session.commit()
             return redirect(url_for("console.sign_in", enrolled=1), 303)
     return render("console/setup.html", 422 if problems else 200, problems=problems,
-                  setup_operator=operator, qr=operators.qr_svg(operator, gettext("QR code for your authenticator app")),
+                  setup_operator=operator,
+                  qr=operators.qr_svg(operator, gettext("QR code for your authenticator app")),
                   secret=operators.totp(operator).secret)
 
 
