@@ -2,12 +2,12 @@
 same way: personal fields gone, the record's id, number, tenant, time and consent evidence kept,
 username and email free again, unsent mail dropped, webhook customer.erased, GET 410 91019."""
 import pytest
-from conftest import deliver_outbox, fault_codes, make_api_key, valid_customer
+from conftest import bearer, deliver_outbox, fault_codes, valid_customer
 from console_client import operator_client
 
 from webapp.console.models import AuditEntry
 from webapp.extensions import db
-from webapp.models import Customer, Draft, IdempotencyRecord, OutboxMessage
+from webapp.models import ConsentEvent, Customer, Draft, IdempotencyRecord, OutboxMessage
 
 PERSONAL = ("username", "email", "title", "forename", "surname", "dateOfBirth", "phone",
             "mobile", "displayName", "gender", "nationality", "externalId")
@@ -18,11 +18,6 @@ def hooked(make_app, webhook_receiver):
     receiver = webhook_receiver()
     app = make_app(f"[tenants.default]\n{receiver.tenant_keys}\n[tenants.acme]\n")
     return app, receiver
-
-
-def bearer(app, tenant="default"):
-    key_id, secret = make_api_key(app, tenant)
-    return {"Authorization": f"Bearer {key_id}.{secret}"}
 
 
 def full_customer():
@@ -47,7 +42,7 @@ def test_delete_erases_every_personal_field_and_keeps_the_record(hooked):
     response = client.delete(f"/api/v1/customers/{created['customerId']}", headers=headers)
     assert response.status_code == 204
     customer = stored(app, created["customerId"])
-    assert customer.number == created["customerNumber"] and customer.tenant == "default"
+    assert customer.tenant_number == created["customerNumber"] and customer.tenant == "default"
     assert customer.created_at.isoformat(timespec="seconds") + "Z" == created["createdAt"]
     for column in ("external_id", "title", "forename", "surname", "date_of_birth", "phone",
                    "mobile", "address", "display_name", "gender", "nationality",
@@ -58,7 +53,27 @@ def test_delete_erases_every_personal_field_and_keeps_the_record(hooked):
     evidence = [{"consentId": c.consent_id, "version": c.version, "door": c.door,
                  "grantedAt": c.granted_at.isoformat(timespec="seconds") + "Z"}
                 for c in customer.consents]
-    assert evidence == created["consents"]["records"]
+    assert evidence == [{name: record[name] for name in ("consentId", "version", "door",
+                                                         "grantedAt")}
+                        for record in created["consents"]["records"]]
+
+
+def test_the_consent_evidence_stays_without_the_keyed_hashes_of_address_and_browser(hooked):
+    app, _ = hooked
+    client = app.test_client()
+    headers = {**bearer(app), "User-Agent": "Evidence/1.0"}
+    created = client.post("/api/v1/customers", json=valid_customer(), headers=headers).get_json()
+
+    def events():
+        with app.app_context():
+            return [(e.status, e.door, e.version, e.client_hash, e.agent_hash)
+                    for e in db.session.query(ConsentEvent).all()]
+
+    before = events()
+    assert before and all(client_hash and agent_hash for *_, client_hash, agent_hash in before)
+    assert client.delete(f"/api/v1/customers/{created['customerId']}",
+                         headers=headers).status_code == 204
+    assert events() == [(*kept, None, None) for *kept, _, _ in before]
 
 
 def test_get_of_an_erased_customer_is_410(hooked):

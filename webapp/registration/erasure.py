@@ -2,7 +2,8 @@
 
 What stays is what identifies the record without identifying the person: the customer id and
 number, the tenant, the creation time, the door and source, and the consent records (which
-consent, which version of its text, when, through which door). Everything the person typed is
+consent, which version of its text, when, through which door, without the keyed hashes of the
+client's address and user agent). Everything the person typed is
 gone, the username and email are free for a new registration, mail not yet sent to them is
 dropped, what the outbox keeps about them is blanked, and the tenant's webhook hears
 `customer.erased`.
@@ -14,6 +15,8 @@ from sqlalchemy import delete, select
 from webapp.extensions import db
 from webapp.faults import fault
 from webapp.models import (
+    ConsentEvent,
+    ConsentRecord,
     Draft,
     IdempotencyRecord,
     LoyaltyAccount,
@@ -47,6 +50,12 @@ def erase(tenant, customer):
     session.execute(delete(Draft).where(Draft.customer_id == customer.id))
     session.execute(delete(IdempotencyRecord).where(
         IdempotencyRecord.response["customerId"].as_string() == customer.id))
+    # The consent evidence stays, without the keyed hashes of the person's address and browser.
+    session.execute(ConsentEvent.__table__.update()
+                    .where(ConsentEvent.record_id.in_(
+                        select(ConsentRecord.id).where(
+                            ConsentRecord.customer_number == customer.number)))
+                    .values(client_hash=None, agent_hash=None))
     session.execute(LoyaltyAccount.__table__.update()
                     .where(LoyaltyAccount.customer_number == customer.number)
                     .values(customer_number=None))
