@@ -12,6 +12,7 @@ from webapp.i18n import gettext
 from webapp.models import OutboxMessage
 from webapp.registration.erasure import erase
 from webapp.registration.representation import customer_json
+from webapp.trust import email_links
 
 MESSAGES_SHOWN = 50
 
@@ -74,3 +75,15 @@ def erase_customer(slug, customer_id):
         audit.write(g.operator.email, "erased customer", tenant.slug, found.id)
         erase(tenant, found)  # commits the audit entry with the erasure
     return redirect(url_for("console.customer", slug=slug, customer_id=found.id, erased=1), 303)
+
+
+@bp.post("/t/<slug>/customers/<customer_id>/resend-verification")
+def resend_verification(slug, customer_id):
+    """Mail the customer a fresh verification link (within the address's mail budget)."""
+    tenant, found = _customer(slug, customer_id)
+    if tenant.verify_email == "code" and found.erased_at is None \
+            and found.email_verified_at is None:
+        audit.write(g.operator.email, "resent verification", tenant.slug, found.id)
+        email_links.mail_link(tenant, found)
+        db.session.commit()
+    return redirect(url_for("console.customer", slug=slug, customer_id=found.id, resent=1), 303)
