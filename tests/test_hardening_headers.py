@@ -35,7 +35,7 @@ def test_every_response_carries_the_security_headers(client, method, path):
 
 def test_errors_and_rate_limits_carry_them_too(make_app, monkeypatch):
     from webapp import registration
-    client = make_app(RATELIMIT_REGISTRATION="1 per hour").test_client()
+    client = make_app(RATELIMIT_PUBLIC_API="1 per hour").test_client()
     client.post(CUSTOMERS, json={})
     limited = client.post(CUSTOMERS, json={})
     monkeypatch.setattr(registration, "check", lambda *a, **k: 1 / 0)

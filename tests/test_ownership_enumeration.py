@@ -46,7 +46,8 @@ def same_length_free(email):
     return "f" * len(local) + "@" + domain
 
 
-TOKENS = re.compile(r'((?:name="(?:csrf_token|draft)" value|nonce)=")[^"]*|draft=[A-Za-z0-9._-]+')
+TOKENS = re.compile(r'((?:name="(?:csrf_token|draft|rendered)" value|nonce)=")[^"]*'
+                    r'|draft=[A-Za-z0-9._-]+')
 
 
 def normalised(body, email, username):

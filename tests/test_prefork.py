@@ -12,7 +12,7 @@ PREFORK = Path(__file__).resolve().parents[1] / "webapp" / "prefork.py"
 
 
 def test_the_warm_up_reads_and_writes_nothing(make_app):
-    app = make_app(RATELIMIT_REGISTRATION="1 per hour")
+    app = make_app(RATELIMIT_PUBLIC_API="1 per hour")
     app.extensions["warm_up"]()
     assert limiter.enabled
     with app.app_context():

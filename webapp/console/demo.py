@@ -7,11 +7,11 @@ import random
 import uuid
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import delete, func, select, text
 
 from webapp.console.models import StepEvent
 from webapp.console.rollups import rebuild
-from webapp.models import Customer, utcnow
+from webapp.models import Customer, CustomerCounter, utcnow
 
 # The chance that a draft whose last step was saved saves the next one ("done": creates the
 # customer); every draft has saved the account step.
@@ -67,6 +67,8 @@ def populate(connection, tenant, customers, days=30, consents=("terms", "privacy
     rng = random.Random(seed)
     now = utcnow()
     first = (connection.execute(select(func.max(Customer.number))).scalar() or 0) + 1
+    first_of_tenant = (connection.execute(select(func.max(Customer.tenant_number)).where(
+        Customer.tenant == tenant)).scalar() or 0) + 1
     run = uuid.uuid4().hex[:6]
     people, events = [], []
     wizard_customers = int(customers * WIZARD_SHARE)
@@ -92,25 +94,30 @@ def populate(connection, tenant, customers, days=30, consents=("terms", "privacy
     def customer_rows():
         for index, (moment, door) in enumerate(people):
             name = f"demo{run}_{index}"
-            yield (first + index, str(uuid.uuid4()), tenant, name, name.casefold(),
+            yield (first + index, first_of_tenant + index, str(uuid.uuid4()), tenant, name,
+                   name.casefold(),
                    f"{name}@example.com", f"{name}@example.com", "Mx", "Demo",
                    f"Customer {index}", "[]", "Standard", "GBP", '["email"]',
                    "USER" if door == "api" else "CUSTOMER", door, "{}", moment.strftime(STORED))
 
     added = _load(connection, "customer", (
-        "number", "id", "tenant", "username", "username_key", "email", "email_unique_key",
+        "number", "tenant_number", "id", "tenant", "username", "username_key", "email",
+        "email_unique_key",
         "title", "forename", "surname", "custom_attributes", "customer_type", "currency",
         "contact_methods", "source", "door", "extra", "created_at"), customer_rows())
     if consents:
         _load(connection, "consent_record", ("customer_number", "consent_id", "version",
-                                             "granted_at", "door"),
-              ((first + index, consent, "1", moment.strftime(STORED), door)
+                                             "granted_at", "door", "status", "confirmed_at"),
+              ((first + index, consent, "1", moment.strftime(STORED), door, "confirmed",
+                moment.strftime(STORED))
                for index, (moment, door) in enumerate(people) for consent in consents))
     step_events = _load(connection, StepEvent.__tablename__,
                         ("tenant", "door", "step", "event", "day", "draft"), iter(events))
     if connection.dialect.name == "postgresql":  # bulk rows took numbers the sequence skipped
         connection.execute(text("SELECT setval(pg_get_serial_sequence('customer', 'number'), "
                                 "(SELECT max(number) FROM customer))"))
+    # The tenant's counter starts again after its highest number at its next registration.
+    connection.execute(delete(CustomerCounter).where(CustomerCounter.tenant == tenant))
     rebuild(connection)
     return added, step_events
 

@@ -22,6 +22,9 @@ TROUBLE = {
             N_("You cannot create an account here at the moment. Try again later.")),
     90061: (N_("Sorry, there is a problem with the service"),
             N_("Try again later.")),
+    91015: (N_("Confirm your email address first"),
+            N_("Enter the code we emailed you, to confirm your email address, before you "
+               "continue")),
 }
 PAGE_TROUBLE = {404: (N_("Page not found"), N_("Check the web address, or start again.")),
                 405: (N_("Page not found"), N_("This page cannot be used that way."))}
