@@ -29,4 +29,5 @@ def register_doors(app):
     app.register_blueprint(api_docs.bp)  # /api/docs, the OpenAPI document for people
 
     from webapp.doors import openapi
-    openapi.init_app(app)  # last: the document gathers the OPENAPI_PATHS of every door above
+    # Each machine door's own part of the document, beside the JSON API's.
+    openapi.init_app(app, parts=(api_challenge, online_ordering, web_store))
