@@ -9,6 +9,7 @@ processes, default two per CPU plus one), GUNICORN_THREADS (threads per worker, 
 GUNICORN_TIMEOUT (seconds, default 30). Everything the app itself reads (DATABASE_URL, ...) is in
 the README.
 """
+
 import multiprocessing
 import os
 from pathlib import Path
@@ -55,9 +56,12 @@ def worker_abort(worker):
     """SIGABRT: the arbiter's worker timeout. Left alone, gunicorn raises SystemExit inside the
     request, logs its traceback and answers 500; the timeout is logged as such instead, and the
     worker ends at once (the arbiter starts another)."""
-    worker.log.error("Worker timeout: no answer within %s s to %s (pid: %s)", worker.cfg.timeout,
-                     getattr(worker, "current_request", None) or "a request still being read",
-                     worker.pid)
+    worker.log.error(
+        "Worker timeout: no answer within %s s to %s (pid: %s)",
+        worker.cfg.timeout,
+        getattr(worker, "current_request", None) or "a request still being read",
+        worker.pid,
+    )
     os._exit(1)
 
 
@@ -87,10 +91,16 @@ logconfig_dict = {
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "webapp.http.logs.JsonFormatter"}},
     "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "formatter": "json",
-                   "stream": "ext://sys.stdout"},
-        "stderr": {"class": "logging.StreamHandler", "formatter": "json",
-                   "stream": "ext://sys.stderr"},
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stdout",
+        },
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "stream": "ext://sys.stderr",
+        },
     },
     "root": {"level": "INFO", "handlers": ["stderr"]},
     "loggers": {

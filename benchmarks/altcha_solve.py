@@ -6,6 +6,7 @@ verify a solution. Prints figures; not a test.
 
 Needs Chromium (`/usr/bin/chromium`) and `scripts/setup` (static/vendor/altcha).
 """
+
 import argparse
 import logging
 import shutil
@@ -59,9 +60,14 @@ def main():
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     folder = Path(tempfile.mkdtemp())
     (folder / "tenants.toml").write_text("[tenants.guarded]\nproof_of_work = true\n")
-    app = create_app({"SECRET_KEY": "benchmark", "LOG_JSON": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
-                      "TENANTS_FILE": str(folder / "tenants.toml")})
+    app = create_app(
+        {
+            "SECRET_KEY": "benchmark",
+            "LOG_JSON": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
+            "TENANTS_FILE": str(folder / "tenants.toml"),
+        }
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_port}"
@@ -69,14 +75,18 @@ def main():
         tenant = registry().get("guarded")
         challenges = [proof_of_work.challenge(tenant) for _ in range(args.runs)]
         made = timed(lambda: proof_of_work.challenge(tenant), 200)
-        payloads = [Payload(Challenge.from_dict(c), solve_challenge(Challenge.from_dict(c)))
-                    .to_base64() for c in challenges[:5]]
+        payloads = [
+            Payload(Challenge.from_dict(c), solve_challenge(Challenge.from_dict(c))).to_base64()
+            for c in challenges[:5]
+        ]
         from altcha import verify_solution
+
         secret, key = proof_of_work._secret("challenge"), proof_of_work._secret("key")
         verified = timed(lambda: verify_solution(payloads[0], secret, hmac_key_secret=key), 2000)
     with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=shutil.which("chromium"),
-                                         args=["--no-sandbox"])
+        browser = driver.chromium.launch(
+            executable_path=shutil.which("chromium"), args=["--no-sandbox"]
+        )
         page = browser.new_page()
         page.goto(origin + "/static/css/wizard.css")  # any page of the service's origin
         page.set_content("<!doctype html><body></body>")
@@ -85,13 +95,19 @@ def main():
         browser.close()
     server.shutdown()
     tries = proof_of_work.COUNTER_FROM + proof_of_work.COUNTER_SPAN / 2
-    print(f"difficulty: {proof_of_work.ALGORITHM}, {proof_of_work.COST} iterations a try, "
-          f"about {tries:.0f} tries ({proof_of_work.COUNTER_FROM}-"
-          f"{proof_of_work.COUNTER_FROM + proof_of_work.COUNTER_SPAN - 1})")
-    print(f"Chromium solving ({len(solved)} runs): median {statistics.median(solved):.0f} ms, "
-          f"min {min(solved):.0f} ms, max {max(solved):.0f} ms")
-    print(f"server: making a challenge {made * 1000:.3f} ms, verifying a solution "
-          f"{verified * 1000:.3f} ms (medians)")
+    print(
+        f"difficulty: {proof_of_work.ALGORITHM}, {proof_of_work.COST} iterations a try, "
+        f"about {tries:.0f} tries ({proof_of_work.COUNTER_FROM}-"
+        f"{proof_of_work.COUNTER_FROM + proof_of_work.COUNTER_SPAN - 1})"
+    )
+    print(
+        f"Chromium solving ({len(solved)} runs): median {statistics.median(solved):.0f} ms, "
+        f"min {min(solved):.0f} ms, max {max(solved):.0f} ms"
+    )
+    print(
+        f"server: making a challenge {made * 1000:.3f} ms, verifying a solution "
+        f"{verified * 1000:.3f} ms (medians)"
+    )
 
 
 def timed(action, runs):

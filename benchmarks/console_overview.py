@@ -8,6 +8,7 @@ signed-in operator opens it, in process, on SQLite and (with --postgres URL) on 
 
 It prints the build time, the row counts and the median and worst of the page's render times.
 """
+
 import argparse
 import statistics
 import sys
@@ -33,10 +34,16 @@ BUDGET_MS = 200
 
 def _app(url, folder):
     # A second, empty tenant: its overview is the same page without the data.
-    (Path(folder) / "tenants.toml").write_text('[tenants.default]\n[tenants.empty]\n')
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark",
-                       "TENANTS_FILE": str(Path(folder) / "tenants.toml"), "LOG_JSON": False,
-                       "RATELIMIT_ENABLED": False})
+    (Path(folder) / "tenants.toml").write_text("[tenants.default]\n[tenants.empty]\n")
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "benchmark",
+            "TENANTS_FILE": str(Path(folder) / "tenants.toml"),
+            "LOG_JSON": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
 
 
 def _signed_in_client(app):
@@ -44,8 +51,9 @@ def _signed_in_client(app):
         operator, _ = operators.create(f"bench-{uuid.uuid4().hex[:6]}@example.com")
         operator.enrolled_at = utcnow()
         db.session.commit()
-        operator_id = db.session.scalar(sa.select(Operator.id).where(
-            Operator.email == operator.email))
+        operator_id = db.session.scalar(
+            sa.select(Operator.id).where(Operator.email == operator.email)
+        )
     client = app.test_client()
     with client.session_transaction() as session:
         session["operator"], session["seen"] = operator_id, int(time.time())
@@ -71,6 +79,7 @@ def run(name, url, customers, folder):
     if url.startswith("postgresql"):
         with app.app_context():
             from flask_migrate import upgrade
+
             upgrade(directory=app.extensions["migrate"].directory)
     with app.app_context():
         started = time.perf_counter()
@@ -90,8 +99,10 @@ def run(name, url, customers, folder):
     big, empty = _render_times(client, ("/console/t/default", "/console/t/empty"))
     print(f"{name}: {rows} customers, {events} step events, built in {built:.0f} s")
     for label, (wall, cpu) in ((f"tenant of {rows} customers", big), ("empty tenant", empty)):
-        print(f"  overview of the {label}: median {statistics.median(wall):.1f} ms "
-              f"(worst {max(wall):.1f} ms; CPU {statistics.median(cpu):.1f} ms) of {RENDERS}")
+        print(
+            f"  overview of the {label}: median {statistics.median(wall):.1f} ms "
+            f"(worst {max(wall):.1f} ms; CPU {statistics.median(cpu):.1f} ms) of {RENDERS}"
+        )
     verdict = "within" if statistics.median(big[0]) < BUDGET_MS else "OVER"
     print(f"  {verdict} {BUDGET_MS} ms")
     with app.app_context():
@@ -101,33 +112,48 @@ def run(name, url, customers, folder):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--postgres", help="a PostgreSQL URL whose server may host a new "
-                                           "database (postgresql+psycopg://...)")
-    parser.add_argument("--keep", help="a folder for the SQLite file; it and the PostgreSQL "
-                                       "database console_overview_kept are kept afterwards "
-                                       "and reused by the next run")
+    parser.add_argument(
+        "--postgres",
+        help="a PostgreSQL URL whose server may host a new database (postgresql+psycopg://...)",
+    )
+    parser.add_argument(
+        "--keep",
+        help="a folder for the SQLite file; it and the PostgreSQL "
+        "database console_overview_kept are kept afterwards "
+        "and reused by the next run",
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         folder = options.keep or temporary
         run("SQLite", f"sqlite:///{Path(folder) / 'overview.sqlite'}", options.customers, folder)
         if options.postgres:
-            name = "console_overview_kept" if options.keep else \
-                f"console_overview_{uuid.uuid4().hex[:8]}"
+            name = (
+                "console_overview_kept"
+                if options.keep
+                else f"console_overview_{uuid.uuid4().hex[:8]}"
+            )
             admin = sa.create_engine(options.postgres, isolation_level="AUTOCOMMIT")
             with admin.connect() as connection:
-                if not connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                          {"n": name}).first():
+                if not connection.execute(
+                    sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+                ).first():
                     connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
             try:
                 url = sa.engine.make_url(options.postgres).set(database=name)
-                run("PostgreSQL", url.render_as_string(hide_password=False), options.customers,
-                    folder)
+                run(
+                    "PostgreSQL",
+                    url.render_as_string(hide_password=False),
+                    options.customers,
+                    folder,
+                )
             finally:
                 if not options.keep:
                     with admin.connect() as connection:
-                        connection.execute(sa.text(
-                            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                        connection.execute(
+                            sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                        )
                 admin.dispose()
+
 
 if __name__ == "__main__":
     main()

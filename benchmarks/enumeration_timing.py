@@ -9,6 +9,7 @@ outsider sees, and in this process's CPU time, which other load on the machine d
 
     python benchmarks/enumeration_timing.py [rounds]
 """
+
 import statistics
 import sys
 import tempfile
@@ -29,9 +30,15 @@ enumeration_safe = true
 
 def build(folder: Path):
     (folder / "tenants.toml").write_text(TENANTS)
-    return create_app({"SECRET_KEY": "bench", "TENANTS_FILE": str(folder / "tenants.toml"),
-                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
-                       "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+    return create_app(
+        {
+            "SECRET_KEY": "bench",
+            "TENANTS_FILE": str(folder / "tenants.toml"),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
 
 
 def account_step(client, email) -> tuple[float, float]:
@@ -49,8 +56,10 @@ def report(title, times):
     means = {kind: statistics.mean(values) for kind, values in times.items()}
     print(f"{title:8}{'mean':>10}{'median':>10}{'stdev':>10}")
     for kind, values in times.items():
-        print(f"{kind:8}{means[kind] * 1000:10.2f}{statistics.median(values) * 1000:10.2f}"
-              f"{statistics.stdev(values) * 1000:10.2f}")
+        print(
+            f"{kind:8}{means[kind] * 1000:10.2f}{statistics.median(values) * 1000:10.2f}"
+            f"{statistics.stdev(values) * 1000:10.2f}"
+        )
     difference = abs(means["taken"] - means["free"]) / statistics.mean(means.values()) * 100
     print(f"difference of the means: {difference:.2f} % of their mean (should be under 5 %)")
     return difference
@@ -61,10 +70,17 @@ def main(rounds=40):
         app = build(Path(folder))
         client = app.test_client()
         taken = "owner@example.com"
-        response = client.post("/api/v1/customers", json={
-            "username": "owner", "password": PASSWORD, "email": taken, "title": "Ms",
-            "surname": "Owner", "consents": {"consentIds": ["terms", "privacy"],
-                                             "contactMethods": ["email"]}})
+        response = client.post(
+            "/api/v1/customers",
+            json={
+                "username": "owner",
+                "password": PASSWORD,
+                "email": taken,
+                "title": "Ms",
+                "surname": "Owner",
+                "consents": {"consentIds": ["terms", "privacy"], "contactMethods": ["email"]},
+            },
+        )
         assert response.status_code == 202, response.get_data(as_text=True)
         for _ in range(3):  # warm up both paths
             account_step(client, taken)

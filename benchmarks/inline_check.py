@@ -4,6 +4,7 @@ GET /register, find the field that htmx checks (the username, else the first wit
 build the request htmx sends when it loses focus: a POST of the enclosing form's values (its CSRF
 token included) with htmx's headers.
 """
+
 import json
 import urllib.error
 import urllib.parse
@@ -64,23 +65,31 @@ def probe(base_url) -> tuple[Request, str]:
     if not form.checked:
         raise Unavailable(f"GET {PAGE} has no field with hx-post: no inline check yet")
     name, url, target = next((c for c in form.checked if c[0] == PREFERRED), form.checked[0])
-    values = [(field, TYPED.get(field, value) if field == name else value)
-              for field, value in form.values]
+    values = [
+        (field, TYPED.get(field, value) if field == name else value) for field, value in form.values
+    ]
     path = urllib.parse.urljoin(PAGE, url)
-    headers = {"HX-Request": "true", "HX-Current-URL": base_url + PAGE,
-               "HX-Trigger-Name": name, "HX-Target": target.lstrip("#"),
-               "Content-Type": "application/x-www-form-urlencoded", **form.headers}
+    headers = {
+        "HX-Request": "true",
+        "HX-Current-URL": base_url + PAGE,
+        "HX-Trigger-Name": name,
+        "HX-Target": target.lstrip("#"),
+        "Content-Type": "application/x-www-form-urlencoded",
+        **form.headers,
+    }
     request = Request(path, "POST", headers, urllib.parse.urlencode(values))
     _expect_ok(base_url, request)
     return request, f"POST {path} ({name}, as htmx sends it)"
 
 
 def _expect_ok(base_url, request):
-    sent = urllib.request.Request(base_url + request.path, request.body.encode(),
-                                  request.headers, method="POST")
+    sent = urllib.request.Request(
+        base_url + request.path, request.body.encode(), request.headers, method="POST"
+    )
     try:
         with urllib.request.urlopen(sent, timeout=10):
             return
     except urllib.error.HTTPError as error:
-        raise Unavailable(f"the inline check answers {error.code}, not 200: "
-                          f"{error.read()[:200]!r}") from None
+        raise Unavailable(
+            f"the inline check answers {error.code}, not 200: {error.read()[:200]!r}"
+        ) from None

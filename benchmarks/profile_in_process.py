@@ -7,6 +7,7 @@ Builds the app on a fresh SQLite file in a temporary instance folder with rate l
 with cProfile, CPU time as its clock (so that other work on the machine counts less), and prints
 the functions by cumulative and by own time.
 """
+
 import cProfile
 import io
 import json
@@ -22,10 +23,18 @@ from hash_limit import PASSWORD
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's webapp
 
-BODY = json.dumps({"username": "u{n}", "password": PASSWORD, "email": "u{n}@example.com",
-                   "title": "Ms", "forename": "Ada", "surname": "Lovelace",
-                   "dateOfBirth": "1990-03-27",
-                   "consents": {"consentIds": ["terms", "privacy"], "contactMethods": ["email"]}})
+BODY = json.dumps(
+    {
+        "username": "u{n}",
+        "password": PASSWORD,
+        "email": "u{n}@example.com",
+        "title": "Ms",
+        "forename": "Ada",
+        "surname": "Lovelace",
+        "dateOfBirth": "1990-03-27",
+        "consents": {"consentIds": ["terms", "privacy"], "contactMethods": ["email"]},
+    }
+)
 
 
 def profile(label, request, count, warm_up=20):
@@ -41,16 +50,23 @@ def profile(label, request, count, warm_up=20):
     stats.sort_stats("cumulative").print_stats(40)
     stats.sort_stats("tottime").print_stats(25)
     print(f"## {label}: {count} requests\n")
-    print(out.getvalue().replace(sys.prefix + "/lib/python3.11/site-packages/", "")
-          .replace(os.getcwd() + "/", ""))
+    print(
+        out.getvalue()
+        .replace(sys.prefix + "/lib/python3.11/site-packages/", "")
+        .replace(os.getcwd() + "/", "")
+    )
 
 
 def main():
     folder = tempfile.mkdtemp(prefix="webapp-profile-")
-    os.environ.update(INSTANCE_PATH=folder, RATELIMIT_ENABLED="false",
-                      DATABASE_URL=f"sqlite:///{folder}/profile.sqlite")
+    os.environ.update(
+        INSTANCE_PATH=folder,
+        RATELIMIT_ENABLED="false",
+        DATABASE_URL=f"sqlite:///{folder}/profile.sqlite",
+    )
     logging.disable(logging.CRITICAL)
     from webapp import create_app
+
     client = create_app().test_client()
     serial = iter(range(1, 10**9))
 

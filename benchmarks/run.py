@@ -9,6 +9,7 @@ argon2id limit of the same cores, and prints Markdown tables of the figures, the
 (RSS, PSS, USS) and the ratios against their targets. Needs `wrk` (Debian: `apt-get install -y
 wrk`).
 """
+
 import argparse
 import json
 import os
@@ -25,18 +26,30 @@ from servers import WORKERS, Server
 ROOT = Path(__file__).resolve().parent.parent
 MiB = 1024
 
-REGISTRATION = wrk.Request("/api/v1/customers", "POST", {"Content-Type": "application/json"},
-                           json.dumps({
-                               "username": "{id}", "password": hash_limit.PASSWORD,
-                               "email": "{id}@example.com", "title": "Ms", "forename": "Ada",
-                               "surname": "Lovelace", "dateOfBirth": "1990-03-27",
-                               "consents": {"consentIds": ["terms", "privacy"],
-                                            "contactMethods": ["email"]}}))
+REGISTRATION = wrk.Request(
+    "/api/v1/customers",
+    "POST",
+    {"Content-Type": "application/json"},
+    json.dumps(
+        {
+            "username": "{id}",
+            "password": hash_limit.PASSWORD,
+            "email": "{id}@example.com",
+            "title": "Ms",
+            "forename": "Ada",
+            "surname": "Lovelace",
+            "dateOfBirth": "1990-03-27",
+            "consents": {"consentIds": ["terms", "privacy"], "contactMethods": ["email"]},
+        }
+    ),
+)
 
 # (name, figure, the figure it is divided by, the least the ratio may be)
-TARGETS = (("JSON registration / argon2id limit", "registration", "argon2id", 0.90),
-           ("wizard page / bare route", "page", "bare", 0.40),
-           ("inline check / bare route", "check", "bare", 0.50))
+TARGETS = (
+    ("JSON registration / argon2id limit", "registration", "argon2id", 0.90),
+    ("wizard page / bare route", "page", "bare", 0.40),
+    ("inline check / bare route", "check", "bare", 0.50),
+)
 CHECK_P99_MS = 20
 # What one more worker costs, its private memory (USS) after the load, against the whole resident
 # memory of a bare worker.
@@ -44,32 +57,55 @@ USS_RATIO = 1.0
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
-               "unknown CPU")
-    memory_kib = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text()
-                          .splitlines() if line.startswith("MemTotal:")))
-    return f"{os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), {cpu}, " \
-           f"{memory_kib / MiB / MiB:.1f} GiB memory"
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown CPU",
+    )
+    memory_kib = int(
+        next(
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal:")
+        )
+    )
+    return (
+        f"{os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), {cpu}, "
+        f"{memory_kib / MiB / MiB:.1f} GiB memory"
+    )
 
 
 def service_environment(folder: Path) -> dict:
     """This process's environment without anything that configures the app, then the run's."""
     from webapp import config
+
     ours = set(config.defaults(str(folder))) | set(config.ENV_ALIASES.values()) | {"INSTANCE_PATH"}
-    env = {key: value for key, value in os.environ.items()
-           if key not in ours and not key.startswith("FLASK_")}
-    env.update(INSTANCE_PATH=str(folder / "instance"), RATELIMIT_ENABLED="false",
-               DATABASE_URL=f"sqlite:///{folder / 'instance' / 'benchmark.sqlite'}",
-               SECRET_KEY=secrets.token_urlsafe(32))
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ours and not key.startswith("FLASK_")
+    }
+    env.update(
+        INSTANCE_PATH=str(folder / "instance"),
+        RATELIMIT_ENABLED="false",
+        DATABASE_URL=f"sqlite:///{folder / 'instance' / 'benchmark.sqlite'}",
+        SECRET_KEY=secrets.token_urlsafe(32),
+    )
     return env
 
 
 def shipped_argon2():
     from webapp import config
+
     shipped = config.defaults("")
-    return (shipped["ARGON2_TIME_COST"], shipped["ARGON2_MEMORY_COST"],
-            shipped["ARGON2_PARALLELISM"])
+    return (
+        shipped["ARGON2_TIME_COST"],
+        shipped["ARGON2_MEMORY_COST"],
+        shipped["ARGON2_PARALLELISM"],
+    )
 
 
 class Run:
@@ -105,8 +141,10 @@ class Run:
         wrong = {s: n for s, n in result.statuses.items() if s != expected}
         note = ""
         if wrong or result.socket_errors or result.timeouts:
-            note = f"NOT ALL {expected}: {wrong}, socket errors {result.socket_errors}, " \
-                   f"timeouts {result.timeouts}"
+            note = (
+                f"NOT ALL {expected}: {wrong}, socket errors {result.socket_errors}, "
+                f"timeouts {result.timeouts}"
+            )
             self.invalid.append(title)
         self.figures.setdefault(key, []).append(result.rate)
         self.cpu_ms[len(self.rows)] = cpu * 1000 / result.requests if result.requests else 0.0
@@ -117,13 +155,21 @@ class Run:
 
     def hash_limit(self):
         time_cost, memory_cost, parallelism = shipped_argon2()
-        rate, cpu = hash_limit.hashes_per_second(self.options.duration, WORKERS, time_cost,
-                                                 memory_cost, parallelism)
+        rate, cpu = hash_limit.hashes_per_second(
+            self.options.duration, WORKERS, time_cost, memory_cost, parallelism
+        )
         self.figures.setdefault("argon2id", []).append(rate)
         self.cpu.setdefault("argon2id", []).append(cpu * 1000)
         self.cpu_ms[len(self.rows)] = cpu * 1000
-        self.rows.append((f"argon2id limit (m={memory_cost} KiB, t={time_cost}, "
-                          f"p={parallelism}, {WORKERS} processes)", "", rate, ""))
+        self.rows.append(
+            (
+                f"argon2id limit (m={memory_cost} KiB, t={time_cost}, "
+                f"p={parallelism}, {WORKERS} processes)",
+                "",
+                rate,
+                "",
+            )
+        )
 
     def skip(self, title, reason):
         self.rows.append((title, "", None, f"skipped: {reason}"))
@@ -136,14 +182,24 @@ class Run:
         (folder / "instance").mkdir()
         env = service_environment(folder)
         bare_route = wrk.Request("/")
-        with Server("bare", "bare:app", Path(__file__).parent, folder, env) as bare, \
-                Server("service", "webapp:create_app()", ROOT, folder, env) as service:
-            self.measure("bare", "bare route (framework ceiling)", "GET /", bare, bare_route,
-                         200, "bare")
+        with (
+            Server("bare", "bare:app", Path(__file__).parent, folder, env) as bare,
+            Server("service", "webapp:create_app()", ROOT, folder, env) as service,
+        ):
+            self.measure(
+                "bare", "bare route (framework ceiling)", "GET /", bare, bare_route, 200, "bare"
+            )
             self._wizard(service)
             self.hash_limit()
-            self.measure("registration", "JSON registration (unique users)",
-                         f"POST {REGISTRATION.path}", service, REGISTRATION, 201, "service")
+            self.measure(
+                "registration",
+                "JSON registration (unique users)",
+                f"POST {REGISTRATION.path}",
+                service,
+                REGISTRATION,
+                201,
+                "service",
+            )
             self.hash_limit()
             self.measure("bare", "bare route, again", "GET /", bare, bare_route, 200, "bare")
         return self
@@ -158,59 +214,84 @@ class Run:
         if status != 200:
             self.skip("wizard page", f"GET {page.path} answers {status}: no wizard yet")
         else:
-            self.measure("page", "wizard page", f"GET {page.path}", service, page, 200,
-                         "service")
+            self.measure("page", "wizard page", f"GET {page.path}", service, page, 200, "service")
         if check is None:
             self.skip("inline check", described)
         else:
-            result = self.measure("check", "inline check", described, service, check, 200,
-                                  "service")
+            result = self.measure(
+                "check", "inline check", described, service, check, 200, "service"
+            )
             self.check_p99 = result.p99_ms
 
     def report(self):
         options = self.options
         print(f"Machine: {machine()}")
-        print(f"Run: {options.duration} s per scenario after {options.warmup} s of warm-up, "
-              f"{options.connections} connections (wrk, 1 thread), gunicorn with {WORKERS} sync "
-              "workers per server (preloaded), SQLite, rate limits off")
-        print("Load average: " + ", ".join(
-            f"{when} {' '.join(f'{load:.2f}' for load in loads)}"
-            for when, loads in (("at the start", self.load_at_start),
-                                ("at the end", os.getloadavg()))) + "\n")
-        print("| scenario | request | req/s | p50 ms | p99 ms | worker CPU ms/req | "
-              "worker RSS / PSS / USS MiB | note |")
+        print(
+            f"Run: {options.duration} s per scenario after {options.warmup} s of warm-up, "
+            f"{options.connections} connections (wrk, 1 thread), gunicorn with {WORKERS} sync "
+            "workers per server (preloaded), SQLite, rate limits off"
+        )
+        print(
+            "Load average: "
+            + ", ".join(
+                f"{when} {' '.join(f'{load:.2f}' for load in loads)}"
+                for when, loads in (
+                    ("at the start", self.load_at_start),
+                    ("at the end", os.getloadavg()),
+                )
+            )
+            + "\n"
+        )
+        print(
+            "| scenario | request | req/s | p50 ms | p99 ms | worker CPU ms/req | "
+            "worker RSS / PSS / USS MiB | note |"
+        )
         print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
         for index, (title, line, result, note) in enumerate(self.rows):
             if result is None:
                 print(f"| {title} | {line} | | | | | | {note} |")
             elif isinstance(result, float):
-                print(f"| {title} | | {result:.1f} hashes/s | | | {self.cpu_ms[index]:.2f} "
-                      "per hash | | |")
+                print(
+                    f"| {title} | | {result:.1f} hashes/s | | | {self.cpu_ms[index]:.2f} "
+                    "per hash | | |"
+                )
             else:
-                print(f"| {title} | {line} | {result.rate:.1f} | {result.p50_ms:.1f} | "
-                      f"{result.p99_ms:.1f} | {self.cpu_ms[index]:.2f} | "
-                      f"{_mib(self.memory_of_row[index])} | {note} |")
-        print("\n| ratio (of the means where measured twice) | value | target | met | "
-              "from CPU time per request |")
+                print(
+                    f"| {title} | {line} | {result.rate:.1f} | {result.p50_ms:.1f} | "
+                    f"{result.p99_ms:.1f} | {self.cpu_ms[index]:.2f} | "
+                    f"{_mib(self.memory_of_row[index])} | {note} |"
+                )
+        print(
+            "\n| ratio (of the means where measured twice) | value | target | met | "
+            "from CPU time per request |"
+        )
         print("| --- | ---: | ---: | --- | ---: |")
         for name, numerator, denominator, target in TARGETS:
             if numerator in self.figures:
                 value = _mean(self.figures[numerator]) / _mean(self.figures[denominator])
                 by_cpu = _mean(self.cpu[denominator]) / _mean(self.cpu[numerator])
-                print(f"| {name} | {value:.3f} | ≥ {target:.2f} | {_met(value >= target)} | "
-                      f"{by_cpu:.3f} |")
+                print(
+                    f"| {name} | {value:.3f} | ≥ {target:.2f} | {_met(value >= target)} | "
+                    f"{by_cpu:.3f} |"
+                )
             else:
                 print(f"| {name} | not measured | ≥ {target:.2f} | NO | |")
         if self.check_p99 is not None:
-            print(f"| inline check p99 at {options.connections} connections | "
-                  f"{self.check_p99:.1f} ms | ≤ {CHECK_P99_MS} ms | "
-                  f"{_met(self.check_p99 <= CHECK_P99_MS)} | |")
+            print(
+                f"| inline check p99 at {options.connections} connections | "
+                f"{self.check_p99:.1f} ms | ≤ {CHECK_P99_MS} ms | "
+                f"{_met(self.check_p99 <= CHECK_P99_MS)} | |"
+            )
         value = self.memory["service"]["uss"] / self.memory["bare"]["rss"]
-        print(f"| service worker USS / bare worker RSS | {value:.2f} | ≤ {USS_RATIO:.2f} | "
-              f"{_met(value <= USS_RATIO)} | |")
+        print(
+            f"| service worker USS / bare worker RSS | {value:.2f} | ≤ {USS_RATIO:.2f} | "
+            f"{_met(value <= USS_RATIO)} | |"
+        )
         if self.invalid:
-            print(f"\nInvalid: {', '.join(self.invalid)} answered other than expected; "
-                  "their figures do not count.")
+            print(
+                f"\nInvalid: {', '.join(self.invalid)} answered other than expected; "
+                "their figures do not count."
+            )
         return 1 if self.invalid else 0
 
 

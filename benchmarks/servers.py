@@ -1,4 +1,5 @@
 """gunicorn servers for the benchmark: started on loopback, waited for, measured, stopped."""
+
 import os
 import signal
 import socket
@@ -38,17 +39,34 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = Path(folder) / f"{name}.log"
-        self.command = [sys.executable, "-m", "gunicorn", app, "--pythonpath", str(pythonpath),
-                        "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
-                        "--worker-class", "sync", "--no-control-socket", "--log-level", "warning",
-                        "--preload", "--config", str(PREFORK)]
+        self.command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            app,
+            "--pythonpath",
+            str(pythonpath),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+            "--preload",
+            "--config",
+            str(PREFORK),
+        ]
         self.folder, self.env = folder, {**env, "GLIBC_TUNABLES": MALLOC_TUNABLES}
         self.process = None
 
     def __enter__(self):
         with open(self.log, "wb") as log:
-            self.process = subprocess.Popen(self.command, cwd=self.folder, env=self.env,
-                                            stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                self.command, cwd=self.folder, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
         try:
             self._wait_until_ready()
         except BaseException:
@@ -131,10 +149,16 @@ class Server:
                 rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
             except OSError:
                 continue
-            fields = {line.split(":")[0]: int(line.split()[1])
-                      for line in rollup.splitlines()[1:] if line.endswith(" kB")}
-            sizes = {"rss": fields["Rss"], "pss": fields["Pss"],
-                     "uss": fields["Private_Clean"] + fields["Private_Dirty"]}
+            fields = {
+                line.split(":")[0]: int(line.split()[1])
+                for line in rollup.splitlines()[1:]
+                if line.endswith(" kB")
+            }
+            sizes = {
+                "rss": fields["Rss"],
+                "pss": fields["Pss"],
+                "uss": fields["Private_Clean"] + fields["Private_Dirty"],
+            }
             largest = {key: max(largest[key], sizes[key]) for key in largest}
         return largest
 

@@ -8,6 +8,7 @@ connections that send their headers, or a declared body, a byte every `--pause` 
 /healthz every 100 ms for `--seconds`, and prints a Markdown table. Every part is bounded: the
 clients are closed and the servers stopped at the end. nginx: `apt-get install -y nginx-light`.
 """
+
 import argparse
 import http.client
 import os
@@ -29,9 +30,11 @@ NGINX_SITE = ROOT / "deploy" / "nginx.conf"
 START_TIMEOUT = 60
 WORKERS = 3
 # (name, gunicorn worker class, threads per worker, behind nginx)
-SETUPS = (("gunicorn sync, no proxy", "sync", 1, False),
-          ("gunicorn gthread x 32 threads, no proxy", "gthread", 32, False),
-          ("nginx + gunicorn sync", "sync", 1, True))
+SETUPS = (
+    ("gunicorn sync, no proxy", "sync", 1, False),
+    ("gunicorn gthread x 32 threads, no proxy", "gthread", 32, False),
+    ("nginx + gunicorn sync", "sync", 1, True),
+)
 
 
 def free_port() -> int:
@@ -69,8 +72,7 @@ def _wait(process, url, log, what):
 @contextmanager
 def _running(command, env, log, url, what):
     with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         _wait(process, url, log, what)
         yield process
@@ -85,19 +87,34 @@ def _running(command, env, log, url, what):
 
 def gunicorn(folder, env, port, worker_class="sync", threads=1):
     """gunicorn as shipped (gunicorn.conf.py) on 127.0.0.1:`port`."""
-    command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-               "-w", str(WORKERS), "-k", worker_class, "--threads", str(threads),
-               "-b", f"127.0.0.1:{port}"]
-    return _running(command, env, Path(folder) / f"gunicorn-{port}.log",
-                    f"http://127.0.0.1:{port}", "gunicorn")
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(ROOT / "gunicorn.conf.py"),
+        "-w",
+        str(WORKERS),
+        "-k",
+        worker_class,
+        "--threads",
+        str(threads),
+        "-b",
+        f"127.0.0.1:{port}",
+    ]
+    return _running(
+        command, env, Path(folder) / f"gunicorn-{port}.log", f"http://127.0.0.1:{port}", "gunicorn"
+    )
 
 
 def nginx_config(folder, port, upstream_port) -> Path:
     """A main nginx configuration around the shipped site file, on 127.0.0.1:`port`, with its
     files in `folder`, proxying to gunicorn on `upstream_port`."""
     site = NGINX_SITE.read_text()
-    for old, new in (("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};"),
-                     ("listen 80;", f"listen 127.0.0.1:{port};")):
+    for old, new in (
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};"),
+        ("listen 80;", f"listen 127.0.0.1:{port};"),
+    ):
         assert old in site, f"{NGINX_SITE} no longer says {old!r}"
         site = site.replace(old, new)
     folder = Path(folder)
@@ -125,8 +142,13 @@ http {{
 def nginx(folder, port, upstream_port):
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     config = nginx_config(folder, port, upstream_port)
-    return _running([binary, "-p", str(folder), "-c", str(config)], dict(os.environ),
-                    Path(folder) / "nginx.log", f"http://127.0.0.1:{port}", "nginx")
+    return _running(
+        [binary, "-p", str(folder), "-c", str(config)],
+        dict(os.environ),
+        Path(folder) / "nginx.log",
+        f"http://127.0.0.1:{port}",
+        "nginx",
+    )
 
 
 @contextmanager
@@ -155,8 +177,10 @@ class SlowClients:
 
     def __enter__(self):
         host, port = self.address
-        headers = (f"POST /api/v1/customers HTTP/1.1\r\nHost: {host}\r\n"
-                   "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n").encode()
+        headers = (
+            f"POST /api/v1/customers HTTP/1.1\r\nHost: {host}\r\n"
+            "Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+        ).encode()
         for index in range(self.count):
             client = socket.create_connection((host, int(port)), timeout=5)
             client.setblocking(False)
@@ -186,7 +210,7 @@ class SlowClients:
                     self.closed.add(index)
                     continue
                 try:
-                    client.send(self.pending[index][sent:sent + 1])
+                    client.send(self.pending[index][sent : sent + 1])
                 except OSError:
                     self.closed.add(index)
             sent += 1
@@ -219,17 +243,26 @@ def summary(latencies):
     if not answered:
         return {"answered": f"0 of {len(latencies)}", "p50": "-", "p95": "-", "max": "-"}
     p95 = answered[min(len(answered) - 1, int(len(answered) * 0.95))]
-    return {"answered": f"{len(answered)} of {len(latencies)}",
-            "p50": f"{statistics.median(answered):.1f}", "p95": f"{p95:.1f}",
-            "max": f"{answered[-1]:.1f}"}
+    return {
+        "answered": f"{len(answered)} of {len(latencies)}",
+        "p50": f"{statistics.median(answered):.1f}",
+        "p95": f"{p95:.1f}",
+        "max": f"{answered[-1]:.1f}",
+    }
 
 
 def service_environment(folder: Path) -> dict:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("GUNICORN_", "RATELIMIT_", "DATABASE_", "FLASK_", "TEST_"))
-           and key not in {"WEB_CONCURRENCY", "BIND", "SECRET_KEY", "TENANTS_FILE"}}
-    env.update(INSTANCE_PATH=str(folder / "instance"), SECRET_KEY=secrets.token_urlsafe(32),
-               TENANTS_FILE=str(folder / "instance" / "tenants.toml"))
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("GUNICORN_", "RATELIMIT_", "DATABASE_", "FLASK_", "TEST_"))
+        and key not in {"WEB_CONCURRENCY", "BIND", "SECRET_KEY", "TENANTS_FILE"}
+    }
+    env.update(
+        INSTANCE_PATH=str(folder / "instance"),
+        SECRET_KEY=secrets.token_urlsafe(32),
+        TENANTS_FILE=str(folder / "instance" / "tenants.toml"),
+    )
     return env
 
 
@@ -237,24 +270,31 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--pause", type=float, default=1.0,
-                        help="seconds between two bytes of a slow client")
+    parser.add_argument(
+        "--pause", type=float, default=1.0, help="seconds between two bytes of a slow client"
+    )
     options = parser.parse_args(argv)
     if not 1 <= options.clients <= 1000 or not 0 < options.seconds <= 120:
         parser.error("at most 1000 clients and 120 seconds")
-    print(f"{options.clients} slow clients (a byte every {options.pause:g} s), {WORKERS} "
-          f"gunicorn workers, /healthz every 100 ms for {options.seconds:g} s\n")
+    print(
+        f"{options.clients} slow clients (a byte every {options.pause:g} s), {WORKERS} "
+        f"gunicorn workers, /healthz every 100 ms for {options.seconds:g} s\n"
+    )
     print("| setup | clients held | /healthz answered (2 s) | p50 ms | p95 ms | max ms |")
     print("| --- | --- | --- | --- | --- | --- |")
     for name, worker_class, threads, proxy in SETUPS:
         with tempfile.TemporaryDirectory(prefix="slow-clients-") as folder:
             folder = Path(folder)
-            with production(folder, service_environment(folder), worker_class, threads,
-                            proxy) as url:
+            with production(
+                folder, service_environment(folder), worker_class, threads, proxy
+            ) as url:
                 latencies, held = attack(url, options.clients, options.seconds, options.pause)
             row = summary(latencies)
-            print(f"| {name} | {held} | {row['answered']} | {row['p50']} | {row['p95']} | "
-                  f"{row['max']} |", flush=True)
+            print(
+                f"| {name} | {held} | {row['answered']} | {row['p50']} | {row['p95']} | "
+                f"{row['max']} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ A fresh instance folder gets `demo-data` (3,000 customers over 30 days), an oper
 through the printed setup link with a TOTP code computed here, signs in, and the overview page
 is captured whole.
 """
+
 import re
 import shutil
 import sys
@@ -29,9 +30,14 @@ EMAIL = "operator@example.com"
 
 def main(output):
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app({"SECRET_KEY": "screenshot", "LOG_JSON": False,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'demo.sqlite'}",
-                          "TENANTS_FILE": str(Path(folder) / "tenants.toml")})
+        app = create_app(
+            {
+                "SECRET_KEY": "screenshot",
+                "LOG_JSON": False,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'demo.sqlite'}",
+                "TENANTS_FILE": str(Path(folder) / "tenants.toml"),
+            }
+        )
         runner = app.test_cli_runner()
         print(runner.invoke(args=["demo-data"]).output.strip())
         server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -40,8 +46,9 @@ def main(output):
         made = runner.invoke(args=["create-operator", EMAIL, "--base-url", base]).output
         link = re.search(r"once\): (\S+)", made).group(1)
         with sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=shutil.which("chromium"),
-                                             args=["--no-sandbox"])
+            browser = driver.chromium.launch(
+                executable_path=shutil.which("chromium"), args=["--no-sandbox"]
+            )
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(link)
             secret = pyotp.TOTP(page.locator(".secret").inner_text())

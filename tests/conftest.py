@@ -5,6 +5,7 @@ With TEST_DATABASE_URL (PostgreSQL) one fresh database serves the session and is
 each test; with TEST_RATELIMIT_STORAGE_URI (Redis) rate limits live there and are flushed after
 each test.
 """
+
 import base64
 import hashlib
 import hmac
@@ -43,10 +44,12 @@ def database_url():
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True,
-                      "SECRET_KEY": "test-secret-key"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "SECRET_KEY": "test-secret-key"}
+    )
     with app.app_context():
         from flask_migrate import upgrade
+
         upgrade(directory=app.extensions["migrate"].directory)
         db.engine.dispose()
     yield url
@@ -61,9 +64,14 @@ def sqlite_template(tmp_path_factory, database_url):
     if database_url:
         return None
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "TENANTS_FILE": str(path.with_suffix(".toml"))})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "TENANTS_FILE": str(path.with_suffix(".toml")),
+        }
+    )
     with app.app_context():
         db.engine.dispose()
     return path
@@ -114,6 +122,7 @@ def make_app(tmp_path, database_url, sqlite_template):
             db.session.remove()
             db.engine.dispose()
         from webapp.extensions import limiter
+
         if limiter.enabled:  # a disabled limiter has no storage to reset
             limiter.reset()
 
@@ -167,6 +176,7 @@ def faults(response):
 def stored_customer(app, **where):
     """The customer stored with the column values `where` (id=..., number=...), detached."""
     from webapp.models import Customer
+
     with app.app_context():
         customer = db.session.execute(sa.select(Customer).filter_by(**where)).scalar_one()
         db.session.expunge(customer)
@@ -176,6 +186,7 @@ def stored_customer(app, **where):
 def make_api_key(app, tenant="default"):
     """A new API key of `tenant`, as the operator's command makes it: (key id, secret)."""
     from webapp.auth.credentials import create_api_key
+
     with app.app_context():
         return create_api_key(tenant)
 
@@ -257,4 +268,5 @@ def deliver_outbox(app, now=None):
     """Deliver what the outbox holds that is due (at `now`, naive UTC), as `flask --app webapp
     worker --once` does; returns a Counter of outcomes ('sent', 'retry', 'failed')."""
     from webapp.outbox.worker import run_once
+
     return run_once(app, now)

@@ -1,5 +1,6 @@
 """Operators for the console's tests: made as `create-operator` makes them, enrolled through the
 setup page with a TOTP code computed here, as an authenticator app computes it."""
+
 import re
 import time
 
@@ -37,8 +38,10 @@ def enrol(client, path):
 
 def sign_in(client, email, secret, steps_ahead=1, password=PASSWORD):
     # The enrolment used this step's code; a code is good once, so the next step's is sent.
-    return client.post("/console/sign-in", data={"email": email, "password": password,
-                                                  "code": code(secret, steps_ahead)})
+    return client.post(
+        "/console/sign-in",
+        data={"email": email, "password": password, "code": code(secret, steps_ahead)},
+    )
 
 
 def operator_client(app, email="ops@example.com", *tenants):

@@ -1,4 +1,5 @@
 """The mails the outbox holds, read as the worker would write them."""
+
 import re
 
 from webapp.extensions import db
@@ -10,10 +11,17 @@ from webapp.tenants import registry
 def mails(app, to=None):
     """Every queued mail (to `to`, if given), oldest first, as an EmailMessage."""
     with app.app_context():
-        rows = db.session.query(OutboxMessage).filter_by(kind="email") \
-            .order_by(OutboxMessage.created_at).all()
-        return [mail.build(registry().get(row.tenant), row.id, row.payload) for row in rows
-                if to is None or row.payload["to"] == to]
+        rows = (
+            db.session.query(OutboxMessage)
+            .filter_by(kind="email")
+            .order_by(OutboxMessage.created_at)
+            .all()
+        )
+        return [
+            mail.build(registry().get(row.tenant), row.id, row.payload)
+            for row in rows
+            if to is None or row.payload["to"] == to
+        ]
 
 
 def text(message):

@@ -5,6 +5,7 @@ PostgreSQL is TEST_DATABASE_URL (else the local default); Redis is the host of
 TEST_RATELIMIT_STORAGE_URI (else the local default), database 14. A service that is not reachable
 skips the tests that need it, or fails them when TEST_REQUIRE_SERVICES=true (as in CI).
 """
+
 import json
 import os
 import socket
@@ -23,10 +24,14 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-POSTGRES = os.environ.get("TEST_DATABASE_URL") or \
-    "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-REDIS = urllib.parse.urlsplit(os.environ.get("TEST_RATELIMIT_STORAGE_URI") or
-                              "redis://127.0.0.1:6379")._replace(path="/14").geturl()
+POSTGRES = (
+    os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS = (
+    urllib.parse.urlsplit(os.environ.get("TEST_RATELIMIT_STORAGE_URI") or "redis://127.0.0.1:6379")
+    ._replace(path="/14")
+    .geturl()
+)
 FAST_HASHING = {"ARGON2_MEMORY_COST": "1024", "ARGON2_TIME_COST": "1", "ARGON2_PARALLELISM": "1"}
 
 
@@ -47,8 +52,9 @@ def _unavailable(what, error):
 @contextmanager
 def postgres_database():
     """A new, empty PostgreSQL database, dropped afterwards: yields its URL."""
-    admin = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT",
-                             connect_args={"connect_timeout": 3})
+    admin = sa.create_engine(
+        POSTGRES, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+    )
     name = f"webapp_prod_{uuid.uuid4().hex[:10]}"
     try:
         with admin.connect() as connection:
@@ -79,21 +85,34 @@ def empty_redis():
 def app_environment(instance, **settings):
     """The environment of a server process: this one's, minus anything that would configure the
     app or gunicorn behind the test's back, plus an instance folder and `settings`."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("GUNICORN_", "RATELIMIT_", "DATABASE_", "TEST_"))
-           and key not in {"WEB_CONCURRENCY", "BIND", "SECRET_KEY", "TENANTS_FILE"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("GUNICORN_", "RATELIMIT_", "DATABASE_", "TEST_"))
+        and key not in {"WEB_CONCURRENCY", "BIND", "SECRET_KEY", "TENANTS_FILE"}
+    }
     # This checkout's code, even where the virtualenv has another one installed (editable).
     env["PYTHONPATH"] = str(ROOT)
-    env.update(INSTANCE_PATH=str(instance), SECRET_KEY="production-test-secret",
-               TENANTS_FILE=str(Path(instance) / "tenants.toml"), **FAST_HASHING)
+    env.update(
+        INSTANCE_PATH=str(instance),
+        SECRET_KEY="production-test-secret",
+        TENANTS_FILE=str(Path(instance) / "tenants.toml"),
+        **FAST_HASHING,
+    )
     env.update({key: str(value) for key, value in settings.items()})
     return env
 
 
 def flask(env, *args):
     """Run `flask --app webapp ARGS` in `env`; return its output, failing on a non-zero exit."""
-    done = subprocess.run([BIN / "flask", "--app", "webapp", *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [BIN / "flask", "--app", "webapp", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -119,11 +138,18 @@ def gunicorn(tmp_path, env, workers=3):
     """gunicorn with this project's configuration on a free port; stopped afterwards."""
     port = free_port()
     log_path = tmp_path / f"gunicorn-{port}.log"
-    command = [BIN / "gunicorn", "-c", ROOT / "gunicorn.conf.py", "-w", str(workers),
-               "-b", f"127.0.0.1:{port}", "webapp:create_app()"]
+    command = [
+        BIN / "gunicorn",
+        "-c",
+        ROOT / "gunicorn.conf.py",
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "webapp:create_app()",
+    ]
     with open(log_path, "w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         server = Server(f"http://127.0.0.1:{port}", log_path)
         _wait_until_ready(process, server, workers)
@@ -142,13 +168,15 @@ def _wait_until_ready(process, server, workers, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n"
-                        f"{server.log_path.read_text()}")
-        ready = [line for line in server.log_lines()
-                 if line["message"].startswith("Worker ready")]
+            pytest.fail(
+                f"gunicorn exited with {process.returncode}:\n{server.log_path.read_text()}"
+            )
+        ready = [line for line in server.log_lines() if line["message"].startswith("Worker ready")]
         try:
-            if len(ready) >= workers and \
-                    requests.get(server.url + "/healthz", timeout=5).status_code == 200:
+            if (
+                len(ready) >= workers
+                and requests.get(server.url + "/healthz", timeout=5).status_code == 200
+            ):
                 return
         except (requests.ConnectionError, requests.Timeout):
             pass  # not listening yet

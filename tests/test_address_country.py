@@ -1,5 +1,6 @@
 """The address step follows its country (labels, hints, a list of states, no postcode where a
 country has none), drawn again when the country changes, while the rules stay the contract's."""
+
 import unicodedata
 
 import pytest
@@ -24,8 +25,9 @@ def change_country(client, wizard, country, **fields):
     """What htmx posts when the country list changes: the form, and the block it answers with."""
     data = {**wizard.page.values, **fields, "countryCode": country}
     data.pop("password", None)
-    response = client.post(wizard.page.soup.select_one("#countryCode")["hx-post"], data=data,
-                           headers=HTMX)
+    response = client.post(
+        wizard.page.soup.select_one("#countryCode")["hx-post"], data=data, headers=HTMX
+    )
     assert response.status_code == 200
     return BeautifulSoup(response.get_data(as_text=True), "html.parser")
 
@@ -40,8 +42,11 @@ def hint(soup, name):
 
 
 def names(soup):
-    return [field["name"] for field in soup.find_all(["input", "select"])
-            if field.get("type") != "hidden"]
+    return [
+        field["name"]
+        for field in soup.find_all(["input", "select"])
+        if field.get("type") != "hidden"
+    ]
 
 
 def test_the_country_is_a_list_of_countries_by_name_with_its_code_as_value(client):
@@ -51,11 +56,18 @@ def test_the_country_is_a_list_of_countries_by_name_with_its_code_as_value(clien
     options = {option["value"]: option.get_text(strip=True) for option in country("option")}
     assert options[""] == "Select a country"
     assert (options["GB"], options["US"], options["DE"]) == (
-        "United Kingdom", "United States", "Germany")
+        "United Kingdom",
+        "United States",
+        "Germany",
+    )
     assert len(options) == 250  # every ISO 3166-1 country, and the empty choice
     names_shown = [name for value, name in options.items() if value]
-    assert names_shown == sorted(names_shown, key=lambda name: unicodedata.normalize(
-        "NFKD", name).encode("ascii", "ignore").decode().casefold())  # Åland among the As
+    assert names_shown == sorted(
+        names_shown,
+        key=lambda name: (
+            unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+        ),
+    )  # Åland among the As
 
 
 def test_in_german_the_countries_are_named_and_sorted_in_german(client):
@@ -65,7 +77,10 @@ def test_in_german_the_countries_are_named_and_sorted_in_german(client):
     options = [(option["value"], option.get_text(strip=True)) for option in country("option")]
     named = dict(options)
     assert (named["DE"], named["GB"], named["US"]) == (
-        "Deutschland", "Vereinigtes Königreich", "Vereinigte Staaten")
+        "Deutschland",
+        "Vereinigtes Königreich",
+        "Vereinigte Staaten",
+    )
     order = [value for value, _ in options]
     assert order.index("EG") < order.index("AL")  # Ägypten before Albanien: Ä sorts as A
 
@@ -109,14 +124,17 @@ def test_an_optional_postcode_says_so(client):
 
 def test_changing_the_country_keeps_what_was_typed_and_gives_the_countrys_verdict(client):
     wizard = at_address(client)
-    block = change_country(client, wizard, "US", addressLine1="1 Main St", city="Springfield",
-                           postcode="62701")
+    block = change_country(
+        client, wizard, "US", addressLine1="1 Main St", city="Springfield", postcode="62701"
+    )
     assert block.select_one("#addressLine1")["value"] == "1 Main St"
     assert block.select_one("#postcode")["value"] == "62701"
     assert block.select_one(".error-message") is None
     block = change_country(client, wizard, "", addressLine1="1 Main St")
-    assert block.select_one("#field-countryCode .error-message").get_text(" ", strip=True) == \
-        "Error: Select the country"
+    assert (
+        block.select_one("#field-countryCode .error-message").get_text(" ", strip=True)
+        == "Error: Select the country"
+    )
     assert block.select_one("#countryCode")["aria-invalid"] == "true"
 
 
@@ -145,38 +163,62 @@ def test_the_rules_stay_the_contracts_whatever_is_shown(client):
     wizard = at_address(client)
     # A region typed rather than chosen (without JavaScript, say) is still a region: optional
     # free text, for the US too.
-    page = wizard.submit({"addressLine1": "1 Main St", "city": "Springfield",
-                          "region": "Somewhere", "postcode": "62701", "countryCode": "US"})
+    page = wizard.submit(
+        {
+            "addressLine1": "1 Main St",
+            "city": "Springfield",
+            "region": "Somewhere",
+            "postcode": "62701",
+            "countryCode": "US",
+        }
+    )
     assert page.errors() == [] and page.path.startswith("/register/consents")
     page = wizard.open(page.soup.select_one("a.back-link")["href"])
     state = page.soup.select_one("select#region")
     assert state.select_one("option[selected]")["value"] == "Somewhere"  # shown, not lost
 
 
-@pytest.mark.parametrize("country, postcode, error", [
-    ("US", "", "Enter a postcode"),  # the US requires one
-    ("GB", "12345", "Enter a real postcode, like EC1Y 8SY"),
-    ("AE", "", None),
-    ("IE", "", None),
-])
+@pytest.mark.parametrize(
+    "country, postcode, error",
+    [
+        ("US", "", "Enter a postcode"),  # the US requires one
+        ("GB", "12345", "Enter a real postcode, like EC1Y 8SY"),
+        ("AE", "", None),
+        ("IE", "", None),
+    ],
+)
 def test_the_postcode_rule_is_the_one_for_the_country(client, country, postcode, error):
     wizard = at_address(client)
-    page = wizard.submit({"addressLine1": "1 Road", "city": "Town", "postcode": postcode,
-                          "countryCode": country})
+    page = wizard.submit(
+        {"addressLine1": "1 Road", "city": "Town", "postcode": postcode, "countryCode": country}
+    )
     assert page.errors() == ([error] if error else [])
 
 
 def test_a_state_is_stored_by_its_code_and_reviewed_by_its_name(client, app):
     wizard = at_address(client)
-    wizard.submit({"addressLine1": "1 Main St", "city": "Springfield", "region": "IL",
-                   "postcode": "62701", "countryCode": "US"})
+    wizard.submit(
+        {
+            "addressLine1": "1 Main St",
+            "city": "Springfield",
+            "region": "IL",
+            "postcode": "62701",
+            "countryCode": "US",
+        }
+    )
     wizard.submit({"consentIds": ["terms", "privacy"], "contactMethods": ["email"]})
     address = wizard.page.soup.select(".summary")[2]
-    rows = {row.select_one(".summary-key").get_text(strip=True):
-            row.select_one(".summary-value").get_text(" ", strip=True)
-            for row in address.select(".summary-row")}
+    rows = {
+        row.select_one(".summary-key").get_text(strip=True): row.select_one(
+            ".summary-value"
+        ).get_text(" ", strip=True)
+        for row in address.select(".summary-row")
+    }
     assert (rows["State"], rows["ZIP code"], rows["Country"]) == (
-        "Illinois", "62701", "United States")
+        "Illinois",
+        "62701",
+        "United States",
+    )
     number = int(wizard.submit().soup.select_one(".customer-number").get_text(strip=True))
     with app.app_context():
         stored = db.session.get(Customer, number).address

@@ -1,4 +1,5 @@
 """`flask --app webapp check-config`: the tenants file checked, and what each tenant allows."""
+
 import textwrap
 
 import pytest
@@ -49,8 +50,11 @@ def check_config(tmp_path, tenants=None):
     tenants_file = tmp_path / "tenants.toml"
     if tenants is not None:
         tenants_file.write_text(textwrap.dedent(tenants))
-    env = {"TENANTS_FILE": str(tenants_file), "INSTANCE_PATH": str(tmp_path / "instance"),
-           "SECRET_KEY": "test-secret-key"}
+    env = {
+        "TENANTS_FILE": str(tenants_file),
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": "test-secret-key",
+    }
     return CliRunner().invoke(flask_cli, ["--app", "webapp", "check-config"], env=env), tenants_file
 
 
@@ -60,11 +64,13 @@ def test_prints_what_each_tenant_allows(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[:3] == [f"{tenants_file}: valid", "2 tenant(s)", ""]
-    acme = lines[3:lines.index("", 3)]
+    acme = lines[3 : lines.index("", 3)]
     assert acme == [
         "acme: Acme Bets",
-        ("  registration: closed (every door answers 90055), with API credentials, or in its "
-         "embed inside its embed origins' pages (its wizard pages answer 404)"),
+        (
+            "  registration: closed (every door answers 90055), with API credentials, or in its "
+            "embed inside its embed origins' pages (its wizard pages answer 404)"
+        ),
         "  store id (the web-store API): 1001",
         "  consents: terms (version 2026-01, mandatory), marketing (version 1, optional)",
         "  contact methods: email, sms; none required",
@@ -82,8 +88,10 @@ def test_prints_what_each_tenant_allows(tmp_path):
     ]
     # The built-in default tenant is there too, with the built-in values.
     assert "default: Registration" in lines
-    assert "  consents: terms (version 1, mandatory), privacy (version 1, mandatory), " \
-           "marketing (version 1, optional)" in lines
+    assert (
+        "  consents: terms (version 1, mandatory), privacy (version 1, mandatory), "
+        "marketing (version 1, optional)" in lines
+    )
     assert "  registration: open, also without API credentials" in lines
     assert "  webhook: off" in lines
 
@@ -92,8 +100,13 @@ def test_never_prints_the_webhook_secret_or_credentials_in_its_url(tmp_path):
     result, _ = check_config(tmp_path, ACME)
 
     assert result.exit_code == 0
-    for secret in (WEBHOOK_SECRET, WEBHOOK_SECRET.removeprefix("whsec_"), "hook-password",
-                   "hook-user", "t0ken"):
+    for secret in (
+        WEBHOOK_SECRET,
+        WEBHOOK_SECRET.removeprefix("whsec_"),
+        "hook-password",
+        "hook-user",
+        "t0ken",
+    ):
         assert secret not in result.output
 
 
@@ -103,20 +116,35 @@ def test_without_a_file_only_the_default_tenant_exists(tmp_path):
     assert result.exit_code == 0
     assert result.stdout.splitlines()[:4] == [
         f"{tenants_file}: no such file, so only the built-in tenant 'default' exists",
-        "1 tenant(s)", "", "default: Registration"]
+        "1 tenant(s)",
+        "",
+        "default: Registration",
+    ]
 
 
-@pytest.mark.parametrize("broken, named", [
-    ('[tenants.acme]\nmin_age = "18"\n', "tenant 'acme', key 'min_age': must be an integer"),
-    ('[tenants.acme]\nfavourite_colour = "red"\n', "tenant 'acme': unknown key 'favourite_colour'"),
-    ('[tenants.acme]\ncurrencies = ["GBP"]\ndefault_currency = "USD"\n',
-     "tenant 'acme', key 'default_currency': 'USD' is not one of the tenant's currencies"),
-    ('[tenants.acme]\nwebhook_url = "https://partner.example/hook"\n',
-     "tenant 'acme', key 'webhook_secret'"),
-    ('[tenants.acme]\n[[tenants.acme.consents]]\nid = "terms"\n',
-     "tenant 'acme', key 'consents'[0]: missing key 'label'"),
-    ('[tenants.ok]\n[tenants."Bad Slug"]\n', "tenant 'Bad Slug'"),
-])
+@pytest.mark.parametrize(
+    "broken, named",
+    [
+        ('[tenants.acme]\nmin_age = "18"\n', "tenant 'acme', key 'min_age': must be an integer"),
+        (
+            '[tenants.acme]\nfavourite_colour = "red"\n',
+            "tenant 'acme': unknown key 'favourite_colour'",
+        ),
+        (
+            '[tenants.acme]\ncurrencies = ["GBP"]\ndefault_currency = "USD"\n',
+            "tenant 'acme', key 'default_currency': 'USD' is not one of the tenant's currencies",
+        ),
+        (
+            '[tenants.acme]\nwebhook_url = "https://partner.example/hook"\n',
+            "tenant 'acme', key 'webhook_secret'",
+        ),
+        (
+            '[tenants.acme]\n[[tenants.acme.consents]]\nid = "terms"\n',
+            "tenant 'acme', key 'consents'[0]: missing key 'label'",
+        ),
+        ('[tenants.ok]\n[tenants."Bad Slug"]\n', "tenant 'Bad Slug'"),
+    ],
+)
 def test_a_broken_tenant_exits_non_zero_naming_the_tenant_and_the_key(tmp_path, broken, named):
     result, _ = check_config(tmp_path, broken)
 

@@ -1,5 +1,6 @@
 """Registrations racing for the same username against a real threaded server: one wins, the
 rest are told the username is taken, none fails (sections 2 and 3)."""
+
 import threading
 
 import pytest
@@ -46,15 +47,18 @@ def test_one_username_registered_at_once_from_many_threads(server_url, round_):
     # The same username in several spellings that compare equal: case and fullwidth forms.
     fullwidth = "".join(chr(ord(c) + 0xFEE0) for c in username)
     spellings = [username, username.upper(), fullwidth]
-    bodies = [valid_customer(username=spellings[i % len(spellings)],
-                             email=f"{unique()}@example.com") for i in range(RACERS)]
+    bodies = [
+        valid_customer(username=spellings[i % len(spellings)], email=f"{unique()}@example.com")
+        for i in range(RACERS)
+    ]
     answers = race(server_url, bodies)
     statuses = sorted(answer.status_code for answer in answers)
     assert statuses == [201] + [400] * (RACERS - 1), [a.text[:200] for a in answers]
     for answer in answers:
         if answer.status_code == 400:
-            assert [(f["faultCode"], f["field"]) for f in answer.json()["faults"]] == \
-                [(90074, "username")]
+            assert [(f["faultCode"], f["field"]) for f in answer.json()["faults"]] == [
+                (90074, "username")
+            ]
 
 
 @pytest.mark.slow

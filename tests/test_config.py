@@ -1,4 +1,5 @@
 """Configuration (section 10): built-in defaults, the environment, the instance folder, tests."""
+
 import os
 import stat
 
@@ -6,10 +7,20 @@ import pytest
 
 from webapp import create_app
 
-SECTION_10 = ["SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "DATABASE_URL", "RATELIMIT_STORAGE_URI",
-              "RATELIMIT_ENABLED", "RATELIMIT_REGISTRATION", "RATELIMIT_VALIDATION",
-              "RATELIMIT_API", "TENANTS_FILE", "MAIL_SERVER", "MAIL_PORT",
-              "OUTBOX_RETRY_BASE_SECONDS"]
+SECTION_10 = [
+    "SECRET_KEY",
+    "SQLALCHEMY_DATABASE_URI",
+    "DATABASE_URL",
+    "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_ENABLED",
+    "RATELIMIT_REGISTRATION",
+    "RATELIMIT_VALIDATION",
+    "RATELIMIT_API",
+    "TENANTS_FILE",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "OUTBOX_RETRY_BASE_SECONDS",
+]
 
 
 @pytest.fixture
@@ -70,8 +81,15 @@ def test_every_key_is_read_from_the_environment(instance, monkeypatch):
     for key, value in environment.items():
         monkeypatch.setenv(key, value)
     config = build().config
-    for key in ("RATELIMIT_STORAGE_URI", "RATELIMIT_REGISTRATION", "RATELIMIT_VALIDATION",
-                "RATELIMIT_API", "TENANTS_FILE", "MAIL_SERVER", "SQLALCHEMY_DATABASE_URI"):
+    for key in (
+        "RATELIMIT_STORAGE_URI",
+        "RATELIMIT_REGISTRATION",
+        "RATELIMIT_VALIDATION",
+        "RATELIMIT_API",
+        "TENANTS_FILE",
+        "MAIL_SERVER",
+        "SQLALCHEMY_DATABASE_URI",
+    ):
         assert config[key] == environment[key]
     assert config["RATELIMIT_ENABLED"] is False
     assert config["MAIL_PORT"] == 2525
@@ -83,31 +101,41 @@ def test_database_url_is_read_as_the_database(instance, monkeypatch):
     assert build().config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'from-url.sqlite'}"
 
 
-@pytest.mark.parametrize("url", ["postgres://postgres@127.0.0.1:5432/app",
-                                 "postgresql://postgres@127.0.0.1:5432/app"])
+@pytest.mark.parametrize(
+    "url", ["postgres://postgres@127.0.0.1:5432/app", "postgresql://postgres@127.0.0.1:5432/app"]
+)
 def test_plain_postgresql_urls_use_the_installed_driver(instance, monkeypatch, url):
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("SECRET_KEY", "shared-secret")
     app = build()
-    assert app.config["SQLALCHEMY_DATABASE_URI"] == \
-        "postgresql+psycopg://postgres@127.0.0.1:5432/app"
+    assert (
+        app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://postgres@127.0.0.1:5432/app"
+    )
     with app.app_context():
         from webapp.extensions import db
+
         assert db.engine.dialect.driver == "psycopg"
 
 
-@pytest.mark.parametrize("value, expected", [("true", True), ("TRUE", True), ("1", True),
-                                             ("yes", True), ("off", False), ("0", False)])
+@pytest.mark.parametrize(
+    "value, expected",
+    [("true", True), ("TRUE", True), ("1", True), ("yes", True), ("off", False), ("0", False)],
+)
 def test_switches_read_true_or_false(instance, monkeypatch, value, expected):
     monkeypatch.setenv("RATELIMIT_ENABLED", value)
     assert build().config["RATELIMIT_ENABLED"] is expected
 
 
-@pytest.mark.parametrize("key, value", [("RATELIMIT_ENABLED", "maybe"), ("MAIL_PORT", "smtp"),
-                                        ("OUTBOX_RETRY_BASE_SECONDS", "1m"),
-                                        ("MAX_CONTENT_LENGTH", "64k")])
-def test_a_value_of_the_wrong_kind_stops_start_up_naming_the_key(instance, monkeypatch, key,
-                                                                  value):
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("RATELIMIT_ENABLED", "maybe"),
+        ("MAIL_PORT", "smtp"),
+        ("OUTBOX_RETRY_BASE_SECONDS", "1m"),
+        ("MAX_CONTENT_LENGTH", "64k"),
+    ],
+)
+def test_a_value_of_the_wrong_kind_stops_start_up_naming_the_key(instance, monkeypatch, key, value):
     monkeypatch.setenv(key, value)
     with pytest.raises(ValueError, match=key):
         build()

@@ -1,5 +1,6 @@
 """The console lets in only enrolled operators with password and a fresh TOTP code, for their
 own tenants, through CSRF-protected forms, on pages no one can frame (contract section 14)."""
+
 import time
 from datetime import timedelta
 
@@ -26,8 +27,14 @@ name = "Default"
 name = "Acme"
 """
 
-PAGES = ["/console/", "/console/t/default", "/console/t/default/customers",
-         "/console/t/default/keys", "/console/outbox", "/console/audit"]
+PAGES = [
+    "/console/",
+    "/console/t/default",
+    "/console/t/default/customers",
+    "/console/t/default/keys",
+    "/console/outbox",
+    "/console/audit",
+]
 
 
 @pytest.fixture
@@ -61,8 +68,9 @@ def test_wrong_totp_is_refused(app):
     client = app.test_client()
     secret = enrol(client, setup_link(app, "ops@example.com"))
     wrong = f"{(int(code(secret, 1)) + 1) % 1_000_000:06d}"
-    response = client.post("/console/sign-in", data={
-        "email": "ops@example.com", "password": PASSWORD, "code": wrong})
+    response = client.post(
+        "/console/sign-in", data={"email": "ops@example.com", "password": PASSWORD, "code": wrong}
+    )
     assert response.status_code == 422
     assert "not right" in response.get_data(as_text=True)
     assert client.get("/console/t/default").status_code == 302
@@ -71,8 +79,9 @@ def test_wrong_totp_is_refused(app):
 def test_wrong_password_is_refused_even_with_the_right_code(app):
     client = app.test_client()
     secret = enrol(client, setup_link(app, "ops@example.com"))
-    assert sign_in(client, "ops@example.com", secret, password="not-the-password").status_code \
-        == 422
+    assert (
+        sign_in(client, "ops@example.com", secret, password="not-the-password").status_code == 422
+    )
     assert client.get("/console/t/default").status_code == 302
 
 
@@ -92,8 +101,9 @@ def test_the_enrolment_code_cannot_sign_in(app):
     secret = secret_of(client.get(path).get_data(as_text=True))
     used = code(secret)
     client.post(path, data={"password": PASSWORD, "code": used})
-    response = client.post("/console/sign-in", data={
-        "email": "ops@example.com", "password": PASSWORD, "code": used})
+    response = client.post(
+        "/console/sign-in", data={"email": "ops@example.com", "password": PASSWORD, "code": used}
+    )
     assert response.status_code == 422
 
 
@@ -121,10 +131,17 @@ def test_setup_refuses_a_weak_password_and_a_wrong_code(app):
     client = app.test_client()
     path = setup_link(app, "ops@example.com")
     secret = secret_of(client.get(path).get_data(as_text=True))
-    assert client.post(path, data={"password": "password1234", "code": code(secret)}) \
-        .status_code == 422
-    assert client.post(path, data={"password": PASSWORD, "code": "000000" if code(secret) !=
-                                   "000000" else "111111"}).status_code == 422
+    assert (
+        client.post(path, data={"password": "password1234", "code": code(secret)}).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            path,
+            data={"password": PASSWORD, "code": "000000" if code(secret) != "000000" else "111111"},
+        ).status_code
+        == 422
+    )
     with app.app_context():
         assert db.session.query(Operator).one().enrolled_at is None
 
@@ -154,15 +171,23 @@ def test_another_tenants_pages_and_customers_are_not_found(two_tenants):
     customer_id = theirs.get_json()["customerId"]
     their_key, _ = make_api_key(app, "acme")
     client = operator_client(app, "ops@example.com", "default")
-    for path in ("/console/t/acme", "/console/t/acme/customers", "/console/t/acme/keys",
-                 f"/console/t/acme/customers/{customer_id}",
-                 f"/console/t/default/customers/{customer_id}",
-                 f"/console/t/default/customers/{customer_id}/export"):
+    for path in (
+        "/console/t/acme",
+        "/console/t/acme/customers",
+        "/console/t/acme/keys",
+        f"/console/t/acme/customers/{customer_id}",
+        f"/console/t/default/customers/{customer_id}",
+        f"/console/t/default/customers/{customer_id}/export",
+    ):
         assert client.get(path).status_code == 404, path
     assert client.post(f"/console/t/default/keys/{their_key}/revoke").status_code == 404
     assert client.post(f"/console/t/acme/keys/{their_key}/revoke").status_code == 404
-    assert client.post(f"/console/t/default/customers/{customer_id}/erase",
-                       data={"confirm": "yes"}).status_code == 404
+    assert (
+        client.post(
+            f"/console/t/default/customers/{customer_id}/erase", data={"confirm": "yes"}
+        ).status_code
+        == 404
+    )
     with app.app_context():
         assert db.session.get(ApiKey, their_key).revoked_at is None
         assert db.session.query(Customer).filter_by(id=customer_id).one().erased_at is None
@@ -185,13 +210,26 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(make_app):
     with app.app_context():
         assert db.session.query(Operator).one().enrolled_at is None
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    assert client.post(path, data={"password": PASSWORD, "code": code(secret),
-                                   "csrf_token": token}).status_code == 303
+    assert (
+        client.post(
+            path, data={"password": PASSWORD, "code": code(secret), "csrf_token": token}
+        ).status_code
+        == 303
+    )
     sign_page = client.get("/console/sign-in").get_data(as_text=True)
     token = sign_page.split('name="csrf_token" value="')[1].split('"')[0]
-    assert client.post("/console/sign-in", data={
-        "email": "ops@example.com", "password": PASSWORD, "code": code(secret, 1),
-        "csrf_token": token}).status_code == 303
+    assert (
+        client.post(
+            "/console/sign-in",
+            data={
+                "email": "ops@example.com",
+                "password": PASSWORD,
+                "code": code(secret, 1),
+                "csrf_token": token,
+            },
+        ).status_code
+        == 303
+    )
     key_id, _ = make_api_key(app)
     assert client.post(f"/console/t/default/keys/{key_id}/revoke").status_code == 400
     with app.app_context():
@@ -225,12 +263,18 @@ def test_every_action_is_in_the_audit_log_which_cannot_be_changed(app):
             db.session.commit()
 
 
-@pytest.mark.parametrize("path", ["/console/t/default/customers?q=a%00b",
-                                  "/console/t/default/customers/a%00b",
-                                  "/console/setup/a%00b"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/console/t/default/customers?q=a%00b",
+        "/console/t/default/customers/a%00b",
+        "/console/setup/a%00b",
+    ],
+)
 def test_a_nul_anywhere_is_400_not_an_error(app, path):
     client = operator_client(app)
     assert client.get(path).status_code == 400
-    response = app.test_client().post("/console/sign-in", data={
-        "email": "a\x00@example.com", "password": "x", "code": "123456"})
+    response = app.test_client().post(
+        "/console/sign-in", data={"email": "a\x00@example.com", "password": "x", "code": "123456"}
+    )
     assert response.status_code == 400

@@ -1,5 +1,6 @@
 """The console's pages (contract section 14): overview, funnel, customer search and page, export,
 API keys, outbox; and the commands beside them."""
+
 import json
 import re
 
@@ -20,8 +21,10 @@ def soup(response):
 
 def funnel_counts(client):
     page = soup(client.get("/console/t/default"))
-    return {row["data-step"]: int(row.select_one("[data-drafts]").get_text())
-            for row in page.select("#funnel-table tr[data-step]")}
+    return {
+        row["data-step"]: int(row.select_one("[data-drafts]").get_text())
+        for row in page.select("#funnel-table tr[data-step]")
+    }
 
 
 def test_overview_counts_registrations_by_door_in_chart_and_table(app):
@@ -44,10 +47,18 @@ def test_the_funnel_moves_by_one_at_each_step_and_keeps_no_personal_data(app):
     wizard = Wizard(app.test_client())
     assert set(funnel_counts(console).values()) == {0}  # reading a page counts nothing
     expected = dict.fromkeys(("account", "profile", "address", "consents", "done"), 0)
-    who = {"username": "funnel_walker", "email": "walker@example.com",
-           "password": "violet-Harbour-tangent-93"}
-    for step, fields in (("account", who), ("profile", PROFILE), ("address", ADDRESS),
-                         ("consents", CONSENTS), ("done", {})):
+    who = {
+        "username": "funnel_walker",
+        "email": "walker@example.com",
+        "password": "violet-Harbour-tangent-93",
+    }
+    for step, fields in (
+        ("account", who),
+        ("profile", PROFILE),
+        ("address", ADDRESS),
+        ("consents", CONSENTS),
+        ("done", {}),
+    ):
         wizard.submit(fields)
         expected[step] += 1
         assert funnel_counts(console) == expected, step
@@ -55,8 +66,9 @@ def test_the_funnel_moves_by_one_at_each_step_and_keeps_no_personal_data(app):
     assert funnel_counts(console) == expected
     with app.app_context():
         rows = db.session.query(StepEvent).all()
-        stored = json.dumps([[r.tenant, r.door, r.step, r.event, str(r.day), r.draft]
-                             for r in rows])
+        stored = json.dumps(
+            [[r.tenant, r.door, r.step, r.event, str(r.day), r.draft] for r in rows]
+        )
         assert "walker" not in stored and "funnel_walker" not in stored
         drafts = {r.draft for r in rows}
         assert len(rows) == 5 and len(drafts) == 1
@@ -76,13 +88,19 @@ def test_search_finds_by_email_username_number_and_id(app):
     created = client.post("/api/v1/customers", json=valid_customer()).get_json()
     client.post("/api/v1/customers", json=valid_customer())
     console = operator_client(app)
-    for query in (created["email"].upper(), created["username"], str(created["customerNumber"]),
-                  created["customerId"]):
-        rows = soup(console.get("/console/t/default/customers", query_string={"q": query})) \
-            .select("#customers-table tbody tr")
+    for query in (
+        created["email"].upper(),
+        created["username"],
+        str(created["customerNumber"]),
+        created["customerId"],
+    ):
+        rows = soup(console.get("/console/t/default/customers", query_string={"q": query})).select(
+            "#customers-table tbody tr"
+        )
         assert len(rows) == 1 and created["username"] in rows[0].get_text(), query
-    assert not soup(console.get("/console/t/default/customers", query_string={
-        "q": "nobody@example.com"})).select("#customers-table")
+    assert not soup(
+        console.get("/console/t/default/customers", query_string={"q": "nobody@example.com"})
+    ).select("#customers-table")
 
 
 def test_customers_are_listed_a_page_at_a_time(make_app):
@@ -105,8 +123,10 @@ def test_customer_page_shows_fields_consents_and_messages_and_exports_json(app):
     path = f"/console/t/default/customers/{created['customerId']}"
     page = soup(console.get(path))
     assert created["email"] in page.select_one("#customer-fields").get_text()
-    assert "terms" in page.get_text() and "account_created" in \
-        page.select_one("#customer-messages").get_text()
+    assert (
+        "terms" in page.get_text()
+        and "account_created" in page.select_one("#customer-messages").get_text()
+    )
     exported = console.get(path + "/export")
     assert exported.headers["Content-Disposition"].startswith("attachment")
     assert json.loads(exported.get_data()) == created
@@ -123,22 +143,24 @@ def test_keys_are_created_once_listed_and_revoked_to_401(app):
     key_id = page.select_one("#key-id").get_text()
     api = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
-    assert api.post("/api/v1/customers", json=valid_customer(), headers=headers).status_code \
-        == 201
+    assert api.post("/api/v1/customers", json=valid_customer(), headers=headers).status_code == 201
     listed = soup(console.get("/console/t/default/keys"))
     row = listed.select_one(f'tr[data-key="{key_id}"]')
     assert "Never" not in row.get_text() and token.split(".")[1] not in listed.get_text()
     console.post(f"/console/t/default/keys/{key_id}/revoke")
-    assert api.post("/api/v1/customers", json=valid_customer(), headers=headers).status_code \
-        == 401
+    assert api.post("/api/v1/customers", json=valid_customer(), headers=headers).status_code == 401
 
 
 def test_outbox_lists_pending_by_tenant_and_kind_and_retries_now(app):
     app.test_client().post("/api/v1/customers", json=valid_customer())
     console = operator_client(app)
     page = soup(console.get("/console/outbox"))
-    assert [td.get_text() for td in page.select("#outbox-totals tbody td")] == \
-        ["default", "email", "pending", "1"]
+    assert [td.get_text() for td in page.select("#outbox-totals tbody td")] == [
+        "default",
+        "email",
+        "pending",
+        "1",
+    ]
     with app.app_context():
         message = db.session.query(OutboxMessage).one()
         message.status, message.attempts = "failed", 9
@@ -164,8 +186,9 @@ def test_commands_list_and_revoke_keys(app):
 
 
 def test_create_operator_refuses_an_unknown_tenant(app):
-    result = app.test_cli_runner().invoke(args=["create-operator", "a@example.com",
-                                                "--tenant", "nobody"])
+    result = app.test_cli_runner().invoke(
+        args=["create-operator", "a@example.com", "--tenant", "nobody"]
+    )
     assert result.exit_code == 1 and "nobody" in result.output
 
 

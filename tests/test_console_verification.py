@@ -1,5 +1,6 @@
 """The console's customer page and email verification (contract sections 12 and 14): resend the
 verification email of an unverified customer, and each consent's status as stored."""
+
 from conftest import bearer, valid_customer
 from console_client import operator_client
 
@@ -15,14 +16,20 @@ verify_email = "code"
 
 def verification_mails(app):
     with app.app_context():
-        return [m for m in db.session.query(OutboxMessage).filter_by(kind="email").all()
-                if m.payload.get("template") == "verification_link"]
+        return [
+            m
+            for m in db.session.query(OutboxMessage).filter_by(kind="email").all()
+            if m.payload.get("template") == "verification_link"
+        ]
 
 
 def test_an_operator_resends_the_verification_email_of_an_unverified_customer(make_app):
     app = make_app(VERIFYING)
-    created = app.test_client().post("/api/v1/customers", json=valid_customer(),
-                                     headers=bearer(app)).get_json()
+    created = (
+        app.test_client()
+        .post("/api/v1/customers", json=valid_customer(), headers=bearer(app))
+        .get_json()
+    )
     assert created["emailVerified"] is False and len(verification_mails(app)) == 1
     client = operator_client(app)
     path = f"/console/t/default/customers/{created['customerId']}"
@@ -37,9 +44,15 @@ def test_an_operator_resends_the_verification_email_of_an_unverified_customer(ma
 
 def test_the_customer_page_shows_each_consents_status(make_app):
     app = make_app()
-    created = app.test_client().post("/api/v1/customers", json=valid_customer(),
-                                     headers=bearer(app)).get_json()
-    page = operator_client(app).get(
-        f"/console/t/default/customers/{created['customerId']}").get_data(as_text=True)
+    created = (
+        app.test_client()
+        .post("/api/v1/customers", json=valid_customer(), headers=bearer(app))
+        .get_json()
+    )
+    page = (
+        operator_client(app)
+        .get(f"/console/t/default/customers/{created['customerId']}")
+        .get_data(as_text=True)
+    )
     assert page.count(">confirmed</td>") == len(created["consents"]["records"])
     assert "Resend the verification email" not in page  # the tenant does not verify

@@ -1,4 +1,5 @@
 """API keys (section 9): `flask --app webapp create-api-key <tenant>` and how the secret is kept."""
+
 import json
 import re
 
@@ -20,8 +21,11 @@ def printed(runner):
 
 
 def parse(output):
-    match = re.fullmatch(rf"key id: ({TOKEN_PART})\nsecret: ({TOKEN_PART})\n"
-                         rf"bearer token: ({TOKEN_PART}\.{TOKEN_PART})\n", output)
+    match = re.fullmatch(
+        rf"key id: ({TOKEN_PART})\nsecret: ({TOKEN_PART})\n"
+        rf"bearer token: ({TOKEN_PART}\.{TOKEN_PART})\n",
+        output,
+    )
     assert match, output
     return match.groups()
 
@@ -39,8 +43,9 @@ def test_each_key_is_new(runner):
 
 def test_the_printed_token_works_as_bearer(client, printed):
     _, _, token = parse(printed)
-    response = client.post(CUSTOMERS, json=valid_customer(),
-                           headers={"Authorization": f"Bearer {token}"})
+    response = client.post(
+        CUSTOMERS, json=valid_customer(), headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 201
     assert response.get_json()["source"] == "USER"
 
@@ -48,8 +53,12 @@ def test_the_printed_token_works_as_bearer(client, printed):
 def test_the_printed_secret_signs_hmac(client, printed):
     key_id, secret, _ = parse(printed)
     raw = json.dumps(valid_customer()).encode()
-    response = client.post(CUSTOMERS, data=raw, content_type="application/json",
-                           headers=hmac_headers(key_id, secret, "POST", CUSTOMERS, raw))
+    response = client.post(
+        CUSTOMERS,
+        data=raw,
+        content_type="application/json",
+        headers=hmac_headers(key_id, secret, "POST", CUSTOMERS, raw),
+    )
     assert response.status_code == 201
     assert response.get_json()["source"] == "HMAC"
 
@@ -72,8 +81,9 @@ def test_unknown_tenant_is_refused(runner, app):
 
 
 def test_a_key_of_another_tenant(make_app):
-    app = make_app("[tenants.acme]\nname = \"Acme\"\n")
+    app = make_app('[tenants.acme]\nname = "Acme"\n')
     _, _, token = parse(app.test_cli_runner().invoke(args=["create-api-key", "acme"]).output)
-    response = app.test_client().post(CUSTOMERS, json=valid_customer(),
-                                      headers={"Authorization": f"Bearer {token}"})
+    response = app.test_client().post(
+        CUSTOMERS, json=valid_customer(), headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.get_json()["tenantId"] == "acme"

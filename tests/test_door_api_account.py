@@ -1,4 +1,5 @@
 """The account fields through the JSON API: externalId, username, password, email (section 2)."""
+
 import pytest
 from conftest import CUSTOMERS, faults, make_api_key, unique, valid_customer
 
@@ -26,6 +27,7 @@ def test_email_of_length_builds_exact_lengths():
 
 
 # --- externalId -------------------------------------------------------------------------------
+
 
 def test_external_id_at_its_limit_is_stored(client):
     external = unique("x").ljust(200, "x")
@@ -62,6 +64,7 @@ def test_customers_without_external_id_do_not_collide(client):
 
 
 # --- username ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("username", [None, "", "   "])
 def test_username_missing_or_blank_is_90075(client, username):
@@ -155,6 +158,7 @@ def test_username_is_unique_per_tenant_only(make_app):
 
 # --- password ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("password", [None, ""])
 def test_password_missing_or_empty_is_90044(client, password):
     body = valid_customer()
@@ -199,17 +203,21 @@ def test_password_under_the_tenants_minimum_length_is_90073(make_app):
 def test_default_minimum_length_is_8(make_app):
     client = make_app("[tenants.default]\npassword_min_score = 0\n").test_client()
     assert client.post(CUSTOMERS, json=valid_customer(password="q" * 8)).status_code == 201
-    assert faults(client.post(CUSTOMERS, json=valid_customer(password="q" * 7))) == \
-        [(90073, "password")]
+    assert faults(client.post(CUSTOMERS, json=valid_customer(password="q" * 7))) == [
+        (90073, "password")
+    ]
 
 
-@pytest.mark.parametrize("minimum, password, registers", [
-    (3, "tiger-lamp-9", True),  # zxcvbn score 3
-    (3, "correcthorse", False),  # score 2
-    (2, "correcthorse", True),
-    (4, "tiger-lamp-9", False),
-    (3, "password1", False),  # score 0
-])
+@pytest.mark.parametrize(
+    "minimum, password, registers",
+    [
+        (3, "tiger-lamp-9", True),  # zxcvbn score 3
+        (3, "correcthorse", False),  # score 2
+        (2, "correcthorse", True),
+        (4, "tiger-lamp-9", False),
+        (3, "password1", False),  # score 0
+    ],
+)
 def test_password_strength_is_the_tenants_zxcvbn_score(make_app, minimum, password, registers):
     client = make_app(f"[tenants.default]\npassword_min_score = {minimum}\n").test_client()
     response = client.post(CUSTOMERS, json=valid_customer(password=password))
@@ -237,8 +245,9 @@ def test_password_containing_the_username_s_normal_form_is_90073(client):
 
 def test_password_containing_the_emails_local_part_is_90073(client):
     local = unique("lovelace")
-    response = client.post(CUSTOMERS, json=valid_customer(
-        email=f"{local}@example.com", password=f"Xq7#{local}!mK9p"))
+    response = client.post(
+        CUSTOMERS, json=valid_customer(email=f"{local}@example.com", password=f"Xq7#{local}!mK9p")
+    )
     assert faults(response) == [(90073, "password")]
 
 
@@ -257,14 +266,28 @@ def test_password_over_its_limit_is_91000(client):
 def test_password_is_taken_exactly_as_typed(client):
     # Surrounding spaces are part of the password: no trimming, so 200 + 1 is over the limit.
     password = " " + ("Xq7#vR2!mK9p-" * 16)[:200]
-    assert faults(client.post(CUSTOMERS, json=valid_customer(password=password))) == \
-        [(91000, "password")]
+    assert faults(client.post(CUSTOMERS, json=valid_customer(password=password))) == [
+        (91000, "password")
+    ]
 
 
 # --- email ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("email", [None, "", "  ", "not-an-email", "ada@", "@example.com",
-                                   "ada@example", "ada@@example.com", "ada @example.com"])
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        None,
+        "",
+        "  ",
+        "not-an-email",
+        "ada@",
+        "@example.com",
+        "ada@example",
+        "ada@@example.com",
+        "ada @example.com",
+    ],
+)
 def test_email_missing_or_invalid_is_91000(client, email):
     body = valid_customer()
     if email is None:
@@ -328,6 +351,9 @@ def test_email_is_unique_per_tenant_only(make_app):
     email = unique() + "@example.com"
     assert client.post(CUSTOMERS, json=valid_customer(email=email)).status_code == 201
     key_id, secret = make_api_key(app, "other")
-    response = client.post(CUSTOMERS, json=valid_customer(email=email),
-                           headers={"Authorization": f"Bearer {key_id}.{secret}"})
+    response = client.post(
+        CUSTOMERS,
+        json=valid_customer(email=email),
+        headers={"Authorization": f"Bearer {key_id}.{secret}"},
+    )
     assert response.status_code == 201

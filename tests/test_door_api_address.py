@@ -1,9 +1,16 @@
 """The address through the JSON API: at most one, its parts, country and postcode (section 2)."""
+
 import pytest
 from conftest import CUSTOMERS, faults, valid_customer
 
-GB = {"addressLine1": "10 Downing Street", "addressLine2": "Westminster", "city": "London",
-      "region": "Greater London", "postcode": "SW1A 2AA", "countryCode": "GB"}
+GB = {
+    "addressLine1": "10 Downing Street",
+    "addressLine2": "Westminster",
+    "city": "London",
+    "region": "Greater London",
+    "postcode": "SW1A 2AA",
+    "countryCode": "GB",
+}
 # Hong Kong has no postcodes: a country whose postcode rules leave only the length limit.
 HK = {"addressLine1": "1 Queen's Road", "city": "Hong Kong", "countryCode": "HK"}
 
@@ -40,20 +47,23 @@ def test_required_part_missing_is_91000(client, part):
 @pytest.mark.parametrize("part", ["addressLine1", "addressLine2", "city", "region"])
 def test_part_lengths_are_at_most_100(client, part):
     assert post_address(client, {**HK, part: "a" * 100}).status_code == 201
-    assert faults(post_address(client, {**HK, part: "a" * 101})) == \
-        [(91000, f"addresses[0].{part}")]
+    assert faults(post_address(client, {**HK, part: "a" * 101})) == [
+        (91000, f"addresses[0].{part}")
+    ]
 
 
 def test_postcode_length_is_at_most_20(client):
     assert post_address(client, {**HK, "postcode": "p" * 20}).status_code == 201
-    assert faults(post_address(client, {**HK, "postcode": "p" * 21})) == \
-        [(91000, "addresses[0].postcode")]
+    assert faults(post_address(client, {**HK, "postcode": "p" * 21})) == [
+        (91000, "addresses[0].postcode")
+    ]
 
 
 @pytest.mark.parametrize("code", ["XX", "GBR", "G", "United Kingdom", "12", "all", "ZZ"])
 def test_country_code_not_iso_3166_alpha_2_is_91000(client, code):
-    assert faults(post_address(client, {**HK, "countryCode": code})) == \
-        [(91000, "addresses[0].countryCode")]
+    assert faults(post_address(client, {**HK, "countryCode": code})) == [
+        (91000, "addresses[0].countryCode")
+    ]
 
 
 def test_country_code_is_stored_in_capitals(client):
@@ -61,20 +71,37 @@ def test_country_code_is_stored_in_capitals(client):
     assert response.get_json()["addresses"][0]["countryCode"] == "GB"
 
 
-@pytest.mark.parametrize("country, postcode", [
-    ("GB", "SW1A 2AA"), ("GB", "sw1a2aa"), ("GB", "M1 1AE"), ("US", "90210"),
-    ("US", "90210-1234"), ("DE", "10115"), ("FR", "75008"), ("NL", "1012 JS"),
-])
+@pytest.mark.parametrize(
+    "country, postcode",
+    [
+        ("GB", "SW1A 2AA"),
+        ("GB", "sw1a2aa"),
+        ("GB", "M1 1AE"),
+        ("US", "90210"),
+        ("US", "90210-1234"),
+        ("DE", "10115"),
+        ("FR", "75008"),
+        ("NL", "1012 JS"),
+    ],
+)
 def test_postcode_valid_for_its_country_registers(client, country, postcode):
     response = post_address(client, {**GB, "countryCode": country, "postcode": postcode})
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["addresses"][0]["postcode"] == postcode
 
 
-@pytest.mark.parametrize("country, postcode", [
-    ("GB", "12345"), ("GB", "SW1A 2AA EXTRA"), ("GB", "XSW1A 2AA"), ("US", "9021"),
-    ("US", "SW1A 2AA"), ("DE", "1011"), ("NL", "1012"),
-])
+@pytest.mark.parametrize(
+    "country, postcode",
+    [
+        ("GB", "12345"),
+        ("GB", "SW1A 2AA EXTRA"),
+        ("GB", "XSW1A 2AA"),
+        ("US", "9021"),
+        ("US", "SW1A 2AA"),
+        ("DE", "1011"),
+        ("NL", "1012"),
+    ],
+)
 def test_postcode_invalid_for_its_country_is_90026(client, country, postcode):
     response = post_address(client, {**GB, "countryCode": country, "postcode": postcode})
     assert response.status_code == 400
@@ -99,13 +126,16 @@ def test_unknown_address_part_is_91000_naming_it(client):
     assert "addresses[0].street" in response.get_json()["message"]
 
 
-@pytest.mark.parametrize("addresses, field", [
-    ("10 Downing Street", "addresses"),
-    ({"city": "London"}, "addresses"),
-    (["10 Downing Street"], "addresses[0]"),
-    ([{**GB, "city": 7}], "addresses[0].city"),
-    ([{**GB, "postcode": ["SW1A", "2AA"]}], "addresses[0].postcode"),
-])
+@pytest.mark.parametrize(
+    "addresses, field",
+    [
+        ("10 Downing Street", "addresses"),
+        ({"city": "London"}, "addresses"),
+        (["10 Downing Street"], "addresses[0]"),
+        ([{**GB, "city": 7}], "addresses[0].city"),
+        ([{**GB, "postcode": ["SW1A", "2AA"]}], "addresses[0].postcode"),
+    ],
+)
 def test_address_of_the_wrong_json_type_is_91000(client, addresses, field):
     response = client.post(CUSTOMERS, json=valid_customer(addresses=addresses))
     assert response.status_code == 400

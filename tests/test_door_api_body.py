@@ -1,5 +1,6 @@
 """The request as a whole through the JSON API: media type, size, parsing, unknown fields and
 types, fault order, stored text, a closed registration and unexpected errors (sections 2-4)."""
+
 import io
 import json
 import logging
@@ -11,8 +12,10 @@ from webapp import registration
 
 # --- unknown fields and JSON types ------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["tenantId", "userId", "source", "isAdmin", "customerNumber",
-                                  "Username"])
+
+@pytest.mark.parametrize(
+    "name", ["tenantId", "userId", "source", "isAdmin", "customerNumber", "Username"]
+)
 def test_unknown_top_level_field_is_91000_naming_it(client, name):
     response = client.post(CUSTOMERS, json={**valid_customer(), name: "x"})
     assert response.status_code == 400
@@ -20,13 +23,29 @@ def test_unknown_top_level_field_is_91000_naming_it(client, name):
     assert name in response.get_json()["message"]
 
 
-@pytest.mark.parametrize("field, value", [
-    ("username", 12345), ("password", ["violet", "Harbour"]), ("email", {"a": 1}),
-    ("title", True), ("surname", 1.5), ("dateOfBirth", 19900327), ("phone", 447911123456),
-    ("externalId", 7), ("displayName", False), ("currency", ["GBP"]), ("nationality", 826),
-    ("customerType", {}), ("gender", 0), ("forename", ["Ada"]), ("mobile", True),
-    ("addresses", "London"), ("consents", ["terms"]), ("customAttributes", {"a": "b"}),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("username", 12345),
+        ("password", ["violet", "Harbour"]),
+        ("email", {"a": 1}),
+        ("title", True),
+        ("surname", 1.5),
+        ("dateOfBirth", 19900327),
+        ("phone", 447911123456),
+        ("externalId", 7),
+        ("displayName", False),
+        ("currency", ["GBP"]),
+        ("nationality", 826),
+        ("customerType", {}),
+        ("gender", 0),
+        ("forename", ["Ada"]),
+        ("mobile", True),
+        ("addresses", "London"),
+        ("consents", ["terms"]),
+        ("customAttributes", {"a": "b"}),
+    ],
+)
 def test_value_of_the_wrong_json_type_is_91000_naming_the_field(client, field, value):
     response = client.post(CUSTOMERS, json=valid_customer(**{field: value}))
     assert response.status_code == 400
@@ -35,30 +54,58 @@ def test_value_of_the_wrong_json_type_is_91000_naming_the_field(client, field, v
 
 
 def test_null_optional_field_counts_as_left_out(client):
-    body = {**valid_customer(), "forename": None, "phone": None, "addresses": None,
-            "customAttributes": None, "externalId": None}
+    body = {
+        **valid_customer(),
+        "forename": None,
+        "phone": None,
+        "addresses": None,
+        "customAttributes": None,
+        "externalId": None,
+    }
     assert client.post(CUSTOMERS, json=body).status_code == 201
 
 
 # --- all faults, in field order -----------------------------------------------------------------
 
+
 def test_every_fault_is_listed_in_field_order(client):
     body = {
-        "nationality": "XX", "currency": "JPY", "customerType": "VIP", "displayName": "d" * 101,
+        "nationality": "XX",
+        "currency": "JPY",
+        "customerType": "VIP",
+        "displayName": "d" * 101,
         "consents": {"consentIds": ["terms"], "contactMethods": []},
-        "addresses": [{"addressLine1": "1 Main St", "city": "London", "countryCode": "GB",
-                       "postcode": "nope"}],
-        "mobile": "12", "phone": "12", "dateOfBirth": "1990-02-30", "surname": "s" * 51,
-        "forename": "f" * 51, "title": "", "email": "not-an-email", "password": "",
+        "addresses": [
+            {"addressLine1": "1 Main St", "city": "London", "countryCode": "GB", "postcode": "nope"}
+        ],
+        "mobile": "12",
+        "phone": "12",
+        "dateOfBirth": "1990-02-30",
+        "surname": "s" * 51,
+        "forename": "f" * 51,
+        "title": "",
+        "email": "not-an-email",
+        "password": "",
         "externalId": "x" * 201,
     }
     response = client.post(CUSTOMERS, json=body)
     assert faults(response) == [
-        (91000, "externalId"), (90075, "username"), (90044, "password"), (91000, "email"),
-        (91000, "title"), (91000, "forename"), (91000, "surname"), (90020, "dateOfBirth"),
-        (91000, "phone"), (91000, "mobile"), (90026, "addresses[0].postcode"),
-        (90037, "consents.consentIds"), (90038, "consents.contactMethods"),
-        (91000, "displayName"), (91000, "customerType"), (90019, "currency"),
+        (91000, "externalId"),
+        (90075, "username"),
+        (90044, "password"),
+        (91000, "email"),
+        (91000, "title"),
+        (91000, "forename"),
+        (91000, "surname"),
+        (90020, "dateOfBirth"),
+        (91000, "phone"),
+        (91000, "mobile"),
+        (90026, "addresses[0].postcode"),
+        (90037, "consents.consentIds"),
+        (90038, "consents.contactMethods"),
+        (91000, "displayName"),
+        (91000, "customerType"),
+        (90019, "currency"),
         (91000, "nationality"),
     ]
 
@@ -68,9 +115,11 @@ def test_the_top_level_repeats_the_first_fault_and_takes_its_status(client):
     assert response.status_code == 400
     body = response.get_json()
     first = body["faults"][0]
-    assert (body["faultCode"], body["fault"], body["message"]) == \
-        (first["faultCode"], first["fault"], first["message"]) == \
-        (90075, "UsernameRequiredFailureFault", "No Username provided")
+    assert (
+        (body["faultCode"], body["fault"], body["message"])
+        == (first["faultCode"], first["fault"], first["message"])
+        == (90075, "UsernameRequiredFailureFault", "No Username provided")
+    )
     assert "field" not in body
 
 
@@ -92,45 +141,79 @@ def test_unknown_fields_come_after_the_known_ones(client):
 
 # --- stored text --------------------------------------------------------------------------------
 
+
 def test_text_is_stored_trimmed_and_as_typed(client):
-    response = client.post(CUSTOMERS, json=valid_customer(
-        title="  Dr ", forename="\tAda\n", surname=" de la Tour-d'Auvergne ",
-        displayName=" Ada  L. ", gender=" non-binary "))
+    response = client.post(
+        CUSTOMERS,
+        json=valid_customer(
+            title="  Dr ",
+            forename="\tAda\n",
+            surname=" de la Tour-d'Auvergne ",
+            displayName=" Ada  L. ",
+            gender=" non-binary ",
+        ),
+    )
     body = response.get_json()
-    assert (body["title"], body["forename"], body["surname"], body["displayName"],
-            body["gender"]) == ("Dr", "Ada", "de la Tour-d'Auvergne", "Ada  L.", "non-binary")
+    assert (
+        body["title"],
+        body["forename"],
+        body["surname"],
+        body["displayName"],
+        body["gender"],
+    ) == ("Dr", "Ada", "de la Tour-d'Auvergne", "Ada  L.", "non-binary")
 
 
 def test_markup_is_data(client):
     markup = "<script>alert(1)</script>"
-    response = client.post(CUSTOMERS, json=valid_customer(
-        surname="<b>Bold</b>", displayName=markup[:100], title="&amp;"))
+    response = client.post(
+        CUSTOMERS,
+        json=valid_customer(surname="<b>Bold</b>", displayName=markup[:100], title="&amp;"),
+    )
     assert response.status_code == 201
     body = response.get_json()
-    assert (body["surname"], body["displayName"], body["title"]) == \
-        ("<b>Bold</b>", markup, "&amp;")
+    assert (body["surname"], body["displayName"], body["title"]) == ("<b>Bold</b>", markup, "&amp;")
     assert response.mimetype == "application/json"
 
 
 def test_unicode_text_is_kept(client):
     response = client.post(CUSTOMERS, json=valid_customer(forename="Zoë", surname="Ōtsuka 大塚"))
-    assert (response.get_json()["forename"], response.get_json()["surname"]) == \
-        ("Zoë", "Ōtsuka 大塚")
+    assert (response.get_json()["forename"], response.get_json()["surname"]) == (
+        "Zoë",
+        "Ōtsuka 大塚",
+    )
 
 
-@pytest.mark.parametrize("field, char", [
-    *[(field, "\x00") for field in ("externalId", "password", "title", "forename", "surname",
-                                    "displayName", "gender", "addressLine1", "city",
-                                    "customAttribute")],
-    *[("surname", char) for char in ("\n", "\t", "\x1b", "\x85", "\ud800")],
-    ("password", "\udfff"),
-])
+@pytest.mark.parametrize(
+    "field, char",
+    [
+        *[
+            (field, "\x00")
+            for field in (
+                "externalId",
+                "password",
+                "title",
+                "forename",
+                "surname",
+                "displayName",
+                "gender",
+                "addressLine1",
+                "city",
+                "customAttribute",
+            )
+        ],
+        *[("surname", char) for char in ("\n", "\t", "\x1b", "\x85", "\ud800")],
+        ("password", "\udfff"),
+    ],
+)
 def test_control_characters_inside_text_are_91000(make_app, field, char):
     client = make_app(ATTRIBUTE).test_client()
     text = f"Xq7#vR2!{char}mK9p"
     if field == "addressLine1" or field == "city":
-        body = valid_customer(addresses=[{"addressLine1": "1 Main St", "city": "Hong Kong",
-                                          "countryCode": "HK", field: text}])
+        body = valid_customer(
+            addresses=[
+                {"addressLine1": "1 Main St", "city": "Hong Kong", "countryCode": "HK", field: text}
+            ]
+        )
         path = f"addresses[0].{field}"
     elif field == "customAttribute":
         body = valid_customer(customAttributes=[{"name": "team", "value": text}])
@@ -151,9 +234,18 @@ label = "Team"
 
 # --- media type, parsing, size ------------------------------------------------------------------
 
-@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded",
-                                          "application/xml", "multipart/form-data; boundary=x",
-                                          "application/jsonx"])
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/xml",
+        "multipart/form-data; boundary=x",
+        "application/jsonx",
+    ],
+)
 def test_body_that_is_not_json_is_415_91002(client, content_type):
     headers = {"Content-Type": content_type} if content_type else {}
     response = client.post(CUSTOMERS, data=json.dumps(valid_customer()), headers=headers)
@@ -162,21 +254,42 @@ def test_body_that_is_not_json_is_415_91002(client, content_type):
 
 
 def test_json_with_a_charset_parameter_is_accepted(client):
-    response = client.post(CUSTOMERS, data=json.dumps(valid_customer()),
-                           content_type="application/json; charset=utf-8")
+    response = client.post(
+        CUSTOMERS, data=json.dumps(valid_customer()), content_type="application/json; charset=utf-8"
+    )
     assert response.status_code == 201
 
 
-@pytest.mark.parametrize("data", [b"", b"{", b'{"username": }', b"{'a': 1}", b"\xff\xfe{}",
-                                  b'{"a": NaN}', b'{"a": Infinity}', b"[" * 60000])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"{",
+        b'{"username": }',
+        b"{'a': 1}",
+        b"\xff\xfe{}",
+        b'{"a": NaN}',
+        b'{"a": Infinity}',
+        b"[" * 60000,
+    ],
+)
 def test_body_that_does_not_parse_is_91003(client, data):
     response = client.post(CUSTOMERS, data=data, content_type="application/json")
     assert response.status_code == 400
     assert faults(response) == [(91003, None)]
 
 
-@pytest.mark.parametrize("data", [b"[]", b'"customer"', b"42", b"null", b"true",
-                                  b"[" + json.dumps(valid_customer()).encode() + b"]"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"[]",
+        b'"customer"',
+        b"42",
+        b"null",
+        b"true",
+        b"[" + json.dumps(valid_customer()).encode() + b"]",
+    ],
+)
 def test_body_that_is_not_a_json_object_is_91003(client, data):
     response = client.post(CUSTOMERS, data=data, content_type="application/json")
     assert response.status_code == 400
@@ -202,10 +315,12 @@ def test_body_over_64_kib_is_413_91006(client):
 
 def post_chunked(client, data):
     """A body without Content-Length, as a server that decodes chunked transfer hands it on."""
-    return client.post(CUSTOMERS, input_stream=io.BytesIO(data),
-                       headers={"Content-Type": "application/json",
-                                "Transfer-Encoding": "chunked"},
-                       environ_overrides={"wsgi.input_terminated": True})
+    return client.post(
+        CUSTOMERS,
+        input_stream=io.BytesIO(data),
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
 
 
 def test_body_of_64_kib_without_a_length_is_accepted(client):
@@ -220,30 +335,42 @@ def test_body_over_64_kib_without_a_length_is_413_91006(client):
 
 # --- a closed registration ----------------------------------------------------------------------
 
+
 @pytest.fixture
 def closed(make_app):
     return make_app("[tenants.default]\nregistration_open = false\n").test_client()
 
 
-@pytest.mark.parametrize("request_kwargs", [
-    {"json": valid_customer()},
-    {"json": {}},
-    {"json": {"username": "", "isAdmin": True}},
-    {"data": b"{", "content_type": "application/json"},
-    {"data": b"username=ada", "content_type": "text/plain"},
-    {"data": b" " * (64 * 1024 + 1), "content_type": "application/json"},
-])
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"json": valid_customer()},
+        {"json": {}},
+        {"json": {"username": "", "isAdmin": True}},
+        {"data": b"{", "content_type": "application/json"},
+        {"data": b"username=ada", "content_type": "text/plain"},
+        {"data": b" " * (64 * 1024 + 1), "content_type": "application/json"},
+    ],
+)
 def test_closed_registration_is_90055_alone_whatever_the_body(closed, request_kwargs):
     response = closed.post(CUSTOMERS, **request_kwargs)
     assert response.status_code == 400
     assert response.get_json() == {
-        "faultCode": 90055, "fault": "RegistrationFailureFault",
+        "faultCode": 90055,
+        "fault": "RegistrationFailureFault",
         "message": "Registration cannot be completed at this time",
-        "faults": [{"faultCode": 90055, "fault": "RegistrationFailureFault",
-                    "message": "Registration cannot be completed at this time"}]}
+        "faults": [
+            {
+                "faultCode": 90055,
+                "fault": "RegistrationFailureFault",
+                "message": "Registration cannot be completed at this time",
+            }
+        ],
+    }
 
 
 # --- the unexpected -----------------------------------------------------------------------------
+
 
 def test_unexpected_error_is_500_90061_without_a_stack_trace(client, monkeypatch, caplog):
     def broken(*args, **kwargs):
@@ -254,24 +381,37 @@ def test_unexpected_error_is_500_90061_without_a_stack_trace(client, monkeypatch
         response = client.post(CUSTOMERS, json=valid_customer())
     assert response.status_code == 500
     assert response.get_json() == {
-        "faultCode": 90061, "fault": "SystemFailureFault",
+        "faultCode": 90061,
+        "fault": "SystemFailureFault",
         "message": "System Failure, please try again later",
-        "faults": [{"faultCode": 90061, "fault": "SystemFailureFault",
-                    "message": "System Failure, please try again later"}]}
+        "faults": [
+            {
+                "faultCode": 90061,
+                "fault": "SystemFailureFault",
+                "message": "System Failure, please try again later",
+            }
+        ],
+    }
     text = response.get_data(as_text=True)
     assert "Traceback" not in text and "database on fire" not in text
     request_id = response.headers["X-Request-Id"]
     logged = [r for r in caplog.records if r.exc_info and r.levelno >= logging.ERROR]
     assert logged, "the error is logged"
-    assert any(request_id in r.getMessage() or request_id == getattr(r, "request_id", None)
-               for r in logged)
+    assert any(
+        request_id in r.getMessage() or request_id == getattr(r, "request_id", None) for r in logged
+    )
     assert any("database on fire" in str(r.exc_info[1]) for r in logged)
 
 
-@pytest.mark.parametrize("method, path, status, code", [
-    ("GET", "/api/v1/nothing", 404, 91013), ("PUT", CUSTOMERS, 405, 91014),
-    ("DELETE", CUSTOMERS, 405, 91014), ("GET", CUSTOMERS, 405, 91014),
-])
+@pytest.mark.parametrize(
+    "method, path, status, code",
+    [
+        ("GET", "/api/v1/nothing", 404, 91013),
+        ("PUT", CUSTOMERS, 405, 91014),
+        ("DELETE", CUSTOMERS, 405, 91014),
+        ("GET", CUSTOMERS, 405, 91014),
+    ],
+)
 def test_unknown_api_route_or_method_answers_a_fault(client, method, path, status, code):
     response = client.open(path, method=method, json={})
     assert response.status_code == status

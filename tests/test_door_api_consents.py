@@ -1,4 +1,5 @@
 """Consents and contact methods through the JSON API, and the consent records (section 2)."""
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -43,8 +44,10 @@ def test_each_consent_is_recorded_with_version_time_and_door(make_app):
     after = datetime.now(UTC)
     assert response.status_code == 201
     records = response.get_json()["consents"]["records"]
-    assert [(r["consentId"], r["version"], r["door"]) for r in records] == \
-        [("terms", "2026-01", "api"), ("newsletter", "3", "api")]
+    assert [(r["consentId"], r["version"], r["door"]) for r in records] == [
+        ("terms", "2026-01", "api"),
+        ("newsletter", "3", "api"),
+    ]
     for record in records:
         granted = datetime.fromisoformat(record["grantedAt"].replace("Z", "+00:00"))
         assert before <= granted <= after + timedelta(seconds=1)
@@ -59,8 +62,10 @@ def test_built_in_consent_versions_are_recorded(client):
 
 def test_a_consent_given_twice_is_recorded_once(client):
     response = post_consents(client, consents(("terms", "privacy", "terms")))
-    assert [r["consentId"] for r in response.get_json()["consents"]["records"]] == \
-        ["terms", "privacy"]
+    assert [r["consentId"] for r in response.get_json()["consents"]["records"]] == [
+        "terms",
+        "privacy",
+    ]
 
 
 @pytest.mark.parametrize("consent_ids", [("terms", "privacy", "lottery"), ("terms", "privacy", "")])
@@ -89,8 +94,9 @@ def test_mandatory_consent_missing_is_90037(client, consent_ids):
 def test_mandatory_consents_are_the_tenants(make_app):
     client = make_app(OWN_CONSENTS).test_client()
     assert post_consents(client, consents(("terms",))).status_code == 201
-    assert faults(post_consents(client, consents(("terms", "privacy")))) == \
-        [(90066, "consents.consentIds")]
+    assert faults(post_consents(client, consents(("terms", "privacy")))) == [
+        (90066, "consents.consentIds")
+    ]
 
 
 @pytest.mark.parametrize("methods", [("carrier-pigeon",), ("email", "fax")])
@@ -104,8 +110,9 @@ def test_unknown_contact_method_is_404_90067(client, methods):
 def test_contact_methods_are_the_tenants(make_app):
     client = make_app(OWN_CONSENTS).test_client()
     assert post_consents(client, consents(("terms",), ("post",))).status_code == 201
-    assert faults(post_consents(client, consents(("terms",), ("sms",)))) == \
-        [(90067, "consents.contactMethods")]
+    assert faults(post_consents(client, consents(("terms",), ("sms",)))) == [
+        (90067, "consents.contactMethods")
+    ]
 
 
 def test_no_contact_method_is_90038(client):
@@ -125,18 +132,25 @@ def test_tenant_not_requiring_a_contact_method_accepts_none(make_app):
 def test_consents_left_out_entirely_miss_both_mandatory_parts(client):
     body = valid_customer()
     del body["consents"]
-    assert faults(client.post(CUSTOMERS, json=body)) == \
-        [(90037, "consents.consentIds"), (90038, "consents.contactMethods")]
+    assert faults(client.post(CUSTOMERS, json=body)) == [
+        (90037, "consents.consentIds"),
+        (90038, "consents.contactMethods"),
+    ]
 
 
-@pytest.mark.parametrize("given, field", [
-    (["terms"], "consents"),
-    ("terms", "consents"),
-    ({"consentIds": "terms", "contactMethods": ["email"]}, "consents.consentIds"),
-    ({"consentIds": ["terms", "privacy"], "contactMethods": [1]}, "consents.contactMethods"),
-    ({"consentIds": ["terms", "privacy"], "contactMethods": ["email"], "extra": []},
-     "consents.extra"),
-])
+@pytest.mark.parametrize(
+    "given, field",
+    [
+        (["terms"], "consents"),
+        ("terms", "consents"),
+        ({"consentIds": "terms", "contactMethods": ["email"]}, "consents.consentIds"),
+        ({"consentIds": ["terms", "privacy"], "contactMethods": [1]}, "consents.contactMethods"),
+        (
+            {"consentIds": ["terms", "privacy"], "contactMethods": ["email"], "extra": []},
+            "consents.extra",
+        ),
+    ],
+)
 def test_consents_of_the_wrong_shape_are_91000(client, given, field):
     response = post_consents(client, given)
     assert response.status_code == 400

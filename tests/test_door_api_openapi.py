@@ -1,4 +1,5 @@
 """The OpenAPI 3.1 document of the JSON doors at /api/openapi.json (section 4)."""
+
 import types
 
 import pytest
@@ -26,16 +27,20 @@ def test_both_json_api_routes_are_described(document):
     assert set(document["paths"][CUSTOMERS]) == {"post"}
     assert set(document["paths"][CUSTOMERS + "/{customerId}"]) == {"get", "delete"}
     post = document["paths"][CUSTOMERS]["post"]
-    assert {"201", "400", "401", "404", "409", "413", "415", "422", "429", "500"} <= \
-        set(post["responses"])
+    assert {"201", "400", "401", "404", "409", "413", "415", "422", "429", "500"} <= set(
+        post["responses"]
+    )
     assert {p["name"] for p in post["parameters"]} == {"tenant", "Idempotency-Key", "X-Altcha"}
 
 
 def test_security_schemes_are_bearer_and_the_hmac_headers(document):
     schemes = document["components"]["securitySchemes"]
     assert schemes["bearer"] == {**schemes["bearer"], "type": "http", "scheme": "bearer"}
-    assert {schemes[name]["name"] for name in ("hmacKeyId", "hmacTimestamp", "hmacSignature")} \
-        == {"X-Key-Id", "X-Timestamp", "X-Signature"}
+    assert {schemes[name]["name"] for name in ("hmacKeyId", "hmacTimestamp", "hmacSignature")} == {
+        "X-Key-Id",
+        "X-Timestamp",
+        "X-Signature",
+    }
     post = document["paths"][CUSTOMERS]["post"]
     assert {} in post["security"]  # public registration needs no credentials
     get = document["paths"][CUSTOMERS + "/{customerId}"]["get"]
@@ -48,16 +53,36 @@ def test_the_customer_schema_carries_the_section_2_limits(document):
     assert set(new["required"]) == {"username", "password", "email", "title", "surname"}
     limits = {name: schema.get("maxLength") for name, schema in new["properties"].items()}
     assert limits == {
-        "externalId": 200, "username": 200, "password": 200, "email": 200, "title": 20,
-        "forename": 50, "surname": 50, "dateOfBirth": None, "phone": 20, "mobile": 20,
-        "addresses": None, "consents": None, "customAttributes": None, "displayName": 100,
-        "customerType": 64, "currency": None, "gender": 20, "nationality": None}
+        "externalId": 200,
+        "username": 200,
+        "password": 200,
+        "email": 200,
+        "title": 20,
+        "forename": 50,
+        "surname": 50,
+        "dateOfBirth": None,
+        "phone": 20,
+        "mobile": 20,
+        "addresses": None,
+        "consents": None,
+        "customAttributes": None,
+        "displayName": 100,
+        "customerType": 64,
+        "currency": None,
+        "gender": 20,
+        "nationality": None,
+    }
     assert new["properties"]["addresses"]["maxItems"] == 1
     address = schemas["Address"]
     assert set(address["required"]) == {"addressLine1", "city", "countryCode"}
     assert {name: s.get("maxLength") for name, s in address["properties"].items()} == {
-        "addressLine1": 100, "addressLine2": 100, "city": 100, "region": 100, "postcode": 20,
-        "countryCode": None}
+        "addressLine1": 100,
+        "addressLine2": 100,
+        "city": 100,
+        "region": 100,
+        "postcode": 20,
+        "countryCode": None,
+    }
 
 
 def test_the_stored_customer_schema_matches_what_the_api_returns(client, document):
@@ -75,10 +100,20 @@ def test_the_fault_schema_lists_every_fault_code(document):
 
 def test_a_door_modules_own_paths_and_schemas_are_merged():
     part = types.SimpleNamespace(
-        OPENAPI_PATHS={"/v9/Things": {"put": {"responses": {
-            "200": {"description": "ok"}, "500": openapi.fault_response("90061")}}}},
-        OPENAPI_SCHEMAS={"Thing": {"type": "object"}})
+        OPENAPI_PATHS={
+            "/v9/Things": {
+                "put": {
+                    "responses": {
+                        "200": {"description": "ok"},
+                        "500": openapi.fault_response("90061"),
+                    }
+                }
+            }
+        },
+        OPENAPI_SCHEMAS={"Thing": {"type": "object"}},
+    )
     from webapp.doors.dialects.web_store import views as web_store  # holds StoreProfile
+
     document = openapi.build([web_store, part])
     assert "/v9/Things" in document["paths"] and CUSTOMERS in document["paths"]
     assert document["components"]["schemas"]["Thing"] == {"type": "object"}
@@ -86,8 +121,9 @@ def test_a_door_modules_own_paths_and_schemas_are_merged():
 
 
 def test_every_door_registers_its_part(document):
-    assert {"/v1/Customers", "/api/v3/{storeId}/customers", "/api/v1/challenge"} \
-        <= set(document["paths"])
+    assert {"/v1/Customers", "/api/v3/{storeId}/customers", "/api/v1/challenge"} <= set(
+        document["paths"]
+    )
 
 
 def test_the_document_is_served_without_credentials_or_csrf(make_app):

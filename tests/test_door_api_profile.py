@@ -1,12 +1,17 @@
 """The profile fields through the JSON API: names, date of birth, phones, type, currency,
 nationality and the tenant's custom attributes (section 2)."""
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import CUSTOMERS, faults, make_api_key, valid_customer
 
-GB_ADDRESS = {"addressLine1": "1 Main Street", "city": "London", "postcode": "SW1A 1AA",
-              "countryCode": "GB"}
+GB_ADDRESS = {
+    "addressLine1": "1 Main Street",
+    "city": "London",
+    "postcode": "SW1A 1AA",
+    "countryCode": "GB",
+}
 
 
 def years_before_today(years, days=0):
@@ -21,8 +26,13 @@ def years_before_today(years, days=0):
 
 # --- plain text fields ------------------------------------------------------------------------
 
-TEXT_LIMITS = [("title", 20), ("forename", 50), ("surname", 50), ("displayName", 100),
-               ("gender", 20)]
+TEXT_LIMITS = [
+    ("title", 20),
+    ("forename", 50),
+    ("surname", 50),
+    ("displayName", 100),
+    ("gender", 20),
+]
 
 
 @pytest.mark.parametrize("field, limit", TEXT_LIMITS)
@@ -49,8 +59,20 @@ def test_title_and_surname_are_required(client, field):
     assert faults(client.post(CUSTOMERS, json={**body, field: "  "})) == [(91000, field)]
 
 
-@pytest.mark.parametrize("field", ["forename", "displayName", "gender", "dateOfBirth", "phone",
-                                   "mobile", "nationality", "currency", "customerType"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "forename",
+        "displayName",
+        "gender",
+        "dateOfBirth",
+        "phone",
+        "mobile",
+        "nationality",
+        "currency",
+        "customerType",
+    ],
+)
 def test_optional_fields_may_be_left_out(client, field):
     body = valid_customer()
     body.pop(field, None)
@@ -59,9 +81,23 @@ def test_optional_fields_may_be_left_out(client, field):
 
 # --- dateOfBirth ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["1990-3-27", "27/03/1990", "1990-03-27T00:00:00", "19900327",
-                                  "1990-02-30", "1990-13-01", "1990-00-10", "0000-01-01",
-                                  "+1990-03-27", "\u0661\u0669\u0669\u0660-03-27", "yesterday"])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1990-3-27",
+        "27/03/1990",
+        "1990-03-27T00:00:00",
+        "19900327",
+        "1990-02-30",
+        "1990-13-01",
+        "1990-00-10",
+        "0000-01-01",
+        "+1990-03-27",
+        "\u0661\u0669\u0669\u0660-03-27",
+        "yesterday",
+    ],
+)
 def test_date_of_birth_not_an_exact_real_date_is_90020(client, text):
     response = client.post(CUSTOMERS, json=valid_customer(dateOfBirth=text))
     assert response.status_code == 400
@@ -112,6 +148,7 @@ def test_date_of_birth_in_the_future_is_90020(make_app):
 
 # --- phone and mobile -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("field", ["phone", "mobile"])
 def test_international_number_is_stored_as_typed(client, field):
     response = client.post(CUSTOMERS, json=valid_customer(**{field: "+44 7911 123456"}))
@@ -123,8 +160,10 @@ def test_international_number_is_stored_as_typed(client, field):
 def test_national_number_is_read_with_the_address_country(client, field):
     with_gb = valid_customer(addresses=[GB_ADDRESS], **{field: "07911 123456"})
     assert client.post(CUSTOMERS, json=with_gb).status_code == 201
-    with_us = valid_customer(addresses=[{**GB_ADDRESS, "countryCode": "US",
-                                         "postcode": "90210"}], **{field: "07911 123456"})
+    with_us = valid_customer(
+        addresses=[{**GB_ADDRESS, "countryCode": "US", "postcode": "90210"}],
+        **{field: "07911 123456"},
+    )
     assert faults(client.post(CUSTOMERS, json=with_us)) == [(91000, field)]
     # Without an address, in the tenant's default_country (GB unless the tenant says otherwise).
     without = valid_customer(**{field: "07911 123456"})
@@ -146,11 +185,11 @@ def test_number_length_limit_is_20(client, field):
     assert len(at_limit) == 20
     assert client.post(CUSTOMERS, json=valid_customer(**{field: at_limit})).status_code == 201
     over = "+44   7911   123  456"
-    assert faults(client.post(CUSTOMERS, json=valid_customer(**{field: over}))) == \
-        [(91000, field)]
+    assert faults(client.post(CUSTOMERS, json=valid_customer(**{field: over}))) == [(91000, field)]
 
 
 # --- customerType -----------------------------------------------------------------------------
+
 
 def test_customer_type_defaults_to_the_first_type(client):
     assert client.post(CUSTOMERS, json=valid_customer()).get_json()["customerType"] == "Standard"
@@ -177,18 +216,25 @@ def test_customer_types_are_the_tenants(make_app):
     client = app.test_client()
     assert client.post(CUSTOMERS, json=valid_customer()).get_json()["customerType"] == "Bronze"
     key_id, secret = make_api_key(app)
-    response = client.post(CUSTOMERS, json=valid_customer(customerType="Gold"),
-                           headers={"Authorization": f"Bearer {key_id}.{secret}"})
+    response = client.post(
+        CUSTOMERS,
+        json=valid_customer(customerType="Gold"),
+        headers={"Authorization": f"Bearer {key_id}.{secret}"},
+    )
     assert response.get_json()["customerType"] == "Gold"
-    vip = client.post(CUSTOMERS, json=valid_customer(customerType="VIP"),
-                      headers={"Authorization": f"Bearer {key_id}.{secret}"})
+    vip = client.post(
+        CUSTOMERS,
+        json=valid_customer(customerType="VIP"),
+        headers={"Authorization": f"Bearer {key_id}.{secret}"},
+    )
     assert faults(vip) == [(91000, "customerType")]
 
 
 # --- currency ---------------------------------------------------------------------------------
 
+
 def test_currency_defaults_to_the_tenants_default(make_app):
-    client = make_app("[tenants.default]\ndefault_currency = \"EUR\"\n").test_client()
+    client = make_app('[tenants.default]\ndefault_currency = "EUR"\n').test_client()
     assert client.post(CUSTOMERS, json=valid_customer()).get_json()["currency"] == "EUR"
 
 
@@ -213,11 +259,13 @@ def test_currency_the_tenant_does_not_accept_is_404_90019(client, currency):
 def test_currencies_are_the_tenants(make_app):
     client = make_app('[tenants.default]\ncurrencies = ["GBP", "JPY"]\n').test_client()
     assert client.post(CUSTOMERS, json=valid_customer(currency="JPY")).status_code == 201
-    assert faults(client.post(CUSTOMERS, json=valid_customer(currency="EUR"))) == \
-        [(90019, "currency")]
+    assert faults(client.post(CUSTOMERS, json=valid_customer(currency="EUR"))) == [
+        (90019, "currency")
+    ]
 
 
 # --- nationality ------------------------------------------------------------------------------
+
 
 def test_nationality_is_an_iso_country_code(client):
     response = client.post(CUSTOMERS, json=valid_customer(nationality="IE"))
@@ -254,8 +302,9 @@ def test_custom_attributes_are_stored(attributes_client):
     given = [{"name": "memberNo", "value": "M-1"}, {"name": "favouriteTeam", "value": "A" * 10}]
     response = attributes_client.post(CUSTOMERS, json=valid_customer(customAttributes=given))
     assert response.status_code == 201
-    assert sorted(response.get_json()["customAttributes"], key=lambda a: a["name"]) == \
-        sorted(given, key=lambda a: a["name"])
+    assert sorted(response.get_json()["customAttributes"], key=lambda a: a["name"]) == sorted(
+        given, key=lambda a: a["name"]
+    )
 
 
 def test_custom_attribute_over_its_max_length_is_91000(attributes_client):
@@ -281,8 +330,10 @@ def test_required_custom_attribute_missing_is_91000(attributes_client):
         response = attributes_client.post(CUSTOMERS, json=valid_customer(customAttributes=given))
         assert [code for code, _ in faults(response)] == [91000]
         assert faults(response)[0][1].startswith("customAttributes")
-        assert "memberNo" in response.get_json()["message"] or \
-            "member number" in response.get_json()["message"].lower()
+        assert (
+            "memberNo" in response.get_json()["message"]
+            or "member number" in response.get_json()["message"].lower()
+        )
 
 
 def test_unknown_custom_attribute_is_91000_naming_it(attributes_client):

@@ -1,6 +1,7 @@
 """Rate limits on the JSON API: 429 91004 with Retry-After (sections 3 and 10), in the separate
 budgets of section 15: uncredentialed posts per address (RATELIMIT_PUBLIC_API), credentialed ones
 per key only (RATELIMIT_API), the wizard's final posts on their own (RATELIMIT_REGISTRATION)."""
+
 from conftest import CUSTOMERS, bearer, faults, make_api_key, valid_customer
 from wizard_client import Wizard
 
@@ -41,8 +42,11 @@ def test_requests_with_a_key_count_against_the_keys_limit(make_app):
 def test_requests_with_a_key_count_only_against_the_key(make_app):
     # Section 15 (revised from section 10): a partner's server behind one address is not held to
     # the public budget of that address, nor to the wizard's.
-    app = make_app(RATELIMIT_PUBLIC_API="1 per hour", RATELIMIT_REGISTRATION="1 per hour",
-                   RATELIMIT_API="100 per minute")
+    app = make_app(
+        RATELIMIT_PUBLIC_API="1 per hour",
+        RATELIMIT_REGISTRATION="1 per hour",
+        RATELIMIT_API="100 per minute",
+    )
     client = app.test_client()
     headers = bearer(app)
     for _ in range(3):
@@ -76,9 +80,11 @@ def test_retry_after_is_on_429_answers_alone(make_app):
 
 def test_a_401_says_how_to_authenticate(client):
     customer = f"{CUSTOMERS}/00000000-0000-0000-0000-000000000000"
-    for response in (client.get(customer),
-                     client.get(customer, headers={"Authorization": "Bearer nope.nope"}),
-                     client.put("/v1/Customers", json={})):
+    for response in (
+        client.get(customer),
+        client.get(customer, headers={"Authorization": "Bearer nope.nope"}),
+        client.put("/v1/Customers", json={}),
+    ):
         assert response.status_code == 401
         assert response.headers["WWW-Authenticate"] == 'Bearer realm="registration"'
     assert "WWW-Authenticate" not in client.post(CUSTOMERS, json={}).headers

@@ -1,6 +1,7 @@
 """The online-ordering API's dialect, `PUT /v1/Customers` (contract section 7): query parameters,
 InRegistration in JSON and XML, answers and faults in the format asked for, safe XML, credentials
 and limits."""
+
 import json
 import time
 import uuid
@@ -62,11 +63,21 @@ def auth(app):
 def registration_body(**customer):
     """An InRegistration that registers cleanly; Customer members replaced, or dropped by None."""
     email = f"{unique()}@example.com"
-    members = {"FirstName": "Ada", "LastName": "Lovelace", "EMail": email,
-               "Phone": "+44 7911 123456", "BirthDate": "1990-03-27T00:00:00", **customer}
-    return {"Customer": {k: v for k, v in members.items() if v is not None},
-            "Password": STRONG_PASSWORD, "SecurityQuestion": "First pet's name?",
-            "SecurityAnswer": "Rex", "Channel": "Web"}
+    members = {
+        "FirstName": "Ada",
+        "LastName": "Lovelace",
+        "EMail": email,
+        "Phone": "+44 7911 123456",
+        "BirthDate": "1990-03-27T00:00:00",
+        **customer,
+    }
+    return {
+        "Customer": {k: v for k, v in members.items() if v is not None},
+        "Password": STRONG_PASSWORD,
+        "SecurityQuestion": "First pet's name?",
+        "SecurityAnswer": "Rex",
+        "Channel": "Web",
+    }
 
 
 def to_xml(body, customer_namespace=MODELS):
@@ -90,8 +101,9 @@ def put(client, auth, body, query="", content_type="application/json", accept=No
         data = json.dumps(data)
     if accept:
         headers["Accept"] = accept
-    return client.put(URL + query, data=data, headers={**auth, "Content-Type": content_type,
-                                                       **headers})
+    return client.put(
+        URL + query, data=data, headers={**auth, "Content-Type": content_type, **headers}
+    )
 
 
 def stored(app, customer_id):
@@ -101,11 +113,14 @@ def stored(app, customer_id):
 def xml_faults(response):
     root = ET.fromstring(response.data)
     assert root.tag == f"{{{FAULTS}}}Fault"
-    return [(int(item.find(f"{{{FAULTS}}}FaultCode").text), item.find(f"{{{FAULTS}}}Field").text)
-            for item in root.iter(f"{{{FAULTS}}}FaultDetail")]
+    return [
+        (int(item.find(f"{{{FAULTS}}}FaultCode").text), item.find(f"{{{FAULTS}}}Field").text)
+        for item in root.iter(f"{{{FAULTS}}}FaultDetail")
+    ]
 
 
 # --- a customer through each content type ---------------------------------------------------------
+
 
 def test_json_registration_stores_the_customer_and_answers_customer_results(app, client, auth):
     body = registration_body()
@@ -113,15 +128,17 @@ def test_json_registration_stores_the_customer_and_answers_customer_results(app,
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     answer = response.get_json()
-    assert answer == {"Customer": None, "CustomerId": answer["CustomerId"],
-                      "PrivacySuccess": True}
+    assert answer == {"Customer": None, "CustomerId": answer["CustomerId"], "PrivacySuccess": True}
     customer = stored(app, str(uuid.UUID(answer["CustomerId"])))
     email = body["Customer"]["EMail"]
     assert (customer.username, customer.email) == (email, email)
     assert (customer.forename, customer.surname, customer.title) == ("Ada", "Lovelace", None)
     assert (customer.date_of_birth, customer.phone) == ("1990-03-27", "+44 7911 123456")
     assert (customer.door, customer.source, customer.contact_methods) == (
-        "online_ordering", "USER", ["email"])
+        "online_ordering",
+        "USER",
+        ["email"],
+    )
     assert sorted(record.consent_id for record in customer.consents) == ["privacy", "terms"]
     assert customer.security_question == "First pet's name?"
     assert customer.security_answer_hash != "Rex"
@@ -130,8 +147,9 @@ def test_json_registration_stores_the_customer_and_answers_customer_results(app,
         assert verify_secret(customer.password_hash, STRONG_PASSWORD)
 
 
-@pytest.mark.parametrize("content_type", ["application/json", "text/json", "application/xml",
-                                          "text/xml"])
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "text/json", "application/xml", "text/xml"]
+)
 def test_each_content_type_is_answered_in_the_same_type(client, auth, content_type):
     response = put(client, auth, registration_body(), content_type=content_type)
     assert response.status_code == 200, response.data
@@ -145,19 +163,23 @@ def test_each_content_type_is_answered_in_the_same_type(client, auth, content_ty
         uuid.UUID(json.loads(response.data)["CustomerId"])
 
 
-@pytest.mark.parametrize("content_type, accept, answered", [
-    ("application/json", "application/xml", "application/xml"),
-    ("application/json", "text/xml", "text/xml"),
-    ("text/xml", "application/json", "application/json"),
-    ("application/xml", "text/json;q=0.9, application/xml;q=0.1", "text/json"),
-    ("application/xml", "*/*", "application/xml"),
-    ("text/xml", "*/*", "text/xml"),
-    ("application/xml", "text/*", "text/xml"),
-    ("text/json", "application/*", "application/json"),
-    ("text/xml", "text/html", "text/xml"),
-])
-def test_accept_chooses_the_answer_format_else_the_request_type(client, auth, content_type,
-                                                                accept, answered):
+@pytest.mark.parametrize(
+    "content_type, accept, answered",
+    [
+        ("application/json", "application/xml", "application/xml"),
+        ("application/json", "text/xml", "text/xml"),
+        ("text/xml", "application/json", "application/json"),
+        ("application/xml", "text/json;q=0.9, application/xml;q=0.1", "text/json"),
+        ("application/xml", "*/*", "application/xml"),
+        ("text/xml", "*/*", "text/xml"),
+        ("application/xml", "text/*", "text/xml"),
+        ("text/json", "application/*", "application/json"),
+        ("text/xml", "text/html", "text/xml"),
+    ],
+)
+def test_accept_chooses_the_answer_format_else_the_request_type(
+    client, auth, content_type, accept, answered
+):
     response = put(client, auth, registration_body(), content_type=content_type, accept=accept)
     assert response.status_code == 200
     assert response.mimetype == answered
@@ -199,14 +221,21 @@ def test_xml_answer_declares_online_ordering_namespaces_and_nil(client, auth):
 
 # --- verbose --------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("value", ["true", "True", "TRUE"])
 def test_verbose_fills_the_customer_in_json(client, auth, value):
     body = registration_body(Phone=None)
     answer = put(client, auth, body, query=f"?verbose={value}").get_json()
     assert answer["Customer"] == {
-        "BirthDate": "1990-03-27T00:00:00", "CustomerId": answer["CustomerId"],
-        "EMail": body["Customer"]["EMail"], "FirstName": "Ada", "LastName": "Lovelace",
-        "LoyaltyCardNumber": None, "Phone": None, "StoredValueCardNumber": None}
+        "BirthDate": "1990-03-27T00:00:00",
+        "CustomerId": answer["CustomerId"],
+        "EMail": body["Customer"]["EMail"],
+        "FirstName": "Ada",
+        "LastName": "Lovelace",
+        "LoyaltyCardNumber": None,
+        "Phone": None,
+        "StoredValueCardNumber": None,
+    }
 
 
 def test_verbose_fills_the_customer_in_xml_in_the_models_namespace(client, auth):
@@ -235,41 +264,49 @@ def test_verbose_other_than_true_answers_the_customer_id_alone(client, auth, que
 
 
 def test_text_xml_cannot_carry_is_replaced_in_the_xml_answer(client, auth):
-    response = put(client, auth, {**registration_body(), "Bell\u0007": "x"},
-                   accept="application/xml")
+    response = put(
+        client, auth, {**registration_body(), "Bell\u0007": "x"}, accept="application/xml"
+    )
     assert xml_faults(response) == [(91000, "Bell\ufffd")]
 
 
 # --- the other query parameters -------------------------------------------------------------------
+
 
 def emails_queued(app):
     with app.app_context():
         return db.session.query(OutboxMessage).filter_by(kind="email").count()
 
 
-@pytest.mark.parametrize("tenant, query, emails", [
-    ("default", "", 1),
-    ("default", "?accountCreationEmailOption=UseCompanySetting", 1),
-    ("default", "?accountCreationEmailOption=", 1),
-    ("quiet", "", 0),
-    ("quiet", "?accountCreationEmailOption=", 0),
-    ("quiet", "?accountCreationEmailOption=UseCompanySetting", 0),
-    ("quiet", "?accountCreationEmailOption=SendEmail", 1),
-    ("quiet", "?accountCreationEmailOption=sendemail", 1),
-    ("default", "?accountCreationEmailOption=DoNotSendEmail", 0),
-])
+@pytest.mark.parametrize(
+    "tenant, query, emails",
+    [
+        ("default", "", 1),
+        ("default", "?accountCreationEmailOption=UseCompanySetting", 1),
+        ("default", "?accountCreationEmailOption=", 1),
+        ("quiet", "", 0),
+        ("quiet", "?accountCreationEmailOption=", 0),
+        ("quiet", "?accountCreationEmailOption=UseCompanySetting", 0),
+        ("quiet", "?accountCreationEmailOption=SendEmail", 1),
+        ("quiet", "?accountCreationEmailOption=sendemail", 1),
+        ("default", "?accountCreationEmailOption=DoNotSendEmail", 0),
+    ],
+)
 def test_account_creation_email_option(app, client, tenant, query, emails):
     response = put(client, bearer(app, tenant), registration_body(), query=query)
     assert response.status_code == 200
     assert emails_queued(app) == emails
 
 
-@pytest.mark.parametrize("query, field", [
-    ("?accountCreationEmailOption=Always", "accountCreationEmailOption"),
-    ("?enableLoyaltyAccountLinking=maybe", "enableLoyaltyAccountLinking"),
-    ("?enableLoyaltyAccountLinking=1", "enableLoyaltyAccountLinking"),
-    ("?autoAssignStoredValue=yes", "autoAssignStoredValue"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("?accountCreationEmailOption=Always", "accountCreationEmailOption"),
+        ("?enableLoyaltyAccountLinking=maybe", "enableLoyaltyAccountLinking"),
+        ("?enableLoyaltyAccountLinking=1", "enableLoyaltyAccountLinking"),
+        ("?autoAssignStoredValue=yes", "autoAssignStoredValue"),
+    ],
+)
 def test_unknown_query_values_are_400_naming_the_parameter(app, client, auth, query, field):
     response = put(client, auth, registration_body(), query=query)
     assert response.status_code == 400
@@ -277,26 +314,37 @@ def test_unknown_query_values_are_400_naming_the_parameter(app, client, auth, qu
     assert emails_queued(app) == 0
 
 
-@pytest.mark.parametrize("query", ["?enableLoyaltyAccountLinking=false",
-                                   "?enableLoyaltyAccountLinking=TRUE",
-                                   "?autoAssignStoredValue=true", "?autoAssignStoredValue=False"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?enableLoyaltyAccountLinking=false",
+        "?enableLoyaltyAccountLinking=TRUE",
+        "?autoAssignStoredValue=true",
+        "?autoAssignStoredValue=False",
+    ],
+)
 def test_boolean_query_values_are_accepted_in_any_case(client, auth, query):
     assert put(client, auth, registration_body(), query=query).status_code == 200
 
 
-@pytest.mark.parametrize("name", ["enableLoyaltyAccountLinking", "autoAssignStoredValue",
-                                  "accountCreationEmailOption"])
-@pytest.mark.parametrize("value", ["", "true", "FALSE", "tRuE", "SendEmail", " ", " true",
-                                   "false\t", "1", "null", " SendEmail"])
+@pytest.mark.parametrize(
+    "name", ["enableLoyaltyAccountLinking", "autoAssignStoredValue", "accountCreationEmailOption"]
+)
+@pytest.mark.parametrize(
+    "value",
+    ["", "true", "FALSE", "tRuE", "SendEmail", " ", " true", "false\t", "1", "null", " SendEmail"],
+)
 def test_query_value_is_accepted_exactly_where_the_document_allows_it(client, auth, name, value):
     document = client.get("/api/openapi.json").get_json()
-    schema = {p["name"]: p["schema"] for p in document["paths"]["/v1/Customers"]["put"][
-        "parameters"]}[name]
+    schema = {
+        p["name"]: p["schema"] for p in document["paths"]["/v1/Customers"]["put"]["parameters"]
+    }[name]
     response = put(client, auth, registration_body(), query="?" + urlencode({name: value}))
     assert (response.status_code == 200) == Draft202012Validator(schema).is_valid(value)
 
 
 # --- required and optional members ----------------------------------------------------------------
+
 
 def without(body, path):
     parent, _, name = path.rpartition(".")
@@ -305,25 +353,35 @@ def without(body, path):
     return body
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("Customer", [(91000, "Customer")]),
-    ("Customer.EMail", [(91000, "Customer.EMail")]),
-    ("Customer.LastName", [(91000, "Customer.LastName")]),
-    ("Password", [(90044, "Password")]),
-    ("SecurityQuestion", [(91000, "SecurityQuestion")]),
-    ("SecurityAnswer", [(91000, "SecurityAnswer")]),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("Customer", [(91000, "Customer")]),
+        ("Customer.EMail", [(91000, "Customer.EMail")]),
+        ("Customer.LastName", [(91000, "Customer.LastName")]),
+        ("Password", [(90044, "Password")]),
+        ("SecurityQuestion", [(91000, "SecurityQuestion")]),
+        ("SecurityAnswer", [(91000, "SecurityAnswer")]),
+    ],
+)
 @pytest.mark.parametrize("content_type", ["application/json", "application/xml"])
-def test_every_required_member_missing_is_a_fault_on_its_path(client, auth, path, expected,
-                                                              content_type):
-    response = put(client, auth, without(registration_body(), path), content_type=content_type,
-                   accept="application/json")
+def test_every_required_member_missing_is_a_fault_on_its_path(
+    client, auth, path, expected, content_type
+):
+    response = put(
+        client,
+        auth,
+        without(registration_body(), path),
+        content_type=content_type,
+        accept="application/json",
+    )
     assert response.status_code == 400
     assert faults(response) == expected
 
 
-@pytest.mark.parametrize("path", ["Customer.FirstName", "Customer.Phone", "Customer.BirthDate",
-                                  "Channel"])
+@pytest.mark.parametrize(
+    "path", ["Customer.FirstName", "Customer.Phone", "Customer.BirthDate", "Channel"]
+)
 def test_optional_members_may_be_left_out(client, auth, path):
     assert put(client, auth, without(registration_body(), path)).status_code == 200
 
@@ -335,44 +393,67 @@ def test_nil_members_are_missing_ones(client, auth):
 
 
 def test_online_ordering_sample_of_nulls_lists_every_missing_member(client, auth):
-    sample = {"Customer": None, "Password": None, "SecurityQuestion": None,
-              "SecurityAnswer": None, "Channel": "Unknown"}
+    sample = {
+        "Customer": None,
+        "Password": None,
+        "SecurityQuestion": None,
+        "SecurityAnswer": None,
+        "Channel": "Unknown",
+    }
     response = put(client, auth, sample)
-    assert faults(response) == [(91000, "Customer"), (90044, "Password"),
-                                (91000, "SecurityQuestion"), (91000, "SecurityAnswer")]
+    assert faults(response) == [
+        (91000, "Customer"),
+        (90044, "Password"),
+        (91000, "SecurityQuestion"),
+        (91000, "SecurityAnswer"),
+    ]
     assert response.get_json()["message"] == "Customer: Is required"
 
 
 def test_security_texts_over_200_characters_are_refused(client, auth):
     body = {**registration_body(), "SecurityQuestion": "q" * 201, "SecurityAnswer": "a" * 201}
-    assert faults(put(client, auth, body)) == [(91000, "SecurityQuestion"),
-                                               (91000, "SecurityAnswer")]
+    assert faults(put(client, auth, body)) == [
+        (91000, "SecurityQuestion"),
+        (91000, "SecurityAnswer"),
+    ]
 
 
 def test_security_texts_and_channel_with_control_characters_are_refused_and_nothing_stored(
-        app, client, auth):
-    body = {**registration_body(), "SecurityQuestion": "pet\x00?", "SecurityAnswer": "a\x07",
-            "Channel": "web\x00"}
-    assert faults(put(client, auth, body)) == [(91000, "SecurityQuestion"),
-                                               (91000, "SecurityAnswer"), (91000, "Channel")]
+    app, client, auth
+):
+    body = {
+        **registration_body(),
+        "SecurityQuestion": "pet\x00?",
+        "SecurityAnswer": "a\x07",
+        "Channel": "web\x00",
+    }
+    assert faults(put(client, auth, body)) == [
+        (91000, "SecurityQuestion"),
+        (91000, "SecurityAnswer"),
+        (91000, "Channel"),
+    ]
     with app.app_context():
         assert db.session.execute(select(Customer)).first() is None
 
 
 # --- the service's rules, on the online-ordering API's paths --------------------------------------
 
-@pytest.mark.parametrize("member, value, expected", [
-    ("EMail", "not-an-email", (91000, "Customer.EMail")),
-    ("FirstName", "f" * 51, (91000, "Customer.FirstName")),
-    ("LastName", "s" * 51, (91000, "Customer.LastName")),
-    ("Phone", "12", (91000, "Customer.Phone")),
-    ("BirthDate", "27/03/1990", (90020, "Customer.BirthDate")),
-    ("BirthDate", "2999-01-01T00:00:00", (90020, "Customer.BirthDate")),
-    ("BirthDate", "1990-02-30T00:00:00", (90020, "Customer.BirthDate")),
-    ("BirthDate", "1990-03-27T99:99:00", (90020, "Customer.BirthDate")),
-    ("BirthDate", "1990-03-27T24:00:00", (90020, "Customer.BirthDate")),
-    ("BirthDate", "1990-03-27T00:00:00+25:00", (90020, "Customer.BirthDate")),
-])
+
+@pytest.mark.parametrize(
+    "member, value, expected",
+    [
+        ("EMail", "not-an-email", (91000, "Customer.EMail")),
+        ("FirstName", "f" * 51, (91000, "Customer.FirstName")),
+        ("LastName", "s" * 51, (91000, "Customer.LastName")),
+        ("Phone", "12", (91000, "Customer.Phone")),
+        ("BirthDate", "27/03/1990", (90020, "Customer.BirthDate")),
+        ("BirthDate", "2999-01-01T00:00:00", (90020, "Customer.BirthDate")),
+        ("BirthDate", "1990-02-30T00:00:00", (90020, "Customer.BirthDate")),
+        ("BirthDate", "1990-03-27T99:99:00", (90020, "Customer.BirthDate")),
+        ("BirthDate", "1990-03-27T24:00:00", (90020, "Customer.BirthDate")),
+        ("BirthDate", "1990-03-27T00:00:00+25:00", (90020, "Customer.BirthDate")),
+    ],
+)
 def test_service_faults_name_online_ordering_paths(client, auth, member, value, expected):
     response = put(client, auth, registration_body(**{member: value}))
     assert faults(response) == [expected]
@@ -380,10 +461,19 @@ def test_service_faults_name_online_ordering_paths(client, auth, member, value, 
         assert response.get_json()["message"].startswith(expected[1] + ": ")
 
 
-@pytest.mark.parametrize("value", ["1990-03-27", "1990-03-27T00:00:00", "1990-03-27T00:00",
-                                   "1990-03-27T00:00:00.000", "1990-03-27T00:00:00.0000000",
-                                   "1990-03-27T00:00:00Z", "1990-03-27T00:00:00+02:00",
-                                   "1990-03-27T23:30:00-11:00"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1990-03-27",
+        "1990-03-27T00:00:00",
+        "1990-03-27T00:00",
+        "1990-03-27T00:00:00.000",
+        "1990-03-27T00:00:00.0000000",
+        "1990-03-27T00:00:00Z",
+        "1990-03-27T00:00:00+02:00",
+        "1990-03-27T23:30:00-11:00",
+    ],
+)
 def test_birth_date_takes_the_date_part_of_a_date_time(app, client, auth, value):
     response = put(client, auth, registration_body(BirthDate=value))
     assert stored(app, response.get_json()["CustomerId"]).date_of_birth == "1990-03-27"
@@ -421,22 +511,34 @@ def test_tenant_without_email_as_a_contact_method_registers_with_none(app, clien
 
 
 def test_faults_are_listed_in_the_body_order(client, auth):
-    body = {**registration_body(EMail="nope", Phone="12", FirstName="f" * 51), "Password": "",
-            "SecurityAnswer": ""}
+    body = {
+        **registration_body(EMail="nope", Phone="12", FirstName="f" * 51),
+        "Password": "",
+        "SecurityAnswer": "",
+    }
     response = put(client, auth, body, query="?autoAssignStoredValue=2")
-    assert faults(response) == [(91000, "Customer.EMail"), (91000, "Customer.FirstName"),
-                                (91000, "Customer.Phone"), (90044, "Password"),
-                                (91000, "SecurityAnswer"), (91000, "autoAssignStoredValue")]
+    assert faults(response) == [
+        (91000, "Customer.EMail"),
+        (91000, "Customer.FirstName"),
+        (91000, "Customer.Phone"),
+        (90044, "Password"),
+        (91000, "SecurityAnswer"),
+        (91000, "autoAssignStoredValue"),
+    ]
 
 
 # --- body shape -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("change, expected", [
-    ({"IsAdmin": True}, [(91000, "IsAdmin")]),
-    ({"Password": 1234567}, [(91000, "Password")]),
-    ({"Customer": "Ada"}, [(91000, "Customer")]),
-    ({"Channel": ["Web"]}, [(91000, "Channel")]),
-])
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"IsAdmin": True}, [(91000, "IsAdmin")]),
+        ({"Password": 1234567}, [(91000, "Password")]),
+        ({"Customer": "Ada"}, [(91000, "Customer")]),
+        ({"Channel": ["Web"]}, [(91000, "Channel")]),
+    ],
+)
 def test_unknown_or_mistyped_json_members_are_refused(client, auth, change, expected):
     response = put(client, auth, {**registration_body(), **change})
     assert response.status_code == 400
@@ -445,14 +547,21 @@ def test_unknown_or_mistyped_json_members_are_refused(client, auth, change, expe
 
 def test_unknown_or_mistyped_customer_members_are_refused(client, auth):
     body = {**registration_body(Title="Ms", EMail=["a@example.com"]), "Password": ""}
-    assert faults(put(client, auth, body)) == [(91000, "Customer.EMail"),
-                                               (91000, "Customer.Title"), (90044, "Password")]
+    assert faults(put(client, auth, body)) == [
+        (91000, "Customer.EMail"),
+        (91000, "Customer.Title"),
+        (90044, "Password"),
+    ]
 
 
 def test_json_member_names_match_in_any_case_as_dotnet_reads_them(app, client, auth):
     body = registration_body()
-    lower = {"customer": {k.lower(): v for k, v in body["Customer"].items()},
-             "password": STRONG_PASSWORD, "securityQuestion": "Q?", "SECURITYANSWER": "A"}
+    lower = {
+        "customer": {k.lower(): v for k, v in body["Customer"].items()},
+        "password": STRONG_PASSWORD,
+        "securityQuestion": "Q?",
+        "SECURITYANSWER": "A",
+    }
     response = put(client, auth, lower)
     assert response.status_code == 200
     assert stored(app, response.get_json()["CustomerId"]).email == body["Customer"]["EMail"]
@@ -495,8 +604,11 @@ def test_xml_unknown_repeated_or_nested_members_are_refused(client, auth):
     </InRegistration>"""
     response = put(client, auth, data, content_type="text/xml")
     assert response.status_code == 400
-    assert xml_faults(response) == [(91000, "Customer.LastName"), (91000, "Password"),
-                                    (91000, "Role")]
+    assert xml_faults(response) == [
+        (91000, "Customer.LastName"),
+        (91000, "Password"),
+        (91000, "Role"),
+    ]
 
 
 # --- safe XML -------------------------------------------------------------------------------------
@@ -526,8 +638,9 @@ EXTERNAL_DTD = b"""<?xml version="1.0"?>
 """ % INBOUND.encode()
 
 
-@pytest.mark.parametrize("data", [BILLION_LAUGHS, EXTERNAL_ENTITY, EXTERNAL_DTD,
-                                  b"<InRegistration", b"not xml at all"])
+@pytest.mark.parametrize(
+    "data", [BILLION_LAUGHS, EXTERNAL_ENTITY, EXTERNAL_DTD, b"<InRegistration", b"not xml at all"]
+)
 def test_entity_bombs_external_entities_and_broken_xml_are_a_quick_400(client, auth, data):
     started = time.monotonic()
     response = put(client, auth, data, content_type="application/xml")
@@ -540,9 +653,9 @@ def test_entity_bombs_external_entities_and_broken_xml_are_a_quick_400(client, a
 
 # --- faults in the request's format ---------------------------------------------------------------
 
+
 def test_xml_request_gets_its_faults_as_xml(client, auth):
-    response = put(client, auth, without(registration_body(), "Password"),
-                   content_type="text/xml")
+    response = put(client, auth, without(registration_body(), "Password"), content_type="text/xml")
     assert response.status_code == 400
     assert response.mimetype == "text/xml"
     root = ET.fromstring(response.data)
@@ -559,8 +672,9 @@ def test_fault_without_a_field_is_nil_in_xml(client):
     assert field.get(f"{{{XSI}}}nil") == "true"
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
-                                          "application/soap+xml"])
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "application/soap+xml"]
+)
 def test_other_content_types_are_415(client, auth, content_type):
     response = client.put(URL, data=b"<a/>", headers={**auth, "Content-Type": content_type})
     assert response.status_code == 415
@@ -568,8 +682,9 @@ def test_other_content_types_are_415(client, auth, content_type):
 
 
 def test_415_is_answered_in_xml_when_xml_is_accepted(client, auth):
-    response = client.put(URL, data=b"x", headers={**auth, "Content-Type": "text/plain",
-                                                   "Accept": "text/xml"})
+    response = client.put(
+        URL, data=b"x", headers={**auth, "Content-Type": "text/plain", "Accept": "text/xml"}
+    )
     assert response.status_code == 415
     assert response.mimetype == "text/xml"
     assert xml_faults(response) == [(91002, None)]
@@ -577,8 +692,9 @@ def test_415_is_answered_in_xml_when_xml_is_accepted(client, auth):
 
 @pytest.mark.parametrize("content_type", ["application/json", "application/xml"])
 def test_body_over_64_kib_is_413(client, auth, content_type):
-    response = client.put(URL, data=b" " * (64 * 1024 + 1),
-                          headers={**auth, "Content-Type": content_type})
+    response = client.put(
+        URL, data=b" " * (64 * 1024 + 1), headers={**auth, "Content-Type": content_type}
+    )
     assert response.status_code == 413
     assert response.mimetype == content_type
 
@@ -586,6 +702,7 @@ def test_body_over_64_kib_is_413(client, auth, content_type):
 def test_unexpected_error_is_500_90061_without_a_trace(client, auth, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("database on fire")
+
     monkeypatch.setattr(registration, "register", broken)
     response = put(client, auth, registration_body(), content_type="application/xml")
     assert response.status_code == 500
@@ -595,8 +712,11 @@ def test_unexpected_error_is_500_90061_without_a_trace(client, auth, monkeypatch
 
 # --- credentials, tenants and limits --------------------------------------------------------------
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer key_nope.secret"},
-                                     {"Authorization": "Basic dXNlcjpwYXNz"}])
+
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer key_nope.secret"}, {"Authorization": "Basic dXNlcjpwYXNz"}],
+)
 def test_credentials_are_required(app, client, headers):
     response = put(client, headers, registration_body())
     assert response.status_code == 401
@@ -610,8 +730,7 @@ def test_hmac_signed_request_registers_as_hmac(app, client):
     data = json.dumps(registration_body()).encode()
     path = URL + "?verbose=true"
     headers = hmac_headers(key_id, secret, "PUT", path, data)
-    response = client.put(path, data=data, headers={**headers,
-                                                    "Content-Type": "application/json"})
+    response = client.put(path, data=data, headers={**headers, "Content-Type": "application/json"})
     assert response.status_code == 200
     assert stored(app, response.get_json()["CustomerId"]).source == "HMAC"
 
@@ -627,8 +746,10 @@ def test_closed_registration_is_90055_alone(app, client):
     assert faults(response) == [(90055, None)]
 
 
-@pytest.mark.parametrize("header, member, kept", [
-    ("Kiosk", "Web", "Kiosk"), (None, "Web", "Web"), ("  ", "Web", "Web"), (None, None, None)])
+@pytest.mark.parametrize(
+    "header, member, kept",
+    [("Kiosk", "Web", "Kiosk"), (None, "Web", "Web"), ("  ", "Web", "Web"), (None, None, None)],
+)
 def test_channel_header_wins_over_the_deprecated_member(app, client, auth, header, member, kept):
     body = {**registration_body(), "Channel": member}
     headers = {"X-Api-Channel": header} if header is not None else {}
@@ -659,23 +780,33 @@ def test_requests_with_a_key_count_against_the_key(make_app):
 
 # --- the OpenAPI document ----------------------------------------------------------------------
 
+
 def test_openapi_document_describes_the_dialect(client):
     document = client.get("/api/openapi.json").get_json()
     validate(document)
     put = document["paths"]["/v1/Customers"]["put"]
     parameters = {p["name"]: p["schema"].get("default") for p in put["parameters"]}
-    assert parameters == {"verbose": "false", "accountCreationEmailOption": "UseCompanySetting",
-                          "enableLoyaltyAccountLinking": "true", "autoAssignStoredValue": "false",
-                          "X-Api-Channel": None}
+    assert parameters == {
+        "verbose": "false",
+        "accountCreationEmailOption": "UseCompanySetting",
+        "enableLoyaltyAccountLinking": "true",
+        "autoAssignStoredValue": "false",
+        "X-Api-Channel": None,
+    }
     assert set(put["responses"]["200"]["content"]) == {
-        "application/json", "text/json", "application/xml", "text/xml"}
+        "application/json",
+        "text/json",
+        "application/xml",
+        "text/xml",
+    }
     # text/json, the same as application/json, is said in words: generators know one JSON type.
-    assert set(put["requestBody"]["content"]) == {"application/json", "application/xml",
-                                                  "text/xml"}
+    assert set(put["requestBody"]["content"]) == {"application/json", "application/xml", "text/xml"}
     assert "text/json" in put["requestBody"]["description"]
     schemas = document["components"]["schemas"]
-    assert schemas["OnlineOrderingInRegistration"]["xml"] == {"name": "InRegistration",
-                                                     "namespace": INBOUND}
+    assert schemas["OnlineOrderingInRegistration"]["xml"] == {
+        "name": "InRegistration",
+        "namespace": INBOUND,
+    }
     assert schemas["OnlineOrderingCustomer"]["properties"]["EMail"]["xml"]["namespace"] == MODELS
     assert schemas["OnlineOrderingCustomerResults"]["xml"]["namespace"] == RESPONSE
     assert schemas["OnlineOrderingFault"]["xml"]["namespace"] == FAULTS

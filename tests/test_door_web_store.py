@@ -1,6 +1,7 @@
 """The web-store API's dialect, `POST /api/v3/<storeId>/customers` (contract section 8): the
 store's key, the web-store API's Customer, `{"id": <customer number>}`, and the web-store API's
 error statuses and body."""
+
 import json
 
 import pytest
@@ -49,14 +50,33 @@ def customer_body(**changes):
         "email": f"{unique()}@example.com",
         "password": STRONG_PASSWORD,
         "customerGroupId": 7,
-        "billingPerson": {"name": "Ada Lovelace", "companyName": "Engines Ltd",
-                          "street": "12 St James's Square", "city": "London",
-                          "countryCode": "GB", "postalCode": "SW1Y 4JH",
-                          "stateOrProvinceCode": "LND", "phone": "+44 7911 123456"},
-        "shippingAddresses": [{"id": 1, "name": "Ada Lovelace", "street": "1 Dock Rd",
-                               "city": "Leeds", "countryCode": "GB", "postalCode": "LS1 1AA"}],
-        "taxId": "GB123456789", "taxIdValid": True, "b2b_b2c": "b2b", "fiscalCode": "F-1",
-        "taxExempt": False, "acceptMarketing": True, "lang": "en",
+        "billingPerson": {
+            "name": "Ada Lovelace",
+            "companyName": "Engines Ltd",
+            "street": "12 St James's Square",
+            "city": "London",
+            "countryCode": "GB",
+            "postalCode": "SW1Y 4JH",
+            "stateOrProvinceCode": "LND",
+            "phone": "+44 7911 123456",
+        },
+        "shippingAddresses": [
+            {
+                "id": 1,
+                "name": "Ada Lovelace",
+                "street": "1 Dock Rd",
+                "city": "Leeds",
+                "countryCode": "GB",
+                "postalCode": "LS1 1AA",
+            }
+        ],
+        "taxId": "GB123456789",
+        "taxIdValid": True,
+        "b2b_b2c": "b2b",
+        "fiscalCode": "F-1",
+        "taxExempt": False,
+        "acceptMarketing": True,
+        "lang": "en",
     }
     body.update(changes)
     return {key: value for key, value in body.items() if value is not None}
@@ -79,6 +99,7 @@ def error_of(response):
 
 # --- 200 ------------------------------------------------------------------------------------------
 
+
 def test_customer_is_stored_and_answered_with_its_number(app, client, auth):
     body = customer_body()
     response = post(client, auth, body)
@@ -89,14 +110,28 @@ def test_customer_is_stored_and_answered_with_its_number(app, client, auth):
     assert (customer.tenant, customer.door, customer.source) == ("acme", "web_store", "USER")
     assert (customer.username, customer.email) == (body["email"], body["email"])
     assert (customer.display_name, customer.phone, customer.language) == (
-        "Ada Lovelace", "+44 7911 123456", "en")
-    assert customer.address == {"addressLine1": "12 St James's Square", "addressLine2": None,
-                                "city": "London", "region": "LND", "postcode": "SW1Y 4JH",
-                                "countryCode": "GB"}
+        "Ada Lovelace",
+        "+44 7911 123456",
+        "en",
+    )
+    assert customer.address == {
+        "addressLine1": "12 St James's Square",
+        "addressLine2": None,
+        "city": "London",
+        "region": "LND",
+        "postcode": "SW1Y 4JH",
+        "countryCode": "GB",
+    }
     assert customer.extra == {
-        "customerGroupId": 7, "shippingAddresses": body["shippingAddresses"],
-        "taxId": "GB123456789", "taxIdValid": True, "b2b_b2c": "b2b", "fiscalCode": "F-1",
-        "taxExempt": False, "billingPerson": {"companyName": "Engines Ltd"}}
+        "customerGroupId": 7,
+        "shippingAddresses": body["shippingAddresses"],
+        "taxId": "GB123456789",
+        "taxIdValid": True,
+        "b2b_b2c": "b2b",
+        "fiscalCode": "F-1",
+        "taxExempt": False,
+        "billingPerson": {"companyName": "Engines Ltd"},
+    }
     assert customer.contact_methods == ["email"]
     with app.app_context():
         assert verify_secret(customer.password_hash, STRONG_PASSWORD)
@@ -113,9 +148,14 @@ def consent_ids(app, response):
     return sorted(r.consent_id for r in stored(app, response.get_json()["id"]).consents)
 
 
-@pytest.mark.parametrize("accept, consents", [
-    (True, ["marketing", "privacy", "terms"]), (False, ["privacy", "terms"]),
-    (None, ["privacy", "terms"])])
+@pytest.mark.parametrize(
+    "accept, consents",
+    [
+        (True, ["marketing", "privacy", "terms"]),
+        (False, ["privacy", "terms"]),
+        (None, ["privacy", "terms"]),
+    ],
+)
 def test_accept_marketing_records_the_marketing_consent(app, client, auth, accept, consents):
     response = post(client, auth, customer_body(acceptMarketing=accept))
     assert consent_ids(app, response) == consents
@@ -141,8 +181,10 @@ def test_text_json_is_accepted(client, auth):
 def test_hmac_signed_request_is_accepted(app, client):
     key_id, secret = make_api_key(app, "acme")
     data = json.dumps(customer_body()).encode()
-    headers = {**hmac_headers(key_id, secret, "POST", URL, data),
-               "Content-Type": "application/json"}
+    headers = {
+        **hmac_headers(key_id, secret, "POST", URL, data),
+        "Content-Type": "application/json",
+    }
     response = client.post(URL, data=data, headers=headers)
     assert stored(app, response.get_json()["id"]).source == "HMAC"
 
@@ -155,28 +197,32 @@ def test_language_codes_are_kept(app, client, auth, lang):
 
 # --- 400 ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("changes, named", [
-    ({"email": None}, "email"),
-    ({"email": ""}, "email"),
-    ({"email": "not-an-email"}, "email"),
-    ({"password": "short"}, "password"),
-    ({"b2b_b2c": "b2x"}, "b2b_b2c"),
-    ({"b2b_b2c": "B2B"}, "b2b_b2c"),
-    ({"lang": "english please"}, "lang"),
-    ({"lang": "xx"}, "lang"),
-    ({"lang": "en-" + "a" * 14}, "lang"),
-    ({"taxExempt": "yes"}, "taxExempt"),
-    ({"taxIdValid": 1}, "taxIdValid"),
-    ({"acceptMarketing": "true"}, "acceptMarketing"),
-    ({"customerGroupId": "7"}, "customerGroupId"),
-    ({"customerGroupId": 7.5}, "customerGroupId"),
-    ({"taxId": 123}, "taxId"),
-    ({"billingPerson": "Ada"}, "billingPerson"),
-    ({"shippingAddresses": {"id": 1}}, "shippingAddresses"),
-    ({"shippingAddresses": [{"id": 1, "door": "red"}]}, "shippingAddresses[0].door"),
-    ({"shippingAddresses": [None]}, "shippingAddresses[0]"),
-    ({"isAdmin": True}, "isAdmin"),
-])
+
+@pytest.mark.parametrize(
+    "changes, named",
+    [
+        ({"email": None}, "email"),
+        ({"email": ""}, "email"),
+        ({"email": "not-an-email"}, "email"),
+        ({"password": "short"}, "password"),
+        ({"b2b_b2c": "b2x"}, "b2b_b2c"),
+        ({"b2b_b2c": "B2B"}, "b2b_b2c"),
+        ({"lang": "english please"}, "lang"),
+        ({"lang": "xx"}, "lang"),
+        ({"lang": "en-" + "a" * 14}, "lang"),
+        ({"taxExempt": "yes"}, "taxExempt"),
+        ({"taxIdValid": 1}, "taxIdValid"),
+        ({"acceptMarketing": "true"}, "acceptMarketing"),
+        ({"customerGroupId": "7"}, "customerGroupId"),
+        ({"customerGroupId": 7.5}, "customerGroupId"),
+        ({"taxId": 123}, "taxId"),
+        ({"billingPerson": "Ada"}, "billingPerson"),
+        ({"shippingAddresses": {"id": 1}}, "shippingAddresses"),
+        ({"shippingAddresses": [{"id": 1, "door": "red"}]}, "shippingAddresses[0].door"),
+        ({"shippingAddresses": [None]}, "shippingAddresses[0]"),
+        ({"isAdmin": True}, "isAdmin"),
+    ],
+)
 def test_invalid_members_are_400_naming_them(app, client, auth, changes, named):
     response = post(client, auth, customer_body(**changes))
     assert response.status_code == 400
@@ -185,17 +231,20 @@ def test_invalid_members_are_400_naming_them(app, client, auth, changes, named):
         assert db.session.query(Customer).count() == 0
 
 
-@pytest.mark.parametrize("person, named", [
-    ({"postalCode": "XYZ"}, "billingPerson.postalCode: Postcode provided is incorrect"),
-    ({"postalCode": None}, "billingPerson.postalCode: Postcode provided is incorrect"),
-    ({"city": None}, "billingPerson.city: "),
-    ({"street": None}, "billingPerson.street: "),
-    ({"countryCode": "ZZ"}, "billingPerson.countryCode: "),
-    ({"phone": "12"}, "billingPerson.phone: "),
-    ({"name": "n" * 101}, "billingPerson.name: "),
-    ({"stateOrProvinceCode": "s" * 101}, "billingPerson.stateOrProvinceCode: "),
-    ({"fax": "1"}, "billingPerson.fax: Is not a known field"),
-])
+@pytest.mark.parametrize(
+    "person, named",
+    [
+        ({"postalCode": "XYZ"}, "billingPerson.postalCode: Postcode provided is incorrect"),
+        ({"postalCode": None}, "billingPerson.postalCode: Postcode provided is incorrect"),
+        ({"city": None}, "billingPerson.city: "),
+        ({"street": None}, "billingPerson.street: "),
+        ({"countryCode": "ZZ"}, "billingPerson.countryCode: "),
+        ({"phone": "12"}, "billingPerson.phone: "),
+        ({"name": "n" * 101}, "billingPerson.name: "),
+        ({"stateOrProvinceCode": "s" * 101}, "billingPerson.stateOrProvinceCode: "),
+        ({"fax": "1"}, "billingPerson.fax: Is not a known field"),
+    ],
+)
 def test_billing_person_is_checked_like_an_address(client, auth, person, named):
     billing = {**customer_body()["billingPerson"], **person}
     billing = {key: value for key, value in billing.items() if value is not None}
@@ -204,18 +253,22 @@ def test_billing_person_is_checked_like_an_address(client, auth, person, named):
     assert error_of(response).startswith(named)
 
 
-@pytest.mark.parametrize("address, named", [
-    ({"postalCode": "ZZZ"}, "shippingAddresses[0].postalCode: Postcode provided is incorrect"),
-    ({"postalCode": None}, "shippingAddresses[0].postalCode: Postcode provided is incorrect"),
-    ({"street": None}, "shippingAddresses[0].street: "),
-    ({"countryCode": "ZZ"}, "shippingAddresses[0].countryCode: "),
-    ({"phone": "12"}, "shippingAddresses[0].phone: "),
-    ({"name": "n" * 101}, "shippingAddresses[0].name: "),
-    ({"companyName": "c" * 101}, "shippingAddresses[0].companyName: "),
-    ({"city": "Leeds\u0000"}, "shippingAddresses[0].city: "),
-])
-def test_each_shipping_address_is_checked_like_the_billing_person(app, client, auth, address,
-                                                                  named):
+@pytest.mark.parametrize(
+    "address, named",
+    [
+        ({"postalCode": "ZZZ"}, "shippingAddresses[0].postalCode: Postcode provided is incorrect"),
+        ({"postalCode": None}, "shippingAddresses[0].postalCode: Postcode provided is incorrect"),
+        ({"street": None}, "shippingAddresses[0].street: "),
+        ({"countryCode": "ZZ"}, "shippingAddresses[0].countryCode: "),
+        ({"phone": "12"}, "shippingAddresses[0].phone: "),
+        ({"name": "n" * 101}, "shippingAddresses[0].name: "),
+        ({"companyName": "c" * 101}, "shippingAddresses[0].companyName: "),
+        ({"city": "Leeds\u0000"}, "shippingAddresses[0].city: "),
+    ],
+)
+def test_each_shipping_address_is_checked_like_the_billing_person(
+    app, client, auth, address, named
+):
     shipping = {**customer_body()["shippingAddresses"][0], **address}
     shipping = {key: value for key, value in shipping.items() if value is not None}
     response = post(client, auth, customer_body(shippingAddresses=[shipping]))
@@ -231,8 +284,11 @@ def test_every_shipping_address_is_checked_and_named_by_its_index(client, auth):
     response = post(client, auth, customer_body(shippingAddresses=[good, bad, {"id": 3}, bad]))
     message = error_of(response)
     assert [problem.split(": ")[0] for problem in message.split("; ")] == [
-        "shippingAddresses[1].postalCode", "shippingAddresses[1].phone",
-        "shippingAddresses[3].postalCode", "shippingAddresses[3].phone"]
+        "shippingAddresses[1].postalCode",
+        "shippingAddresses[1].phone",
+        "shippingAddresses[3].postalCode",
+        "shippingAddresses[3].phone",
+    ]
     assert message.startswith("shippingAddresses[1].postalCode: Postcode provided is incorrect")
 
 
@@ -244,8 +300,9 @@ def test_at_most_100_shipping_addresses_are_taken(app, client, auth):
     assert post(client, auth, customer_body(shippingAddresses=addresses[:100])).status_code == 200
 
 
-@pytest.mark.parametrize("member, limit", [("taxId", 50), ("fiscalCode", 50),
-                                           ("billingPerson.companyName", 100)])
+@pytest.mark.parametrize(
+    "member, limit", [("taxId", 50), ("fiscalCode", 50), ("billingPerson.companyName", 100)]
+)
 def test_kept_free_text_has_a_limit_and_no_control_characters(app, client, auth, member, limit):
     def body(value):
         if member.startswith("billingPerson."):
@@ -269,24 +326,42 @@ def test_kept_text_is_trimmed(app, client, auth):
     response = post(client, auth, body)
     extra = stored(app, response.get_json()["id"]).extra
     assert (extra["taxId"], extra["fiscalCode"], extra["billingPerson"]) == (
-        "GB123456789", "F-1", {"companyName": "Engines Ltd"})
+        "GB123456789",
+        "F-1",
+        {"companyName": "Engines Ltd"},
+    )
     assert extra["shippingAddresses"][0]["city"] == "Leeds"
 
 
 def test_billing_person_without_an_address_needs_none(app, client, auth):
-    response = post(client, auth, customer_body(billingPerson={"name": "Ada", "phone":
-                                                               "+44 7911 123456"}))
+    response = post(
+        client, auth, customer_body(billingPerson={"name": "Ada", "phone": "+44 7911 123456"})
+    )
     assert response.status_code == 200
     assert stored(app, response.get_json()["id"]).address is None
 
 
 def test_every_problem_is_in_the_message_in_body_order(client, auth):
-    response = post(client, auth, customer_body(
-        lang="??", email="nope", billingPerson={"street": "1 High St", "city": "London",
-                                                "countryCode": "GB", "postalCode": "XYZ"}))
+    response = post(
+        client,
+        auth,
+        customer_body(
+            lang="??",
+            email="nope",
+            billingPerson={
+                "street": "1 High St",
+                "city": "London",
+                "countryCode": "GB",
+                "postalCode": "XYZ",
+            },
+        ),
+    )
     message = error_of(response)
-    assert message.index("email: ") < message.index("billingPerson.postalCode: ") < \
-        message.index("lang: ")
+    assert (
+        message.index("email: ")
+        < message.index("billingPerson.postalCode: ")
+        < message.index("lang: ")
+    )
 
 
 @pytest.mark.parametrize("data", [b"{", b"[]", b"null", b"\xff"])
@@ -304,6 +379,7 @@ def test_closed_registration_is_400(app, client):
 
 # --- 409, 415, 413, 500 ---------------------------------------------------------------------------
 
+
 def test_taken_email_is_409(client, auth):
     body = customer_body()
     assert post(client, auth, body).status_code == 200
@@ -319,8 +395,9 @@ def test_same_email_in_another_store_is_not_taken(app, client, auth):
     assert other.status_code == 200
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/xml",
-                                          "application/x-www-form-urlencoded"])
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/xml", "application/x-www-form-urlencoded"]
+)
 def test_other_content_types_are_415(client, auth, content_type):
     response = post(client, auth, customer_body(), content_type=content_type)
     assert response.status_code == 415
@@ -336,6 +413,7 @@ def test_body_over_64_kib_is_413(client, auth):
 def test_unexpected_error_is_500_without_a_trace(client, auth, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
+
     monkeypatch.setattr(registration, "register", broken)
     response = post(client, auth, customer_body())
     assert response.status_code == 500
@@ -344,8 +422,10 @@ def test_unexpected_error_is_500_without_a_trace(client, auth, monkeypatch):
 
 # --- 401, 403, 404, 429 ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer key_nope.nope"},
-                                     {"Authorization": "Token abc"}])
+
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer key_nope.nope"}, {"Authorization": "Token abc"}]
+)
 def test_missing_or_bad_credentials_are_401(client, headers):
     response = post(client, headers, customer_body())
     assert response.status_code == 401
@@ -380,33 +460,54 @@ def test_rate_limit_is_429_with_retry_after(make_app):
 
 # --- the OpenAPI document ----------------------------------------------------------------------
 
+
 def test_openapi_document_describes_the_dialect(client):
     document = client.get("/api/openapi.json").get_json()
     validate(document)
     post = document["paths"]["/api/v3/{storeId}/customers"]["post"]
-    assert set(post["responses"]) == {"200", "400", "401", "403", "404", "409", "413", "415",
-                                      "429", "500"}
+    assert set(post["responses"]) == {
+        "200",
+        "400",
+        "401",
+        "403",
+        "404",
+        "409",
+        "413",
+        "415",
+        "429",
+        "500",
+    }
     customer = document["components"]["schemas"]["WebStoreCustomer"]
     assert customer["required"] == ["email"]
-    read_only = {name for name, schema in customer["properties"].items()
-                 if schema.get("readOnly")}
-    assert read_only == {"id", "registered", "updated", "totalOrderCount", "customerGroupName",
-                         "stats"}
+    read_only = {name for name, schema in customer["properties"].items() if schema.get("readOnly")}
+    assert read_only == {
+        "id",
+        "registered",
+        "updated",
+        "totalOrderCount",
+        "customerGroupName",
+        "stats",
+    }
     assert set(customer["properties"]) - read_only == set(customer_body()) | {"billingPerson"}
     # An enum, or null for left out: one enum type to a client generator, not one per branch.
     assert customer["properties"]["b2b_b2c"]["anyOf"] == [
-        {"$ref": "#/components/schemas/WebStoreOrderType"}, {"type": "null"}]
+        {"$ref": "#/components/schemas/WebStoreOrderType"},
+        {"type": "null"},
+    ]
     assert document["components"]["schemas"]["WebStoreOrderType"]["enum"] == ["b2b", "b2c"]
     assert customer["properties"]["taxId"]["maxLength"] == 50
     assert customer["properties"]["shippingAddresses"]["maxItems"] == 100
     schemas = document["components"]["schemas"]
     shipping = schemas["WebStoreShippingAddress"]["properties"]
-    assert {name: shipping[name] for name in schemas["WebStorePerson"]["properties"]} == \
-        schemas["WebStorePerson"]["properties"]
+    assert {name: shipping[name] for name in schemas["WebStorePerson"]["properties"]} == schemas[
+        "WebStorePerson"
+    ]["properties"]
 
 
-@pytest.mark.parametrize("method, url, status", [
-    ("GET", URL, 405), ("PUT", URL, 405), ("GET", "/api/v3/1001/orders", 404)])
+@pytest.mark.parametrize(
+    "method, url, status",
+    [("GET", URL, 405), ("PUT", URL, 405), ("GET", "/api/v3/1001/orders", 404)],
+)
 def test_an_unknown_method_or_path_is_a_web_store_error(client, auth, method, url, status):
     response = client.open(url, method=method, headers=auth)
     assert response.status_code == status

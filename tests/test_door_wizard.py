@@ -1,5 +1,6 @@
 """The browser wizard as a plain HTTP client sees it (contract section 5): steps, field names,
 Back and Change, drafts, and the stored customer."""
+
 import pytest
 from conftest import STRONG_PASSWORD, valid_customer
 from sqlalchemy import select
@@ -31,8 +32,10 @@ def customer(app, number):
 
 
 @pytest.mark.parametrize("cookies", [True, False])
-@pytest.mark.parametrize("start, door", [("/register", "wizard"), ("/t/acme/register", "wizard"),
-                                         ("/t/acme/embed", "embed")])
+@pytest.mark.parametrize(
+    "start, door",
+    [("/register", "wizard"), ("/t/acme/register", "wizard"), ("/t/acme/embed", "embed")],
+)
 def test_the_wizard_completes_following_only_forms_and_redirects(app, start, door, cookies):
     wizard = Wizard(app.test_client(use_cookies=cookies), start)
     who = account()
@@ -43,13 +46,15 @@ def test_the_wizard_completes_following_only_forms_and_redirects(app, start, doo
     number = int(panel.select_one(".customer-number").get_text(strip=True))
     stored = customer(app, number)
     assert stored.id == panel["data-customer-id"]
-    assert (stored.username, stored.email, stored.surname) == (who["username"], who["email"],
-                                                               "Lovelace")
+    assert (stored.username, stored.email, stored.surname) == (
+        who["username"],
+        who["email"],
+        "Lovelace",
+    )
     assert stored.date_of_birth == "1990-03-27"
     assert stored.address["postcode"] == "SW1A 1AA"
     assert stored.door == door and stored.source == "CUSTOMER"
-    assert [(c.consent_id, c.door) for c in stored.consents] == [("terms", door),
-                                                                ("privacy", door)]
+    assert [(c.consent_id, c.door) for c in stored.consents] == [("terms", door), ("privacy", door)]
     assert stored.password_hash.startswith("$argon2id$")
 
 
@@ -62,33 +67,57 @@ def test_each_step_has_its_own_url_and_says_which_step_it_is(client):
         if fields is None:
             break
         wizard.submit(fields)
-    assert seen == [("/register", "Step 1 of 5"), ("/register/profile", "Step 2 of 5"),
-                    ("/register/address", "Step 3 of 5"), ("/register/consents", "Step 4 of 5"),
-                    ("/register/review", "Step 5 of 5")]
+    assert seen == [
+        ("/register", "Step 1 of 5"),
+        ("/register/profile", "Step 2 of 5"),
+        ("/register/address", "Step 3 of 5"),
+        ("/register/consents", "Step 4 of 5"),
+        ("/register/review", "Step 5 of 5"),
+    ]
 
 
 FIELDS = {
     "account": {"username": "username", "email": "email", "password": "new-password"},
-    "profile": {"title": "honorific-prefix", "forename": "given-name", "surname": "family-name",
-                "displayName": "nickname", "dateOfBirth-day": "bday-day",
-                "dateOfBirth-month": "bday-month", "dateOfBirth-year": "bday-year",
-                "phone": "tel", "mobile": "tel", "gender": "sex", "nationality": None,
-                "currency": None, "customAttributes.favouriteTeam": None},
+    "profile": {
+        "title": "honorific-prefix",
+        "forename": "given-name",
+        "surname": "family-name",
+        "displayName": "nickname",
+        "dateOfBirth-day": "bday-day",
+        "dateOfBirth-month": "bday-month",
+        "dateOfBirth-year": "bday-year",
+        "phone": "tel",
+        "mobile": "tel",
+        "gender": "sex",
+        "nationality": None,
+        "currency": None,
+        "customAttributes.favouriteTeam": None,
+    },
     # The country first, so that the fields after it follow it (section 15).
-    "address": {"countryCode": "country", "addressLine1": "address-line1",
-                "addressLine2": "address-line2", "city": "address-level2",
-                "region": "address-level1", "postcode": "postal-code"},
+    "address": {
+        "countryCode": "country",
+        "addressLine1": "address-line1",
+        "addressLine2": "address-line2",
+        "city": "address-level2",
+        "region": "address-level1",
+        "postcode": "postal-code",
+    },
 }
 
 
 def test_fields_carry_the_contract_names_labels_and_autocomplete_tokens(app):
     wizard = Wizard(app.test_client(), "/t/acme/register")
-    for step, fields, answers in (("account", FIELDS["account"], account()),
-                                  ("profile", FIELDS["profile"], PROFILE),
-                                  ("address", FIELDS["address"], ADDRESS)):
+    for step, fields, answers in (
+        ("account", FIELDS["account"], account()),
+        ("profile", FIELDS["profile"], PROFILE),
+        ("address", FIELDS["address"], ADDRESS),
+    ):
         form = wizard.page.form
-        named = {f["name"]: f for f in form.find_all(["input", "select"])
-                 if f.get("type") != "hidden" and not f.find_parent(class_="trap")}
+        named = {
+            f["name"]: f
+            for f in form.find_all(["input", "select"])
+            if f.get("type") != "hidden" and not f.find_parent(class_="trap")
+        }
         assert list(named) == list(fields), step
         for name, token in fields.items():
             assert named[name].get("autocomplete") == token, name
@@ -97,9 +126,14 @@ def test_fields_carry_the_contract_names_labels_and_autocomplete_tokens(app):
         wizard.submit(answers)
     boxes = wizard.page.form.find_all("input", type="checkbox")
     assert [(b["name"], b["value"]) for b in boxes] == [
-        ("consentIds", "terms"), ("consentIds", "privacy"), ("consentIds", "marketing"),
-        ("contactMethods", "email"), ("contactMethods", "sms"), ("contactMethods", "phone"),
-        ("contactMethods", "post")]
+        ("consentIds", "terms"),
+        ("consentIds", "privacy"),
+        ("consentIds", "marketing"),
+        ("contactMethods", "email"),
+        ("contactMethods", "sms"),
+        ("contactMethods", "phone"),
+        ("contactMethods", "post"),
+    ]
 
 
 def test_every_form_posts_a_csrf_token_and_review_says_create_account(client):
@@ -129,7 +163,9 @@ def test_the_password_is_hashed_at_the_account_step_and_never_shown_or_kept(app)
     assert "password" not in draft.answers and STRONG_PASSWORD not in repr(draft.answers)
     for fields in (PROFILE, ADDRESS, CONSENTS):
         pages.append(wizard.submit(fields))
-    pages.append(wizard.open(wizard.page.soup.select_one("a.summary-action[href^='/register?']")["href"]))
+    pages.append(
+        wizard.open(wizard.page.soup.select_one("a.summary-action[href^='/register?']")["href"])
+    )
     assert pages[-1].soup.find("input", attrs={"name": "password"}).get("value") is None
     assert all(STRONG_PASSWORD not in page.html for page in pages)
 
@@ -156,12 +192,23 @@ def test_back_shows_every_earlier_answer(client):
     wizard.submit({**PROFILE, "phone": "+44 20 7946 0000", "currency": "EUR"})
     wizard.open(wizard.page.soup.select_one(".back-link")["href"])  # address -> profile
     page = wizard.page
-    assert [page.value(n) for n in ("title", "surname", "dateOfBirth-day", "dateOfBirth-month",
-                                    "dateOfBirth-year", "phone", "currency")] == \
-        ["Ms", "Lovelace", "27", "3", "1990", "+44 20 7946 0000", "EUR"]
+    assert [
+        page.value(n)
+        for n in (
+            "title",
+            "surname",
+            "dateOfBirth-day",
+            "dateOfBirth-month",
+            "dateOfBirth-year",
+            "phone",
+            "currency",
+        )
+    ] == ["Ms", "Lovelace", "27", "3", "1990", "+44 20 7946 0000", "EUR"]
     wizard.open(page.soup.select_one(".back-link")["href"])  # profile -> account
-    assert (wizard.page.value("username"), wizard.page.value("email")) == (who["username"],
-                                                                          who["email"])
+    assert (wizard.page.value("username"), wizard.page.value("email")) == (
+        who["username"],
+        who["email"],
+    )
 
 
 def test_a_bare_start_address_resumes_the_draft_when_cookies_are_kept(app):
@@ -181,7 +228,8 @@ def test_a_step_cannot_be_skipped(client):
     token = wizard.page.hidden["draft"]
     for later in ("address", "consents", "review", "done"):
         assert wizard.open(f"/register/{later}?draft={token}").path.startswith(
-            "/register/profile?"), later
+            "/register/profile?"
+        ), later
 
 
 def test_change_links_return_to_the_review_with_the_new_answer(client):
@@ -193,7 +241,11 @@ def test_change_links_return_to_the_review_with_the_new_answer(client):
     assert [len(found) for found in links] == [1, 1, 1, 1]
     assert all(found[0].get_text(strip=True).startswith("Change") for found in links)
     assert [found[0]["href"].split("?")[0] for found in links] == [
-        "/register", "/register/profile", "/register/address", "/register/consents"]
+        "/register",
+        "/register/profile",
+        "/register/address",
+        "/register/consents",
+    ]
     wizard.open(links[1][0]["href"])
     assert wizard.page.value("surname") == "Lovelace"
     page = wizard.submit({"surname": "Byron"})
@@ -204,13 +256,16 @@ def test_change_links_return_to_the_review_with_the_new_answer(client):
 def test_a_failed_step_shows_its_messages_with_the_answers_kept(client):
     wizard = Wizard(client)
     wizard.submit(account())
-    page = wizard.submit({**PROFILE, "surname": "", "dateOfBirth-month": "13",
-                          "forename": "Ada <b>"})
+    page = wizard.submit(
+        {**PROFILE, "surname": "", "dateOfBirth-month": "13", "forename": "Ada <b>"}
+    )
     assert page.status == 422
     assert page.soup.title.get_text().startswith("Error: ")
     # Every problem, a seed fault too, is a plain instruction (contract section 3).
-    assert page.summary() == ["Enter your surname",
-                              "Date of birth must be a real date, like 27 3 1990"]
+    assert page.summary() == [
+        "Enter your surname",
+        "Date of birth must be a real date, like 27 3 1990",
+    ]
     assert page.errors() == page.summary()
     links = [a["href"] for a in page.soup.select(".error-summary a")]
     assert links == ["#surname", "#dateOfBirth-day"]
@@ -227,8 +282,10 @@ def test_the_service_rules_apply_at_each_step(client, app):
     Wizard(app.test_client()).complete(taken)
     wizard = Wizard(client)
     page = wizard.submit(account(username=taken["username"].upper(), password="password1"))
-    assert page.errors() == ["This username is taken – choose another",
-                             "This password is too common – choose one that is harder to guess"]
+    assert page.errors() == [
+        "This username is taken – choose another",
+        "This password is too common – choose one that is harder to guess",
+    ]
 
 
 def test_a_conflict_found_at_the_end_is_shown_on_the_review_with_a_way_to_fix_it(app):
@@ -252,8 +309,10 @@ def test_create_account_twice_lands_on_the_same_completion(client, app):
     first = wizard.submit()
     again = client.post(review.form["action"], data=review.hidden, follow_redirects=True)
     assert again.request.path == "/register/done"
-    assert f'data-customer-id="{first.soup.select_one("[data-customer-id]")["data-customer-id"]}"' \
+    assert (
+        f'data-customer-id="{first.soup.select_one("[data-customer-id]")["data-customer-id"]}"'
         in again.get_data(as_text=True)
+    )
     with app.app_context():
         assert db.session.query(Customer).count() == 1
 
@@ -277,8 +336,9 @@ def test_custom_attributes_are_asked_and_kept(app):
     wizard.submit(ADDRESS)
     done = wizard.submit(CONSENTS) and wizard.submit()
     number = int(done.soup.select_one(".customer-number").get_text(strip=True))
-    assert customer(app, number).custom_attributes == [{"name": "favouriteTeam",
-                                                        "value": "Arsenal"}]
+    assert customer(app, number).custom_attributes == [
+        {"name": "favouriteTeam", "value": "Arsenal"}
+    ]
 
 
 def test_an_address_may_be_left_out(client, app):
@@ -302,9 +362,12 @@ def test_the_tenant_is_named_on_every_page(app):
 def test_the_review_shows_not_provided_for_every_empty_answer_never_a_placeholder(client):
     # Contract section 15: no list's placeholder ("Select a country", "GBP, the usual currency").
     review = Wizard(client).to_review()
-    rows = {row.select_one(".summary-key").get_text(strip=True):
-            row.select_one(".summary-value").get_text(strip=True)
-            for row in review.soup.select(".summary-row")}
+    rows = {
+        row.select_one(".summary-key").get_text(strip=True): row.select_one(
+            ".summary-value"
+        ).get_text(strip=True)
+        for row in review.soup.select(".summary-row")
+    }
     for empty in ("Currency", "Nationality", "Display name", "Phone number", "Gender"):
         assert rows[empty] == "Not provided", (empty, rows[empty])
 
@@ -351,13 +414,17 @@ def test_a_national_phone_number_is_read_in_the_tenants_country_then_the_address
     wizard = Wizard(client)
     wizard.submit(account())
     page = wizard.submit({**PROFILE, **national})  # a US tenant: British numbers are not national
-    assert page.errors() == ["Enter phone number in international form, like +44 7911 123456",
-                             "Enter mobile number in international form, like +44 7911 123456"]
+    assert page.errors() == [
+        "Enter phone number in international form, like +44 7911 123456",
+        "Enter mobile number in international form, like +44 7911 123456",
+    ]
     page = wizard.submit({**PROFILE, "phone": "(650) 253-0000", "mobile": ""})
     assert page.soup.h1.get_text(strip=True) == "Your address", page.errors()
     assert page.value("countryCode") == "US"  # preselected, the first field
-    assert page.form.select("select, input:not([type=hidden]):not([name=comments])")[0][
-        "name"] == "countryCode"  # (the honeypot, which no person reaches, aside)
+    assert (
+        page.form.select("select, input:not([type=hidden]):not([name=comments])")[0]["name"]
+        == "countryCode"
+    )  # (the honeypot, which no person reaches, aside)
     wizard.submit(ADDRESS)
     review = wizard.submit(CONSENTS)
     wizard.open(review.soup.select_one("a.summary-action[href^='/register/profile?']")["href"])
@@ -385,8 +452,10 @@ def test_an_address_step_left_blank_with_its_preselected_country_is_no_address(c
     page = wizard.submit({})  # only the preselected country is posted
     assert page.soup.h1.get_text(strip=True) == "Consents and contact", page.errors()
     review = wizard.submit(CONSENTS)
-    assert review.soup.select_one("#summary-countryCode .summary-value").get_text(
-        strip=True) == "Not provided"
+    assert (
+        review.soup.select_one("#summary-countryCode .summary-value").get_text(strip=True)
+        == "Not provided"
+    )
 
 
 def test_every_input_of_a_field_in_error_is_marked_and_described_by_its_message(client):
@@ -398,27 +467,31 @@ def test_every_input_of_a_field_in_error_is_marked_and_described_by_its_message(
     wizard = Wizard(client)
     page = wizard.submit(account(password="password1"))
     assert described(page, "password") == [
-        ("true", ["password-hint", "password-error", "password-feedback"])]
+        ("true", ["password-hint", "password-error", "password-feedback"])
+    ]
     wizard.submit(account())
     page = wizard.submit({**PROFILE, "dateOfBirth-year": "3000"})
     for part in ("day", "month", "year"):
         assert described(page, f"dateOfBirth-{part}") == [
-            ("true", ["dateOfBirth-hint", "dateOfBirth-error"])]
+            ("true", ["dateOfBirth-hint", "dateOfBirth-error"])
+        ]
     wizard.submit(PROFILE)
     wizard.submit(ADDRESS)
     page = wizard.submit({})
     assert described(page, "consentIds") == [("true", ["consentIds-error"])] * 3
-    assert described(page, "contactMethods") == [
-        ("true", ["contactMethods-hint", "contactMethods-error"])] * 4
+    assert (
+        described(page, "contactMethods")
+        == [("true", ["contactMethods-hint", "contactMethods-error"])] * 4
+    )
 
 
-def test_a_taken_email_is_an_instruction_in_the_wizard_and_the_seed_message_in_the_api(client,
-                                                                                       app):
+def test_a_taken_email_is_an_instruction_in_the_wizard_and_the_seed_message_in_the_api(client, app):
     taken = account()
     Wizard(app.test_client()).complete(taken)
     page = Wizard(client).submit(account(email=taken["email"].upper()))
-    assert page.errors() == ["An account with this email address already exists – enter a "
-                             "different email address"]
+    assert page.errors() == [
+        "An account with this email address already exists – enter a different email address"
+    ]
     response = client.post("/api/v1/customers", json=valid_customer(email=taken["email"]))
     assert response.status_code == 409
     assert response.get_json()["message"] == "Email provided already exists"

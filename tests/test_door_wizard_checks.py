@@ -1,4 +1,5 @@
 """The wizard's inline checks (contract section 5): one field at a time, its wrapper swapped."""
+
 import pytest
 from bs4 import BeautifulSoup
 from conftest import STRONG_PASSWORD
@@ -29,36 +30,54 @@ def test_a_taken_username_is_found_inline_and_marked_for_assistive_technology(cl
     assert "username-error" in field["aria-describedby"].split()
     assert field["value"] == taken["username"]
     # The swapped field is checked again the next time it changes.
-    assert field["hx-post"] == "/register/check/username" and field["hx-target"] == \
-        "#field-username"
+    assert (
+        field["hx-post"] == "/register/check/username" and field["hx-target"] == "#field-username"
+    )
 
     response, soup = check(client, "username", {"username": taken["username"] + "x"})
-    assert error_of(soup) is None and not soup.select_one("input#username").has_attr(
-        "aria-invalid")
+    assert error_of(soup) is None and not soup.select_one("input#username").has_attr("aria-invalid")
 
 
 def test_only_the_field_asked_about_is_checked(client):
-    _, soup = check(client, "username", {"username": "fine_name", "email": "not an email",
-                                         "password": "x"})
+    _, soup = check(
+        client, "username", {"username": "fine_name", "email": "not an email", "password": "x"}
+    )
     assert error_of(soup) is None and soup.select_one("#field-email") is None
 
 
-@pytest.mark.parametrize("field, data, message", [
-    ("surname", {"surname": ""}, "Enter your surname"),
-    ("surname", {"surname": "Byron"}, None),
-    ("dateOfBirth", {"dateOfBirth-day": "31", "dateOfBirth-month": "2",
-                     "dateOfBirth-year": "1990"},
-     "Date of birth must be a real date, like 27 3 1990"),
-    ("dateOfBirth", {"dateOfBirth-day": "1", "dateOfBirth-month": "2",
-                     "dateOfBirth-year": "1990"}, None),
-    ("postcode", {"postcode": "12345", "countryCode": "GB", "addressLine1": "1 Road"},
-     "Enter a real postcode, like EC1Y 8SY"),
-    ("postcode", {"postcode": "12345", "countryCode": "US", "addressLine1": "1 Road"}, None),
-    ("postcode", {"postcode": "", "countryCode": "GB", "addressLine1": "1 Road"},
-     "Enter a postcode"),
-    ("email", {"email": "ada@"}, "Enter an email address in the correct format, like "
-                                 "name@example.com"),
-])
+@pytest.mark.parametrize(
+    "field, data, message",
+    [
+        ("surname", {"surname": ""}, "Enter your surname"),
+        ("surname", {"surname": "Byron"}, None),
+        (
+            "dateOfBirth",
+            {"dateOfBirth-day": "31", "dateOfBirth-month": "2", "dateOfBirth-year": "1990"},
+            "Date of birth must be a real date, like 27 3 1990",
+        ),
+        (
+            "dateOfBirth",
+            {"dateOfBirth-day": "1", "dateOfBirth-month": "2", "dateOfBirth-year": "1990"},
+            None,
+        ),
+        (
+            "postcode",
+            {"postcode": "12345", "countryCode": "GB", "addressLine1": "1 Road"},
+            "Enter a real postcode, like EC1Y 8SY",
+        ),
+        ("postcode", {"postcode": "12345", "countryCode": "US", "addressLine1": "1 Road"}, None),
+        (
+            "postcode",
+            {"postcode": "", "countryCode": "GB", "addressLine1": "1 Road"},
+            "Enter a postcode",
+        ),
+        (
+            "email",
+            {"email": "ada@"},
+            "Enter an email address in the correct format, like name@example.com",
+        ),
+    ],
+)
 def test_each_field_gets_the_service_verdict(client, field, data, message):
     response, soup = check(client, field, data)
     assert response.status_code == 200
@@ -78,13 +97,11 @@ def test_a_national_phone_number_is_checked_with_the_drafts_address_country(clie
     assert error_of(soup) == "Enter phone number in international form, like +44 7911 123456"
 
 
-def test_password_strength_and_advice_come_as_it_is_typed_and_the_password_never_comes_back(
-        client):
+def test_password_strength_and_advice_come_as_it_is_typed_and_the_password_never_comes_back(client):
     response, soup = check(client, "password", {"password": "password1", "username": "ada"})
     feedback = soup.select_one("#password-feedback")
     assert feedback is not None and soup.select_one("input") is None  # the input stays as typed
-    assert error_of(feedback) == \
-        "This password is too common – choose one that is harder to guess"
+    assert error_of(feedback) == "This password is too common – choose one that is harder to guess"
     assert "Password strength: Very weak" in feedback.select_one(".strength").get_text()
     assert feedback.select("ul.advice li")  # zxcvbn's advice
     assert "password1" not in response.get_data(as_text=True)
@@ -95,10 +112,13 @@ def test_password_strength_and_advice_come_as_it_is_typed_and_the_password_never
 
 
 def test_a_password_containing_the_username_is_refused_inline(client):
-    _, soup = check(client, "password", {"password": "ada_lovelace-Harbour-93",
-                                         "username": "ada_lovelace"})
-    assert error_of(soup) == \
-        "Password must not contain your username or the start of your email address"
+    _, soup = check(
+        client, "password", {"password": "ada_lovelace-Harbour-93", "username": "ada_lovelace"}
+    )
+    assert (
+        error_of(soup)
+        == "Password must not contain your username or the start of your email address"
+    )
 
 
 def test_a_saved_password_is_not_asked_for_again(client):

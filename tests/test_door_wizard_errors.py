@@ -1,5 +1,6 @@
 """The wizard when things go wrong: CSRF, rate limits, expired drafts, unknown pages, failures.
 Every one is a friendly page (or an htmx fragment) with the right status, never a stack trace."""
+
 from datetime import timedelta
 
 import pytest
@@ -48,16 +49,18 @@ def test_a_token_from_another_draft_is_refused(guarded):
     assert all("surname" not in d.answers for d in all_drafts(guarded))
 
 
-@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "cross-site"},
-                                     {"Origin": "https://evil.example"}])
+@pytest.mark.parametrize(
+    "headers", [{"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}]
+)
 def test_a_post_from_another_site_is_refused_even_with_a_token(guarded, headers):
     wizard = Wizard(guarded.test_client())
     page = wizard.submit(account(), **headers)
     assert page.status == 400 and all_drafts(guarded) == []
 
 
-@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "same-origin"},
-                                     {"Origin": "http://localhost"}])
+@pytest.mark.parametrize(
+    "headers", [{"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://localhost"}]
+)
 def test_a_post_from_the_service_itself_is_taken(guarded, headers):
     wizard = Wizard(guarded.test_client())
     assert wizard.submit(account(), **headers).status == 200
@@ -65,8 +68,9 @@ def test_a_post_from_the_service_itself_is_taken(guarded, headers):
 
 
 def test_an_inline_check_without_a_token_gets_a_fragment(guarded):
-    response = guarded.test_client().post("/register/check/surname", data={"surname": "x"},
-                                          headers={"HX-Request": "true"})
+    response = guarded.test_client().post(
+        "/register/check/surname", data={"surname": "x"}, headers={"HX-Request": "true"}
+    )
     assert response.status_code == 400
     assert response.headers["HX-Retarget"] == "#wizard-alert"
     assert "This form has expired" in response.get_data(as_text=True)
@@ -87,7 +91,8 @@ def test_too_many_registrations_give_a_friendly_429_and_keep_the_draft(make_app)
     assert heading(page) == "Too many attempts"
     assert int(page.response.headers["Retry-After"]) > 0
     assert page.soup.find("a", string="Go back to the form")["href"].startswith(
-        "/register/review?draft=")
+        "/register/review?draft="
+    )
     with app.app_context():
         assert db.session.query(Customer).count() == 1
 
@@ -108,10 +113,16 @@ def test_an_unexpected_error_is_a_friendly_500_without_a_stack_trace(client, mon
     assert "database on fire" not in page.html and "Traceback" not in page.html
 
 
-@pytest.mark.parametrize("method, path, status", [
-    ("get", "/t/nobody/register", 404), ("get", "/t/nobody/embed", 404),
-    ("get", "/register/nowhere", 404), ("get", "/register/account", 404),
-    ("post", "/register/done", 405)])
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("get", "/t/nobody/register", 404),
+        ("get", "/t/nobody/embed", 404),
+        ("get", "/register/nowhere", 404),
+        ("get", "/register/account", 404),
+        ("post", "/register/done", 405),
+    ],
+)
 def test_pages_that_do_not_exist_are_friendly_pages(client, method, path, status):
     response = getattr(client, method)(path)
     assert response.status_code == status
@@ -170,21 +181,37 @@ def test_a_huge_post_gets_a_friendly_413(client):
 
 # --- requests no browser sends ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("host", ["a" * 64, "a..b", "."])
-@pytest.mark.parametrize("path", ["/register", "/t/default/embed", "/register/check/username",
-                                  "/api/v1/customers", "/v1/Customers"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/register",
+        "/t/default/embed",
+        "/register/check/username",
+        "/api/v1/customers",
+        "/v1/Customers",
+    ],
+)
 def test_a_host_that_cannot_be_routed_is_a_400_fault(client, host, path):
     response = client.get(path, headers={"Host": host})
     assert response.status_code == 400
     assert response.get_json()["faultCode"] == 91003
 
 
-@pytest.mark.parametrize("method, path, query", [
-    ("GET", "/register", "draft=\xff"), ("GET", "/register", "lang=\xff"),
-    ("GET", "/t/default/embed", "x=\xe9"), ("POST", "/register/check/surname", "\xff"),
-    ("POST", "/api/v1/customers", "tenant=\xff")])
+@pytest.mark.parametrize(
+    "method, path, query",
+    [
+        ("GET", "/register", "draft=\xff"),
+        ("GET", "/register", "lang=\xff"),
+        ("GET", "/t/default/embed", "x=\xe9"),
+        ("POST", "/register/check/surname", "\xff"),
+        ("POST", "/api/v1/customers", "tenant=\xff"),
+    ],
+)
 def test_raw_bytes_that_are_not_utf8_in_the_query_are_read_as_percent_encoded(
-        client, method, path, query):
+    client, method, path, query
+):
     # The WSGI environ carries the query's raw bytes as Latin-1 text.
     response = client.open(path, method=method, environ_overrides={"QUERY_STRING": query})
     assert response.status_code < 500

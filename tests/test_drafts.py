@@ -1,4 +1,5 @@
 """Drafts: named by a signed token, kept 24 hours, surviving a restart, purged by a command."""
+
 from datetime import timedelta
 
 from sqlalchemy import select

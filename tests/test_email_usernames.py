@@ -1,6 +1,7 @@
 """On the dialect doors the email is the username (contract section 1): any valid address is a
 valid username there, `+` and all; uniqueness is as everywhere. Other doors keep the username's
 own characters."""
+
 import pytest
 from conftest import CUSTOMERS, STRONG_PASSWORD, faults, make_api_key, valid_customer
 
@@ -26,8 +27,12 @@ def web_store(client, auth, email):
 
 
 def online_ordering(client, auth, email):
-    body = {"Customer": {"EMail": email, "LastName": "Lee"}, "Password": STRONG_PASSWORD,
-            "SecurityQuestion": "Q?", "SecurityAnswer": "A"}
+    body = {
+        "Customer": {"EMail": email, "LastName": "Lee"},
+        "Password": STRONG_PASSWORD,
+        "SecurityQuestion": "Q?",
+        "SecurityAnswer": "A",
+    }
     return client.put("/v1/Customers", json=body, headers=auth)
 
 

@@ -1,6 +1,7 @@
 """Erasure (contract section 14): the JSON API's DELETE, the console and the command all erase the
 same way: personal fields gone, the record's id, number, tenant, time and consent evidence kept,
 username and email free again, unsent mail dropped, webhook customer.erased, GET 410 91019."""
+
 import pytest
 from conftest import bearer, deliver_outbox, fault_codes, valid_customer
 from console_client import operator_client
@@ -9,8 +10,20 @@ from webapp.console.models import AuditEntry
 from webapp.extensions import db
 from webapp.models import ConsentEvent, Customer, Draft, IdempotencyRecord, OutboxMessage
 
-PERSONAL = ("username", "email", "title", "forename", "surname", "dateOfBirth", "phone",
-            "mobile", "displayName", "gender", "nationality", "externalId")
+PERSONAL = (
+    "username",
+    "email",
+    "title",
+    "forename",
+    "surname",
+    "dateOfBirth",
+    "phone",
+    "mobile",
+    "displayName",
+    "gender",
+    "nationality",
+    "externalId",
+)
 
 
 @pytest.fixture
@@ -21,10 +34,22 @@ def hooked(make_app, webhook_receiver):
 
 
 def full_customer():
-    return valid_customer(externalId="ext-1", phone="+442079460000", mobile="+447911123456",
-                          displayName="Ada L", gender="female", nationality="GB",
-                          addresses=[{"addressLine1": "1 High Street", "city": "London",
-                                      "postcode": "SW1A 1AA", "countryCode": "GB"}])
+    return valid_customer(
+        externalId="ext-1",
+        phone="+442079460000",
+        mobile="+447911123456",
+        displayName="Ada L",
+        gender="female",
+        nationality="GB",
+        addresses=[
+            {
+                "addressLine1": "1 High Street",
+                "city": "London",
+                "postcode": "SW1A 1AA",
+                "countryCode": "GB",
+            }
+        ],
+    )
 
 
 def stored(app, customer_id):
@@ -44,18 +69,37 @@ def test_delete_erases_every_personal_field_and_keeps_the_record(hooked):
     customer = stored(app, created["customerId"])
     assert customer.tenant_number == created["customerNumber"] and customer.tenant == "default"
     assert customer.created_at.isoformat(timespec="seconds") + "Z" == created["createdAt"]
-    for column in ("external_id", "title", "forename", "surname", "date_of_birth", "phone",
-                   "mobile", "address", "display_name", "gender", "nationality",
-                   "password_hash", "email_unique_key"):
+    for column in (
+        "external_id",
+        "title",
+        "forename",
+        "surname",
+        "date_of_birth",
+        "phone",
+        "mobile",
+        "address",
+        "display_name",
+        "gender",
+        "nationality",
+        "password_hash",
+        "email_unique_key",
+    ):
         assert getattr(customer, column) is None, column
     assert customer.username == "" and customer.email == "" and customer.erased_at is not None
     assert customer.custom_attributes == [] and customer.contact_methods == []
-    evidence = [{"consentId": c.consent_id, "version": c.version, "door": c.door,
-                 "grantedAt": c.granted_at.isoformat(timespec="seconds") + "Z"}
-                for c in customer.consents]
-    assert evidence == [{name: record[name] for name in ("consentId", "version", "door",
-                                                         "grantedAt")}
-                        for record in created["consents"]["records"]]
+    evidence = [
+        {
+            "consentId": c.consent_id,
+            "version": c.version,
+            "door": c.door,
+            "grantedAt": c.granted_at.isoformat(timespec="seconds") + "Z",
+        }
+        for c in customer.consents
+    ]
+    assert evidence == [
+        {name: record[name] for name in ("consentId", "version", "door", "grantedAt")}
+        for record in created["consents"]["records"]
+    ]
 
 
 def test_the_consent_evidence_stays_without_the_keyed_hashes_of_address_and_browser(hooked):
@@ -66,13 +110,17 @@ def test_the_consent_evidence_stays_without_the_keyed_hashes_of_address_and_brow
 
     def events():
         with app.app_context():
-            return [(e.status, e.door, e.version, e.client_hash, e.agent_hash)
-                    for e in db.session.query(ConsentEvent).all()]
+            return [
+                (e.status, e.door, e.version, e.client_hash, e.agent_hash)
+                for e in db.session.query(ConsentEvent).all()
+            ]
 
     before = events()
     assert before and all(client_hash and agent_hash for *_, client_hash, agent_hash in before)
-    assert client.delete(f"/api/v1/customers/{created['customerId']}",
-                         headers=headers).status_code == 204
+    assert (
+        client.delete(f"/api/v1/customers/{created['customerId']}", headers=headers).status_code
+        == 204
+    )
     assert events() == [(*kept, None, None) for *kept, _, _ in before]
 
 
@@ -138,16 +186,21 @@ def test_delete_needs_credentials_of_the_customers_tenant(hooked):
     created = client.post("/api/v1/customers", json=valid_customer(), headers=bearer(app))
     customer_id = created.get_json()["customerId"]
     assert client.delete(f"/api/v1/customers/{customer_id}").status_code == 401
-    assert client.delete(f"/api/v1/customers/{customer_id}",
-                         headers=bearer(app, "acme")).status_code == 404
+    assert (
+        client.delete(f"/api/v1/customers/{customer_id}", headers=bearer(app, "acme")).status_code
+        == 404
+    )
     assert client.delete("/api/v1/customers/not-an-id", headers=bearer(app)).status_code == 404
     assert stored(app, customer_id).erased_at is None
 
 
 def test_the_command_erases_and_writes_the_audit_log(hooked):
     app, _ = hooked
-    created = app.test_client().post("/api/v1/customers", json=valid_customer(),
-                                     headers=bearer(app)).get_json()
+    created = (
+        app.test_client()
+        .post("/api/v1/customers", json=valid_customer(), headers=bearer(app))
+        .get_json()
+    )
     runner = app.test_cli_runner()
     result = runner.invoke(args=["erase-customer", "default", created["customerId"]])
     assert result.exit_code == 0, result.output
@@ -161,8 +214,11 @@ def test_the_command_erases_and_writes_the_audit_log(hooked):
 
 def test_the_console_erases_after_confirmation(hooked):
     app, _ = hooked
-    created = app.test_client().post("/api/v1/customers", json=valid_customer(),
-                                     headers=bearer(app)).get_json()
+    created = (
+        app.test_client()
+        .post("/api/v1/customers", json=valid_customer(), headers=bearer(app))
+        .get_json()
+    )
     client = operator_client(app)
     path = f"/console/t/default/customers/{created['customerId']}"
     assert client.post(path + "/erase").status_code == 400  # not confirmed
@@ -174,5 +230,6 @@ def test_the_console_erases_after_confirmation(hooked):
 
 def test_the_openapi_document_describes_delete(client):
     operation = client.get("/api/openapi.json").get_json()["paths"][
-        "/api/v1/customers/{customerId}"]["delete"]
+        "/api/v1/customers/{customerId}"
+    ]["delete"]
     assert {"204", "404", "410"} <= set(operation["responses"])

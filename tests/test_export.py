@@ -1,4 +1,5 @@
 """`flask --app webapp export-customers`: JSON Lines and CSV, streamed, without secrets."""
+
 import csv
 import io
 import json
@@ -40,8 +41,14 @@ label = "Send me offers"
 name = "favouriteTeam"
 label = "Favourite team"
 """
-ADDRESS = {"addressLine1": "10 Downing Street", "addressLine2": None, "city": "London",
-           "region": None, "postcode": "SW1A 2AA", "countryCode": "GB"}
+ADDRESS = {
+    "addressLine1": "10 Downing Street",
+    "addressLine2": None,
+    "city": "London",
+    "region": None,
+    "postcode": "SW1A 2AA",
+    "countryCode": "GB",
+}
 SECURITY_ANSWER_HASH = "$argon2id$v=19$m=1024,t=1,p=1$c2VjdXJpdHk$QW5zd2VyIGhhc2g"
 FEW, MANY = 2_000, 20_000
 
@@ -53,7 +60,8 @@ def acme(make_app):
 
 def export(app, tenant, format_):
     result = app.test_cli_runner().invoke(
-        args=["export-customers", "--tenant", tenant, "--format", format_])
+        args=["export-customers", "--tenant", tenant, "--format", format_]
+    )
     assert result.exit_code == 0, result.output
     return result.stdout_bytes.decode("utf-8")
 
@@ -68,26 +76,49 @@ def register(app, **fields):
 def customer_row(number, tenant="acme", **fields):
     """A customer row for a bulk insert, as a registration would store it."""
     name = f"bulk{number}"
-    return {"tenant": tenant, "tenant_number": number, "username": name, "username_key": name,
-            "email": f"{name}@example.com", "email_unique_key": f"{name}@example.com",
-            "title": "Mx", "surname": "Bulk", "address": ADDRESS, "custom_attributes": [],
-            "contact_methods": ["email"], "customer_type": "Standard", "currency": "GBP",
-            "source": "CUSTOMER", "door": "api", **fields}
+    return {
+        "tenant": tenant,
+        "tenant_number": number,
+        "username": name,
+        "username_key": name,
+        "email": f"{name}@example.com",
+        "email_unique_key": f"{name}@example.com",
+        "title": "Mx",
+        "surname": "Bulk",
+        "address": ADDRESS,
+        "custom_attributes": [],
+        "contact_methods": ["email"],
+        "customer_type": "Standard",
+        "currency": "GBP",
+        "source": "CUSTOMER",
+        "door": "api",
+        **fields,
+    }
 
 
 def bulk_insert(app, rows, consents=("terms",)):
     with app.app_context():
         numbers = db.session.scalars(insert(Customer).returning(Customer.number), rows).all()
-        db.session.execute(insert(ConsentRecord), [
-            {"customer_number": n, "consent_id": c, "version": "2026-01", "door": "api"}
-            for n in numbers for c in consents])
+        db.session.execute(
+            insert(ConsentRecord),
+            [
+                {"customer_number": n, "consent_id": c, "version": "2026-01", "door": "api"}
+                for n in numbers
+                for c in consents
+            ],
+        )
         db.session.commit()
 
 
 def test_jsonl_lines_are_the_customers_as_the_api_returns_them(acme):
-    created = [register(acme, customAttributes=[{"name": "favouriteTeam", "value": "Rovers"}],
-                        addresses=[{k: v for k, v in ADDRESS.items() if v}]),
-               register(acme, surname="Ørsted\u2028Ñandú")]
+    created = [
+        register(
+            acme,
+            customAttributes=[{"name": "favouriteTeam", "value": "Rovers"}],
+            addresses=[{k: v for k, v in ADDRESS.items() if v}],
+        ),
+        register(acme, surname="Ørsted\u2028Ñandú"),
+    ]
     register_default = acme.test_client().post(CUSTOMERS, json=valid_customer())
     assert register_default.status_code == 201
 
@@ -98,8 +129,12 @@ def test_jsonl_lines_are_the_customers_as_the_api_returns_them(acme):
 
 
 def test_csv_has_a_column_per_field_and_parses_back(acme):
-    first = register(acme, customAttributes=[{"name": "favouriteTeam", "value": "Rovers"}],
-                     addresses=[{k: v for k, v in ADDRESS.items() if v}], phone="+44 7911 123456")
+    first = register(
+        acme,
+        customAttributes=[{"name": "favouriteTeam", "value": "Rovers"}],
+        addresses=[{k: v for k, v in ADDRESS.items() if v}],
+        phone="+44 7911 123456",
+    )
     second = register(acme, externalId="ext-2")
 
     rows = list(csv.DictReader(io.StringIO(export(acme, "acme", "csv"), newline="")))
@@ -108,21 +143,38 @@ def test_csv_has_a_column_per_field_and_parses_back(acme):
     assert header[:5] == ["customerId", "customerNumber", "tenantId", "externalId", "username"]
     assert "password" not in header and "addresses" not in header
     assert header[-15:] == [
-        "address.addressLine1", "address.addressLine2", "address.city", "address.region",
-        "address.postcode", "address.countryCode",
-        "consents.terms.version", "consents.terms.grantedAt", "consents.terms.door",
-        "consents.marketing.version", "consents.marketing.grantedAt", "consents.marketing.door",
-        "contactMethods.email", "contactMethods.sms", "customAttributes.favouriteTeam"]
+        "address.addressLine1",
+        "address.addressLine2",
+        "address.city",
+        "address.region",
+        "address.postcode",
+        "address.countryCode",
+        "consents.terms.version",
+        "consents.terms.grantedAt",
+        "consents.terms.door",
+        "consents.marketing.version",
+        "consents.marketing.grantedAt",
+        "consents.marketing.door",
+        "contactMethods.email",
+        "contactMethods.sms",
+        "customAttributes.favouriteTeam",
+    ]
     one, two = rows
     assert one["customerId"] == first["customerId"]
     assert one["customerNumber"] == str(first["customerNumber"])
     assert one["createdAt"] == first["createdAt"]
     assert one["phone"] == "'+44 7911 123456"  # a leading + would be a formula
-    assert (one["address.city"], one["address.postcode"], one["address.region"]) == \
-        ("London", "SW1A 2AA", "")
+    assert (one["address.city"], one["address.postcode"], one["address.region"]) == (
+        "London",
+        "SW1A 2AA",
+        "",
+    )
     record = first["consents"]["records"][0]
-    assert (one["consents.terms.version"], one["consents.terms.grantedAt"],
-            one["consents.terms.door"]) == ("2026-01", record["grantedAt"], "api")
+    assert (
+        one["consents.terms.version"],
+        one["consents.terms.grantedAt"],
+        one["consents.terms.door"],
+    ) == ("2026-01", record["grantedAt"], "api")
     assert one["consents.marketing.version"] == one["consents.marketing.grantedAt"] == ""
     assert (one["contactMethods.email"], one["contactMethods.sms"]) == ("false", "true")
     assert one["customAttributes.favouriteTeam"] == "Rovers"
@@ -130,8 +182,9 @@ def test_csv_has_a_column_per_field_and_parses_back(acme):
     assert two["address.city"] == two["customAttributes.favouriteTeam"] == ""
 
 
-@pytest.mark.parametrize("typed", ["=HYPERLINK(\"http://evil.example\")", "+SUM(1)", "-2+3",
-                                   "@SUM(A1)", "\tTAB", "\rCR"])
+@pytest.mark.parametrize(
+    "typed", ['=HYPERLINK("http://evil.example")', "+SUM(1)", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+)
 def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote(acme, typed):
     bulk_insert(acme, [customer_row(1, forename=typed, surname="<b>Bold</b>")])
 
@@ -143,32 +196,58 @@ def test_csv_cells_a_spreadsheet_would_run_start_with_a_quote(acme, typed):
 
 
 def test_values_the_tenants_file_no_longer_defines_keep_their_columns(acme):
-    bulk_insert(acme, [customer_row(1, contact_methods=["pigeon", "email"],
-                                    custom_attributes=[{"name": "shoeSize", "value": "42"}])],
-                consents=("terms", "retired"))
+    bulk_insert(
+        acme,
+        [
+            customer_row(
+                1,
+                contact_methods=["pigeon", "email"],
+                custom_attributes=[{"name": "shoeSize", "value": "42"}],
+            )
+        ],
+        consents=("terms", "retired"),
+    )
 
     row = next(csv.DictReader(io.StringIO(export(acme, "acme", "csv"), newline="")))
     assert row["consents.retired.version"] == "2026-01"
     assert row["contactMethods.pigeon"] == "true"
     assert row["customAttributes.shoeSize"] == "42"
-    assert list(row)[-3:] == ["contactMethods.pigeon", "customAttributes.favouriteTeam",
-                              "customAttributes.shoeSize"]
+    assert list(row)[-3:] == [
+        "contactMethods.pigeon",
+        "customAttributes.favouriteTeam",
+        "customAttributes.shoeSize",
+    ]
 
 
 @pytest.mark.parametrize("format_", ["csv", "jsonl"])
 def test_no_password_security_answer_or_secret_is_exported(acme, format_):
     register(acme, password=STRONG_PASSWORD)
-    bulk_insert(acme, [customer_row(2, password_hash="$argon2id$stored-password-hash",
-                                    security_question="First pet?",
-                                    security_answer_hash=SECURITY_ANSWER_HASH)])
+    bulk_insert(
+        acme,
+        [
+            customer_row(
+                2,
+                password_hash="$argon2id$stored-password-hash",
+                security_question="First pet?",
+                security_answer_hash=SECURITY_ANSWER_HASH,
+            )
+        ],
+    )
     api_secret = make_api_key(acme, "acme")[1]
     with acme.app_context():
         stored = db.session.execute(select(Customer.password_hash)).scalars().all()
 
     output = export(acme, "acme", format_)
     assert "bulk2@example.com" in output
-    for secret in [STRONG_PASSWORD, *stored, SECURITY_ANSWER_HASH, "argon2", api_secret,
-                   WEBHOOK_SECRET, WEBHOOK_SECRET.removeprefix("whsec_")]:
+    for secret in [
+        STRONG_PASSWORD,
+        *stored,
+        SECURITY_ANSWER_HASH,
+        "argon2",
+        api_secret,
+        WEBHOOK_SECRET,
+        WEBHOOK_SECRET.removeprefix("whsec_"),
+    ]:
         assert secret not in output
 
 

@@ -1,4 +1,5 @@
 """Framing (contract section 6): only a tenant's embed may be framed, and only by its origins."""
+
 import re
 
 import pytest
@@ -16,14 +17,23 @@ name = "No partners"
 
 def refuses_framing(response):
     policy = response.headers.get("Content-Security-Policy", "")
-    return response.headers.get("X-Frame-Options") == "DENY" and \
-        "frame-ancestors 'none'" in policy
+    return response.headers.get("X-Frame-Options") == "DENY" and "frame-ancestors 'none'" in policy
 
 
-@pytest.mark.parametrize("path", ["/register", "/t/acme/register", "/t/plain/register",
-                                  "/t/plain/embed", "/t/nobody/embed", "/register/nowhere",
-                                  "/api/v1/customers/123", "/static/embed.js",
-                                  "/api/openapi.json"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/register",
+        "/t/acme/register",
+        "/t/plain/register",
+        "/t/plain/embed",
+        "/t/nobody/embed",
+        "/register/nowhere",
+        "/api/v1/customers/123",
+        "/static/embed.js",
+        "/api/openapi.json",
+    ],
+)
 def test_every_page_but_the_embed_refuses_to_be_framed(client, path):
     with client.get(path) as response:
         assert refuses_framing(response), path
@@ -56,8 +66,9 @@ def test_every_step_of_the_embed_keeps_its_framing_and_needs_no_cookie(make_app)
     assert wizard.page.soup.select_one("[data-customer-id]") is not None
     for response in responses:
         assert "X-Frame-Options" not in response.headers, response.request.path
-        assert "frame-ancestors https://partner.example" in \
-            response.headers["Content-Security-Policy"]
+        assert (
+            "frame-ancestors https://partner.example" in response.headers["Content-Security-Policy"]
+        )
         assert "Set-Cookie" not in response.headers
 
 
@@ -65,14 +76,14 @@ def test_an_error_inside_the_embed_can_still_be_shown_in_its_frame(make_app):
     app = make_app(TENANTS, WTF_CSRF_ENABLED=True)
     response = app.test_client().post("/t/acme/embed", data=account())
     assert response.status_code == 400
-    assert "frame-ancestors https://partner.example" in response.headers[
-        "Content-Security-Policy"]
+    assert "frame-ancestors https://partner.example" in response.headers["Content-Security-Policy"]
 
 
 def test_the_embed_knows_where_its_events_may_go(client):
     soup = BeautifulSoup(client.get("/t/acme/embed").get_data(as_text=True), "html.parser")
-    assert soup.body["data-parent-origins"] == \
-        '["https://partner.example", "http://127.0.0.1:8001"]'
+    assert (
+        soup.body["data-parent-origins"] == '["https://partner.example", "http://127.0.0.1:8001"]'
+    )
     assert soup.find("script", src=re.compile(r"^/static/js/frame\.[0-9a-f]{12}\.js$")) is not None
     assert soup.select_one(".masthead") is None
 

@@ -5,6 +5,7 @@ The other failure modes are tested beside their features: a mail server that is 
 (test_mail.py::test_mail_queued_while_the_server_is_down_goes_out_when_it_is_back) and a
 rate-limit store that does not answer
 (test_production.py::test_an_unreachable_store_lets_requests_through_and_logs_an_error)."""
+
 import logging
 
 import pytest
@@ -25,11 +26,16 @@ SYSTEM_FAILURE = "System Failure, please try again later"
 @pytest.fixture
 def no_database(tmp_path):
     """An app whose PostgreSQL database is somewhere nothing answers."""
-    return create_app({
-        "TESTING": True, "SECRET_KEY": "test-secret-key", "WTF_CSRF_ENABLED": False,
-        "SQLALCHEMY_DATABASE_URI":
-            f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/postgres",
-        "TENANTS_FILE": str(tmp_path / "tenants.toml"), "RATELIMIT_ENABLED": False})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/postgres",
+            "TENANTS_FILE": str(tmp_path / "tenants.toml"),
+            "RATELIMIT_ENABLED": False,
+        }
+    )
 
 
 def assert_system_failure(response):
@@ -41,8 +47,7 @@ def assert_system_failure(response):
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer key_1.secret"}])
 def test_the_api_answers_90061_while_the_database_is_down(no_database, caplog, headers):
     with caplog.at_level(logging.ERROR, logger="webapp.http.errors"):
-        response = no_database.test_client().post(CUSTOMERS, json=valid_customer(),
-                                                  headers=headers)
+        response = no_database.test_client().post(CUSTOMERS, json=valid_customer(), headers=headers)
     assert_system_failure(response)
     assert faults(response) == [(90061, None)]
     assert response.get_json()["message"] == SYSTEM_FAILURE
@@ -53,8 +58,9 @@ def test_the_api_answers_90061_while_the_database_is_down(no_database, caplog, h
 def test_the_dialects_answer_500_in_their_formats_while_the_database_is_down(no_database):
     client = no_database.test_client()
     auth = {"Authorization": "Bearer key_1.secret"}
-    online_ordering = client.put("/v1/Customers", data="<InRegistration/>", content_type="text/xml",
-                        headers=auth)
+    online_ordering = client.put(
+        "/v1/Customers", data="<InRegistration/>", content_type="text/xml", headers=auth
+    )
     assert_system_failure(online_ordering)
     assert b"<FaultCode>90061</FaultCode>" in online_ordering.data
     web_store = client.post("/api/v3/1/customers", json={"email": "a@example.com"}, headers=auth)
@@ -71,13 +77,15 @@ def test_the_wizard_shows_a_friendly_page_while_the_database_is_down(no_database
     soup = BeautifulSoup(page.get_data(as_text=True), "html.parser")
     assert soup.h1.get_text(strip=True) == "Sorry, there is a problem with the service"
     assert "Try again later." in soup.get_text() and SYSTEM_FAILURE not in soup.get_text()
-    fragment = client.post("/register/check/username", data={"username": "ada"},
-                           headers={"HX-Request": "true"})
+    fragment = client.post(
+        "/register/check/username", data={"username": "ada"}, headers={"HX-Request": "true"}
+    )
     assert_system_failure(fragment)
     assert fragment.headers["HX-Retarget"] == "#wizard-alert"
 
 
 # --- a failure between the customer's row and the commit --------------------------------------
+
 
 def fail_once(monkeypatch):
     """The database fails after the customer was flushed, as the outbox rows are added."""
@@ -95,12 +103,15 @@ def fail_once(monkeypatch):
 
 def counts(app):
     with app.app_context():
-        return [db.session.scalar(select(func.count()).select_from(model))
-                for model in (Customer, ConsentRecord, OutboxMessage, IdempotencyRecord)]
+        return [
+            db.session.scalar(select(func.count()).select_from(model))
+            for model in (Customer, ConsentRecord, OutboxMessage, IdempotencyRecord)
+        ]
 
 
-def test_a_failure_mid_registration_leaves_nothing_and_the_same_key_may_retry(app, client,
-                                                                             monkeypatch):
+def test_a_failure_mid_registration_leaves_nothing_and_the_same_key_may_retry(
+    app, client, monkeypatch
+):
     fail_once(monkeypatch)
     body, headers = valid_customer(), {"Idempotency-Key": "retry-me"}
     failed = client.post(CUSTOMERS, json=body, headers=headers)

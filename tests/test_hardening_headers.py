@@ -1,4 +1,5 @@
 """Security headers on every response (one policy, set in one place) and the wizard's cookie."""
+
 import re
 
 import pytest
@@ -7,10 +8,18 @@ from conftest import CUSTOMERS, valid_customer
 from wizard_client import account
 
 PAGES = [
-    ("GET", "/register"), ("GET", "/t/default/register/profile"), ("GET", "/register/nowhere"),
-    ("POST", "/register"), ("GET", "/static/js/wizard.js"), ("GET", "/api/openapi.json"),
-    ("GET", f"{CUSTOMERS}/123"), ("POST", CUSTOMERS), ("PUT", "/v1/Customers"),
-    ("POST", "/api/v3/1/customers"), ("GET", "/healthz"), ("GET", "/nowhere"),
+    ("GET", "/register"),
+    ("GET", "/t/default/register/profile"),
+    ("GET", "/register/nowhere"),
+    ("POST", "/register"),
+    ("GET", "/static/js/wizard.js"),
+    ("GET", "/api/openapi.json"),
+    ("GET", f"{CUSTOMERS}/123"),
+    ("POST", CUSTOMERS),
+    ("PUT", "/v1/Customers"),
+    ("POST", "/api/v3/1/customers"),
+    ("GET", "/healthz"),
+    ("GET", "/nowhere"),
 ]
 
 
@@ -35,6 +44,7 @@ def test_every_response_carries_the_security_headers(client, method, path):
 
 def test_errors_and_rate_limits_carry_them_too(make_app, monkeypatch):
     from webapp import registration
+
     client = make_app(RATELIMIT_PUBLIC_API="1 per hour").test_client()
     client.post(CUSTOMERS, json={})
     limited = client.post(CUSTOMERS, json={})
@@ -55,8 +65,9 @@ def test_a_pages_inline_style_carries_the_responses_nonce_and_no_script_is_inlin
         assert f"'nonce-{style['nonce']}'" in styles
     assert all(script.get("src") and not script.string for script in html.find_all("script"))
     assert not html.find_all(attrs={"style": True})
-    assert not [tag for tag in html.find_all(True)
-                if any(name.startswith("on") for name in tag.attrs)]
+    assert not [
+        tag for tag in html.find_all(True) if any(name.startswith("on") for name in tag.attrs)
+    ]
     # A new nonce for each response.
     assert directives(client.get("/register"))["style-src"] != styles
 
@@ -66,12 +77,16 @@ def test_a_response_without_inline_style_allows_none(client):
 
 
 def draft_cookie(response):
-    return next(value for value in response.headers.getlist("Set-Cookie")
-                if value.startswith("wizard_draft="))
+    return next(
+        value
+        for value in response.headers.getlist("Set-Cookie")
+        if value.startswith("wizard_draft=")
+    )
 
 
-@pytest.mark.parametrize("base_url, secure", [("http://localhost", False),
-                                              ("https://localhost", True)])
+@pytest.mark.parametrize(
+    "base_url, secure", [("http://localhost", False), ("https://localhost", True)]
+)
 def test_the_draft_cookie_is_http_only_same_site_and_secure_over_https(app, base_url, secure):
     response = app.test_client().post("/register", data=account(), base_url=base_url)
     assert response.status_code == 303

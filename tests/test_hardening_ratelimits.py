@@ -1,5 +1,6 @@
 """Rate limits on every door: 429 with Retry-After in the door's own format, username probing held
 more tightly than other checks, and the API per key and per tenant."""
+
 import pytest
 from bs4 import BeautifulSoup
 from conftest import CUSTOMERS, bearer, unique, valid_customer
@@ -26,13 +27,20 @@ def retry_after(response):
 
 
 def online_ordering_body():
-    return {"Customer": {"FirstName": "Ada", "LastName": "Lovelace",
-                         "EMail": f"{unique()}@example.com"},
-            "Password": "violet-Harbour-tangent-93", "SecurityQuestion": "Pet?",
-            "SecurityAnswer": "Rex"}
+    return {
+        "Customer": {
+            "FirstName": "Ada",
+            "LastName": "Lovelace",
+            "EMail": f"{unique()}@example.com",
+        },
+        "Password": "violet-Harbour-tangent-93",
+        "SecurityQuestion": "Pet?",
+        "SecurityAnswer": "Rex",
+    }
 
 
 # --- every door's 429 -----------------------------------------------------------------------
+
 
 def api_json(client, app):
     return client.post(CUSTOMERS, json=valid_customer())
@@ -43,13 +51,15 @@ def online_ordering_json(client, app, headers=None):
 
 
 def online_ordering_xml(client, app, headers=None):
-    return client.put("/v1/Customers", data="<InRegistration/>", content_type="text/xml",
-                      headers=headers)
+    return client.put(
+        "/v1/Customers", data="<InRegistration/>", content_type="text/xml", headers=headers
+    )
 
 
 def web_store(client, app, headers=None):
-    return client.post("/api/v3/7/customers", json={"email": f"{unique()}@example.com"},
-                       headers=headers)
+    return client.post(
+        "/api/v3/7/customers", json={"email": f"{unique()}@example.com"}, headers=headers
+    )
 
 
 def wizard_review(client, app, path="/register"):
@@ -87,17 +97,26 @@ def as_fragment(response):
     assert "Too many attempts" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("send, keyed, rendered", [
-    (api_json, False, as_fault), (online_ordering_json, True, as_fault),
-    (online_ordering_xml, True, as_xml_fault), (web_store, True, as_web_store),
-    (wizard_review, False, as_page), (embed_review, False, as_page),
-    (inline_check, False, as_fragment),
-])
-def test_every_door_answers_429_with_retry_after_in_its_own_format(make_app, send, keyed,
-                                                                   rendered):
-    app = make_app(TENANTS, RATELIMIT_REGISTRATION="1 per hour", RATELIMIT_PUBLIC_API="1 per hour",
-                   RATELIMIT_API="1 per minute",
-                   RATELIMIT_VALIDATION="1 per minute")
+@pytest.mark.parametrize(
+    "send, keyed, rendered",
+    [
+        (api_json, False, as_fault),
+        (online_ordering_json, True, as_fault),
+        (online_ordering_xml, True, as_xml_fault),
+        (web_store, True, as_web_store),
+        (wizard_review, False, as_page),
+        (embed_review, False, as_page),
+        (inline_check, False, as_fragment),
+    ],
+)
+def test_every_door_answers_429_with_retry_after_in_its_own_format(make_app, send, keyed, rendered):
+    app = make_app(
+        TENANTS,
+        RATELIMIT_REGISTRATION="1 per hour",
+        RATELIMIT_PUBLIC_API="1 per hour",
+        RATELIMIT_API="1 per minute",
+        RATELIMIT_VALIDATION="1 per minute",
+    )
     client = app.test_client()
     extra = {"headers": bearer(app)} if keyed else {}
     assert send(client, app, **extra).status_code != 429
@@ -108,37 +127,51 @@ def test_every_door_answers_429_with_retry_after_in_its_own_format(make_app, sen
 
 # --- username probing -------------------------------------------------------------------------
 
+
 def test_the_inline_username_check_is_limited_more_tightly_than_other_checks(make_app):
     client = make_app(RATELIMIT_USERNAME_CHECK="2 per minute").test_client()
     for _ in range(2):
-        assert client.post("/register/check/username", data={"username": unique()},
-                           headers=HTMX).status_code == 200
-    limited = client.post("/register/check/username", data={"username": unique()},
-                          headers=HTMX)
+        assert (
+            client.post(
+                "/register/check/username", data={"username": unique()}, headers=HTMX
+            ).status_code
+            == 200
+        )
+    limited = client.post("/register/check/username", data={"username": unique()}, headers=HTMX)
     assert retry_after(limited) <= 60
     as_fragment(limited)
     # Other fields are still checked: the tighter limit is the username's and the email's.
     for _ in range(3):
-        assert client.post("/register/check/surname", data={"surname": "Lovelace"},
-                           headers=HTMX).status_code == 200
+        assert (
+            client.post(
+                "/register/check/surname", data={"surname": "Lovelace"}, headers=HTMX
+            ).status_code
+            == 200
+        )
 
 
 def test_the_inline_email_check_shares_the_username_checks_limit(make_app):
     client = make_app(RATELIMIT_USERNAME_CHECK="2 per minute").test_client()
-    assert client.post("/register/check/username", data={"username": unique()},
-                       headers=HTMX).status_code == 200
-    assert client.post("/register/check/email", data={"email": "a@example.com"},
-                       headers=HTMX).status_code == 200
-    limited = client.post("/register/check/email", data={"email": "b@example.com"},
-                          headers=HTMX)
+    assert (
+        client.post(
+            "/register/check/username", data={"username": unique()}, headers=HTMX
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            "/register/check/email", data={"email": "a@example.com"}, headers=HTMX
+        ).status_code
+        == 200
+    )
+    limited = client.post("/register/check/email", data={"email": "b@example.com"}, headers=HTMX)
     assert retry_after(limited) <= 60
     as_fragment(limited)
 
 
 def test_account_step_posts_count_as_username_probes(make_app):
     client = make_app(RATELIMIT_USERNAME_CHECK="2 per minute").test_client()
-    assert client.post("/register/check/username", data={"username": unique()}).status_code \
-        == 200
+    assert client.post("/register/check/username", data={"username": unique()}).status_code == 200
     assert client.post("/register", data=account()).status_code == 303
     limited = client.post("/register", data=account())
     retry_after(limited)
@@ -148,16 +181,23 @@ def test_account_step_posts_count_as_username_probes(make_app):
 def test_username_probes_are_counted_per_client_address(make_app):
     client = make_app(RATELIMIT_USERNAME_CHECK="1 per minute").test_client()
     for address in ("192.0.2.1", "192.0.2.2"):
-        response = client.post("/register/check/username", data={"username": unique()},
-                               environ_base={"REMOTE_ADDR": address})
+        response = client.post(
+            "/register/check/username",
+            data={"username": unique()},
+            environ_base={"REMOTE_ADDR": address},
+        )
         assert response.status_code == 200
-    response = client.post("/register/check/username", data={"username": unique()},
-                           environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    response = client.post(
+        "/register/check/username",
+        data={"username": unique()},
+        environ_base={"REMOTE_ADDR": "192.0.2.1"},
+    )
     retry_after(response)
 
 
 def test_the_default_username_limit_is_tighter_than_the_inline_check_limit(app):
     from limits import parse_many
+
     username = parse_many(app.config["RATELIMIT_USERNAME_CHECK"])
     checks = parse_many(app.config["RATELIMIT_VALIDATION"])
     per_second = min(limit.amount / limit.get_expiry() for limit in username)
@@ -165,6 +205,7 @@ def test_the_default_username_limit_is_tighter_than_the_inline_check_limit(app):
 
 
 # --- the API per tenant -----------------------------------------------------------------------
+
 
 def test_all_keys_of_a_tenant_share_the_tenants_limit(make_app):
     app = make_app(TENANTS, RATELIMIT_API="10 per minute", RATELIMIT_API_TENANT="2 per minute")

@@ -1,5 +1,6 @@
 """Usernames: NFKC first, then letters, digits and . _ - @ only, and no look-alike script mixing
 (Unicode Technical Standard #39, "highly restrictive"): 90030 otherwise."""
+
 import unicodedata
 import uuid
 
@@ -13,18 +14,32 @@ from webapp.tenants import registry
 
 
 def post_username(client, username):
-    return client.post(CUSTOMERS, json=valid_customer(username=username,
-                                                      email=f"{unique()}@example.com"))
+    return client.post(
+        CUSTOMERS, json=valid_customer(username=username, email=f"{unique()}@example.com")
+    )
 
 
-@pytest.mark.parametrize("username", [
-    "josé", "Zoë.Smith", "o_neil-2@home",
-    # Japanese: the iteration mark and ー are kana too
-    "佐々木", "ラーメン", "ひらがなカタカナ漢字",
-    "tanaka太郎", "김민준", "kim김민준", "王小明", "Ελένη", "Дмитрий",
-    "e\u0301clair",  # a combining accent that NFKC composes into é
-    "ﬁnn", "user²",  # a ligature and a superscript that NFKC makes plain
-])
+@pytest.mark.parametrize(
+    "username",
+    [
+        "josé",
+        "Zoë.Smith",
+        "o_neil-2@home",
+        # Japanese: the iteration mark and ー are kana too
+        "佐々木",
+        "ラーメン",
+        "ひらがなカタカナ漢字",
+        "tanaka太郎",
+        "김민준",
+        "kim김민준",
+        "王小明",
+        "Ελένη",
+        "Дмитрий",
+        "e\u0301clair",  # a combining accent that NFKC composes into é
+        "ﬁnn",
+        "user²",  # a ligature and a superscript that NFKC makes plain
+    ],
+)
 def test_letters_of_one_script_or_latin_with_cjk_are_accepted(client, username):
     typed = f"{username}_{uuid.uuid4().int % 10**9}"  # digits belong to every script
     response = post_username(client, typed)
@@ -32,24 +47,39 @@ def test_letters_of_one_script_or_latin_with_cjk_are_accepted(client, username):
     assert response.get_json()["username"] == typed  # stored as typed
 
 
-@pytest.mark.parametrize("username", [
-    "p\u0430ypal",  # Latin with a Cyrillic а
-    "\u0430dmin",  # a Cyrillic а leading Latin letters
-    "g\u03bfogle",  # Latin with a Greek ο
-    "\u03a9mega",  # Greek Ω with Latin letters
-    "Дмитрийd",  # Cyrillic with a Latin d
-    "a한ひ",  # Latin with Korean and Japanese at once
-    "abc\u0661\u0662",  # Latin letters with Arabic-Indic digits
-])
+@pytest.mark.parametrize(
+    "username",
+    [
+        "p\u0430ypal",  # Latin with a Cyrillic а
+        "\u0430dmin",  # a Cyrillic а leading Latin letters
+        "g\u03bfogle",  # Latin with a Greek ο
+        "\u03a9mega",  # Greek Ω with Latin letters
+        "Дмитрийd",  # Cyrillic with a Latin d
+        "a한ひ",  # Latin with Korean and Japanese at once
+        "abc\u0661\u0662",  # Latin letters with Arabic-Indic digits
+    ],
+)
 def test_mixed_scripts_that_could_pass_for_another_name_are_90030(client, username):
     assert faults(post_username(client, username)) == [(90030, "username")]
 
 
-@pytest.mark.parametrize("username", [
-    "ada lovelace", "<script>", "ada\u202e", "ada\u200d", "ada\u2060", "a\u0338da",
-    "ada😀", "ada\uff1c",  # fullwidth "<" is "<" once normalised
-    "ad/a", "ad'a", "ad;a", "ada\u00a0x",
-])
+@pytest.mark.parametrize(
+    "username",
+    [
+        "ada lovelace",
+        "<script>",
+        "ada\u202e",
+        "ada\u200d",
+        "ada\u2060",
+        "a\u0338da",
+        "ada😀",
+        "ada\uff1c",  # fullwidth "<" is "<" once normalised
+        "ad/a",
+        "ad'a",
+        "ad;a",
+        "ada\u00a0x",
+    ],
+)
 def test_other_characters_are_90030(client, username):
     assert faults(post_username(client, username)) == [(90030, "username")]
 
@@ -77,16 +107,20 @@ ALLOWED_MARKS = set("._-@")
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text(min_size=1, max_size=12))
 def test_any_text_is_refused_or_normalises_to_letters_digits_and_marks(app, text):
     with app.test_request_context():
-        found = registration.check_field(registry().default, "username",
-                                         {"username": text}, "api")
+        found = registration.check_field(registry().default, "username", {"username": text}, "api")
     normal = unicodedata.normalize("NFKC", text.strip())
     if found is None:
-        assert normal and all(c in ALLOWED_MARKS or unicodedata.category(c)[0] == "L"
-                              or unicodedata.category(c) == "Nd" for c in normal), text
+        assert normal and all(
+            c in ALLOWED_MARKS
+            or unicodedata.category(c)[0] == "L"
+            or unicodedata.category(c) == "Nd"
+            for c in normal
+        ), text
     else:
         assert found.code in (90030, 90075), (text, found)

@@ -1,5 +1,6 @@
 """An HMAC-signed request is good once: the same signature again within its 300 s window is 401
 91005, on every worker (the database remembers it), whatever the method."""
+
 import json
 import time
 
@@ -36,8 +37,11 @@ def test_a_replayed_post_is_401_and_creates_nothing(app, client, key):
 
 def test_a_replayed_get_is_401(client, key):
     data = json.dumps(valid_customer()).encode()
-    created = client.post(CUSTOMERS, data=data, headers={
-        **_signed("POST", CUSTOMERS, data, key), "Content-Type": "application/json"})
+    created = client.post(
+        CUSTOMERS,
+        data=data,
+        headers={**_signed("POST", CUSTOMERS, data, key), "Content-Type": "application/json"},
+    )
     path = f"{CUSTOMERS}/{created.get_json()['customerId']}"
     headers = _signed("GET", path, key=key)
     assert client.get(path, headers=headers).status_code == 200
@@ -56,15 +60,16 @@ def test_each_fresh_signature_is_accepted(client, key):
     path = f"{CUSTOMERS}/00000000-0000-0000-0000-000000000000"
     now = int(time.time())
     for timestamp in (now - 1, now):
-        assert client.get(path, headers=_signed("GET", path, key=key,
-                                                 timestamp=timestamp)).status_code == 404
+        assert (
+            client.get(path, headers=_signed("GET", path, key=key, timestamp=timestamp)).status_code
+            == 404
+        )
 
 
 def test_signatures_are_forgotten_once_out_of_their_window(app, client, key):
     path = f"{CUSTOMERS}/00000000-0000-0000-0000-000000000000"
     old = int(time.time()) - 299  # still inside the window: accepted, remembered until +1 s
-    assert client.get(path, headers=_signed("GET", path, key=key, timestamp=old)).status_code \
-        == 404
+    assert client.get(path, headers=_signed("GET", path, key=key, timestamp=old)).status_code == 404
     time.sleep(1.1)
     client.get(path, headers=_signed("GET", path, key=key))  # any later check sweeps
     with app.app_context():

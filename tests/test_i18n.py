@@ -1,6 +1,7 @@
 """Languages: which one a page is in (?lang=, then Accept-Language, then English), that it lasts
 through the steps without cookies, that the account email follows the customer's language, and
 that the JSON doors say exactly what they say in English whatever the request asks for."""
+
 import email
 from email import policy
 from pathlib import Path
@@ -30,28 +31,33 @@ def page(client, url, **headers):
     return response, soup
 
 
-@pytest.mark.parametrize("url, accept, language", [
-    ("/register", None, "en"),
-    ("/register", "de", "de"),
-    ("/register", "de-CH, en;q=0.5", "de"),
-    ("/register", "fr, de;q=0.8, en;q=0.5", "de"),  # the best one there is a catalogue for
-    ("/register", "fr", "en"),
-    ("/register", "de;q=0, *", "en"),  # q=0: not German, thank you
-    ("/register?lang=de", None, "de"),
-    ("/register?lang=de", "en", "de"),  # ?lang beats Accept-Language
-    ("/register?lang=en", "de", "en"),
-    ("/register?lang=de-AT", None, "de"),
-    ("/register?lang=DE", None, "de"),
-    ("/register?lang=xx", "de", "de"),  # an unknown language falls back to the browser's
-    ("/register?lang=xx", None, "en"),  # and then to English
-    ("/register?lang=" + "x" * 500, None, "en"),
-])
+@pytest.mark.parametrize(
+    "url, accept, language",
+    [
+        ("/register", None, "en"),
+        ("/register", "de", "de"),
+        ("/register", "de-CH, en;q=0.5", "de"),
+        ("/register", "fr, de;q=0.8, en;q=0.5", "de"),  # the best one there is a catalogue for
+        ("/register", "fr", "en"),
+        ("/register", "de;q=0, *", "en"),  # q=0: not German, thank you
+        ("/register?lang=de", None, "de"),
+        ("/register?lang=de", "en", "de"),  # ?lang beats Accept-Language
+        ("/register?lang=en", "de", "en"),
+        ("/register?lang=de-AT", None, "de"),
+        ("/register?lang=DE", None, "de"),
+        ("/register?lang=xx", "de", "de"),  # an unknown language falls back to the browser's
+        ("/register?lang=xx", None, "en"),  # and then to English
+        ("/register?lang=" + "x" * 500, None, "en"),
+    ],
+)
 def test_the_language_is_lang_then_accept_language_then_english(client, url, accept, language):
     response, soup = page(client, url, **({"Accept-Language": accept} if accept else {}))
     assert response.status_code == 200
     assert soup.html["lang"] == language
-    assert soup.h1.get_text(strip=True) == {"en": "Create your account",
-                                            "de": "Konto anlegen"}[language]
+    assert (
+        soup.h1.get_text(strip=True)
+        == {"en": "Create your account", "de": "Konto anlegen"}[language]
+    )
     assert "Accept-Language" in response.headers["Vary"]
 
 
@@ -69,8 +75,13 @@ def test_the_chosen_language_lasts_through_every_step_without_cookies(app):
             break
         wizard.submit(fields)
         assert "lang=de" in wizard.page.path  # the redirect after the post keeps it
-    assert headings == ["Konto anlegen", "Über Sie", "Ihre Adresse",
-                        "Einwilligungen und Kontakt", "Angaben prüfen"]
+    assert headings == [
+        "Konto anlegen",
+        "Über Sie",
+        "Ihre Adresse",
+        "Einwilligungen und Kontakt",
+        "Angaben prüfen",
+    ]
     done = wizard.submit()
     assert done.soup.h1.get_text(strip=True) == "Konto erstellt"
     assert done.soup.html["lang"] == "de"
@@ -84,30 +95,40 @@ def test_a_language_from_the_browser_is_not_written_into_the_links(client):
 
 
 def test_a_failed_post_and_an_inline_check_answer_in_the_pages_language(client):
-    response = client.post("/register", data={"lang": "de", "username": "", "email": "ada@",
-                                              "password": ""})
+    response = client.post(
+        "/register", data={"lang": "de", "username": "", "email": "ada@", "password": ""}
+    )
     soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     assert response.status_code == 422
     assert soup.title.get_text().startswith("Fehler: ")
     assert [a.get_text(strip=True) for a in soup.select(".error-summary a")] == [
         "Geben Sie einen Benutzernamen ein",  # an instruction, never the seed's message
         "E-Mail-Adresse im richtigen Format eingeben, zum Beispiel name@beispiel.de",
-        "Geben Sie ein Passwort ein"]
+        "Geben Sie ein Passwort ein",
+    ]
 
-    response = client.post("/register/check/phone?lang=de", data={"phone": "12"},
-                           headers={"HX-Request": "true"})
-    message = BeautifulSoup(response.get_data(as_text=True), "html.parser").select_one(
-        ".error-message").get_text(" ", strip=True)
-    assert message == "Fehler: Telefonnummer in internationaler Form eingeben, zum Beispiel " \
-                      "+49 30 1234567"
+    response = client.post(
+        "/register/check/phone?lang=de", data={"phone": "12"}, headers={"HX-Request": "true"}
+    )
+    message = (
+        BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        .select_one(".error-message")
+        .get_text(" ", strip=True)
+    )
+    assert (
+        message == "Fehler: Telefonnummer in internationaler Form eingeben, zum Beispiel "
+        "+49 30 1234567"
+    )
 
 
 def test_a_taken_email_is_an_instruction_in_the_pages_language(app, client):
     taken = account()
     Wizard(app.test_client()).complete(taken)
     page = Wizard(client, "/register?lang=de").submit(account(email=taken["email"]))
-    assert page.errors() == ["Fehler: Mit dieser E-Mail-Adresse gibt es bereits ein Konto – "
-                             "eine andere E-Mail-Adresse eingeben"]
+    assert page.errors() == [
+        "Fehler: Mit dieser E-Mail-Adresse gibt es bereits ein Konto – "
+        "eine andere E-Mail-Adresse eingeben"
+    ]
 
 
 def test_the_review_writes_the_date_of_birth_in_the_pages_language(client):
@@ -118,10 +139,13 @@ def test_the_review_writes_the_date_of_birth_in_the_pages_language(client):
     assert row.select_one(".summary-value").get_text(strip=True) == "27. März 1990"
 
 
-@pytest.mark.parametrize("minimum, english, german", [
-    (12, "At least 12 characters.", "Mindestens 12 Zeichen."),
-    (1, "At least 1 character.", "Mindestens 1 Zeichen."),
-])
+@pytest.mark.parametrize(
+    "minimum, english, german",
+    [
+        (12, "At least 12 characters.", "Mindestens 12 Zeichen."),
+        (1, "At least 1 character.", "Mindestens 1 Zeichen."),
+    ],
+)
 def test_the_password_hint_states_the_tenants_own_minimum(make_app, minimum, english, german):
     client = make_app(f"[tenants.default]\npassword_min_length = {minimum}\n").test_client()
     for lang, expected in (("en", english), ("de", german)):
@@ -145,12 +169,17 @@ def test_the_dialects_say_the_same_bytes_whatever_the_language(app, client):
     online_ordering = {"Customer": {"LastName": "", "EMail": "x@"}, "Password": "short"}
     web_store = {"email": "x@", "billingPerson": {"countryCode": "GB", "postalCode": "1"}}
     for method, url, body, extra in (
-            ("PUT", "/v1/Customers", online_ordering, {"Accept": "application/xml"}),
-            ("PUT", "/v1/Customers", online_ordering, {}),
-            ("POST", "/api/v3/1001/customers", web_store, {})):
+        ("PUT", "/v1/Customers", online_ordering, {"Accept": "application/xml"}),
+        ("PUT", "/v1/Customers", online_ordering, {}),
+        ("POST", "/api/v3/1001/customers", web_store, {}),
+    ):
         plain = client.open(url, method=method, json=body, headers={**auth, **extra})
-        asked = client.open(url + "?lang=de", method=method, json=body,
-                            headers={**auth, **extra, "Accept-Language": "de"})
+        asked = client.open(
+            url + "?lang=de",
+            method=method,
+            json=body,
+            headers={**auth, **extra, "Accept-Language": "de"},
+        )
         assert plain.status_code == asked.status_code == 400, url
         assert asked.get_data() == plain.get_data(), url
 
@@ -160,8 +189,11 @@ def written_email(app):
     [path] = (Path(app.instance_path) / "outbox-mail").iterdir()
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     path.unlink()
-    return (message["Subject"], message.get_body(("plain",)).get_content(),
-            message.get_body(("html",)).get_content())
+    return (
+        message["Subject"],
+        message.get_body(("plain",)).get_content(),
+        message.get_body(("html",)).get_content(),
+    )
 
 
 def complete(wizard):
@@ -183,27 +215,40 @@ def test_the_account_email_is_in_the_language_the_wizard_was_in(app):
     assert subject == "Your Acme Bets account" and 'lang="en"' in html
 
 
-@pytest.mark.parametrize("lang, subject", [("de", "Ihr Konto bei Acme Bets"),
-                                           ("de-AT", "Ihr Konto bei Acme Bets"),
-                                           ("pt-BR", "Your Acme Bets account")])
+@pytest.mark.parametrize(
+    "lang, subject",
+    [
+        ("de", "Ihr Konto bei Acme Bets"),
+        ("de-AT", "Ihr Konto bei Acme Bets"),
+        ("pt-BR", "Your Acme Bets account"),
+    ],
+)
 def test_a_web_store_customers_language_picks_the_email_language_where_there_is_one(
-        app, client, lang, subject):
+    app, client, lang, subject
+):
     key_id, secret = make_api_key(app)
-    response = client.post("/api/v3/1001/customers", json={
-        "email": f"{unique()}@example.com", "lang": lang},
-        headers={"Authorization": f"Bearer {key_id}.{secret}"})
+    response = client.post(
+        "/api/v3/1001/customers",
+        json={"email": f"{unique()}@example.com", "lang": lang},
+        headers={"Authorization": f"Bearer {key_id}.{secret}"},
+    )
     assert response.status_code == 200
     assert written_email(app)[0] == subject
 
 
 def test_api_customers_get_english_email(app, client):
-    assert client.post("/api/v1/customers", json=valid_customer(),
-                       headers={"Accept-Language": "de"}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/customers", json=valid_customer(), headers={"Accept-Language": "de"}
+        ).status_code
+        == 201
+    )
     assert written_email(app)[0] == "Your Acme Bets account"
 
 
-def test_the_tenants_branding_is_on_the_german_pages_the_embed_and_the_email(make_app, tmp_path,
-                                                                            monkeypatch):
+def test_the_tenants_branding_is_on_the_german_pages_the_embed_and_the_email(
+    make_app, tmp_path, monkeypatch
+):
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
     app = make_app("""
         [tenants.bright]
@@ -219,8 +264,10 @@ def test_the_tenants_branding_is_on_the_german_pages_the_embed_and_the_email(mak
         assert soup.html["lang"] == "de" and soup.h1.get_text(strip=True) == "Konto anlegen"
         assert "--brand: #aa3300" in soup.find("style").get_text()
         footer = soup.select_one("footer")
-        assert footer.get_text(" ", strip=True) == \
-            "Brauchen Sie Hilfe? Schreiben Sie an help@bright.example"
+        assert (
+            footer.get_text(" ", strip=True)
+            == "Brauchen Sie Hilfe? Schreiben Sie an help@bright.example"
+        )
         assert footer.a["href"] == "mailto:help@bright.example"
         assert soup.title.get_text().endswith("– Bright Bets")
     _, soup = page(client, "/t/bright/register?lang=de")

@@ -1,5 +1,6 @@
 """The catalogues: every message the code and templates mark is translated in each language, none
 is fuzzy or stale, placeholders match, and the compiled .mo files say what the .po files say."""
+
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,10 @@ def extracted():
 
 def pairs(messages):
     """{msgid: translation}, plural forms as tuples."""
+
     def plain(value):
         return tuple(value) if isinstance(value, (list, tuple)) else value
+
     return {plain(message.id): plain(message.string) for message in messages if message.id}
 
 
@@ -50,8 +53,11 @@ def test_every_marked_message_is_translated_and_none_is_fuzzy_or_stale(lang):
     kept = {message.id for message in po if message.id}
     missing = sorted(str(m) for m in messages if m not in kept)
     stale = sorted(str(m) for m in kept if m not in messages)
-    untranslated = [message.id for message in po if message.id and not (
-        all(message.string) if message.pluralizable else message.string)]
+    untranslated = [
+        message.id
+        for message in po
+        if message.id and not (all(message.string) if message.pluralizable else message.string)
+    ]
     fuzzy = [message.id for message in po if message.id and message.fuzzy]
     assert (missing, stale, untranslated, fuzzy) == ([], [], [], [])
     assert not po.fuzzy
@@ -59,8 +65,10 @@ def test_every_marked_message_is_translated_and_none_is_fuzzy_or_stale(lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_placeholders_match_their_message(lang):
-    problems = [(message.id, [str(error) for error in errors])
-                for message, errors in catalogue(lang).check()]
+    problems = [
+        (message.id, [str(error) for error in errors])
+        for message, errors in catalogue(lang).check()
+    ]
     assert problems == []
 
 
@@ -74,7 +82,11 @@ def test_the_compiled_catalogue_is_the_one_written(lang):
 
 def test_every_piece_of_zxcvbn_advice_is_listed_for_translation():
     """zxcvbn writes its advice in English; the list in webapp.i18n must follow the library."""
-    written = {str(getattr(kind, name)) for kind in (zxcvbn_rs_py.Warning, zxcvbn_rs_py.Suggestion)
-               for name in dir(kind) if name[0].isupper()}
+    written = {
+        str(getattr(kind, name))
+        for kind in (zxcvbn_rs_py.Warning, zxcvbn_rs_py.Suggestion)
+        for name in dir(kind)
+        if name[0].isupper()
+    }
     assert len(written) == 27
     assert written == set(PASSWORD_ADVICE)

@@ -1,4 +1,5 @@
 """The catalogue a request keeps follows the language it is asked in, `force_locale` included."""
+
 from flask_babel import force_locale
 
 from webapp.i18n import gettext, ngettext
@@ -14,8 +15,9 @@ def test_the_kept_catalogue_switches_with_force_locale_and_back(app):
         assert gettext("Continue") == "Continue"
         with force_locale("de"):
             assert gettext("Continue") == "Weiter"
-            assert ngettext("At least %(num)d character.", "At least %(num)d characters.", 8) \
-                .startswith("Mindestens 8")
+            assert ngettext(
+                "At least %(num)d character.", "At least %(num)d characters.", 8
+            ).startswith("Mindestens 8")
         assert gettext("Continue") == "Continue"
 
 

@@ -6,6 +6,7 @@ Two checks per page: no message of the German catalogue shows its English text o
 is on the German page, unless it is data (the answers, the tenant's own texts) or a message whose
 German is the same word. The second also finds English that was never marked for translation.
 """
+
 import email
 import re
 from datetime import timedelta
@@ -40,10 +41,27 @@ registration_open = false
 """
 ATTRIBUTE = {"customAttributes.favouriteTeam": "Arsenal"}
 # What the tenants file and the person wrote, shown as written in every language.
-DATA = ["Acme Bets", "help@acme.example", "Favourite team", "Arsenal", "Shut",
-        *PROFILE.values(), *ADDRESS.values()]
-READ_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder", "data-cleared", "data-hide",
-                   "data-shown", "data-hidden", "data-announce", "data-title-prefix")
+DATA = [
+    "Acme Bets",
+    "help@acme.example",
+    "Favourite team",
+    "Arsenal",
+    "Shut",
+    *PROFILE.values(),
+    *ADDRESS.values(),
+]
+READ_ATTRIBUTES = (
+    "title",
+    "alt",
+    "aria-label",
+    "placeholder",
+    "data-cleared",
+    "data-hide",
+    "data-shown",
+    "data-hidden",
+    "data-announce",
+    "data-title-prefix",
+)
 
 
 def catalogue():
@@ -81,14 +99,18 @@ def texts(html):
     """The pieces of text a person reads or hears on a page (the names of countries, states and
     currencies aside: they come from CLDR, pycountry and the address data, not the catalogue)."""
     soup = BeautifulSoup(html, "html.parser")
-    for data in soup.select("select#countryCode option, select#nationality option:not([value='']), "
-                            "select#region option, script, style, "
-                            "select#currency option:not([value=''])"):
+    for data in soup.select(
+        "select#countryCode option, select#nationality option:not([value='']), "
+        "select#region option, script, style, "
+        "select#currency option:not([value=''])"
+    ):
         data.decompose()
-    found = [piece for piece in soup.find_all(string=True)
-             if not isinstance(piece, (Comment, Doctype))]
-    found += [tag[name] for tag in soup.find_all(True) for name in READ_ATTRIBUTES
-              if tag.has_attr(name)]
+    found = [
+        piece for piece in soup.find_all(string=True) if not isinstance(piece, (Comment, Doctype))
+    ]
+    found += [
+        tag[name] for tag in soup.find_all(True) for name in READ_ATTRIBUTES if tag.has_attr(name)
+    ]
     return [" ".join(piece.split()) for piece in found if piece.strip()]
 
 
@@ -121,12 +143,17 @@ class Pages:
         self.seen = {}
 
     def get(self, name, url):
-        self._both(name, lambda lang: self.client.get(
-            url + ("&" if "?" in url else "?") + f"lang={lang}", follow_redirects=True))
+        self._both(
+            name,
+            lambda lang: self.client.get(
+                url + ("&" if "?" in url else "?") + f"lang={lang}", follow_redirects=True
+            ),
+        )
 
     def post(self, name, url, data, headers=None, status=None):
         def ask(lang):
             return self.client.post(url, data={**data, "lang": lang}, headers=headers or {})
+
         self._both(name, ask, status)
 
     def _both(self, name, ask, status=None):
@@ -142,8 +169,11 @@ class Pages:
         self.seen[name] = (texts(german), texts(english))
 
     def english_left(self):
-        return {name: left for name, (german, english) in self.seen.items()
-                if (left := untranslated(german, english, self.data))}
+        return {
+            name: left
+            for name, (german, english) in self.seen.items()
+            if (left := untranslated(german, english, self.data))
+        }
 
 
 @pytest.fixture
@@ -156,8 +186,10 @@ def test_the_checks_find_english_on_a_german_page():
     german = texts("<p>Weiter</p><p>Back</p><button>Send now</button>")
     english = texts("<p>Continue</p><p>Back</p><button>Send now</button>")
     assert untranslated(german, english) == ["Back", "Send now"]
-    assert untranslated(texts("<p>Acme Bets (optional)</p>"),
-                        texts("<p>Acme Bets (optional)</p>")) == []
+    assert (
+        untranslated(texts("<p>Acme Bets (optional)</p>"), texts("<p>Acme Bets (optional)</p>"))
+        == []
+    )
 
 
 @pytest.mark.slow
@@ -167,51 +199,102 @@ def test_every_step_and_error_state_is_wholly_german(app):
     pages = Pages(client, data=(who["username"], who["email"]))
     pages.get("account", "/register")
     pages.post("account, nothing given", "/register", {})
-    pages.post("account, all wrong", "/register", {
-        "username": "<b>x</b>", "email": "ada@", "password": "password1"})
-    pages.post("password check", "/register/check/password",
-               {"password": "qwerty2019", "username": "ada"}, {"HX-Request": "true"})
-    pages.post("password check, repeats", "/register/check/password",
-               {"password": "aaaaaaaaa"}, {"HX-Request": "true"})
-    pages.post("password check, sequence", "/register/check/password",
-               {"password": "abcdefgh"}, {"HX-Request": "true"})
+    pages.post(
+        "account, all wrong",
+        "/register",
+        {"username": "<b>x</b>", "email": "ada@", "password": "password1"},
+    )
+    pages.post(
+        "password check",
+        "/register/check/password",
+        {"password": "qwerty2019", "username": "ada"},
+        {"HX-Request": "true"},
+    )
+    pages.post(
+        "password check, repeats",
+        "/register/check/password",
+        {"password": "aaaaaaaaa"},
+        {"HX-Request": "true"},
+    )
+    pages.post(
+        "password check, sequence",
+        "/register/check/password",
+        {"password": "abcdefgh"},
+        {"HX-Request": "true"},
+    )
 
     wizard = Wizard(client, "/register?lang=de")
     wizard.submit(who)
     draft = wizard.page.hidden["draft"]
     pages.get("profile", f"/register/profile?draft={draft}")
-    pages.post("profile, all wrong", "/register/profile", {
-        "draft": draft, "title": "", "surname": "", "forename": "Ada\tx", "displayName": "x" * 101,
-        "dateOfBirth-day": "1", "dateOfBirth-month": "1", "dateOfBirth-year": "3000",
-        "phone": "12", "mobile": "x", "nationality": "XX", "gender": "g" * 21,
-        "currency": "XYZ"})
-    pages.post("profile, too young", "/register/profile", {
-        "draft": draft, **PROFILE, "dateOfBirth-year": "2025", **ATTRIBUTE})
+    pages.post(
+        "profile, all wrong",
+        "/register/profile",
+        {
+            "draft": draft,
+            "title": "",
+            "surname": "",
+            "forename": "Ada\tx",
+            "displayName": "x" * 101,
+            "dateOfBirth-day": "1",
+            "dateOfBirth-month": "1",
+            "dateOfBirth-year": "3000",
+            "phone": "12",
+            "mobile": "x",
+            "nationality": "XX",
+            "gender": "g" * 21,
+            "currency": "XYZ",
+        },
+    )
+    pages.post(
+        "profile, too young",
+        "/register/profile",
+        {"draft": draft, **PROFILE, "dateOfBirth-year": "2025", **ATTRIBUTE},
+    )
     wizard.submit({**PROFILE, **ATTRIBUTE})
 
     pages.get("address", f"/register/address?draft={draft}")
     for country in ("US", "GB", "IE", "AE", "HK", "JP"):
-        pages.post(f"address for {country}", "/register/check/countryCode",
-                   {"draft": draft, "countryCode": country}, {"HX-Request": "true"})
-    pages.post("address, no country", "/register/check/countryCode",
-               {"draft": draft, "countryCode": "", "city": "x"}, {"HX-Request": "true"})
-    pages.post("address, all wrong", "/register/address", {
-        "draft": draft, "addressLine2": "y" * 101, "postcode": "nope", "countryCode": "GB"})
+        pages.post(
+            f"address for {country}",
+            "/register/check/countryCode",
+            {"draft": draft, "countryCode": country},
+            {"HX-Request": "true"},
+        )
+    pages.post(
+        "address, no country",
+        "/register/check/countryCode",
+        {"draft": draft, "countryCode": "", "city": "x"},
+        {"HX-Request": "true"},
+    )
+    pages.post(
+        "address, all wrong",
+        "/register/address",
+        {"draft": draft, "addressLine2": "y" * 101, "postcode": "nope", "countryCode": "GB"},
+    )
     pages.post("address, no country", "/register/address", {"draft": draft, "city": "London"})
     wizard.submit(ADDRESS)
 
     pages.get("consents", f"/register/consents?draft={draft}")
     pages.post("consents, none", "/register/consents", {"draft": draft})
-    pages.post("consents, unknown", "/register/consents",
-               {"draft": draft, "consentIds": "nope", "contactMethods": "pigeon"})
+    pages.post(
+        "consents, unknown",
+        "/register/consents",
+        {"draft": draft, "consentIds": "nope", "contactMethods": "pigeon"},
+    )
     wizard.submit(CONSENTS)
 
     pages.get("review", f"/register/review?draft={draft}")
     # Someone else takes the username meanwhile: the review shows the seed's fault.
     review = dict(wizard.page.values)
     rival = Wizard(app.test_client())
-    for fields in (account(username=who["username"]), {**PROFILE, **ATTRIBUTE}, ADDRESS,
-                   CONSENTS, {}):
+    for fields in (
+        account(username=who["username"]),
+        {**PROFILE, **ATTRIBUTE},
+        ADDRESS,
+        CONSENTS,
+        {},
+    ):
         rival.submit(fields)
     assert rival.page.soup.select_one("[data-customer-id]") is not None
     pages.post("review, username taken", "/register/review", review, status=422)
@@ -237,8 +320,9 @@ def test_the_completion_page_the_embed_and_the_email_are_wholly_german(app):
         message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
         html = message.get_body(("html",)).get_content()
         text = message.get_body(("plain",)).get_content()
-        lines = "".join(f"<p>{escape(line)}</p>" for line in [message["Subject"],
-                                                               *text.splitlines()])
+        lines = "".join(
+            f"<p>{escape(line)}</p>" for line in [message["Subject"], *text.splitlines()]
+        )
         mails[BeautifulSoup(html, "html.parser").html["lang"]] = (lines, html)
     for index, part in enumerate(("text", "html")):
         pages.add(f"email ({part})", mails["de"][index], mails["en"][index])
@@ -252,8 +336,11 @@ def test_the_error_pages_are_wholly_german(app, make_app, monkeypatch):
     pages.get("closed", "/t/shut/register")
     response = app.test_client().post("/register/done?lang=de")
     assert response.status_code == 405
-    pages.add("method not allowed", response.get_data(as_text=True),
-              app.test_client().post("/register/done?lang=en").get_data(as_text=True))
+    pages.add(
+        "method not allowed",
+        response.get_data(as_text=True),
+        app.test_client().post("/register/done?lang=en").get_data(as_text=True),
+    )
 
     wizard = Wizard(app.test_client(), "/register")
     wizard.submit(account())
@@ -266,13 +353,23 @@ def test_the_error_pages_are_wholly_german(app, make_app, monkeypatch):
     guarded = make_app(TENANTS, WTF_CSRF_ENABLED=True, RATELIMIT_VALIDATION="1 per hour")
     strict = Pages(guarded.test_client())
     strict.post("csrf", "/register", {**account(), "csrf_token": ""}, status=400)
-    strict.post("csrf, inline", "/register/check/surname", {"csrf_token": ""},
-                {"HX-Request": "true"}, status=400)
+    strict.post(
+        "csrf, inline",
+        "/register/check/surname",
+        {"csrf_token": ""},
+        {"HX-Request": "true"},
+        status=400,
+    )
     limited = Pages(make_app(TENANTS, RATELIMIT_VALIDATION="1 per hour").test_client())
     limited.post("first", "/register/check/surname", {"surname": "x"}, {"HX-Request": "true"})
     limited.post("rate limited", "/register", account(), status=429)
-    limited.post("rate limited, inline", "/register/check/surname", {"surname": "x"},
-                 {"HX-Request": "true"}, status=429)
+    limited.post(
+        "rate limited, inline",
+        "/register/check/surname",
+        {"surname": "x"},
+        {"HX-Request": "true"},
+        status=429,
+    )
 
     huge = {"username": "x" * 70_000}
     german = app.test_client().post("/register?lang=de", data=huge)
@@ -300,8 +397,7 @@ def test_tenant_texts_stay_as_written_but_the_built_in_ones_are_translated(make_
         label = "I agree to the house rules"
         mandatory = true
     """).test_client()
-    german = BeautifulSoup(client.get("/register?lang=de").get_data(as_text=True),
-                           "html.parser")
+    german = BeautifulSoup(client.get("/register?lang=de").get_data(as_text=True), "html.parser")
     assert german.select_one(".masthead").get_text(strip=True) == "Registrierung"
     wizard = Wizard(client, "/t/own/register?lang=de")
     for fields in (account(), PROFILE, {}):

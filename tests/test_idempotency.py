@@ -1,4 +1,5 @@
 """Idempotency-Key on the JSON API (section 4): replays, conflicts, limits and scopes."""
+
 from datetime import timedelta
 
 import pytest
@@ -80,16 +81,18 @@ def test_a_refused_body_is_answered_again_and_its_key_stays_spent(app, client):
 def test_keys_are_scoped_to_the_api_key(app, client):
     first, second = make_api_key(app), make_api_key(app)
     for key_id, secret in (first, second):
-        response = post(client, valid_customer(), "shared",
-                        Authorization=f"Bearer {key_id}.{secret}")
+        response = post(
+            client, valid_customer(), "shared", Authorization=f"Bearer {key_id}.{secret}"
+        )
         assert response.status_code == 201
     assert customers(app) == 2
 
 
 def test_public_keys_are_scoped_to_the_tenant(app, client):
     assert post(client, valid_customer(), "shared").status_code == 201
-    response = client.post(f"{CUSTOMERS}?tenant=acme", json=valid_customer(),
-                           headers={"Idempotency-Key": "shared"})
+    response = client.post(
+        f"{CUSTOMERS}?tenant=acme", json=valid_customer(), headers={"Idempotency-Key": "shared"}
+    )
     assert response.status_code == 201
     assert customers(app) == 2
 
@@ -104,8 +107,11 @@ def test_a_public_key_and_an_api_key_do_not_share_keys(app, client):
 def test_a_key_older_than_24_hours_is_forgotten(app, client):
     assert post(client, valid_customer(), "order-5").status_code == 201
     with app.app_context():
-        db.session.execute(sa.update(IdempotencyRecord).values(
-            created_at=utcnow() - timedelta(hours=24, seconds=1)))
+        db.session.execute(
+            sa.update(IdempotencyRecord).values(
+                created_at=utcnow() - timedelta(hours=24, seconds=1)
+            )
+        )
         db.session.commit()
     assert post(client, valid_customer(), "order-5").status_code == 201
     assert customers(app) == 2
@@ -114,8 +120,11 @@ def test_a_key_older_than_24_hours_is_forgotten(app, client):
 def test_a_key_younger_than_24_hours_is_remembered(app, client):
     assert post(client, valid_customer(), "order-6").status_code == 201
     with app.app_context():
-        db.session.execute(sa.update(IdempotencyRecord).values(
-            created_at=utcnow() - timedelta(hours=23, minutes=59)))
+        db.session.execute(
+            sa.update(IdempotencyRecord).values(
+                created_at=utcnow() - timedelta(hours=23, minutes=59)
+            )
+        )
         db.session.commit()
     assert post(client, valid_customer(), "order-6").status_code == 422
 
@@ -126,9 +135,16 @@ def test_a_key_whose_first_request_is_still_running_is_409(app, client):
         import json
 
         from webapp.auth.idempotency import fingerprint
-        db.session.add(IdempotencyRecord(
-            scope="tenant:default", key="order-7",
-            fingerprint=fingerprint(CUSTOMERS.encode(), json.dumps(body, sort_keys=True).encode())))
+
+        db.session.add(
+            IdempotencyRecord(
+                scope="tenant:default",
+                key="order-7",
+                fingerprint=fingerprint(
+                    CUSTOMERS.encode(), json.dumps(body, sort_keys=True).encode()
+                ),
+            )
+        )
         db.session.commit()
     response = post(client, body, "order-7")
     assert response.status_code == 409

@@ -1,6 +1,7 @@
 """An Idempotency-Key whose request died holding it: a real process is killed (SIGKILL) in the
 middle of a registration, and the retry with the same key and body takes the claim over once its
 lease has run out, creating the customer once."""
+
 import json
 import signal
 import subprocess
@@ -44,11 +45,23 @@ def _customers(app):
 
 
 def _kill_mid_registration(app, body):
-    keys = ("SQLALCHEMY_DATABASE_URI", "TENANTS_FILE", "SECRET_KEY", "TESTING",
-            "RATELIMIT_ENABLED", "ARGON2_MEMORY_COST", "ARGON2_TIME_COST", "ARGON2_PARALLELISM")
+    keys = (
+        "SQLALCHEMY_DATABASE_URI",
+        "TENANTS_FILE",
+        "SECRET_KEY",
+        "TESTING",
+        "RATELIMIT_ENABLED",
+        "ARGON2_MEMORY_COST",
+        "ARGON2_TIME_COST",
+        "ARGON2_PARALLELISM",
+    )
     config = {key: app.config[key] for key in keys}
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, json.dumps(config), json.dumps(body)],
-                              cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, json.dumps(config), json.dumps(body)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "claimed"
     finally:

@@ -1,4 +1,5 @@
 """Logs: JSON lines carrying the request id, tenant and door; never a password or a stored row."""
+
 import json
 import logging
 import sys
@@ -41,7 +42,8 @@ def test_a_malformed_request_id_is_replaced_even_from_a_proxy(make_app):
 
 
 def test_an_unexpected_error_is_one_json_line_with_request_tenant_and_door(
-        client, monkeypatch, capsys):
+    client, monkeypatch, capsys
+):
     def fail(*args, **kwargs):
         raise RuntimeError("boom")
 
@@ -117,7 +119,10 @@ def test_the_request_context_is_handed_to_the_access_log(app):
     response = app.test_client().post("/api/v1/customers?tenant=default", json=valid_customer())
     assert response.status_code == 201
     assert seen[0][ENVIRON_KEY] == {
-        "request_id": response.headers["X-Request-Id"], "tenant": "default", "door": "api"}
+        "request_id": response.headers["X-Request-Id"],
+        "tenant": "default",
+        "door": "api",
+    }
 
 
 def test_a_tenant_named_in_the_url_is_the_request_tenant(app):
@@ -135,8 +140,9 @@ def test_migrations_leave_the_logs_as_json_lines(app, capsys):
 
 
 def test_a_line_outside_a_request_has_no_request_fields():
-    record = logging.LogRecord("webapp.worker", logging.WARNING, __file__, 1,
-                               "retrying %s", ("msg_1",), None)
+    record = logging.LogRecord(
+        "webapp.worker", logging.WARNING, __file__, 1, "retrying %s", ("msg_1",), None
+    )
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "retrying msg_1" and line["level"] == "WARNING"
     assert "request_id" not in line and "tenant" not in line

@@ -1,5 +1,6 @@
 """Account emails (contract section 11): over SMTP with retries, or written as .eml files; text and
 HTML parts with the tenant's name and branding, never a password."""
+
 import email
 import socket
 from email import policy
@@ -75,8 +76,9 @@ def register(app, **fields):
 
 def email_message(app):
     with app.app_context():
-        return db.session.execute(db.select(OutboxMessage).where(
-            OutboxMessage.kind == "email")).scalar_one()
+        return db.session.execute(
+            db.select(OutboxMessage).where(OutboxMessage.kind == "email")
+        ).scalar_one()
 
 
 def parts(message):
@@ -87,8 +89,12 @@ def parts(message):
 
 def test_the_account_email_goes_out_over_smtp(make_app, smtp_server, instance):
     smtp_server.start()
-    app = make_app(TENANT, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port,
-                   MAIL_FROM="accounts@acme.example")
+    app = make_app(
+        TENANT,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp_server.port,
+        MAIL_FROM="accounts@acme.example",
+    )
     customer = register(app)
     assert deliver_outbox(app)["sent"] == 1
 
@@ -133,7 +139,8 @@ def test_markup_in_a_name_is_escaped_in_the_html_part(make_app, smtp_server, ins
 
 
 def test_mail_queued_while_the_server_is_down_goes_out_when_it_is_back(
-        make_app, smtp_server, instance):
+    make_app, smtp_server, instance
+):
     app = make_app(TENANT, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
     customer = register(app)
     assert deliver_outbox(app)["retry"] == 1  # nothing listens yet

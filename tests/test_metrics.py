@@ -1,4 +1,5 @@
 """GET /metrics (contract section 14): Prometheus text behind METRICS_TOKEN, with bounded labels."""
+
 import re
 
 from conftest import deliver_outbox, valid_customer
@@ -59,13 +60,15 @@ def test_registrations_steps_checks_and_outbox_are_counted(make_app):
 
 
 def test_rate_limited_requests_are_counted(make_app):
-    client = make_app(METRICS_TOKEN=TOKEN, RATELIMIT_PUBLIC_API="1 per hour",
-                      RATELIMIT_REGISTRATION="1 per hour").test_client()
+    client = make_app(
+        METRICS_TOKEN=TOKEN, RATELIMIT_PUBLIC_API="1 per hour", RATELIMIT_REGISTRATION="1 per hour"
+    ).test_client()
     before = samples(client)
     for _ in range(2):
         client.post("/api/v1/customers", json=valid_customer())
-    grew = value(samples(client), "rate_limited_requests_total", endpoint="api.create_customer") \
-        - value(before, "rate_limited_requests_total", endpoint="api.create_customer")
+    grew = value(
+        samples(client), "rate_limited_requests_total", endpoint="api.create_customer"
+    ) - value(before, "rate_limited_requests_total", endpoint="api.create_customer")
     assert grew == 1
 
 

@@ -1,5 +1,6 @@
 """Migrations: every revision up and down on an empty database (SQLite, and PostgreSQL where
 reachable), ending in the schema the models describe; SQLite upgraded safely at start-up."""
+
 import subprocess
 import sys
 import time
@@ -41,13 +42,19 @@ def user_tables():
 
 
 def test_every_revision_goes_up_and_down(empty_database, tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
-                      "SQLALCHEMY_DATABASE_URI": empty_database,
-                      "TENANTS_FILE": str(tmp_path / "tenants.toml")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": empty_database,
+            "TENANTS_FILE": str(tmp_path / "tenants.toml"),
+        }
+    )
     directory = app.extensions["migrate"].directory
     with app.app_context():
-        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config(
-            directory))
+        script = ScriptDirectory.from_config(
+            app.extensions["migrate"].migrate.get_config(directory)
+        )
         revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
         head = script.get_current_head()
         assert revisions[-1] == head
@@ -88,20 +95,33 @@ def test_processes_starting_together_on_one_fresh_sqlite_file_all_come_up(tmp_pa
     databases = [str(tmp_path / f"round{i}.sqlite") for i in range(5)]
     env = app_environment(tmp_path, START_AT=time.time() + 4)
     del env["SECRET_KEY"]  # made once in the instance folder, by whichever process is first
-    starting = [subprocess.Popen([sys.executable, "-c", START_TOGETHER, *databases], cwd=ROOT,
-                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                 text=True)
-                for _ in range(8)]
+    starting = [
+        subprocess.Popen(
+            [sys.executable, "-c", START_TOGETHER, *databases],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(8)
+    ]
     outcomes = [(process.wait(timeout=120), process.stdout.read()) for process in starting]
     for process in starting:
         process.stdout.close()
-    assert [code for code, _ in outcomes] == [0] * len(starting), \
-        "\n".join(out for _, out in outcomes)
+    assert [code for code, _ in outcomes] == [0] * len(starting), "\n".join(
+        out for _, out in outcomes
+    )
 
     for database in databases:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-                          "SECRET_KEY": "test-secret-key",
-                          "TENANTS_FILE": str(tmp_path / "tenants.toml")})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+                "SECRET_KEY": "test-secret-key",
+                "TENANTS_FILE": str(tmp_path / "tenants.toml"),
+            }
+        )
         with app.app_context():
             assert current_revision() is not None and schema_differences() == []
             db.engine.dispose()
@@ -109,34 +129,53 @@ def test_processes_starting_together_on_one_fresh_sqlite_file_all_come_up(tmp_pa
 
 def stored_doors():
     with db.engine.connect() as connection:
-        return [connection.execute(sa.text(f"SELECT door FROM {table}")).scalar_one()
-                for table in ("customer", "consent_record")]
+        return [
+            connection.execute(sa.text(f"SELECT door FROM {table}")).scalar_one()
+            for table in ("customer", "consent_record")
+        ]
 
 
 def test_0003_renames_the_stored_door_values_and_back(empty_database, tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
-                      "SQLALCHEMY_DATABASE_URI": empty_database,
-                      "TENANTS_FILE": str(tmp_path / "tenants.toml")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": empty_database,
+            "TENANTS_FILE": str(tmp_path / "tenants.toml"),
+        }
+    )
     directory = app.extensions["migrate"].directory
     with app.app_context():
-        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config(
-            directory))
+        script = ScriptDirectory.from_config(
+            app.extensions["migrate"].migrate.get_config(directory)
+        )
         renamed = script.get_revision("0003").module.RENAMED  # the doors' former names
         downgrade(directory=directory, revision="base")
         for old, new in renamed.items():
             upgrade(directory=directory, revision="0002")
             with db.engine.begin() as connection:
-                connection.execute(sa.text(
-                    "INSERT INTO customer (number, id, tenant, username, username_key, email, "
-                    "custom_attributes, customer_type, currency, contact_methods, source, door, "
-                    "extra, created_at) VALUES (1, :id, 'default', 'ada', 'ada', "
-                    "'ada@example.com', '[]', 'Standard', 'GBP', '[]', 'USER', :door, '{}', "
-                    ":now)"), {"id": "00000000-0000-4000-8000-000000000001", "door": old,
-                               "now": "2026-12-06 00:00:00"})
-                connection.execute(sa.text(
-                    "INSERT INTO consent_record (id, customer_number, consent_id, version, "
-                    "granted_at, door) VALUES (1, 1, 'terms', '1', :now, :door)"),
-                    {"door": old, "now": "2026-12-06 00:00:00"})
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO customer (number, id, tenant, username, username_key, email, "
+                        "custom_attributes, customer_type, currency, contact_methods, source, "
+                        "door, "
+                        "extra, created_at) VALUES (1, :id, 'default', 'ada', 'ada', "
+                        "'ada@example.com', '[]', 'Standard', 'GBP', '[]', 'USER', :door, "
+                        "'{}', :now)"
+                    ),
+                    {
+                        "id": "00000000-0000-4000-8000-000000000001",
+                        "door": old,
+                        "now": "2026-12-06 00:00:00",
+                    },
+                )
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO consent_record (id, customer_number, consent_id, version, "
+                        "granted_at, door) VALUES (1, 1, 'terms', '1', :now, :door)"
+                    ),
+                    {"door": old, "now": "2026-12-06 00:00:00"},
+                )
             upgrade(directory=directory, revision="0003")
             assert stored_doors() == [new, new]
             downgrade(directory=directory, revision="0002")

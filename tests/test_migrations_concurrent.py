@@ -1,5 +1,6 @@
 """Two `flask db upgrade` at once on a fresh PostgreSQL database (two machines starting): both
 succeed, one after the other, and the schema is at its head once."""
+
 import threading
 
 import pytest
@@ -23,8 +24,9 @@ def test_two_simultaneous_upgrades_both_succeed(tmp_path):
         for name in ("one", "two"):
             (tmp_path / name).mkdir()
         gate = threading.Barrier(2)
-        threads = [threading.Thread(target=lambda n=n: (gate.wait(), upgrade(n)))
-                   for n in ("one", "two")]
+        threads = [
+            threading.Thread(target=lambda n=n: (gate.wait(), upgrade(n))) for n in ("one", "two")
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -1,12 +1,16 @@
 """The OpenAPI document as client generators and documentation viewers read it (contract sections
 4 and 15): a server, a working example for every operation, and schemas that make strict types.
 The generators themselves run in test_vendor_client_packages.py (slow)."""
+
 import pytest
 from jsonschema import Draft202012Validator
 
-OPERATIONS = [("/api/v1/customers", "post", "201"),
-              ("/api/v1/customers/{customerId}", "get", "200"),
-              ("/v1/Customers", "put", "200"), ("/api/v3/{storeId}/customers", "post", "200")]
+OPERATIONS = [
+    ("/api/v1/customers", "post", "201"),
+    ("/api/v1/customers/{customerId}", "get", "200"),
+    ("/v1/Customers", "put", "200"),
+    ("/api/v3/{storeId}/customers", "post", "200"),
+]
 
 
 @pytest.fixture
@@ -24,11 +28,12 @@ def test_there_is_a_server(document):
 
 
 @pytest.mark.parametrize("path, method, status", OPERATIONS)
-def test_every_operation_has_a_working_example_request_and_answer(document, path, method,
-                                                                  status):
+def test_every_operation_has_a_working_example_request_and_answer(document, path, method, status):
     operation = document["paths"][path][method]
-    bodies = [*operation.get("requestBody", {}).get("content", {}).items(),
-              *operation["responses"][status]["content"].items()]
+    bodies = [
+        *operation.get("requestBody", {}).get("content", {}).items(),
+        *operation["responses"][status]["content"].items(),
+    ]
     assert bodies
     for media, content in bodies:
         assert "example" in content, (path, media)
@@ -51,14 +56,25 @@ def _schemas_in(node):
 
 def test_no_enum_holds_null_and_every_enum_is_named_once(document):
     # A null in an enum, or one enum written out at each use, makes generators emit a type each.
-    enums = [tuple(node["enum"]) for node in _schemas_in(document["components"])
-             if isinstance(node.get("enum"), list)]
+    enums = [
+        tuple(node["enum"])
+        for node in _schemas_in(document["components"])
+        if isinstance(node.get("enum"), list)
+    ]
     assert enums and all(None not in values for values in enums)
     assert len(enums) == len(set(enums))
 
 
-@pytest.mark.parametrize("name", ["Customer", "StoredConsents", "StoreProfile",
-                                  "OnlineOrderingCustomerResults", "WebStoreError"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Customer",
+        "StoredConsents",
+        "StoreProfile",
+        "OnlineOrderingCustomerResults",
+        "WebStoreError",
+    ],
+)
 def test_response_schemas_require_every_member(document, name):
     schema = document["components"]["schemas"][name]
     assert set(schema["required"]) == set(schema["properties"])

@@ -1,4 +1,5 @@
 """/healthz and /readyz: cheap probes for load balancers, never rate-limited."""
+
 import logging
 
 import pytest
@@ -11,12 +12,18 @@ from webapp.extensions import limiter
 @pytest.fixture
 def app_without(tmp_path):
     """An app whose database or rate-limit store is somewhere nothing answers."""
+
     def build(**config):
-        settings = {"TESTING": True, "SECRET_KEY": "test-secret-key",
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'ops.sqlite'}",
-                    "TENANTS_FILE": str(tmp_path / "tenants.toml"),
-                    "RATELIMIT_STORAGE_URI": "memory://", **config}
+        settings = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'ops.sqlite'}",
+            "TENANTS_FILE": str(tmp_path / "tenants.toml"),
+            "RATELIMIT_STORAGE_URI": "memory://",
+            **config,
+        }
         return create_app(settings)
+
     return build
 
 
@@ -43,9 +50,10 @@ def test_healthz_does_not_touch_the_database(app_without):
 def test_readyz_is_200_when_database_and_store_answer(client):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok",
-                                   "checks": {"database": "ok", "rateLimitStore": "ok",
-                                              "assets": "ok"}}
+    assert response.get_json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "rateLimitStore": "ok", "assets": "ok"},
+    }
 
 
 def test_readyz_is_503_without_the_database(app_without, caplog):
@@ -53,9 +61,10 @@ def test_readyz_is_503_without_the_database(app_without, caplog):
     with caplog.at_level(logging.WARNING, logger="webapp.doors.ops"):
         response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable",
-                                   "checks": {"database": "unavailable", "rateLimitStore": "ok",
-                                              "assets": "ok"}}
+    assert response.get_json() == {
+        "status": "unavailable",
+        "checks": {"database": "unavailable", "rateLimitStore": "ok", "assets": "ok"},
+    }
     assert any("database unreachable" in r.getMessage() for r in caplog.records)
 
 
@@ -63,13 +72,17 @@ def test_readyz_is_503_without_the_rate_limit_store(app_without):
     client = app_without(RATELIMIT_STORAGE_URI=nowhere_redis()).test_client()
     response = client.get("/readyz")
     assert response.status_code == 503
-    assert response.get_json()["checks"] == {"database": "ok", "rateLimitStore": "unavailable",
-                                             "assets": "ok"}
+    assert response.get_json()["checks"] == {
+        "database": "ok",
+        "rateLimitStore": "unavailable",
+        "assets": "ok",
+    }
 
 
 def test_readyz_ignores_the_store_when_rate_limiting_is_off(app_without):
-    client = app_without(RATELIMIT_STORAGE_URI=nowhere_redis(),
-                         RATELIMIT_ENABLED=False).test_client()
+    client = app_without(
+        RATELIMIT_STORAGE_URI=nowhere_redis(), RATELIMIT_ENABLED=False
+    ).test_client()
     assert client.get("/readyz").status_code == 200
 
 

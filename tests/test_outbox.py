@@ -1,5 +1,6 @@
 """The outbox worker (contract section 11): back-off retries up to the horizon, then failed and
 logged; the operator's commands; and a worker stopped, killed or restarted loses nothing."""
+
 import logging
 import os
 import signal
@@ -53,14 +54,14 @@ def test_retries_back_off_from_the_base_delay_doubling_up_to_the_horizon():
         delays.append(delay)
         attempts += 1
     assert delays[:5] == [60, 120, 240, 480, 960]
-    assert all(later == 2 * earlier
-               for earlier, later in zip(delays[:-2], delays[1:-1], strict=True))
+    assert all(
+        later == 2 * earlier for earlier, later in zip(delays[:-2], delays[1:-1], strict=True)
+    )
     assert sum(delays) == 24 * 3600  # the last attempt is at the horizon, not before it
     assert attempts == 12
 
 
-def test_a_message_past_the_retry_horizon_is_failed_and_logged(make_app, webhook_receiver,
-                                                                caplog):
+def test_a_message_past_the_retry_horizon_is_failed_and_logged(make_app, webhook_receiver, caplog):
     receiver = webhook_receiver(statuses=[500] * 20)
     app = make_app(webhook_tenant(receiver.tenant_keys))  # the shipped 60 s and 24 hours
     register(app)
@@ -124,13 +125,20 @@ def test_workers_running_at_once_deliver_each_message_once(make_app, webhook_rec
     app = make_app(webhook_tenant(receiver.tenant_keys))
     with app.app_context():
         for number in range(30):
-            db.session.add(OutboxMessage(id=new_message_id(), kind="webhook", tenant="default",
-                                         payload={"type": "customer.created", "n": number}))
+            db.session.add(
+                OutboxMessage(
+                    id=new_message_id(),
+                    kind="webhook",
+                    tenant="default",
+                    payload={"type": "customer.created", "n": number},
+                )
+            )
         db.session.commit()
 
     start = threading.Barrier(4)
-    workers = [threading.Thread(target=lambda: (start.wait(), deliver_outbox(app)))
-               for _ in range(4)]
+    workers = [
+        threading.Thread(target=lambda: (start.wait(), deliver_outbox(app))) for _ in range(4)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -141,6 +149,7 @@ def test_workers_running_at_once_deliver_each_message_once(make_app, webhook_rec
 
 # --- the worker as the operator runs it -------------------------------------------------------
 
+
 @pytest.fixture
 def start_worker(tmp_path):
     """start_worker(app, **settings) runs `flask --app webapp worker` in its own process, on the
@@ -148,21 +157,39 @@ def start_worker(tmp_path):
     log_file, started = tmp_path / "worker.log", []
 
     def start(app, **settings):
-        env = {key: value for key, value in os.environ.items()
-               if key not in {"MAIL_SERVER", "MAIL_PORT", "OUTBOX_RETRY_BASE_SECONDS",
-                              "OUTBOX_RETRY_HOURS", "WEBHOOK_TIMEOUT", "FLASK_APP"}}
-        env.update({
-            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-            "TENANTS_FILE": app.config["TENANTS_FILE"],
-            "SECRET_KEY": app.config["SECRET_KEY"],
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "PYTHONPATH": str(ROOT),  # this checkout's code, whatever the virtualenv installed
-            **{key: str(value) for key, value in settings.items()},
-        })
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key
+            not in {
+                "MAIL_SERVER",
+                "MAIL_PORT",
+                "OUTBOX_RETRY_BASE_SECONDS",
+                "OUTBOX_RETRY_HOURS",
+                "WEBHOOK_TIMEOUT",
+                "FLASK_APP",
+            }
+        }
+        env.update(
+            {
+                "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                "TENANTS_FILE": app.config["TENANTS_FILE"],
+                "SECRET_KEY": app.config["SECRET_KEY"],
+                "INSTANCE_PATH": str(tmp_path / "instance"),
+                "PYTHONPATH": str(ROOT),  # this checkout's code, whatever the virtualenv installed
+                **{key: str(value) for key, value in settings.items()},
+            }
+        )
         with open(log_file, "ab") as log:
-            started.append(subprocess.Popen(
-                [str(Path(sys.executable).parent / "flask"), "--app", "webapp", "worker"],
-                cwd=ROOT, env=env, stdout=log, stderr=log))
+            started.append(
+                subprocess.Popen(
+                    [str(Path(sys.executable).parent / "flask"), "--app", "webapp", "worker"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=log,
+                )
+            )
         return started[-1]
 
     yield start
@@ -182,8 +209,9 @@ def wait_for(condition, seconds=30):
 
 
 @pytest.mark.slow
-def test_the_worker_stopped_and_started_again_loses_nothing(make_app, webhook_receiver,
-                                                             start_worker):
+def test_the_worker_stopped_and_started_again_loses_nothing(
+    make_app, webhook_receiver, start_worker
+):
     receiver = webhook_receiver()
     app = make_app(webhook_tenant(receiver.tenant_keys))
     register(app)
@@ -211,11 +239,15 @@ def test_the_worker_stopped_and_started_again_loses_nothing(make_app, webhook_re
 
 @pytest.mark.slow
 def test_a_message_a_killed_worker_was_sending_is_sent_once_its_lease_runs_out(
-        make_app, webhook_receiver, start_worker):
+    make_app, webhook_receiver, start_worker
+):
     with socket.create_server(("127.0.0.1", 0)) as silent:
-        app = make_app(webhook_tenant(
-            f'webhook_url = "http://127.0.0.1:{silent.getsockname()[1]}/hooks"\n'
-            f'webhook_secret = "{WEBHOOK_SECRET}"\n'))
+        app = make_app(
+            webhook_tenant(
+                f'webhook_url = "http://127.0.0.1:{silent.getsockname()[1]}/hooks"\n'
+                f'webhook_secret = "{WEBHOOK_SECRET}"\n'
+            )
+        )
         register(app)
         worker = start_worker(app, WEBHOOK_TIMEOUT=60)
         silent.settimeout(30)
@@ -239,9 +271,12 @@ def test_a_message_a_killed_worker_was_sending_is_sent_once_its_lease_runs_out(
 @pytest.mark.slow
 def test_a_stopped_worker_finishes_its_attempt_and_hands_the_rest_back(make_app, start_worker):
     with socket.create_server(("127.0.0.1", 0)) as silent:
-        app = make_app(webhook_tenant(
-            f'webhook_url = "http://127.0.0.1:{silent.getsockname()[1]}/hooks"\n'
-            f'webhook_secret = "{WEBHOOK_SECRET}"\n'))
+        app = make_app(
+            webhook_tenant(
+                f'webhook_url = "http://127.0.0.1:{silent.getsockname()[1]}/hooks"\n'
+                f'webhook_secret = "{WEBHOOK_SECRET}"\n'
+            )
+        )
         for _ in range(3):
             register(app)
         worker = start_worker(app, WEBHOOK_TIMEOUT=2)

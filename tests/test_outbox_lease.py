@@ -1,5 +1,6 @@
 """The outbox lease (docs/production.md): a claimed batch is held for the sum of its messages'
 attempt bounds (each kind's own timeout) plus a margin, or for OUTBOX_LEASE_SECONDS when set."""
+
 import socket
 from datetime import datetime
 
@@ -41,8 +42,10 @@ def _claimed_leases(app, **config):
 
 
 def _tenant(port, email):
-    return (f"[tenants.default]\nsend_account_email = {'true' if email else 'false'}\n"
-            f'webhook_url = "http://127.0.0.1:{port}/hooks"\nwebhook_secret = "{WEBHOOK_SECRET}"\n')
+    return (
+        f"[tenants.default]\nsend_account_email = {'true' if email else 'false'}\n"
+        f'webhook_url = "http://127.0.0.1:{port}/hooks"\nwebhook_secret = "{WEBHOOK_SECRET}"\n'
+    )
 
 
 def test_a_webhook_is_held_for_its_timeout_plus_the_margin(make_app, silent):
@@ -50,11 +53,11 @@ def test_a_webhook_is_held_for_its_timeout_plus_the_margin(make_app, silent):
     assert _claimed_leases(app) == [("webhook", 1 + MARGIN_SECONDS)]
 
 
-def test_a_batch_is_held_for_each_of_its_attempts_one_after_another(make_app, silent,
-                                                                   monkeypatch):
+def test_a_batch_is_held_for_each_of_its_attempts_one_after_another(make_app, silent, monkeypatch):
     monkeypatch.setattr(mail, "SMTP_TIMEOUT", 1)
-    app = make_app(_tenant(silent, email=True), WEBHOOK_TIMEOUT=1, MAIL_SERVER="127.0.0.1",
-                   MAIL_PORT=silent)
+    app = make_app(
+        _tenant(silent, email=True), WEBHOOK_TIMEOUT=1, MAIL_SERVER="127.0.0.1", MAIL_PORT=silent
+    )
     lease = SMTP_EXCHANGES * 1 + 1 + MARGIN_SECONDS
     assert _claimed_leases(app) == [("email", lease), ("webhook", lease)]
 

@@ -1,6 +1,7 @@
 """Double opt-in and consent status (contract section 12): a ticked double opt-in consent is
 pending until its mailed link is followed, expires unconfirmed after 30 days, and every consent
 can be withdrawn by the link in the mail that carries it; each change keeps its evidence."""
+
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -55,13 +56,19 @@ def records(customer):
 
 
 def fetch(app, credentials, customer):
-    return app.test_client().get(f"{CUSTOMERS}/{customer['customerId']}",
-                                 headers=credentials).get_json()
+    return (
+        app.test_client()
+        .get(f"{CUSTOMERS}/{customer['customerId']}", headers=credentials)
+        .get_json()
+    )
 
 
 def confirmation(app, customer):
-    (message,) = [m for m in mails(app, to=customer["email"])
-                  if m["Subject"] == "Confirm your choice for Acme Bets"]
+    (message,) = [
+        m
+        for m in mails(app, to=customer["email"])
+        if m["Subject"] == "Confirm your choice for Acme Bets"
+    ]
     return message
 
 
@@ -71,8 +78,12 @@ def path(message, part):
 
 def webhook_types(app):
     with app.app_context():
-        return [m.payload["type"] for m in db.session.query(OutboxMessage).filter_by(
-            kind="webhook").order_by(OutboxMessage.created_at)]
+        return [
+            m.payload["type"]
+            for m in db.session.query(OutboxMessage)
+            .filter_by(kind="webhook")
+            .order_by(OutboxMessage.created_at)
+        ]
 
 
 def test_a_plain_tick_is_confirmed_when_granted(app):
@@ -110,12 +121,18 @@ def test_the_withdraw_link_withdraws_in_one_click(app, credentials):
     assert marketing["status"] == "withdrawn" and marketing["withdrawnAt"].endswith("Z")
     assert webhook_types(app).count("consent.withdrawn") == 1
     # The mail program's one-click POST (RFC 8058) finds it withdrawn already: no second event.
-    assert app.test_client().post(path(message, "/consent/withdraw/"),
-                                  data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert (
+        app.test_client()
+        .post(path(message, "/consent/withdraw/"), data={"List-Unsubscribe": "One-Click"})
+        .status_code
+        == 200
+    )
     assert webhook_types(app).count("consent.withdrawn") == 1
     # A withdrawn consent cannot be confirmed afterwards.
-    assert app.test_client().get(path(confirmation(app, customer), "/consent/confirm/")) \
-        .status_code == 400
+    assert (
+        app.test_client().get(path(confirmation(app, customer), "/consent/confirm/")).status_code
+        == 400
+    )
 
 
 def test_unconfirmed_after_30_days_it_is_expired(app, credentials, monkeypatch):
@@ -123,8 +140,10 @@ def test_unconfirmed_after_30_days_it_is_expired(app, credentials, monkeypatch):
     later = utcnow() + opt_in.CONFIRM_WITHIN + timedelta(minutes=1)
     monkeypatch.setattr(opt_in, "utcnow", lambda: later)
     assert records(fetch(app, credentials, customer))["marketing"]["status"] == "expired"
-    assert app.test_client().get(path(confirmation(app, customer), "/consent/confirm/")) \
-        .status_code == 400
+    assert (
+        app.test_client().get(path(confirmation(app, customer), "/consent/confirm/")).status_code
+        == 400
+    )
 
 
 def test_a_forged_consent_link_is_refused(app):
@@ -138,19 +157,23 @@ def test_a_forged_consent_link_is_refused(app):
 def test_each_change_keeps_its_evidence_without_the_address_in_clear(app):
     customer = register(app)
     client = app.test_client()
-    client.get(path(confirmation(app, customer), "/consent/confirm/"),
-               headers={"User-Agent": AGENT})
-    client.get(path(confirmation(app, customer), "/consent/withdraw/"),
-               headers={"User-Agent": AGENT})
+    client.get(
+        path(confirmation(app, customer), "/consent/confirm/"), headers={"User-Agent": AGENT}
+    )
+    client.get(
+        path(confirmation(app, customer), "/consent/withdraw/"), headers={"User-Agent": AGENT}
+    )
     with app.app_context():
         events = db.session.query(ConsentEvent).order_by(ConsentEvent.id).all()
         rows = [(e.record.consent_id, e.status, e.door, e.version) for e in events]
         hashes = {(e.client_hash, e.agent_hash) for e in events}
         stored = repr([vars(e) for e in events])
-    assert rows == [("terms", "confirmed", "api", "2026-01"),
-                    ("marketing", "pending", "api", "m-3"),
-                    ("marketing", "confirmed", "email", "m-3"),
-                    ("marketing", "withdrawn", "email", "m-3")]
-    (client_hash, agent_hash), = hashes
+    assert rows == [
+        ("terms", "confirmed", "api", "2026-01"),
+        ("marketing", "pending", "api", "m-3"),
+        ("marketing", "confirmed", "email", "m-3"),
+        ("marketing", "withdrawn", "email", "m-3"),
+    ]
+    ((client_hash, agent_hash),) = hashes
     assert len(client_hash) == 64 and len(agent_hash) == 64
     assert "127.0.0.1" not in stored and AGENT not in stored

@@ -1,6 +1,7 @@
 """Enumeration-safe tenants (contract section 12): a taken email and a free one get the same
 answer, byte for byte but for the CSRF token, draft tokens and the addresses themselves, through
 the wizard, its inline check and the public JSON API; the owner is mailed a notice instead."""
+
 import re
 
 import pytest
@@ -35,8 +36,9 @@ def registered(app):
     """An existing customer's email, registered with credentials."""
     key_id, secret = make_api_key(app)
     body = valid_customer(email=f"{unique('own')}@example.com")
-    response = app.test_client().post(CUSTOMERS, json=body,
-                                      headers={"Authorization": f"Bearer {key_id}.{secret}"})
+    response = app.test_client().post(
+        CUSTOMERS, json=body, headers={"Authorization": f"Bearer {key_id}.{secret}"}
+    )
     assert response.status_code == 201
     return body["email"]
 
@@ -46,8 +48,10 @@ def same_length_free(email):
     return "f" * len(local) + "@" + domain
 
 
-TOKENS = re.compile(r'((?:name="(?:csrf_token|draft|rendered)" value|nonce)=")[^"]*'
-                    r'|draft=[A-Za-z0-9._-]+')
+TOKENS = re.compile(
+    r'((?:name="(?:csrf_token|draft|rendered)" value|nonce)=")[^"]*'
+    r"|draft=[A-Za-z0-9._-]+"
+)
 
 
 def normalised(body, email, username):
@@ -59,8 +63,7 @@ def account_step(app, email):
     client = app.test_client()
     wizard = Wizard(client)
     username = unique("wiz")[:12].ljust(12, "x")
-    data = {**wizard.page.values, "username": username, "email": email,
-            "password": STRONG_PASSWORD}
+    data = {**wizard.page.values, "username": username, "email": email, "password": STRONG_PASSWORD}
     first = client.post(wizard.page.form["action"], data=data)
     page = client.get(first.headers["Location"])
     return first, page, username
@@ -72,9 +75,14 @@ def test_the_account_step_answers_a_taken_email_as_a_free_one(app):
     answers = []
     for email in (taken, free):
         first, page, username = account_step(app, email)
-        answers.append((first.status_code, normalised(first.location, email, username),
-                        page.status_code, normalised(page.get_data(as_text=True), email,
-                                                     username)))
+        answers.append(
+            (
+                first.status_code,
+                normalised(first.location, email, username),
+                page.status_code,
+                normalised(page.get_data(as_text=True), email, username),
+            )
+        )
     assert answers[0] == answers[1]
     assert answers[0][0] == 303 and "Check your email" in answers[0][3]
 
@@ -98,8 +106,10 @@ def test_the_owner_is_mailed_a_notice_and_no_code_continues_that_draft(app):
     data = {i["name"]: i.get("value", "") for i in form.find_all("input", type="hidden")}
     assert client.post(form["action"], data=data).status_code == 303
     assert all(not re.search(r"^\d{6}$", text(m), re.M) for m in mails(app, to=taken))
-    assert heading_of(client.get(f"/register/profile?draft={data['draft']}",
-                                 follow_redirects=True)) == "Check your email"
+    assert (
+        heading_of(client.get(f"/register/profile?draft={data['draft']}", follow_redirects=True))
+        == "Check your email"
+    )
 
 
 def heading_of(response):
@@ -115,15 +125,21 @@ def test_the_inline_check_never_says_taken_but_still_says_a_username_is(app):
     csrf = wizard.page.hidden["csrf_token"]
     answers = []
     for email in (taken, same_length_free(taken)):
-        response = client.post("/register/check/email", data={"email": email, "csrf_token": csrf},
-                               headers={"HX-Request": "true"})
-        answers.append((response.status_code,
-                        response.get_data(as_text=True).replace(email, "EMAIL")))
+        response = client.post(
+            "/register/check/email",
+            data={"email": email, "csrf_token": csrf},
+            headers={"HX-Request": "true"},
+        )
+        answers.append(
+            (response.status_code, response.get_data(as_text=True).replace(email, "EMAIL"))
+        )
     assert answers[0] == answers[1]
     assert "already exists" not in answers[0][1]
-    username = client.post("/register/check/username",
-                           data={"username": owner.username, "csrf_token": csrf},
-                           headers={"HX-Request": "true"})
+    username = client.post(
+        "/register/check/username",
+        data={"username": owner.username, "csrf_token": csrf},
+        headers={"HX-Request": "true"},
+    )
     assert 'aria-invalid="true"' in username.get_data(as_text=True)
 
 
@@ -138,9 +154,14 @@ def test_the_public_api_answers_202_pending_for_taken_and_free_alike(app):
         assert response.get_json() == {"status": "pending"}
     one, other = answers.values()
     assert one.get_data() == other.get_data()
+
     def headers(response):  # but for the request's id and the rate limit's own count
-        return {k: v for k, v in response.headers
-                if k != "X-Request-Id" and not k.startswith(("X-RateLimit", "Retry-After"))}
+        return {
+            k: v
+            for k, v in response.headers
+            if k != "X-Request-Id" and not k.startswith(("X-RateLimit", "Retry-After"))
+        }
+
     assert headers(one) == headers(other)
 
     with app.app_context():
@@ -161,8 +182,11 @@ def test_other_faults_still_show_without_the_taken_email(app):
 def test_credentialed_callers_keep_409(app):
     taken = registered(app)
     key_id, secret = make_api_key(app)
-    response = app.test_client().post(CUSTOMERS, json=valid_customer(email=taken),
-                                      headers={"Authorization": f"Bearer {key_id}.{secret}"})
+    response = app.test_client().post(
+        CUSTOMERS,
+        json=valid_customer(email=taken),
+        headers={"Authorization": f"Bearer {key_id}.{secret}"},
+    )
     assert response.status_code == 409 and fault_codes(response) == [91001]
 
 

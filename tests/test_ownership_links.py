@@ -1,6 +1,7 @@
 """The JSON doors' proof of ownership (contract section 12): customers of a verifying tenant are
 stored unverified and mailed a link, `GET /verify/<token>` (signed, 7 days, once) verifies them;
 every representation says whether and when."""
+
 import io
 import json
 from datetime import timedelta
@@ -37,8 +38,7 @@ def credentials(app):
 
 
 def register(app, credentials, **fields):
-    response = app.test_client().post(CUSTOMERS, json=valid_customer(**fields),
-                                      headers=credentials)
+    response = app.test_client().post(CUSTOMERS, json=valid_customer(**fields), headers=credentials)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -50,8 +50,11 @@ def link_path(app, email):
 
 def webhooks(app, kind):
     with app.app_context():
-        return [m.payload for m in db.session.query(OutboxMessage).filter_by(kind="webhook")
-                if m.payload["type"] == kind]
+        return [
+            m.payload
+            for m in db.session.query(OutboxMessage).filter_by(kind="webhook")
+            if m.payload["type"] == kind
+        ]
 
 
 def test_a_customer_is_stored_unverified_and_the_mailed_link_verifies_once(app, credentials):
@@ -80,8 +83,9 @@ def test_a_link_older_than_7_days_or_forged_is_refused(app, credentials, monkeyp
     path = link_path(app, customer["email"])
     real = TimestampSigner.get_timestamp
     later = email_links.LIFETIME + timedelta(seconds=5)
-    monkeypatch.setattr(TimestampSigner, "get_timestamp",
-                        lambda self: real(self) + int(later.total_seconds()))
+    monkeypatch.setattr(
+        TimestampSigner, "get_timestamp", lambda self: real(self) + int(later.total_seconds())
+    )
     client = app.test_client()
     assert client.get(path).status_code == 400
     monkeypatch.setattr(TimestampSigner, "get_timestamp", real)
@@ -105,10 +109,16 @@ def test_every_representation_carries_the_verification(app, credentials):
 
 
 def test_the_dialects_store_unverified_customers_and_mail_the_link(app, credentials):
-    body = {"Customer": {"FirstName": "Ada", "LastName": "Lovelace",
-                         "EMail": "ada.dialect@example.com"},
-            "Password": "violet-Harbour-tangent-93", "SecurityQuestion": "Pet?",
-            "SecurityAnswer": "Rex"}
+    body = {
+        "Customer": {
+            "FirstName": "Ada",
+            "LastName": "Lovelace",
+            "EMail": "ada.dialect@example.com",
+        },
+        "Password": "violet-Harbour-tangent-93",
+        "SecurityQuestion": "Pet?",
+        "SecurityAnswer": "Rex",
+    }
     response = app.test_client().put("/v1/Customers", json=body, headers=credentials)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert link_path(app, "ada.dialect@example.com").startswith("/verify/")

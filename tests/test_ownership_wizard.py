@@ -1,5 +1,6 @@
 """Verify by code in the wizard (contract section 12): the account step mails a code, the verify
 step takes it (or the link that carries it), and nothing later opens to an unproved email."""
+
 import logging
 import re
 from datetime import timedelta
@@ -33,7 +34,7 @@ def heading(page):
 
 
 def wrong(code):
-    return f"{(int(code) + 1) % 10 ** 6:06d}"
+    return f"{(int(code) + 1) % 10**6:06d}"
 
 
 def at_verify(client, who=None):
@@ -89,8 +90,9 @@ def test_a_wrong_code_says_so_and_five_wrong_tries_spend_the_code(app, client):
     for _ in range(verification.TRIES):
         page = wizard.submit({"code": wrong(code)})
         assert page.status == 422
-        assert page.errors() == ["The code is wrong or has expired – check the email, or send "
-                                 "a new code"]
+        assert page.errors() == [
+            "The code is wrong or has expired – check the email, or send a new code"
+        ]
         assert page.soup.find("input", id="code")["aria-invalid"] == "true"
     page = wizard.submit({"code": code})
     assert page.status == 422 and heading(page) == "Check your email"
@@ -108,7 +110,8 @@ def test_an_empty_code_asks_for_it(app, client):
     wizard, _ = at_verify(client)
     page = wizard.submit({"code": " "})
     assert page.status == 422 and page.summary() == [
-        "Enter the 6-digit code from the email we sent you"]
+        "Enter the 6-digit code from the email we sent you"
+    ]
 
 
 def test_a_pasted_code_with_spaces_is_taken(app, client):
@@ -173,8 +176,12 @@ def test_later_steps_the_review_and_create_refuse_an_unverified_draft(app, clien
     for step in ("profile", "address", "consents", "review"):
         page = wizard.open(f"/register/{step}?draft={draft}")
         assert heading(page) == "Check your email", step  # sent back to the code
-    for path, fields in (("/register/profile", PROFILE), ("/register/address", ADDRESS),
-                         ("/register/consents", CONSENTS), ("/register/review", {})):
+    for path, fields in (
+        ("/register/profile", PROFILE),
+        ("/register/address", ADDRESS),
+        ("/register/consents", CONSENTS),
+        ("/register/review", {}),
+    ):
         response = client.post(path, data={"draft": draft, **fields})
         assert response.status_code == 400, path
         assert "Enter the code we emailed you" in response.get_data(as_text=True)

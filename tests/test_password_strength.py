@@ -1,5 +1,6 @@
 """The strength estimate (zxcvbn's Rust port): a score of 0-4 and advice that the catalogue
 translates."""
+
 from webapp.i18n import PASSWORD_ADVICE
 from webapp.registration.passwords import strength
 

@@ -1,5 +1,6 @@
 """gunicorn's master builds the app once and warms it up before forking the workers, so that
 they share its memory; the warm-up writes nothing and counts against no rate limit."""
+
 import subprocess
 import sys
 import textwrap

@@ -1,5 +1,6 @@
 """Several processes sharing one database and one rate-limit store: real gunicorn workers on
 PostgreSQL and Redis (slow), and the client address behind proxies and a failing store (fast)."""
+
 import http.client
 import json
 import logging
@@ -30,8 +31,9 @@ REGISTER = "/api/v1/customers"
 def postgres(tmp_path_factory):
     """A fresh PostgreSQL database for this module, migrated with the operator's command."""
     with postgres_database() as url:
-        flask(app_environment(tmp_path_factory.mktemp("migrate"), DATABASE_URL=url),
-              "db", "upgrade")
+        flask(
+            app_environment(tmp_path_factory.mktemp("migrate"), DATABASE_URL=url), "db", "upgrade"
+        )
         yield url
 
 
@@ -39,10 +41,13 @@ def postgres(tmp_path_factory):
 def serve(tmp_path, postgres):
     """serve(**settings): gunicorn, three workers, on the module's database and Redis; settings
     are environment variables of the app or of gunicorn.conf.py."""
+
     def start(**settings):
-        env = app_environment(tmp_path, DATABASE_URL=postgres,
-                              RATELIMIT_STORAGE_URI=empty_redis(), **settings)
+        env = app_environment(
+            tmp_path, DATABASE_URL=postgres, RATELIMIT_STORAGE_URI=empty_redis(), **settings
+        )
         return gunicorn(tmp_path, env, workers=3)
+
     return start
 
 
@@ -93,8 +98,10 @@ def post_slowly(url, body, pause=0.3):
 def test_one_username_raced_across_workers_makes_one_customer(serve, postgres):
     name = f"Racer_{uuid.uuid4().hex[:8]}"
     spellings = [name, name.lower(), name.upper()] * 4  # unique case-insensitively
-    bodies = [valid_customer(username=spelling, email=f"racer{i}_{name}@example.com")
-              for i, spelling in enumerate(spellings)]
+    bodies = [
+        valid_customer(username=spelling, email=f"racer{i}_{name}@example.com")
+        for i, spelling in enumerate(spellings)
+    ]
     # Four threads per worker: twelve registrations in flight at once.
     with serve(RATELIMIT_PUBLIC_API="1000 per minute", GUNICORN_THREADS=4) as server:
         answers = all_at_once(post, [(server.url + REGISTER, body) for body in bodies])
@@ -104,12 +111,15 @@ def test_one_username_raced_across_workers_makes_one_customer(serve, postgres):
     assert statuses == [201] + [400] * (len(bodies) - 1)
     for answer in answers:
         if answer.status_code == 400:
-            assert [(f["faultCode"], f["field"]) for f in answer.json()["faults"]] == \
-                [(90074, "username")]
+            assert [(f["faultCode"], f["field"]) for f in answer.json()["faults"]] == [
+                (90074, "username")
+            ]
     engine = sa.create_engine(postgres)
     with engine.connect() as connection:
-        stored = connection.execute(sa.text("SELECT count(*) FROM customer WHERE username_key = "
-                                            ":key"), {"key": name.lower()}).scalar()
+        stored = connection.execute(
+            sa.text("SELECT count(*) FROM customer WHERE username_key = :key"),
+            {"key": name.lower()},
+        ).scalar()
     engine.dispose()
     assert stored == 1
 
@@ -117,8 +127,11 @@ def test_one_username_raced_across_workers_makes_one_customer(serve, postgres):
     access = {line["request_id"]: line for line in log if line["logger"] == "gunicorn.access"}
     for answer in answers:
         line = access[answer.headers["X-Request-Id"]]
-        assert (line["method"], line["path"], line["status"]) == \
-            ("POST", REGISTER, answer.status_code)
+        assert (line["method"], line["path"], line["status"]) == (
+            "POST",
+            REGISTER,
+            answer.status_code,
+        )
         assert (line["tenant"], line["door"]) == ("default", "api")
     assert STRONG_PASSWORD not in server.log_path.read_text()
 
@@ -135,16 +148,26 @@ def test_a_limit_of_n_admits_exactly_n_across_workers(serve):
     for status, headers, body in answers:
         if status == 429:
             assert body["faultCode"] == 91004 and int(headers["Retry-After"]) > 0
-    workers = {line["pid"] for line in log if line["logger"] == "gunicorn.access"
-               and line["path"] == REGISTER and line["status"] == 400}
+    workers = {
+        line["pid"]
+        for line in log
+        if line["logger"] == "gunicorn.access"
+        and line["path"] == REGISTER
+        and line["status"] == 400
+    }
     assert len(workers) > 1, "the admitted requests should have reached several workers"
 
 
 # --- the client address behind proxies ------------------------------------------------------
 
+
 def post_from(client, forwarded_for, remote="10.0.0.9"):
-    return client.post(REGISTER, json={}, headers={"X-Forwarded-For": forwarded_for},
-                       environ_base={"REMOTE_ADDR": remote}).status_code
+    return client.post(
+        REGISTER,
+        json={},
+        headers={"X-Forwarded-For": forwarded_for},
+        environ_base={"REMOTE_ADDR": remote},
+    ).status_code
 
 
 def test_forwarded_for_names_the_client_behind_a_trusted_proxy(make_app):
@@ -169,12 +192,18 @@ def test_forwarded_for_is_ignored_without_trusted_proxies(make_app):
 
 # --- a rate-limit store that does not answer --------------------------------------------------
 
+
 def test_an_unreachable_store_lets_requests_through_and_logs_an_error(tmp_path, caplog):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'open.sqlite'}",
-                      "TENANTS_FILE": str(tmp_path / "tenants.toml"),
-                      "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}/0",
-                      "RATELIMIT_PUBLIC_API": "1 per hour"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'open.sqlite'}",
+            "TENANTS_FILE": str(tmp_path / "tenants.toml"),
+            "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{free_port()}/0",
+            "RATELIMIT_PUBLIC_API": "1 per hour",
+        }
+    )
     client = app.test_client()
     with caplog.at_level(logging.ERROR, logger="flask-limiter"):
         statuses = [client.post(REGISTER, json={}).status_code for _ in range(3)]

@@ -1,5 +1,6 @@
 """The shipped production setup (deploy/nginx.conf in front of gunicorn.conf.py) under slow
 clients, nginx's own answers, and a worker timeout. Needs nginx (Debian's nginx-light)."""
+
 import http.client
 import shutil
 import socket
@@ -46,8 +47,9 @@ def _raw(url, request: bytes) -> bytes:
 # (whose limit is 4094) answers 414 without the app.
 @pytest.mark.parametrize("length", [20_000, 5_000])
 def test_refusals_the_app_never_sees_carry_framing_and_content_policy(production, length):
-    answer = _raw(production, b"GET /" + b"a" * length +
-                  b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    answer = _raw(
+        production, b"GET /" + b"a" * length + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
     head = answer.split(b"\r\n\r\n")[0].decode().lower()
     assert head.startswith("http/1.1 414")
     assert "content-security-policy: default-src 'none'; frame-ancestors 'none'" in head
@@ -58,8 +60,9 @@ def test_refusals_the_app_never_sees_carry_framing_and_content_policy(production
 def test_the_apps_own_policy_passes_through_unchanged(production):
     page = requests.get(production + "/register", timeout=10)
     assert page.status_code == 200
-    policies = [value for key, value in page.raw.headers.items()
-                if key.lower() == "content-security-policy"]
+    policies = [
+        value for key, value in page.raw.headers.items() if key.lower() == "content-security-policy"
+    ]
     assert len(policies) == 1 and "default-src 'none'" not in policies[0]
     assert page.headers["X-Frame-Options"] == "DENY"
 
@@ -68,9 +71,13 @@ def test_an_oversized_chunked_body_reaches_the_app_whole_and_gets_its_fault(prod
     host, port = production.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=10)
     try:
-        connection.request("POST", "/api/v1/customers",
-                           body=iter([b"{" + b" " * 70_000 + b"}"]),
-                           headers={"Content-Type": "application/json"}, encode_chunked=True)
+        connection.request(
+            "POST",
+            "/api/v1/customers",
+            body=iter([b"{" + b" " * 70_000 + b"}"]),
+            headers={"Content-Type": "application/json"},
+            encode_chunked=True,
+        )
         answer = connection.getresponse()
         assert answer.status == 413
         assert b"91006" in answer.read()
@@ -83,15 +90,23 @@ def test_a_worker_timeout_is_logged_as_a_timeout_not_a_500(tmp_path):
     with gunicorn(tmp_path, env, workers=1) as server:
         host, port = server.url.removeprefix("http://").split(":")
         with socket.create_connection((host, int(port)), timeout=10) as client:
-            client.sendall(b"POST /api/v1/customers HTTP/1.1\r\nHost: x\r\n"
-                           b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+            client.sendall(
+                b"POST /api/v1/customers HTTP/1.1\r\nHost: x\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+            )
             deadline = time.monotonic() + 15
             while time.monotonic() < deadline and not any(
-                    line["message"].startswith("Worker timeout") for line in server.log_lines()):
+                line["message"].startswith("Worker timeout") for line in server.log_lines()
+            ):
                 time.sleep(0.2)
             assert client.recv(100) == b""  # closed without an answer: no 500
         lines = server.log_lines()
     timeouts = [line for line in lines if line["message"].startswith("Worker timeout")]
     assert timeouts and "POST /api/v1/customers" in timeouts[0]["message"]
-    assert not [line for line in lines if "Error handling request" in line["message"]
-                or "SystemExit" in str(line) or line.get("status") == 500]
+    assert not [
+        line
+        for line in lines
+        if "Error handling request" in line["message"]
+        or "SystemExit" in str(line)
+        or line.get("status") == 500
+    ]

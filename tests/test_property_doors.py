@@ -2,6 +2,7 @@
 the OpenAPI document lists for that door, never a 5xx; and a customer a door accepted reads back
 through `GET /api/v1/customers/<id>` as it was sent. (test_door_api_fuzz.py throws malformed JSON
 API bodies and bytes at the JSON API.)"""
+
 import json
 import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
@@ -21,21 +22,43 @@ TENANTS = """
 store_id = 7
 """
 pytestmark = pytest.mark.slow  # 150 generated bodies a door
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 INBOUND = "http://schemas.datacontract.org/2004/07/OnlineOrderingAPI.Inbound"
 MODELS = "http://schemas.datacontract.org/2004/07/OnlineOrderingAPI.Models.v1"
 RESPONSE = "http://schemas.datacontract.org/2004/07/OnlineOrderingAPI.Models.v1.Response"
 FAULTS = "urn:registration-service:faults:v1"
 
-scalars = (st.none() | st.booleans() | st.integers() | st.text(max_size=30)
-           | st.floats(allow_nan=False, allow_infinity=False))
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
-                      | st.dictionaries(st.text(max_size=10), inner, max_size=3), max_leaves=6)
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
 # Text that a person might type, or anything at all.
-texts = st.sampled_from(["", "  Ada  ", "<b>x</b>", "O'Brien; --", "Zoë", "+44 7911 123456",
-                         "1990-03-27", "1990-03-27T00:00:00"]) | st.text(max_size=40)
+texts = st.sampled_from(
+    [
+        "",
+        "  Ada  ",
+        "<b>x</b>",
+        "O'Brien; --",
+        "Zoë",
+        "+44 7911 123456",
+        "1990-03-27",
+        "1990-03-27T00:00:00",
+    ]
+) | st.text(max_size=40)
 # Free-text fields of section 2 with their limits, a few characters past them to cross them.
 FREE_TEXT = {"title": 20, "forename": 50, "surname": 50, "displayName": 100, "gender": 20}
 
@@ -84,13 +107,18 @@ def typed(value):
 
 # --- POST /api/v1/customers -------------------------------------------------------------------
 
+
 @SETTINGS
-@given(base=st.builds(valid_customer),
-       changed=st.fixed_dictionaries({}, optional={name: st.text(max_size=limit + 3)
-                                                   for name, limit in FREE_TEXT.items()}),
-       keyed=st.booleans())
-def test_api_answers_a_fault_or_a_customer_that_reads_back_as_sent(client, auth, documented,
-                                                                   base, changed, keyed):
+@given(
+    base=st.builds(valid_customer),
+    changed=st.fixed_dictionaries(
+        {}, optional={name: st.text(max_size=limit + 3) for name, limit in FREE_TEXT.items()}
+    ),
+    keyed=st.booleans(),
+)
+def test_api_answers_a_fault_or_a_customer_that_reads_back_as_sent(
+    client, auth, documented, base, changed, keyed
+):
     response = client.post(CUSTOMERS, json={**base, **changed}, headers=auth if keyed else {})
     answered(response, documented("/api/v1/customers", "post"))
     if response.status_code != 201:
@@ -105,23 +133,31 @@ def test_api_answers_a_fault_or_a_customer_that_reads_back_as_sent(client, auth,
 
 # --- PUT /v1/Customers, JSON and XML ----------------------------------------------------------
 
+
 def in_registration():
-    return {"Customer": {"FirstName": "Ada", "LastName": "Lovelace",
-                         "EMail": f"{unique()}@example.com", "Phone": "+44 7911 123456",
-                         "BirthDate": "1990-03-27T00:00:00"},
-            "Password": STRONG_PASSWORD, "SecurityQuestion": "First pet?",
-            "SecurityAnswer": "Rex"}
+    return {
+        "Customer": {
+            "FirstName": "Ada",
+            "LastName": "Lovelace",
+            "EMail": f"{unique()}@example.com",
+            "Phone": "+44 7911 123456",
+            "BirthDate": "1990-03-27T00:00:00",
+        },
+        "Password": STRONG_PASSWORD,
+        "SecurityQuestion": "First pet?",
+        "SecurityAnswer": "Rex",
+    }
 
 
 CUSTOMER_MEMBERS = ["FirstName", "LastName", "EMail", "Phone", "BirthDate"]
 MEMBERS = ["Customer", "Password", "SecurityQuestion", "SecurityAnswer", "Channel"]
 # Known members with text (often taken), or any member with any JSON value.
-customer_changes = (st.dictionaries(st.sampled_from(CUSTOMER_MEMBERS), texts, max_size=2)
-                    | st.dictionaries(st.sampled_from(CUSTOMER_MEMBERS) | st.text(max_size=8),
-                                      values, max_size=3))
-member_changes = (st.dictionaries(st.sampled_from(MEMBERS[1:]), texts, max_size=1)
-                  | st.dictionaries(st.sampled_from(MEMBERS) | st.text(max_size=8), values,
-                                    max_size=2))
+customer_changes = st.dictionaries(
+    st.sampled_from(CUSTOMER_MEMBERS), texts, max_size=2
+) | st.dictionaries(st.sampled_from(CUSTOMER_MEMBERS) | st.text(max_size=8), values, max_size=3)
+member_changes = st.dictionaries(st.sampled_from(MEMBERS[1:]), texts, max_size=1) | st.dictionaries(
+    st.sampled_from(MEMBERS) | st.text(max_size=8), values, max_size=2
+)
 
 
 def assert_reads_back_as_online_ordering_sent(client, auth, customer_id, sent):
@@ -135,29 +171,34 @@ def assert_reads_back_as_online_ordering_sent(client, auth, customer_id, sent):
 @SETTINGS
 @given(base=st.builds(in_registration), customer=customer_changes, members=member_changes)
 def test_online_ordering_json_answers_a_fault_or_a_customer_that_reads_back(
-        client, auth, documented, base, customer, members):
+    client, auth, documented, base, customer, members
+):
     body = {**base, **members, "Customer": {**base["Customer"], **customer}}
     response = client.put("/v1/Customers", json=body, headers=auth)
     answered(response, documented("/v1/Customers", "put"))
     if response.status_code != 200:
         assert_json_faults(response)
         return
-    assert_reads_back_as_online_ordering_sent(client, auth, response.get_json()["CustomerId"],
-                                     body["Customer"])
+    assert_reads_back_as_online_ordering_sent(
+        client, auth, response.get_json()["CustomerId"], body["Customer"]
+    )
 
 
-xml_names = st.sampled_from(CUSTOMER_MEMBERS) | st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,8}",
-                                                              fullmatch=True)
+xml_names = st.sampled_from(CUSTOMER_MEMBERS) | st.from_regex(
+    r"[A-Za-z][A-Za-z0-9]{0,8}", fullmatch=True
+)
 
 
 def to_xml(body):
     """InRegistration as the online-ordering API writes it; text is escaped, but may hold what XML
     cannot."""
+
     def element(namespace, name, value):
         if isinstance(value, dict):
             inner = "".join(element(MODELS, key, item) for key, item in value.items())
             return f'<{name} xmlns="{namespace}">{inner}</{name}>'
         return f'<{name} xmlns="{namespace}">{escape(value)}</{name}>'
+
     inner = "".join(element(INBOUND, name, value) for name, value in body.items())
     return f'<InRegistration xmlns="{INBOUND}">{inner}</InRegistration>'.encode()
 
@@ -169,15 +210,19 @@ def xml_fault_codes(response):
 
 
 @SETTINGS
-@given(base=st.builds(in_registration),
-       customer=st.dictionaries(xml_names, texts, max_size=3),
-       members=st.dictionaries(st.sampled_from(MEMBERS[1:]) | xml_names, texts, max_size=2),
-       content_type=st.sampled_from(["application/xml", "text/xml"]))
+@given(
+    base=st.builds(in_registration),
+    customer=st.dictionaries(xml_names, texts, max_size=3),
+    members=st.dictionaries(st.sampled_from(MEMBERS[1:]) | xml_names, texts, max_size=2),
+    content_type=st.sampled_from(["application/xml", "text/xml"]),
+)
 def test_online_ordering_xml_answers_an_xml_fault_or_a_customer_that_reads_back(
-        client, auth, documented, base, customer, members, content_type):
+    client, auth, documented, base, customer, members, content_type
+):
     body = {**base, **members, "Customer": {**base["Customer"], **customer}}
-    response = client.put("/v1/Customers", data=to_xml(body), content_type=content_type,
-                          headers=auth)
+    response = client.put(
+        "/v1/Customers", data=to_xml(body), content_type=content_type, headers=auth
+    )
     answered(response, documented("/v1/Customers", "put"))
     assert response.mimetype == content_type
     if response.status_code != 200:
@@ -189,8 +234,9 @@ def test_online_ordering_xml_answers_an_xml_fault_or_a_customer_that_reads_back(
     assert_reads_back_as_online_ordering_sent(client, auth, customer_id, body["Customer"])
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
 def test_online_ordering_xml_takes_any_bytes_with_an_xml_fault(client, auth, data):
     response = client.put("/v1/Customers", data=data, content_type="text/xml", headers=auth)
@@ -200,37 +246,66 @@ def test_online_ordering_xml_takes_any_bytes_with_an_xml_fault(client, auth, dat
 
 # --- POST /api/v3/<storeId>/customers ---------------------------------------------------------
 
-PERSON = ["name", "companyName", "street", "city", "countryCode", "postalCode",
-          "stateOrProvinceCode", "phone"]
-WEB_STORE = ["password", "customerGroupId", "billingPerson", "shippingAddresses", "taxId",
-          "taxIdValid", "b2b_b2c", "fiscalCode", "taxExempt", "acceptMarketing", "lang"]
+PERSON = [
+    "name",
+    "companyName",
+    "street",
+    "city",
+    "countryCode",
+    "postalCode",
+    "stateOrProvinceCode",
+    "phone",
+]
+WEB_STORE = [
+    "password",
+    "customerGroupId",
+    "billingPerson",
+    "shippingAddresses",
+    "taxId",
+    "taxIdValid",
+    "b2b_b2c",
+    "fiscalCode",
+    "taxExempt",
+    "acceptMarketing",
+    "lang",
+]
 
 
 def web_store_customer():
-    return {"email": f"{unique()}@example.com", "password": STRONG_PASSWORD,
-            "billingPerson": {"name": "Ada Lovelace"}, "lang": "en"}
+    return {
+        "email": f"{unique()}@example.com",
+        "password": STRONG_PASSWORD,
+        "billingPerson": {"name": "Ada Lovelace"},
+        "lang": "en",
+    }
 
 
 @SETTINGS
-@given(base=st.builds(web_store_customer),
-       changed=st.dictionaries(st.sampled_from(WEB_STORE) | st.text(max_size=8), texts | values,
-                               max_size=3),
-       person=st.dictionaries(st.sampled_from(PERSON), texts | values, max_size=3))
+@given(
+    base=st.builds(web_store_customer),
+    changed=st.dictionaries(
+        st.sampled_from(WEB_STORE) | st.text(max_size=8), texts | values, max_size=3
+    ),
+    person=st.dictionaries(st.sampled_from(PERSON), texts | values, max_size=3),
+)
 def test_web_store_answers_an_error_message_or_a_customer_that_reads_back(
-        app, client, auth, documented, base, changed, person):
+    app, client, auth, documented, base, changed, person
+):
     body = {**base, **changed}
     if isinstance(body.get("billingPerson"), dict):
         body["billingPerson"] = {**body["billingPerson"], **person}
-    response = client.post("/api/v3/7/customers", data=json.dumps(body),
-                           content_type="application/json", headers=auth)
+    response = client.post(
+        "/api/v3/7/customers", data=json.dumps(body), content_type="application/json", headers=auth
+    )
     answered(response, documented("/api/v3/{storeId}/customers", "post"))
     answer = response.get_json()
     if response.status_code != 200:
         assert set(answer) == {"errorMessage"} and answer["errorMessage"]
         return
     with app.app_context():
-        customer_id = db.session.scalar(select(Customer.id).where(
-            Customer.tenant == "default", Customer.number == answer["id"]))
+        customer_id = db.session.scalar(
+            select(Customer.id).where(Customer.tenant == "default", Customer.number == answer["id"])
+        )
     stored = read_back(client, auth, customer_id)
     assert stored["email"] == body["email"].strip()
     assert stored["customerNumber"] == answer["id"]

@@ -1,4 +1,5 @@
 """The registration service itself: what the doors cannot show from outside."""
+
 import pytest
 from conftest import CUSTOMERS, faults, unique, valid_customer
 
@@ -16,11 +17,14 @@ def racing(monkeypatch):
     monkeypatch.setattr(rules, "_account_rules", without_taken)
 
 
-@pytest.mark.parametrize("field, value, status, code", [
-    ("username", "Rival", 400, 90074),
-    ("email", "rival@example.com", 409, 91001),
-    ("externalId", "crm-7", 409, 91008),
-])
+@pytest.mark.parametrize(
+    "field, value, status, code",
+    [
+        ("username", "Rival", 400, 90074),
+        ("email", "rival@example.com", 409, 91001),
+        ("externalId", "crm-7", 409, 91008),
+    ],
+)
 def test_a_lost_race_is_the_fields_fault(client, racing, field, value, status, code):
     assert client.post(CUSTOMERS, json=valid_customer(**{field: value})).status_code == 201
     again = value.upper() if field != "externalId" else value

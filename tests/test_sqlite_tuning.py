@@ -1,4 +1,5 @@
 """SQLite shared by several workers: WAL, commits that do not wait for the disk, lock waits."""
+
 import sqlalchemy as sa
 
 from webapp import create_app
@@ -11,9 +12,14 @@ def _pragma(connection, name):
 
 
 def test_every_sqlite_connection_is_tuned(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'tuned.sqlite'}",
-                      "TENANTS_FILE": str(tmp_path / "none.toml")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'tuned.sqlite'}",
+            "TENANTS_FILE": str(tmp_path / "none.toml"),
+        }
+    )
     with app.app_context():
         try:
             with db.engine.connect() as first, db.engine.connect() as second:

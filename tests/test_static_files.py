@@ -1,5 +1,6 @@
 """Static files: named by their content's digest and kept by browsers for a year, precompressed
 with gzip and Brotli, so that a first visit costs under 30 KB and a later step only its page."""
+
 import gzip
 import re
 from pathlib import Path
@@ -18,8 +19,10 @@ FIRST_VISIT_BUDGET = 30 * 1024
 
 def assets(page):
     """The static URLs a page loads: its stylesheets and scripts."""
-    return [tag.get("href") or tag.get("src") for tag in
-            page.soup.select("link[rel=stylesheet], script[src]")]
+    return [
+        tag.get("href") or tag.get("src")
+        for tag in page.soup.select("link[rel=stylesheet], script[src]")
+    ]
 
 
 def source_of(url):
@@ -39,8 +42,9 @@ def test_pages_load_static_files_under_hashed_names_kept_for_a_year(client, star
             assert response.data == source_of(url)
 
 
-@pytest.mark.parametrize("encoding, decompress", [("br", brotli.decompress),
-                                                  ("gzip", gzip.decompress)])
+@pytest.mark.parametrize(
+    "encoding, decompress", [("br", brotli.decompress), ("gzip", gzip.decompress)]
+)
 def test_static_files_come_compressed_as_the_browser_accepts(client, encoding, decompress):
     url = assets(Wizard(client).page)[0]
     with client.get(url, headers={"Accept-Encoding": f"{encoding}, identity"}) as response:

@@ -1,4 +1,5 @@
 """The tenants file (section 9): built-in values, every key, and broken files stopping start-up."""
+
 import textwrap
 
 import pytest
@@ -70,17 +71,29 @@ def test_without_a_file_only_the_default_tenant_exists(tmp_path):
 
 def test_built_in_values(tmp_path):
     tenant = TenantRegistry.from_file(tmp_path / "missing.toml").default
-    assert [(c.id, c.mandatory) for c in tenant.consents] == \
-        [("terms", True), ("privacy", True), ("marketing", False)]
+    assert [(c.id, c.mandatory) for c in tenant.consents] == [
+        ("terms", True),
+        ("privacy", True),
+        ("marketing", False),
+    ]
     assert tenant.contact_methods == ("email", "sms", "phone", "post")
     assert tenant.require_contact_method is True
     assert tenant.customer_types == ("Standard", "VIP")
     assert (tenant.currencies, tenant.default_currency) == (("GBP", "EUR", "USD"), "GBP")
     assert (tenant.min_age, tenant.password_min_length, tenant.password_min_score) == (18, 8, 3)
-    assert (tenant.public_registration, tenant.registration_open, tenant.send_account_email,
-            tenant.loyalty, tenant.unique_email) == (True, True, True, False, True)
-    assert (tenant.embed_origins, tenant.store_id, tenant.webhook_url, tenant.webhook_secret) == \
-        ((), None, None, None)
+    assert (
+        tenant.public_registration,
+        tenant.registration_open,
+        tenant.send_account_email,
+        tenant.loyalty,
+        tenant.unique_email,
+    ) == (True, True, True, False, True)
+    assert (tenant.embed_origins, tenant.store_id, tenant.webhook_url, tenant.webhook_secret) == (
+        (),
+        None,
+        None,
+        None,
+    )
     assert tenant.custom_attributes == ()
 
 
@@ -88,11 +101,28 @@ def test_a_tenant_leaving_keys_out_takes_every_built_in_value():
     tenants = parse('[tenants.shop]\nname = "Shop"\n')
     built_in = parse("")[DEFAULT_SLUG]
     shop = tenants["shop"]
-    for key in ("consents", "contact_methods", "customer_types", "currencies", "default_currency",
-                "min_age", "password_min_length", "password_min_score", "public_registration",
-                "registration_open", "send_account_email", "loyalty", "unique_email",
-                "require_contact_method", "embed_origins", "store_id", "webhook_url",
-                "primary_colour", "logo_url", "support_email"):
+    for key in (
+        "consents",
+        "contact_methods",
+        "customer_types",
+        "currencies",
+        "default_currency",
+        "min_age",
+        "password_min_length",
+        "password_min_score",
+        "public_registration",
+        "registration_open",
+        "send_account_email",
+        "loyalty",
+        "unique_email",
+        "require_contact_method",
+        "embed_origins",
+        "store_id",
+        "webhook_url",
+        "primary_colour",
+        "logo_url",
+        "support_email",
+    ):
         assert getattr(shop, key) == getattr(built_in, key), key
     assert shop.consents == BUILT_IN_CONSENTS
 
@@ -116,18 +146,30 @@ def test_every_key_is_read():
     assert acme.customer_types == ("Standard", "Gold")
     assert (acme.min_age, acme.password_min_length, acme.password_min_score) == (21, 10, 4)
     assert acme.contact_methods == ("email", "post")
-    assert (acme.require_contact_method, acme.unique_email, acme.public_registration,
-            acme.registration_open, acme.loyalty, acme.send_account_email) == \
-        (False, False, False, False, True, False)
+    assert (
+        acme.require_contact_method,
+        acme.unique_email,
+        acme.public_registration,
+        acme.registration_open,
+        acme.loyalty,
+        acme.send_account_email,
+    ) == (False, False, False, False, True, False)
     assert acme.embed_origins == ("https://partner.example", "http://localhost:8000")
     assert acme.webhook_url == "https://partner.example/hooks/signup"
     assert acme.webhook_secret.startswith("whsec_")
-    assert (acme.primary_colour, acme.logo_url, acme.support_email) == \
-        ("#aa3300", "https://partner.example/logo.svg", "help@partner.example")
-    assert acme.consents == (Consent("terms", "I accept the terms and conditions", "2026-01", True),
-                             Consent("offers", "Send me offers", "1", False))
-    assert acme.custom_attributes == (CustomAttribute("favouriteTeam", "Favourite team", 50, True),
-                                      CustomAttribute("shoeSize", "Shoe size", 200, False))
+    assert (acme.primary_colour, acme.logo_url, acme.support_email) == (
+        "#aa3300",
+        "https://partner.example/logo.svg",
+        "help@partner.example",
+    )
+    assert acme.consents == (
+        Consent("terms", "I accept the terms and conditions", "2026-01", True),
+        Consent("offers", "Send me offers", "1", False),
+    )
+    assert acme.custom_attributes == (
+        CustomAttribute("favouriteTeam", "Favourite team", 50, True),
+        CustomAttribute("shoeSize", "Shoe size", 200, False),
+    )
 
 
 def test_the_registry_finds_a_tenant_by_slug_and_store_id(tmp_path):
@@ -147,13 +189,15 @@ BROKEN = [
     ("[tenants.acme]\nmin_age = 121\n", ["acme", "min_age"]),
     ("[tenants.acme]\npassword_min_score = 5\n", ["acme", "password_min_score"]),
     ("[tenants.acme]\npassword_min_length = 0\n", ["acme", "password_min_length"]),
-    ("[tenants.acme]\nregistration_open = \"no\"\n", ["acme", "registration_open"]),
+    ('[tenants.acme]\nregistration_open = "no"\n', ["acme", "registration_open"]),
     ("[tenants.acme]\nfavourite_colour = 1\n", ["acme", "favourite_colour"]),
     ('[tenants.acme]\ncurrencies = ["GBP", "XYZ"]\n', ["acme", "currencies"]),
     ('[tenants.acme]\ncurrencies = ["gbp"]\ndefault_currency = "gbp"\n', ["acme", "currencies"]),
     ("[tenants.acme]\ncurrencies = []\n", ["acme", "currencies"]),
-    ('[tenants.acme]\ncurrencies = ["EUR"]\ndefault_currency = "GBP"\n',
-     ["acme", "default_currency"]),
+    (
+        '[tenants.acme]\ncurrencies = ["EUR"]\ndefault_currency = "GBP"\n',
+        ["acme", "default_currency"],
+    ),
     ("[tenants.acme]\ncustomer_types = []\n", ["acme", "customer_types"]),
     ("[tenants.acme]\ncontact_methods = []\n", ["acme", "contact_methods"]),
     ('[tenants.acme]\ncontact_methods = ["email", "email"]\n', ["acme", "contact_methods"]),
@@ -162,36 +206,53 @@ BROKEN = [
     ('[tenants.acme]\nembed_origins = ["https://a.example/path"]\n', ["acme", "embed_origins"]),
     ('[tenants.acme]\nembed_origins = ["*"]\n', ["acme", "embed_origins"]),
     ('[tenants.acme]\nwebhook_url = "https://a.example/hook"\n', ["acme", "webhook_secret"]),
-    ('[tenants.acme]\nwebhook_url = "ftp://a.example"\nwebhook_secret = "whsec_MDEyMzQ1Njc4"\n',
-     ["acme", "webhook_url"]),
+    (
+        '[tenants.acme]\nwebhook_url = "ftp://a.example"\nwebhook_secret = "whsec_MDEyMzQ1Njc4"\n',
+        ["acme", "webhook_url"],
+    ),
     ('[tenants.acme]\nwebhook_secret = "secret"\n', ["acme", "webhook_secret"]),
-    ('[tenants.acme]\nwebhook_url = "https://a.example/hook"\nwebhook_secret = "whsec_!!not64"\n',
-     ["acme", "webhook_secret"]),
+    (
+        '[tenants.acme]\nwebhook_url = "https://a.example/hook"\n'
+        'webhook_secret = "whsec_!!not64"\n',
+        ["acme", "webhook_secret"],
+    ),
     ('[tenants.acme]\nprimary_colour = "red"\n', ["acme", "primary_colour"]),
     ('[tenants.acme]\nsupport_email = "nobody"\n', ["acme", "support_email"]),
     ("[tenants.acme]\nconsents = 1\n", ["acme", "consents"]),
     ('[[tenants.acme.consents]]\nlabel = "No id"\n', ["acme", "consents", "id"]),
     ('[[tenants.acme.consents]]\nid = "terms"\n', ["acme", "consents", "label"]),
     ('[[tenants.acme.consents]]\nid = "a b"\nlabel = "x"\n', ["acme", "consents", "id"]),
-    ('[[tenants.acme.consents]]\nid = "t"\nlabel = "x"\nmandatory = "yes"\n',
-     ["acme", "consents", "mandatory"]),
-    ('[[tenants.acme.consents]]\nid = "t"\nlabel = "x"\ncolour = 1\n',
-     ["acme", "consents", "colour"]),
-    ('[[tenants.acme.consents]]\nid = "t"\nlabel = "x"\n[[tenants.acme.consents]]\nid = "t"\n'
-     'label = "y"\n', ["acme", "consents", "twice"]),
-    ('[[tenants.acme.custom_attributes]]\nname = "team"\nlabel = "Team"\nmax_length = 0\n',
-     ["acme", "custom_attributes", "max_length"]),
-    ('[[tenants.acme.custom_attributes]]\nname = "the team"\nlabel = "Team"\n',
-     ["acme", "custom_attributes", "name"]),
+    (
+        '[[tenants.acme.consents]]\nid = "t"\nlabel = "x"\nmandatory = "yes"\n',
+        ["acme", "consents", "mandatory"],
+    ),
+    (
+        '[[tenants.acme.consents]]\nid = "t"\nlabel = "x"\ncolour = 1\n',
+        ["acme", "consents", "colour"],
+    ),
+    (
+        '[[tenants.acme.consents]]\nid = "t"\nlabel = "x"\n[[tenants.acme.consents]]\nid = "t"\n'
+        'label = "y"\n',
+        ["acme", "consents", "twice"],
+    ),
+    (
+        '[[tenants.acme.custom_attributes]]\nname = "team"\nlabel = "Team"\nmax_length = 0\n',
+        ["acme", "custom_attributes", "max_length"],
+    ),
+    (
+        '[[tenants.acme.custom_attributes]]\nname = "the team"\nlabel = "Team"\n',
+        ["acme", "custom_attributes", "name"],
+    ),
     ('[tenants."Acme Bets"]\nname = "x"\n', ["Acme Bets", "slug"]),
-    ('[tenants]\nacme = 1\n', ["acme"]),
+    ("[tenants]\nacme = 1\n", ["acme"]),
     ('title = "x"\n', ["tenants"]),
     ("[tenants.a]\nstore_id = 7\n[tenants.b]\nstore_id = 7\n", ["tenant 'b'", "store_id", "'a'"]),
 ]
 
 
-@pytest.mark.parametrize("currencies, default", [('["EUR", "USD"]', "EUR"),
-                                                   ('["USD", "GBP"]', "GBP")])
+@pytest.mark.parametrize(
+    "currencies, default", [('["EUR", "USD"]', "EUR"), ('["USD", "GBP"]', "GBP")]
+)
 def test_a_left_out_default_currency_is_gbp_where_accepted_else_the_first(currencies, default):
     tenant = parse_tenants(f"[tenants.acme]\ncurrencies = {currencies}\n")["acme"]
     assert tenant.default_currency == default

@@ -1,6 +1,7 @@
 """Tenant values that would break things later are refused when the file is read: a support
 address that is not a bare address (line breaks would break every mail's Reply-To, markup would
 garble it) and embed origins that are not origins (a `;` would add a CSP directive)."""
+
 import pytest
 from flask.cli import cli as flask_cli
 from flask.testing import CliRunner
@@ -12,22 +13,38 @@ def _tenant(line):
     return f"[tenants.acme]\n{line}\n"
 
 
-@pytest.mark.parametrize("value", [
-    '"help@acme.example\\r\\nBcc: all@victim.example"', '"help@acme.example\\n"',
-    '"<b>help</b>@acme.example"', '"Acme Help <help@acme.example>"', '"help@acme.example>"',
-    '"help"', '"help @acme.example"',
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"help@acme.example\\r\\nBcc: all@victim.example"',
+        '"help@acme.example\\n"',
+        '"<b>help</b>@acme.example"',
+        '"Acme Help <help@acme.example>"',
+        '"help@acme.example>"',
+        '"help"',
+        '"help @acme.example"',
+    ],
+)
 def test_a_support_email_that_is_not_a_bare_address_is_refused(value):
     with pytest.raises(TenantConfigError) as error:
         parse_tenants(_tenant(f"support_email = {value}"), "tenants.toml")
     assert "tenant 'acme', key 'support_email'" in str(error.value)
 
 
-@pytest.mark.parametrize("origin", [
-    "https://a.example; script-src *", "https://a.example;", "https://a.example b.example",
-    "https://a.example'", "https://a.example,https://b.example", "https://a.example/",
-    "https://user@a.example", "javascript://a.example", "https://a.example:port",
-])
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "https://a.example; script-src *",
+        "https://a.example;",
+        "https://a.example b.example",
+        "https://a.example'",
+        "https://a.example,https://b.example",
+        "https://a.example/",
+        "https://user@a.example",
+        "javascript://a.example",
+        "https://a.example:port",
+    ],
+)
 def test_an_embed_origin_that_is_not_an_origin_is_refused(origin):
     with pytest.raises(TenantConfigError) as error:
         parse_tenants(_tenant(f'embed_origins = ["{origin}"]'), "tenants.toml")
@@ -35,10 +52,12 @@ def test_an_embed_origin_that_is_not_an_origin_is_refused(origin):
 
 
 def test_real_addresses_and_origins_are_kept():
-    tenant = parse_tenants(_tenant(
-        'support_email = "help+desk@acme.example"\nembed_origins = ["https://partner.example", '
-        '"http://127.0.0.1:8001", "https://[::1]:8443", "https://shop.partner-site.example"]'
-    ))["acme"]
+    tenant = parse_tenants(
+        _tenant(
+            'support_email = "help+desk@acme.example"\nembed_origins = ["https://partner.example", '
+            '"http://127.0.0.1:8001", "https://[::1]:8443", "https://shop.partner-site.example"]'
+        )
+    )["acme"]
     assert tenant.support_email == "help+desk@acme.example"
     assert len(tenant.embed_origins) == 4
 
@@ -46,8 +65,14 @@ def test_real_addresses_and_origins_are_kept():
 def test_check_config_names_the_tenant_and_the_key(tmp_path):
     tenants = tmp_path / "tenants.toml"
     tenants.write_text(_tenant('embed_origins = ["https://a.example; script-src *"]'))
-    result = CliRunner().invoke(flask_cli, ["--app", "webapp", "check-config"], env={
-        "TENANTS_FILE": str(tenants), "INSTANCE_PATH": str(tmp_path / "instance"),
-        "SECRET_KEY": "test-secret-key"})
+    result = CliRunner().invoke(
+        flask_cli,
+        ["--app", "webapp", "check-config"],
+        env={
+            "TENANTS_FILE": str(tenants),
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "SECRET_KEY": "test-secret-key",
+        },
+    )
     assert result.exit_code != 0
     assert "tenant 'acme', key 'embed_origins'" in result.output

@@ -1,5 +1,6 @@
 """Breached passwords (contract section 13): the filter built by `import-breached-passwords`,
 90073 through every door for a password in it, and check-config's report."""
+
 import hashlib
 import os
 
@@ -25,14 +26,22 @@ def sha1(text):
 def breach_list(tmp_path):
     """A filter made by the command from a list in Have I Been Pwned's form."""
     source = tmp_path / "pwned.txt"
-    source.write_text(f"{sha1('hunter2-but-longer')}:12\n\nnot a hash\n{sha1(LEAKED)}:3861493\n"
-                      f"{sha1('another-one')}\n")
+    source.write_text(
+        f"{sha1('hunter2-but-longer')}:12\n\nnot a hash\n{sha1(LEAKED)}:3861493\n"
+        f"{sha1('another-one')}\n"
+    )
     output = tmp_path / "breached.bloom"
-    app = create_app({"TESTING": True, "SECRET_KEY": "k",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cli.sqlite'}",
-                      "TENANTS_FILE": str(tmp_path / "none.toml")})
-    result = app.test_cli_runner().invoke(args=["import-breached-passwords", str(source),
-                                                "--output", str(output)])
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cli.sqlite'}",
+            "TENANTS_FILE": str(tmp_path / "none.toml"),
+        }
+    )
+    result = app.test_cli_runner().invoke(
+        args=["import-breached-passwords", str(source), "--output", str(output)]
+    )
     assert result.exit_code == 0, result.output
     assert "3 hashes written" in result.output and "1 line(s) skipped" in result.output
     return output
@@ -55,8 +64,9 @@ def test_the_wizard_says_it_appeared_in_a_breach(app):
 
 
 def test_the_live_strength_feedback_says_so(app):
-    response = app.test_client().post("/t/shop/register/check/password",
-                                      data={"password": LEAKED, "username": "ada"})
+    response = app.test_client().post(
+        "/t/shop/register/check/password", data={"password": LEAKED, "username": "ada"}
+    )
     feedback = Page(response).soup.select_one(".password-feedback .error-message")
     assert MESSAGE in feedback.get_text(" ", strip=True)
 
@@ -91,8 +101,13 @@ def test_the_filter_keeps_its_false_positive_rate(tmp_path):
 
 
 def check_config(tmp_path, **env):
-    env = {"TENANTS_FILE": str(tmp_path / "none.toml"), "INSTANCE_PATH": str(tmp_path / "i"),
-           "SECRET_KEY": "test-secret-key", "LOG_JSON": "false", **env}
+    env = {
+        "TENANTS_FILE": str(tmp_path / "none.toml"),
+        "INSTANCE_PATH": str(tmp_path / "i"),
+        "SECRET_KEY": "test-secret-key",
+        "LOG_JSON": "false",
+        **env,
+    }
     return CliRunner().invoke(flask_cli, ["--app", "webapp", "check-config"], env=env)
 
 
@@ -101,11 +116,15 @@ def test_check_config_reports_the_file_its_size_and_rate(tmp_path, breach_list):
     assert result.exit_code == 0, result.output
     line = result.stdout.splitlines()[-1]
     size = os.path.getsize(breach_list)
-    assert line.startswith(f"breached passwords: {breach_list}, {size:,} bytes, about 3 hashes, "
-                           "false-positive rate 1 in ")
+    assert line.startswith(
+        f"breached passwords: {breach_list}, {size:,} bytes, about 3 hashes, "
+        "false-positive rate 1 in "
+    )
 
 
 def test_check_config_says_there_is_no_check(tmp_path):
     result = check_config(tmp_path)
-    assert result.stdout.splitlines()[-1] == \
-        "breached passwords: no check (BREACHED_PASSWORDS_FILE is not set)"
+    assert (
+        result.stdout.splitlines()[-1]
+        == "breached passwords: no check (BREACHED_PASSWORDS_FILE is not set)"
+    )

@@ -1,5 +1,6 @@
 """Throwaway addresses (contract section 13): 91018 through every door of a tenant that blocks
 them, from the package's list plus the tenant's own, less the domains it allows."""
+
 import pytest
 from every_door import api, online_ordering, tenants, web_store, wizard
 from wizard_client import Page
@@ -7,8 +8,11 @@ from wizard_client import Page
 from webapp.tenants import registry
 from webapp.trust import disposable
 
-BLOCKING = tenants(block_disposable_email="true", blocked_email_domains='["rival.example"]',
-                   allowed_email_domains='["staff.mailinator.com"]')
+BLOCKING = tenants(
+    block_disposable_email="true",
+    blocked_email_domains='["rival.example"]',
+    allowed_email_domains='["staff.mailinator.com"]',
+)
 KEEP = "Use an email address you will keep"
 
 
@@ -17,9 +21,16 @@ def app(make_app):
     return make_app(BLOCKING)
 
 
-@pytest.mark.parametrize("email", ["ada@mailinator.com", "ada@inbox.mailinator.com",
-                                   "ada@MAILINATOR.COM", "ada@rival.example",
-                                   "ada@eu.rival.example"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "ada@mailinator.com",
+        "ada@inbox.mailinator.com",
+        "ada@MAILINATOR.COM",
+        "ada@rival.example",
+        "ada@eu.rival.example",
+    ],
+)
 def test_every_json_door_refuses_a_throwaway_address(app, email):
     assert api(app, email) == (400, [91018])
     assert online_ordering(app, email) == (400, [91018])
@@ -33,13 +44,15 @@ def test_the_wizard_says_use_an_address_you_will_keep(app):
 
 
 def test_the_inline_check_says_so_too(app):
-    response = app.test_client().post("/t/shop/register/check/email",
-                                      data={"email": "ada@mailinator.com"})
+    response = app.test_client().post(
+        "/t/shop/register/check/email", data={"email": "ada@mailinator.com"}
+    )
     assert KEEP in Page(response).html
 
 
-@pytest.mark.parametrize("email", ["ada@example.com", "ada@staff.mailinator.com",
-                                   "ada@mailinator.com.example"])
+@pytest.mark.parametrize(
+    "email", ["ada@example.com", "ada@staff.mailinator.com", "ada@mailinator.com.example"]
+)
 def test_kept_and_allowed_addresses_register(app, email):
     assert api(app, email)[0] == 201
 

@@ -1,5 +1,6 @@
 """Honeypot and pace (contract section 13): a bot's attempt through the wizard or the embed ends
 on the ordinary completion page, with no customer stored, logged with a reason and counted."""
+
 import json
 from datetime import datetime, timedelta
 
@@ -58,8 +59,13 @@ def test_every_step_carries_the_trap_out_of_reach_and_a_signed_stamp(make_app):
     for start in STARTS:
         wizard = Wizard(client, start)
         pages = [wizard.page]
-        for fields in ({"username": "trapped1", "email": "t1@example.com",
-                        "password": "violet-Harbour-tangent-93"},):
+        for fields in (
+            {
+                "username": "trapped1",
+                "email": "t1@example.com",
+                "password": "violet-Harbour-tangent-93",
+            },
+        ):
             pages.append(wizard.submit(fields))
         for page in pages:
             trap = page.form.find("input", attrs={"name": honeypot.TRAP})
@@ -74,15 +80,22 @@ def test_every_step_carries_the_trap_out_of_reach_and_a_signed_stamp(make_app):
 def test_a_filled_trap_on_any_step_stores_no_customer(make_app, start, capsys):
     app = make_app(TENANTS)
     wizard = Wizard(app.test_client(), start)
-    wizard.submit({"username": "botty", "email": "botty@example.com",
-                   "password": "violet-Harbour-tangent-93", honeypot.TRAP: "http://spam"})
+    wizard.submit(
+        {
+            "username": "botty",
+            "email": "botty@example.com",
+            "password": "violet-Harbour-tangent-93",
+            honeypot.TRAP: "http://spam",
+        }
+    )
     for fields in (PROFILE, ADDRESS, CONSENTS):
         wizard.submit(fields)
     assert_blocked_page(wizard.submit())
     door = "embed" if "embed" in start else "wizard"
     assert counts(app) == (0, [(door, "honeypot")])
-    logged = [json.loads(line) for line in capsys.readouterr().err.splitlines()
-              if line.startswith("{")]
+    logged = [
+        json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")
+    ]
     assert any(line.get("reason") == "honeypot" for line in logged)
 
 

@@ -1,6 +1,7 @@
 """Proof of work (contract section 13): the review step and the public JSON API of a tenant with
 `proof_of_work = true` need a solved ALTCHA challenge, good once on any worker; credentialed
 callers are exempt."""
+
 import base64
 import json
 import time
@@ -19,8 +20,10 @@ proof_of_work = true
 [tenants.open]
 """
 CUSTOMERS = "/api/v1/customers"
-FRIENDLY = ("We could not check that this browser is not a robot – wait a moment for the check "
-            "to finish, then select Create account again")
+FRIENDLY = (
+    "We could not check that this browser is not a robot – wait a moment for the check "
+    "to finish, then select Create account again"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -66,8 +69,10 @@ def test_a_solved_challenge_registers_once(client):
     assert again.get_json()["fault"] == "ChallengeFailedFault"
 
 
-@pytest.mark.parametrize("altcha", [None, "", "not base64 at all", "e30=", "bnVsbA==",
-                                    "W10=", "eyJjaGFsbGVuZ2UiOiAxfQ=="])
+@pytest.mark.parametrize(
+    "altcha",
+    [None, "", "not base64 at all", "e30=", "bnVsbA==", "W10=", "eyJjaGFsbGVuZ2UiOiAxfQ=="],
+)
 def test_no_or_a_broken_solution_is_refused(client, altcha):
     response = post(client, altcha=altcha)
     assert response.status_code == 400 and codes(response) == [91017]
@@ -117,6 +122,7 @@ def test_the_challenge_path_is_in_the_openapi_document(client):
 
 
 # --- the wizard -----------------------------------------------------------------------------
+
 
 def test_the_review_step_carries_the_challenge_and_says_javascript_is_needed(client):
     page = Wizard(client, "/t/guarded/register").to_review()

@@ -1,5 +1,6 @@
 """The front-end files scripts/setup installs into static/vendor: without them (a bare
 `pip install .`), the service says so at start, `check-config` fails and `/readyz` is 503."""
+
 import logging
 
 import pytest
@@ -24,8 +25,10 @@ def test_the_shipped_files_are_there(client):
 def test_missing_files_are_said_at_start(make_app, without_htmx, caplog):
     with caplog.at_level(logging.ERROR, logger="webapp.http.assets"):
         make_app()
-    assert any("vendor/never-installed.js" in r.getMessage() and "scripts/setup" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        "vendor/never-installed.js" in r.getMessage() and "scripts/setup" in r.getMessage()
+        for r in caplog.records
+    )
 
 
 def test_missing_files_make_readyz_fail(make_app, without_htmx):

@@ -2,6 +2,7 @@
 - the `pyecwid` package from PyPI, a web-store API client, against a live gunicorn;
 - a client that `openapi-python-client` generates from the served OpenAPI document;
 - the types `openapi-typescript` (npm) makes of it, checked by `tsc --strict`."""
+
 import re
 import subprocess
 import sys
@@ -26,9 +27,15 @@ def server(tmp_path):
     (tmp_path / "tenants.toml").write_text(TENANTS)
     env = app_environment(tmp_path, RATELIMIT_STORAGE_URI="memory://")
     # `python -m flask` from the project folder: the webapp there, as gunicorn serves it.
-    made = subprocess.run([sys.executable, "-m", "flask", "--app", "webapp", "create-api-key",
-                           "default"], cwd=ROOT, env=env, check=True, capture_output=True,
-                          text=True, timeout=120)
+    made = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "webapp", "create-api-key", "default"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     token = re.search(r"^bearer token: (\S+)$", made.stdout, re.MULTILINE)[1]
     with gunicorn(tmp_path, env, workers=1) as running:
         yield running, token
@@ -39,13 +46,22 @@ def test_pyecwid_creates_a_customer_and_gets_409_for_the_same_email(server):
 
     running, token = server
     # The documented base_url, and skip_test: the profile endpoint it would probe is not ours.
-    ecwid = Ecwid(f"secret_{token}", STORE_ID, skip_test=True,
-                  base_url=running.url + "/api/v3/{0}/")
+    ecwid = Ecwid(
+        f"secret_{token}", STORE_ID, skip_test=True, base_url=running.url + "/api/v3/{0}/"
+    )
     email = f"ann+{uuid.uuid4().hex[:8]}@example.com"
-    customer = {"email": email, "password": STRONG_PASSWORD,
-                "billingPerson": {"name": "Ann Lee", "street": "12 St James's Square",
-                                  "city": "London", "countryCode": "GB",
-                                  "postalCode": "SW1Y 4JH"}, "lang": "en"}
+    customer = {
+        "email": email,
+        "password": STRONG_PASSWORD,
+        "billingPerson": {
+            "name": "Ann Lee",
+            "street": "12 St James's Square",
+            "city": "London",
+            "countryCode": "GB",
+            "postalCode": "SW1Y 4JH",
+        },
+        "lang": "en",
+    }
     number = ecwid.customers.add(customer)
     assert isinstance(number, int) and number >= 1
     with pytest.raises(UserWarning) as refused:
@@ -61,25 +77,48 @@ def _generate(tmp_path, document):
     """openapi-python-client's package for `document`, and what it said."""
     (tmp_path / "openapi.json").write_text(document)
     env = {"PATH": f"{BIN}:/usr/bin:/bin", "HOME": str(tmp_path)}  # ruff formats its output
-    done = subprocess.run([BIN / "openapi-python-client", "generate", "--path", "openapi.json",
-                           "--output-path", "client", "--meta", "none"], cwd=tmp_path,
-                          env=env, check=False, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            BIN / "openapi-python-client",
+            "generate",
+            "--path",
+            "openapi.json",
+            "--output-path",
+            "client",
+            "--meta",
+            "none",
+        ],
+        cwd=tmp_path,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return tmp_path / "client", done.stdout + done.stderr
 
 
 def test_a_generated_python_client_registers_and_reads_back_a_customer(server, tmp_path):
     running, token = server
-    package, said = _generate(tmp_path, requests.get(running.url + "/api/openapi.json",
-                                                     timeout=30).text)
+    package, said = _generate(
+        tmp_path, requests.get(running.url + "/api/openapi.json", timeout=30).text
+    )
     # The only warnings: XML request bodies, which the generator does not support.
     warnings = re.findall(r"^WARNING .*\n\n(.*)$", said, re.MULTILINE)
-    assert warnings and set(warnings) == {"Unsupported content type application/xml",
-                                          "Unsupported content type text/xml"}, said
+    assert warnings and set(warnings) == {
+        "Unsupported content type application/xml",
+        "Unsupported content type text/xml",
+    }, said
     assert "Skipping" not in said and "Unable" not in said, said
-    used = subprocess.run([sys.executable, "-c", CLIENT_SCRIPT, running.url, token],
-                          cwd=package.parent, check=False, capture_output=True, text=True,
-                          timeout=120)
+    used = subprocess.run(
+        [sys.executable, "-c", CLIENT_SCRIPT, running.url, token],
+        cwd=package.parent,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert used.returncode == 0 and used.stdout.strip() == "ok", used.stdout + used.stderr
 
 
@@ -131,11 +170,23 @@ export { partial, profile, code, kind };
 def test_openapi_typescript_makes_strict_types_without_a_warning(client, tmp_path):
     (tmp_path / "openapi.json").write_bytes(client.get("/api/openapi.json").data)
     tools = ROOT / "node_modules" / ".bin"
-    done = subprocess.run([tools / "openapi-typescript", "openapi.json", "-o", "schema.d.ts"],
-                          cwd=tmp_path, check=False, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [tools / "openapi-typescript", "openapi.json", "-o", "schema.d.ts"],
+        cwd=tmp_path,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     said = done.stdout + done.stderr
     assert done.returncode == 0 and "warn" not in said.lower() and "⚠" not in said, said
     (tmp_path / "use.ts").write_text(TYPESCRIPT_USE)
-    done = subprocess.run([tools / "tsc", "--strict", "--noEmit", "use.ts"], cwd=tmp_path,
-                          check=False, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [tools / "tsc", "--strict", "--noEmit", "use.ts"],
+        cwd=tmp_path,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr

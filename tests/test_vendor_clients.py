@@ -1,6 +1,7 @@
 """What vendor client software sends, replayed byte for byte from tests/fixtures/vendor_clients/:
 .NET DataContractSerializer and DataContractJsonSerializer clients of the online-ordering API, and
 web-store clients (pyecwid, and a customer fetched from the vendor sent back as it came)."""
+
 import csv
 import io
 import json
@@ -60,10 +61,13 @@ def customer(app, **where):
 
 # --- the online-ordering API: DataContractSerializer and DataContractJsonSerializer ----------
 
+
 def test_a_datacontract_client_sends_the_read_only_members_nil(app, client, auth):
-    response = client.put(ONLINE_ORDERING + "?verbose=true",
-                          data=fixture("online_ordering_datacontract_nil_members.xml"),
-                          headers={**auth, "Content-Type": "application/xml"})
+    response = client.put(
+        ONLINE_ORDERING + "?verbose=true",
+        data=fixture("online_ordering_datacontract_nil_members.xml"),
+        headers={**auth, "Content-Type": "application/xml"},
+    )
     assert response.status_code == 200, response.data
     stored = customer(app, email="ann@example.com")
     assert (stored.forename, stored.surname, stored.date_of_birth) == ("Ann", "Lee", "1990-03-27")
@@ -72,11 +76,14 @@ def test_a_datacontract_client_sends_the_read_only_members_nil(app, client, auth
     assert born.text == "1990-03-27T00:00:00"
 
 
-def test_a_datacontractjson_client_sends_nulls_and_dotnet_dates_and_reads_one_back(app, client,
-                                                                                  auth):
-    response = client.put(ONLINE_ORDERING + "?verbose=true",
-                          data=fixture("online_ordering_datacontractjson_nulls_and_date.json"),
-                          headers={**auth, "Content-Type": "application/json"})
+def test_a_datacontractjson_client_sends_nulls_and_dotnet_dates_and_reads_one_back(
+    app, client, auth
+):
+    response = client.put(
+        ONLINE_ORDERING + "?verbose=true",
+        data=fixture("online_ordering_datacontractjson_nulls_and_date.json"),
+        headers={**auth, "Content-Type": "application/json"},
+    )
     assert response.status_code == 200, response.data
     # DataContractJsonSerializer reads a date only as "\/Date(...)\/", slashes escaped.
     assert b'"BirthDate":"\\/Date(638496000000+0000)\\/"' in response.data.replace(b" ", b"")
@@ -89,9 +96,11 @@ def test_a_datacontractjson_client_sends_nulls_and_dotnet_dates_and_reads_one_ba
 
 
 def test_a_stringwriter_client_declares_utf16_and_sends_utf8(app, client, auth):
-    response = client.put(ONLINE_ORDERING,
-                          data=fixture("online_ordering_stringwriter_utf16_declared.xml"),
-                          headers={**auth, "Content-Type": "text/xml; charset=utf-8"})
+    response = client.put(
+        ONLINE_ORDERING,
+        data=fixture("online_ordering_stringwriter_utf16_declared.xml"),
+        headers={**auth, "Content-Type": "text/xml; charset=utf-8"},
+    )
     assert response.status_code == 200, response.data
     stored = customer(app, email="zoe@example.com")
     assert (stored.forename, stored.surname) == ("Zoë", "Brontë")
@@ -99,8 +108,9 @@ def test_a_stringwriter_client_declares_utf16_and_sends_utf8(app, client, auth):
 
 def test_a_body_truly_in_utf16_is_read_as_utf16(app, client, auth):
     text = fixture("online_ordering_stringwriter_utf16_declared.xml").decode("utf-8")
-    response = client.put(ONLINE_ORDERING, data=text.encode("utf-16"),
-                          headers={**auth, "Content-Type": "text/xml"})
+    response = client.put(
+        ONLINE_ORDERING, data=text.encode("utf-16"), headers={**auth, "Content-Type": "text/xml"}
+    )
     assert response.status_code == 200, response.data
     assert customer(app, email="zoe@example.com").forename == "Zoë"
 
@@ -113,8 +123,9 @@ def _registration(**customer_members):
 
 @pytest.mark.parametrize("member", ["CustomerId", "LoyaltyCardNumber", "StoredValueCardNumber"])
 def test_a_read_only_member_with_a_value_stays_a_fault(client, auth, member):
-    response = client.put(ONLINE_ORDERING, json=_registration(**{member: "6011000990139424"}),
-                          headers=auth)
+    response = client.put(
+        ONLINE_ORDERING, json=_registration(**{member: "6011000990139424"}), headers=auth
+    )
     assert response.status_code == 400
     assert faults(response) == [(91000, f"Customer.{member}")]
     assert "read-only" in response.get_json()["message"]
@@ -130,28 +141,36 @@ def test_unknown_members_are_ignored_when_null_and_refused_otherwise(client, aut
 
 
 def test_xml_unknown_or_read_only_members_with_a_value_are_refused(client, auth):
-    data = fixture("online_ordering_datacontract_nil_members.xml").replace(
-        b'<d2p1:CustomerId i:nil="true"/>', b"<d2p1:CustomerId>x</d2p1:CustomerId>").replace(
-        b'<Channel i:nil="true"/>', b'<Channel i:nil="true"/><Referrer>web</Referrer>')
-    response = client.put(ONLINE_ORDERING, data=data,
-                          headers={**auth, "Content-Type": "application/xml",
-                                   "Accept": "application/json"})
+    data = (
+        fixture("online_ordering_datacontract_nil_members.xml")
+        .replace(b'<d2p1:CustomerId i:nil="true"/>', b"<d2p1:CustomerId>x</d2p1:CustomerId>")
+        .replace(b'<Channel i:nil="true"/>', b'<Channel i:nil="true"/><Referrer>web</Referrer>')
+    )
+    response = client.put(
+        ONLINE_ORDERING,
+        data=data,
+        headers={**auth, "Content-Type": "application/xml", "Accept": "application/json"},
+    )
     assert response.status_code == 400
     assert set(faults(response)) == {(91000, "Customer.CustomerId"), (91000, "Referrer")}
 
 
-@pytest.mark.parametrize("sent, expected", [
-    ("/Date(638496000000)/", "1990-03-27"),  # UTC
-    ("/Date(638488800000+0200)/", "1990-03-27"),  # local midnight two hours east of UTC
-    ("/Date(638517600000-0600)/", "1990-03-27"),
-    ("/Date(-62135596800000)/", None),  # year 1: beyond the age rule
-    ("/Date(99999999999999999)/", None),  # beyond any date
-    ("/Date(abc)/", None),
-    ("/Date(638496000000+02)/", None),
-])
+@pytest.mark.parametrize(
+    "sent, expected",
+    [
+        ("/Date(638496000000)/", "1990-03-27"),  # UTC
+        ("/Date(638488800000+0200)/", "1990-03-27"),  # local midnight two hours east of UTC
+        ("/Date(638517600000-0600)/", "1990-03-27"),
+        ("/Date(-62135596800000)/", None),  # year 1: beyond the age rule
+        ("/Date(99999999999999999)/", None),  # beyond any date
+        ("/Date(abc)/", None),
+        ("/Date(638496000000+02)/", None),
+    ],
+)
 def test_dotnet_json_dates_are_read_in_their_own_offset(app, client, auth, sent, expected):
-    response = client.put(ONLINE_ORDERING + "?verbose=true", json=_registration(BirthDate=sent),
-                          headers=auth)
+    response = client.put(
+        ONLINE_ORDERING + "?verbose=true", json=_registration(BirthDate=sent), headers=auth
+    )
     if expected is None:
         assert faults(response) == [(90020, "Customer.BirthDate")]
         return
@@ -162,65 +181,93 @@ def test_dotnet_json_dates_are_read_in_their_own_offset(app, client, auth, sent,
 
 
 def test_an_iso_date_is_answered_as_iso(client, auth):
-    response = client.put(ONLINE_ORDERING + "?verbose=true",
-                          json=_registration(BirthDate="1990-03-27T00:00:00"), headers=auth)
+    response = client.put(
+        ONLINE_ORDERING + "?verbose=true",
+        json=_registration(BirthDate="1990-03-27T00:00:00"),
+        headers=auth,
+    )
     assert response.get_json()["Customer"]["BirthDate"] == "1990-03-27T00:00:00"
     assert b"\\/" not in response.data
 
 
 # --- the web-store API: pyecwid, and a fetched customer sent back ---------------------------
 
+
 def test_pyecwid_sends_the_token_in_the_query_with_its_secret_prefix(app, client, token):
-    response = client.post(f"{WEB_STORE}?token=secret_{token}",
-                           data=fixture("web_store_pyecwid_add.json"),
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        f"{WEB_STORE}?token=secret_{token}",
+        data=fixture("web_store_pyecwid_add.json"),
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 200, response.data
     stored = customer(app, number=response.get_json()["id"])
     assert stored.username == stored.email == "ann+shop@example.com"
 
 
 def test_the_token_in_the_query_works_without_the_prefix(client, token):
-    response = client.post(f"{WEB_STORE}?token={token}", data=fixture("web_store_pyecwid_add.json"),
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        f"{WEB_STORE}?token={token}",
+        data=fixture("web_store_pyecwid_add.json"),
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 200
 
 
 def test_the_header_takes_the_prefix_too_and_wins_over_the_query(client, token):
-    response = client.post(f"{WEB_STORE}?token=key_0000.nope",
-                           data=fixture("web_store_pyecwid_add.json"),
-                           headers={"Content-Type": "application/json",
-                                    "Authorization": f"Bearer secret_{token}"})
+    response = client.post(
+        f"{WEB_STORE}?token=key_0000.nope",
+        data=fixture("web_store_pyecwid_add.json"),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer secret_{token}"},
+    )
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("query", ["?token=secret_key_0000.nope", "?token=", "?token=%00"])
 def test_a_wrong_token_in_the_query_is_401_as_in_the_header(client, query):
-    by_query = client.post(WEB_STORE + query, data=fixture("web_store_pyecwid_add.json"),
-                           headers={"Content-Type": "application/json"})
-    by_header = client.post(WEB_STORE, data=fixture("web_store_pyecwid_add.json"),
-                            headers={"Content-Type": "application/json",
-                                     "Authorization": "Bearer key_0000.nope"})
+    by_query = client.post(
+        WEB_STORE + query,
+        data=fixture("web_store_pyecwid_add.json"),
+        headers={"Content-Type": "application/json"},
+    )
+    by_header = client.post(
+        WEB_STORE,
+        data=fixture("web_store_pyecwid_add.json"),
+        headers={"Content-Type": "application/json", "Authorization": "Bearer key_0000.nope"},
+    )
     assert by_query.status_code == by_header.status_code == 401
     assert by_query.get_json() == by_header.get_json()
     assert by_query.headers.get("WWW-Authenticate") == by_header.headers.get("WWW-Authenticate")
 
 
 def test_a_fetched_customer_is_sent_back_with_its_read_only_members(app, client, token):
-    response = client.post(f"{WEB_STORE}?token={token}",
-                           data=fixture("web_store_fetched_customer.json"),
-                           headers={"Content-Type": "application/json"})
+    response = client.post(
+        f"{WEB_STORE}?token={token}",
+        data=fixture("web_store_fetched_customer.json"),
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 200, response.data
     stored = customer(app, number=response.get_json()["id"])
     assert stored.number != 177737165 and stored.display_name == "Bo Lee"
-    assert stored.extra["shippingAddresses"] == [{
-        "id": 73150014, "name": "Bo Lee", "street": "1 Dock Rd", "city": "Leeds",
-        "countryCode": "GB", "postalCode": "LS1 1AA", "stateOrProvinceCode": "WYK"}]
+    assert stored.extra["shippingAddresses"] == [
+        {
+            "id": 73150014,
+            "name": "Bo Lee",
+            "street": "1 Dock Rd",
+            "city": "Leeds",
+            "countryCode": "GB",
+            "postalCode": "LS1 1AA",
+            "stateOrProvinceCode": "WYK",
+        }
+    ]
 
 
-@pytest.mark.parametrize("change, path", [
-    ({"contacts": []}, "contacts"),
-    ({"billingPerson": {"nickname": "Bo"}}, "billingPerson.nickname"),
-])
+@pytest.mark.parametrize(
+    "change, path",
+    [
+        ({"contacts": []}, "contacts"),
+        ({"billingPerson": {"nickname": "Bo"}}, "billingPerson.nickname"),
+    ],
+)
 def test_members_the_vendor_does_not_have_are_still_refused(client, token, change, path):
     body = {**json.loads(fixture("web_store_fetched_customer.json")), **change}
     response = client.post(f"{WEB_STORE}?token={token}", json=body)
@@ -231,30 +278,50 @@ def test_members_the_vendor_does_not_have_are_still_refused(client, token, chang
 # --- storeProfile: the web store's extras, returned --------------------------------------------
 
 STORE_PROFILE = {
-    "customerGroupId": 7, "companyName": "Engines Ltd",
-    "shippingAddresses": [{"id": 73150014, "name": "Bo Lee", "street": "1 Dock Rd",
-                           "city": "Leeds", "countryCode": "GB", "postalCode": "LS1 1AA",
-                           "stateOrProvinceCode": "WYK"}],
-    "taxId": "GB123456789", "taxIdValid": True, "b2b_b2c": "b2b", "fiscalCode": "",
-    "taxExempt": False, "acceptMarketing": None, "lang": "en"}
+    "customerGroupId": 7,
+    "companyName": "Engines Ltd",
+    "shippingAddresses": [
+        {
+            "id": 73150014,
+            "name": "Bo Lee",
+            "street": "1 Dock Rd",
+            "city": "Leeds",
+            "countryCode": "GB",
+            "postalCode": "LS1 1AA",
+            "stateOrProvinceCode": "WYK",
+        }
+    ],
+    "taxId": "GB123456789",
+    "taxIdValid": True,
+    "b2b_b2c": "b2b",
+    "fiscalCode": "",
+    "taxExempt": False,
+    "acceptMarketing": None,
+    "lang": "en",
+}
 
 
 def test_the_store_profile_is_returned_by_the_api_webhooks_and_export(app, client, token):
-    number = client.post(f"{WEB_STORE}?token={token}",
-                         data=fixture("web_store_fetched_customer.json"),
-                         headers={"Content-Type": "application/json"}).get_json()["id"]
+    number = client.post(
+        f"{WEB_STORE}?token={token}",
+        data=fixture("web_store_fetched_customer.json"),
+        headers={"Content-Type": "application/json"},
+    ).get_json()["id"]
     customer_id = customer(app, number=number).id
-    shown = client.get(f"{CUSTOMERS}/{customer_id}",
-                       headers={"Authorization": f"Bearer {token}"}).get_json()
+    shown = client.get(
+        f"{CUSTOMERS}/{customer_id}", headers={"Authorization": f"Bearer {token}"}
+    ).get_json()
     assert shown["storeProfile"] == STORE_PROFILE
     with app.app_context():
         hook = db.session.execute(select(OutboxMessage).filter_by(kind="webhook")).scalar_one()
         assert hook.payload["data"]["storeProfile"] == STORE_PROFILE
     result = app.test_cli_runner().invoke(
-        args=["export-customers", "--tenant", "acme", "--format", "jsonl"])
+        args=["export-customers", "--tenant", "acme", "--format", "jsonl"]
+    )
     assert json.loads(result.stdout_bytes)["storeProfile"] == STORE_PROFILE
     result = app.test_cli_runner().invoke(
-        args=["export-customers", "--tenant", "acme", "--format", "csv"])
+        args=["export-customers", "--tenant", "acme", "--format", "csv"]
+    )
     row = next(csv.DictReader(io.StringIO(result.stdout, newline="")))
     assert json.loads(row["storeProfile"]) == STORE_PROFILE
 

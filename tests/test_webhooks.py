@@ -1,5 +1,6 @@
 """Webhooks (contract section 11): signed with Standard Webhooks, retried until a 2xx, never in the
 way of a registration or of another tenant's deliveries."""
+
 import socket
 import threading
 import time
@@ -17,8 +18,11 @@ def webhook_app(make_app, *receivers, **config):
     """An app whose default tenant (then 'second', ...) posts to each receiver (or URL) given."""
     tables = []
     for slug, receiver in zip(("default", "second"), receivers, strict=False):
-        keys = receiver.tenant_keys if hasattr(receiver, "tenant_keys") else \
-            f'webhook_url = "{receiver}"\nwebhook_secret = "{WEBHOOK_SECRET}"\n'
+        keys = (
+            receiver.tenant_keys
+            if hasattr(receiver, "tenant_keys")
+            else f'webhook_url = "{receiver}"\nwebhook_secret = "{WEBHOOK_SECRET}"\n'
+        )
         tables.append(f"[tenants.{slug}]\nsend_account_email = false\n{keys}")
     return make_app("\n".join(tables), **config)
 
@@ -31,8 +35,9 @@ def register(client, tenant="default"):
 
 def webhook_message(app):
     with app.app_context():
-        return db.session.execute(db.select(OutboxMessage).where(
-            OutboxMessage.kind == "webhook")).scalar_one()
+        return db.session.execute(
+            db.select(OutboxMessage).where(OutboxMessage.kind == "webhook")
+        ).scalar_one()
 
 
 @pytest.fixture
@@ -74,7 +79,8 @@ def test_the_signature_is_made_with_the_tenant_s_secret(make_app, webhook_receiv
 
 
 def test_a_failing_receiver_gets_the_event_on_the_third_attempt_with_the_same_id(
-        make_app, webhook_receiver):
+    make_app, webhook_receiver
+):
     receiver = webhook_receiver(statuses=[500, 503])
     app = webhook_app(make_app, receiver, OUTBOX_RETRY_BASE_SECONDS=60)
     register(app.test_client())
@@ -116,7 +122,8 @@ def test_anything_but_a_2xx_is_retried(make_app, webhook_receiver, status):
 
 
 def test_a_silent_receiver_neither_slows_registration_nor_holds_the_worker(
-        make_app, silent_endpoint):
+    make_app, silent_endpoint
+):
     listener, url = silent_endpoint
     app = webhook_app(make_app, url, WEBHOOK_TIMEOUT=0.5)
     started = time.monotonic()
@@ -167,8 +174,9 @@ def test_an_answer_that_trickles_in_past_the_timeout_is_retried(make_app, trickl
     assert webhook_message(app).last_error == "TimeoutError: no answer within 1 s"
 
 
-def test_a_silent_partner_does_not_hold_up_another_tenant(make_app, silent_endpoint,
-                                                          webhook_receiver):
+def test_a_silent_partner_does_not_hold_up_another_tenant(
+    make_app, silent_endpoint, webhook_receiver
+):
     _, silent_url = silent_endpoint
     receiver = webhook_receiver()
     app = webhook_app(make_app, silent_url, receiver, WEBHOOK_TIMEOUT=3)

@@ -1,5 +1,6 @@
 """A wizard post over 64 KiB is 413 with the wizard's page, whether it declares its length or is
 sent in chunks (which the server hands on without a length); nothing of it is saved."""
+
 import io
 from urllib.parse import urlencode
 
@@ -12,17 +13,26 @@ from webapp.models import Draft
 
 def _form(size):
     name = unique()
-    head = urlencode({"username": name, "email": f"{name}@example.com",
-                      "password": "correct horse battery staple", "padding": ""})
+    head = urlencode(
+        {
+            "username": name,
+            "email": f"{name}@example.com",
+            "password": "correct horse battery staple",
+            "padding": "",
+        }
+    )
     return (head + "x" * (size - len(head))).encode()
 
 
 def _post(client, data, chunked):
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if chunked:
-        return client.post("/register", input_stream=io.BytesIO(data),
-                           headers={**headers, "Transfer-Encoding": "chunked"},
-                           environ_overrides={"wsgi.input_terminated": True})
+        return client.post(
+            "/register",
+            input_stream=io.BytesIO(data),
+            headers={**headers, "Transfer-Encoding": "chunked"},
+            environ_overrides={"wsgi.input_terminated": True},
+        )
     return client.post("/register", data=data, headers=headers)
 
 

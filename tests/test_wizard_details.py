@@ -1,6 +1,7 @@
 """Contract section 15, the details a person notices: / leads to the wizard, the completion page and
 the account email offer the tenant's next step (and never a sign-in they cannot link to), consent
 labels link to their text, and the embed names each step to its parent."""
+
 import email
 from email import policy
 
@@ -42,15 +43,18 @@ def test_the_root_leads_to_the_wizard(client, path, location):
 def mail_text(instance):
     [written] = (instance / "outbox-mail").iterdir()
     message = email.message_from_bytes(written.read_bytes(), policy=policy.default)
-    return (message.get_body(("plain",)).get_content(),
-            message.get_body(("html",)).get_content())
+    return (message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content())
 
 
 def test_the_tenants_next_step_is_offered_on_the_page_and_in_the_email(make_app, instance):
     app = make_app(ACME)
     wizard = Wizard(app.test_client(), "/t/acme/register")
-    for fields in (account(), {"title": "Ms", "surname": "Lovelace"}, {},
-                   {"consentIds": ["terms"], "contactMethods": ["email"]}):
+    for fields in (
+        account(),
+        {"title": "Ms", "surname": "Lovelace"},
+        {},
+        {"consentIds": ["terms"], "contactMethods": ["email"]},
+    ):
         wizard.submit(fields)
     done = wizard.submit()
     link = done.soup.select_one("main a.button")
@@ -65,7 +69,8 @@ def test_the_tenants_next_step_is_offered_on_the_page_and_in_the_email(make_app,
 
 
 def test_without_a_next_step_the_page_says_what_happens_next_and_nothing_of_signing_in(
-        make_app, instance):
+    make_app, instance
+):
     app = make_app(ACME)
     done = Wizard(app.test_client(), "/t/plain/register").complete()
     text = done.soup.select_one("main").get_text(" ", strip=True)
@@ -105,8 +110,12 @@ def test_the_embed_names_every_step_and_the_completion_leaves_the_frame(make_app
     app = make_app(ACME)
     wizard = Wizard(app.test_client(), "/t/acme/embed")
     steps = [wizard.page.soup.body["data-step"]]
-    for fields in (account(), {"title": "Ms", "surname": "Lovelace"}, {},
-                   {"consentIds": ["terms"], "contactMethods": ["email"]}):
+    for fields in (
+        account(),
+        {"title": "Ms", "surname": "Lovelace"},
+        {},
+        {"consentIds": ["terms"], "contactMethods": ["email"]},
+    ):
         steps.append(wizard.submit(fields).soup.body["data-step"])
     done = wizard.submit()
     steps.append(done.soup.body["data-step"])

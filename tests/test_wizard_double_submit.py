@@ -1,6 +1,7 @@
 """Two "Create account" posts of one draft at once (a double click landing on two workers): one
 customer, and both answers lead to the completion page. The second post is made to arrive just
 after the first has stored its customer, the moment that once showed it "username taken"."""
+
 import threading
 
 import sqlalchemy as sa
@@ -48,8 +49,12 @@ def test_both_posts_of_one_draft_reach_the_completion_page(app):
         assert response.status_code == 303, (name, response.get_data(as_text=True)[:500])
         assert response.headers["Location"].split("?")[0].endswith("/done")
     client = app.test_client()
-    shown = {Page(client.get(answers[name].headers["Location"])).soup
-             .select_one("[data-customer-id]")["data-customer-id"] for name in answers}
+    shown = {
+        Page(client.get(answers[name].headers["Location"])).soup.select_one("[data-customer-id]")[
+            "data-customer-id"
+        ]
+        for name in answers
+    }
     with app.app_context():
         stored = db.session.execute(sa.select(Customer.id)).scalars().all()
     assert len(stored) == 1 and shown == set(stored)

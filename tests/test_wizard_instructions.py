@@ -1,6 +1,7 @@
 """Contract section 3 (revised): the wizard tells a person what to do, in English and German, for
 every fault it can meet; the fault table's messages (which the JSON doors say) never appear on a
 wizard page or fragment, in either language."""
+
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -46,49 +47,124 @@ def assert_plain(response, expected=None):
 
 def born(years_ago, days=0):
     today = date.today()
-    day = today.replace(year=today.year - years_ago) if (today.month, today.day) != (2, 29) \
+    day = (
+        today.replace(year=today.year - years_ago)
+        if (today.month, today.day) != (2, 29)
         else today.replace(year=today.year - years_ago, day=28)
+    )
     day += timedelta(days=days)
-    return {"dateOfBirth-day": str(day.day), "dateOfBirth-month": str(day.month),
-            "dateOfBirth-year": str(day.year)}
+    return {
+        "dateOfBirth-day": str(day.day),
+        "dateOfBirth-month": str(day.month),
+        "dateOfBirth-year": str(day.year),
+    }
 
 
 # (step, fields, the field checked inline, English instruction, German instruction)
 CASES = [
-    ("account", {"username": ""}, "username", "Enter a username",
-     "Geben Sie einen Benutzernamen ein"),
-    ("account", {"username": "ada lovelace"}, "username",
-     "Username must only include letters, numbers and . _ - @", None),
-    ("account", {"username": "p\u0430ypal"}, "username",
-     "Username must not mix letters from different alphabets", None),
+    (
+        "account",
+        {"username": ""},
+        "username",
+        "Enter a username",
+        "Geben Sie einen Benutzernamen ein",
+    ),
+    (
+        "account",
+        {"username": "ada lovelace"},
+        "username",
+        "Username must only include letters, numbers and . _ - @",
+        None,
+    ),
+    (
+        "account",
+        {"username": "p\u0430ypal"},
+        "username",
+        "Username must not mix letters from different alphabets",
+        None,
+    ),
     ("account", {"password": ""}, None, "Enter a password", "Geben Sie ein Passwort ein"),
-    ("account", {"password": "Ab1!"}, "password", "Password must be 8 characters or more",
-     "Das Passwort muss mindestens 8 Zeichen lang sein"),
+    (
+        "account",
+        {"password": "Ab1!"},
+        "password",
+        "Password must be 8 characters or more",
+        "Das Passwort muss mindestens 8 Zeichen lang sein",
+    ),
     ("account", {"password": "password1"}, "password", "This password is too common", None),
-    ("account", {"username": "zebedee", "password": "zebedee-is-here"}, "password",
-     "Password must not contain your username", None),
-    ("account", {"password": "abcdefghijkl"}, "password",
-     "Choose a password that is harder to guess. ", None),
-    ("profile", born(0, 30), "dateOfBirth", "Date of birth must be in the past",
-     "Das Geburtsdatum muss in der Vergangenheit liegen"),
-    ("profile", born(20), "dateOfBirth", "You must be 21 or older to create an account",
-     "Sie müssen mindestens 21 Jahre alt sein"),
-    ("profile", {"dateOfBirth-day": "31", "dateOfBirth-month": "2", "dateOfBirth-year": "1990"},
-     "dateOfBirth", "Date of birth must be a real date", None),
+    (
+        "account",
+        {"username": "zebedee", "password": "zebedee-is-here"},
+        "password",
+        "Password must not contain your username",
+        None,
+    ),
+    (
+        "account",
+        {"password": "abcdefghijkl"},
+        "password",
+        "Choose a password that is harder to guess. ",
+        None,
+    ),
+    (
+        "profile",
+        born(0, 30),
+        "dateOfBirth",
+        "Date of birth must be in the past",
+        "Das Geburtsdatum muss in der Vergangenheit liegen",
+    ),
+    (
+        "profile",
+        born(20),
+        "dateOfBirth",
+        "You must be 21 or older to create an account",
+        "Sie müssen mindestens 21 Jahre alt sein",
+    ),
+    (
+        "profile",
+        {"dateOfBirth-day": "31", "dateOfBirth-month": "2", "dateOfBirth-year": "1990"},
+        "dateOfBirth",
+        "Date of birth must be a real date",
+        None,
+    ),
     ("profile", {"currency": "XYZ"}, "currency", "Select a currency from the list", None),
     ("address", {"postcode": "12345"}, "postcode", "Enter a real postcode, like", None),
     ("address", {"postcode": ""}, "postcode", "Enter a postcode", None),
-    ("consents", {"consentIds": ["privacy"]}, "consentIds",
-     "Select that you accept the terms and conditions",
-     "Wählen Sie aus, dass Sie die Allgemeinen Geschäftsbedingungen akzeptieren"),
-    ("consents", {"consentIds": ["terms"]}, "consentIds",
-     "Select that you accept the privacy policy", None),
-    ("consents", {"consentIds": ["terms", "privacy", "bogus"]}, "consentIds",
-     "Select only from the consents shown", None),
-    ("consents", {"contactMethods": []}, "contactMethods", "Select how we may contact you",
-     "Wählen Sie aus, wie wir Sie kontaktieren dürfen"),
-    ("consents", {"contactMethods": ["pigeon"]}, "contactMethods",
-     "Select how we may contact you from the choices shown", None),
+    (
+        "consents",
+        {"consentIds": ["privacy"]},
+        "consentIds",
+        "Select that you accept the terms and conditions",
+        "Wählen Sie aus, dass Sie die Allgemeinen Geschäftsbedingungen akzeptieren",
+    ),
+    (
+        "consents",
+        {"consentIds": ["terms"]},
+        "consentIds",
+        "Select that you accept the privacy policy",
+        None,
+    ),
+    (
+        "consents",
+        {"consentIds": ["terms", "privacy", "bogus"]},
+        "consentIds",
+        "Select only from the consents shown",
+        None,
+    ),
+    (
+        "consents",
+        {"contactMethods": []},
+        "contactMethods",
+        "Select how we may contact you",
+        "Wählen Sie aus, wie wir Sie kontaktieren dürfen",
+    ),
+    (
+        "consents",
+        {"contactMethods": ["pigeon"]},
+        "contactMethods",
+        "Select how we may contact you from the choices shown",
+        None,
+    ),
 ]
 STEP_FIELDS = {"account": None, "profile": PROFILE, "address": ADDRESS, "consents": CONSENTS}
 
@@ -104,8 +180,9 @@ def at_step(app, step, lang):
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 @pytest.mark.parametrize("step, fields, inline, english, german", CASES)
-def test_every_field_fault_is_a_plain_instruction(make_app, lang, step, fields, inline, english,
-                                                 german):
+def test_every_field_fault_is_a_plain_instruction(
+    make_app, lang, step, fields, inline, english, german
+):
     app = make_app(TENANTS)
     expected = english if lang == "en" else german
     wizard = at_step(app, step, lang)
@@ -117,8 +194,9 @@ def test_every_field_fault_is_a_plain_instruction(make_app, lang, step, fields, 
         assert english not in shown_text(page.response)
     if inline:
         data = {key: value for key, value in typed.items()}
-        response = wizard.client.post(f"/register/check/{inline}?lang={lang}", data=data,
-                                      headers=HTMX)
+        response = wizard.client.post(
+            f"/register/check/{inline}?lang={lang}", data=data, headers=HTMX
+        )
         assert response.status_code == 200
         assert_plain(response, expected)
 
@@ -130,10 +208,10 @@ def test_taken_username_and_email_say_what_to_do(make_app, lang):
     Wizard(app.test_client()).complete({**taken})
     wizard = Wizard(app.test_client(), f"/register?lang={lang}")
     page = wizard.submit({**account(), "username": taken["username"], "email": taken["email"]})
-    assert_plain(page.response, "This username is taken – choose another" if lang == "en"
-                 else None)
-    response = wizard.client.post(f"/register/check/username?lang={lang}",
-                                  data={"username": taken["username"]}, headers=HTMX)
+    assert_plain(page.response, "This username is taken – choose another" if lang == "en" else None)
+    response = wizard.client.post(
+        f"/register/check/username?lang={lang}", data={"username": taken["username"]}, headers=HTMX
+    )
     assert_plain(response)
 
 
@@ -147,8 +225,14 @@ def test_error_pages_say_what_to_do(make_app, lang, monkeypatch):
     assert big.status_code == 413
     assert_plain(big)  # 91006
     for headers in ({}, HTMX):
-        assert_plain(client.post(f"/register?lang={lang}", data="%%%", headers=headers,
-                                 content_type="application/x-www-form-urlencoded"))
+        assert_plain(
+            client.post(
+                f"/register?lang={lang}",
+                data="%%%",
+                headers=headers,
+                content_type="application/x-www-form-urlencoded",
+            )
+        )
 
     from webapp import registration
 
@@ -163,8 +247,10 @@ def test_error_pages_say_what_to_do(make_app, lang, monkeypatch):
     assert_plain(failed)  # 90061
     limited = client.post(action, data=values)
     assert limited.status_code == 429
-    assert_plain(limited, "Try again in 60 minutes" if lang == "en"
-                 else "Versuchen Sie es in 60 Minuten erneut")
+    assert_plain(
+        limited,
+        "Try again in 60 minutes" if lang == "en" else "Versuchen Sie es in 60 Minuten erneut",
+    )
 
 
 def test_a_tenants_own_consent_is_named_in_its_instruction(make_app):

@@ -1,19 +1,34 @@
 """Drive the wizard as a plain HTTP client does: follow each page's post form, its hidden inputs
 and the redirects, and nothing else."""
+
 from bs4 import BeautifulSoup
 from conftest import STRONG_PASSWORD, unique
 
 
 def account(**overrides):
     name = unique("wiz")
-    return {"username": name, "email": f"{name}@example.com", "password": STRONG_PASSWORD,
-            **overrides}
+    return {
+        "username": name,
+        "email": f"{name}@example.com",
+        "password": STRONG_PASSWORD,
+        **overrides,
+    }
 
 
-PROFILE = {"title": "Ms", "forename": "Ada", "surname": "Lovelace", "dateOfBirth-day": "27",
-           "dateOfBirth-month": "3", "dateOfBirth-year": "1990"}
-ADDRESS = {"addressLine1": "1 High Street", "city": "London", "postcode": "SW1A 1AA",
-           "countryCode": "GB"}
+PROFILE = {
+    "title": "Ms",
+    "forename": "Ada",
+    "surname": "Lovelace",
+    "dateOfBirth-day": "27",
+    "dateOfBirth-month": "3",
+    "dateOfBirth-year": "1990",
+}
+ADDRESS = {
+    "addressLine1": "1 High Street",
+    "city": "London",
+    "postcode": "SW1A 1AA",
+    "countryCode": "GB",
+}
 CONSENTS = {"consentIds": ["terms", "privacy"], "contactMethods": ["email"]}
 
 
@@ -32,8 +47,10 @@ class Page:
 
     @property
     def hidden(self):
-        return {field["name"]: field.get("value", "")
-                for field in self.form.find_all("input", type="hidden")}
+        return {
+            field["name"]: field.get("value", "")
+            for field in self.form.find_all("input", type="hidden")
+        }
 
     @property
     def values(self):
@@ -75,8 +92,9 @@ class Wizard:
     def submit(self, fields=None, **headers):
         """Post the current page's form as a browser would, with `fields` typed in."""
         data = {**self.page.values, **(fields or {})}
-        response = self.client.post(self.page.form["action"], data=data, headers=headers,
-                                    follow_redirects=True)
+        response = self.client.post(
+            self.page.form["action"], data=data, headers=headers, follow_redirects=True
+        )
         self.page = Page(response)
         return self.page
 

@@ -1,4 +1,5 @@
 """The registration service. `create_app` builds it; everything else lives in its own module."""
+
 import os
 from pathlib import Path
 
@@ -14,8 +15,13 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config=None):
     instance_path = os.environ.get("INSTANCE_PATH") or str(PROJECT / "instance")
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
-                template_folder=str(PROJECT / "templates"), static_folder=str(PROJECT / "static"))
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(PROJECT / "templates"),
+        static_folder=str(PROJECT / "static"),
+    )
     app.request_class = Request
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -33,47 +39,61 @@ def create_app(test_config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from webapp.tenants import TenantRegistry
+
     app.extensions["tenants"] = TenantRegistry.from_file(app.config["TENANTS_FILE"])
 
     from webapp.database.sqlite import engine_options, tune
+
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     with app.app_context():
         tune(db.engine)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
-                     render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
     from webapp.auth import ratelimits
+
     ratelimits.init_app(app)  # before the limiter: its after_request hook runs after the limiter's
     limiter.init_app(app)
     csrf.init_app(app)
     from webapp import i18n
+
     i18n.init_app(app)  # the wizard's, the embed's and the account email's languages
 
     from webapp.http import errors, logs
     from webapp.http import headers as security_headers
+
     logs.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)  # every response: CSP, framing, nosniff, Referrer-Policy
     from webapp.http import static_files
+
     static_files.init_app(app)  # hashed names, a year's caching, precompressed
     from webapp.http import assets
+
     assets.init_app(app)  # says so at start when static/vendor was never filled
 
     from webapp.doors import register_doors
+
     register_doors(app)
 
     from webapp import console, metrics
+
     console.init_app(app)  # the operators' pages and commands
     metrics.init_app(app)  # GET /metrics, and the request timings it serves
 
     from webapp import cli
+
     cli.init_app(app)
 
     from webapp import trust
+
     trust.init_app(app)  # the breached-password filter, loaded once
 
     from webapp.database.schema import upgrade_embedded_database
+
     upgrade_embedded_database(app)
     from webapp import warm_up
+
     warm_up.init_app(app)  # gunicorn's master calls it before forking (webapp/prefork.py)
     return app

@@ -1,4 +1,5 @@
 """The operator's commands: `flask --app webapp <command>`."""
+
 import io
 import sys
 
@@ -52,8 +53,9 @@ def worker(once):
 
     if once:
         outcomes = delivery.run_once(current_app._get_current_object())
-        click.echo(f"sent: {outcomes['sent']}, to retry: {outcomes['retry']}, "
-                   f"failed: {outcomes['failed']}")
+        click.echo(
+            f"sent: {outcomes['sent']}, to retry: {outcomes['retry']}, failed: {outcomes['failed']}"
+        )
     else:
         delivery.run_forever(current_app._get_current_object())
 
@@ -72,9 +74,10 @@ def outbox(context):
         click.echo("Nothing is pending or failed.")
     for message in messages:
         due = message.next_attempt_at.isoformat(timespec="seconds") + "Z"
-        click.echo(f"{message.id}  {message.kind:<7}  {message.tenant}  {message.status:<7}  "
-                   f"attempts: {message.attempts}  next: {due}  {message.last_error or ''}"
-                   .rstrip())
+        click.echo(
+            f"{message.id}  {message.kind:<7}  {message.tenant}  {message.status:<7}  "
+            f"attempts: {message.attempts}  next: {due}  {message.last_error or ''}".rstrip()
+        )
 
 
 @outbox.command("retry")
@@ -100,9 +103,11 @@ def purge_drafts():
 
 @click.command("import-breached-passwords")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
-@click.option("--output", type=click.Path(dir_okay=False, writable=True),
-              help="Where to write the filter (default: breached-passwords.bloom in the "
-                   "instance folder).")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Where to write the filter (default: breached-passwords.bloom in the instance folder).",
+)
 def import_breached_passwords(source, output):
     """Build the breached-password filter from SOURCE: SHA-1 hashes, one a line, as HASH or
     HASH:COUNT (Have I Been Pwned's downloads), streamed in one pass."""
@@ -111,19 +116,27 @@ def import_breached_passwords(source, output):
     from webapp.trust import breached
 
     output = output or str(Path(current_app.instance_path) / "breached-passwords.bloom")
-    with click.progressbar(length=Path(source).stat().st_size, label="Importing",
-                           file=sys.stderr) as bar:
+    with click.progressbar(
+        length=Path(source).stat().st_size, label="Importing", file=sys.stderr
+    ) as bar:
         added, skipped = breached.build(source, output, bar.update)
-    click.echo(f"{added} hashes written to {output} ({Path(output).stat().st_size} bytes, "
-               f"false-positive rate 1 in {round(1 / breached.FALSE_POSITIVE_RATE)}); "
-               f"{skipped} line(s) skipped that held no SHA-1 hash.")
+    click.echo(
+        f"{added} hashes written to {output} ({Path(output).stat().st_size} bytes, "
+        f"false-positive rate 1 in {round(1 / breached.FALSE_POSITIVE_RATE)}); "
+        f"{skipped} line(s) skipped that held no SHA-1 hash."
+    )
     click.echo(f"Set BREACHED_PASSWORDS_FILE={output} to check new passwords against it.")
 
 
 @click.command("export-customers")
 @click.option("--tenant", required=True, help="The tenant's slug.")
-@click.option("--format", "format_", required=True, type=click.Choice(sorted(EXPORT_FORMATS)),
-              help="jsonl: the API's customer JSON, one a line; csv: one column per field.")
+@click.option(
+    "--format",
+    "format_",
+    required=True,
+    type=click.Choice(sorted(EXPORT_FORMATS)),
+    help="jsonl: the API's customer JSON, one a line; csv: one column per field.",
+)
 @with_appcontext
 def export_customers(tenant, format_):
     """Write a tenant's customers to standard output, streamed in customer-number order."""
@@ -156,6 +169,7 @@ def check_config(context):
     click.echo()
     click.echo(breached_report(app.config.get("BREACHED_PASSWORDS_FILE")))
     from webapp.http.assets import problem
+
     said = problem(app)
     if said:
         raise click.ClickException(said)

@@ -1,5 +1,6 @@
 """Configuration (contract section 10): defaults, the instance folder, the environment, then
 tests."""
+
 import os
 import secrets
 import time
@@ -7,12 +8,20 @@ from pathlib import Path
 
 # Keys whose environment value is a switch ("true"/"false") or a number. Keys not listed take
 # the type of their default; those with a structured default (a dict...) are not read from it.
-SWITCHES = {"RATELIMIT_ENABLED", "TESTING", "SESSION_COOKIE_SECURE", "WTF_CSRF_ENABLED",
-            "LOG_JSON"}
-NUMBERS = {"MAIL_PORT", "OUTBOX_RETRY_BASE_SECONDS", "OUTBOX_RETRY_HOURS", "TRUSTED_PROXIES",
-           "ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM", "WEBHOOK_TIMEOUT",
-           "MIN_WIZARD_SECONDS", "IDEMPOTENCY_LEASE_SECONDS",
-           "OUTBOX_LEASE_SECONDS"}
+SWITCHES = {"RATELIMIT_ENABLED", "TESTING", "SESSION_COOKIE_SECURE", "WTF_CSRF_ENABLED", "LOG_JSON"}
+NUMBERS = {
+    "MAIL_PORT",
+    "OUTBOX_RETRY_BASE_SECONDS",
+    "OUTBOX_RETRY_HOURS",
+    "TRUSTED_PROXIES",
+    "ARGON2_TIME_COST",
+    "ARGON2_MEMORY_COST",
+    "ARGON2_PARALLELISM",
+    "WEBHOOK_TIMEOUT",
+    "MIN_WIZARD_SECONDS",
+    "IDEMPOTENCY_LEASE_SECONDS",
+    "OUTBOX_LEASE_SECONDS",
+}
 ENV_ALIASES = {"SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
 TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 # PostgreSQL URLs as hosting platforms hand them out, for the driver this service installs.
@@ -74,8 +83,9 @@ def _parse(key, value, default):
         try:
             return int(value)
         except ValueError:
-            raise ValueError(f"environment variable {key}={value!r}: expected a whole number") \
-                from None
+            raise ValueError(
+                f"environment variable {key}={value!r}: expected a whole number"
+            ) from None
     if key == "SQLALCHEMY_DATABASE_URI" and value.startswith(POSTGRES_SCHEMES):
         return "postgresql+psycopg://" + value.partition("://")[2]
     return value
@@ -103,9 +113,11 @@ def refuse_private_secret_key(config) -> None:
     SQLite, machines share the data it seals (API key secrets, wizard forms): refuse to start
     rather than fail later with "This form has expired" on another machine."""
     if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        raise ConfigError("SECRET_KEY is not set: with a shared database (DATABASE_URL is not "
-                          "SQLite) every process and machine needs the same SECRET_KEY, from "
-                          "the environment or instance/config.py")
+        raise ConfigError(
+            "SECRET_KEY is not set: with a shared database (DATABASE_URL is not "
+            "SQLite) every process and machine needs the same SECRET_KEY, from "
+            "the environment or instance/config.py"
+        )
 
 
 def instance_secret_key(instance_path: str) -> str:

@@ -3,6 +3,7 @@
 A fault is what every door reports when a request cannot be served. Doors render faults in their
 own format; nothing else decides codes, statuses or messages.
 """
+
 from dataclasses import dataclass
 
 from webapp.i18n import (
@@ -28,8 +29,12 @@ FAULTS = _table(
     (400, 90026, "InvalidPostcodeFault", N_("Postcode provided is incorrect")),
     (400, 90075, "UsernameRequiredFailureFault", N_("No Username provided")),
     (400, 90044, "PasswordRequiredFault", N_("No Password provided")),
-    (400, 90073, "UnsafePasswordScoreFault",
-     N_("Provided Password does not meet minimum secure requirements")),
+    (
+        400,
+        90073,
+        "UnsafePasswordScoreFault",
+        N_("Provided Password does not meet minimum secure requirements"),
+    ),
     (404, 90066, "UnknownConsentFault", N_("ConsentId provided does not exist")),
     (404, 90019, "InvalidCurrencyCodeFault", N_("Currency code provided does not exist")),
     (404, 90067, "UnknownContactMethodFault", N_("Contact Method provided does not exist")),
@@ -47,12 +52,20 @@ FAULTS = _table(
     (429, 91004, "RateLimitedFault", N_("Too many requests, please try again later")),
     (401, 91005, "UnauthorizedFault", N_("Credentials are missing or invalid")),
     (413, 91006, "PayloadTooLargeFault", N_("Request body is larger than 64 KiB")),
-    (422, 91007, "IdempotencyKeyReusedFault",
-     N_("Idempotency-Key was already used with a different request")),
+    (
+        422,
+        91007,
+        "IdempotencyKeyReusedFault",
+        N_("Idempotency-Key was already used with a different request"),
+    ),
     (409, 91008, "ExternalIdExistsFault", N_("externalId provided already exists")),
     (404, 91009, "UnknownTenantFault", N_("Tenant does not exist")),
-    (409, 91010, "IdempotencyKeyInFlightFault",
-     N_("A request with this Idempotency-Key is still being processed")),
+    (
+        409,
+        91010,
+        "IdempotencyKeyInFlightFault",
+        N_("A request with this Idempotency-Key is still being processed"),
+    ),
     (403, 91011, "ForbiddenFault", N_("These credentials may not act for this store")),
     (404, 91012, "CustomerNotFoundFault", N_("Customer does not exist")),
     (404, 91013, "NotFoundFault", N_("There is nothing at this address")),

@@ -7,6 +7,7 @@ Messages are written in English and marked for `pybabel extract` (`N_` in Python
 `{% trans %}` in templates); the wizard, the embed and the account email translate them where they
 are shown. The JSON doors never do: they keep the seeds' English, which clients match on.
 """
+
 import gettext as catalogues
 import unicodedata
 from functools import lru_cache
@@ -95,8 +96,14 @@ def chosen() -> str | None:
 def _preferred():
     """The browser's most preferred language that there is a catalogue for (Accept-Language,
     best first; "de-CH" counts as "de" before a less preferred "en" does)."""
-    return next((lang for tag, quality in request.accept_languages
-                 if quality > 0 and (lang := supported(tag))), None)
+    return next(
+        (
+            lang
+            for tag, quality in request.accept_languages
+            if quality > 0 and (lang := supported(tag))
+        ),
+        None,
+    )
 
 
 def select_language():
@@ -164,8 +171,9 @@ def _countries(lang):
     names = {}
     for country in pycountry.countries:
         english = getattr(country, "common_name", None) or country.name
-        names[country.alpha_2] = territories.get(country.alpha_2) or \
-            _pycountry("iso3166-1", lang).gettext(english)
+        names[country.alpha_2] = territories.get(country.alpha_2) or _pycountry(
+            "iso3166-1", lang
+        ).gettext(english)
     return tuple(sorted(names.items(), key=lambda item: _sort_key(item[1])))
 
 
@@ -199,9 +207,11 @@ def init_app(app):
         gettext=lambda message: translations().ugettext(message),
         ngettext=lambda singular, plural, num: translations().ungettext(singular, plural, num),
         pgettext=lambda context, message: translations().upgettext(context, message),
-        npgettext=lambda context, singular, plural, num:
-            translations().unpgettext(context, singular, plural, num),
-        newstyle=True)
+        npgettext=lambda context, singular, plural, num: translations().unpgettext(
+            context, singular, plural, num
+        ),
+        newstyle=True,
+    )
     # `_` and {% trans %} as Jinja's newstyle gettext answers them, in one call instead of four
     # (an alias, two context calls and the function): a page translates a few dozen texts.
     app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)

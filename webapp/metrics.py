@@ -5,6 +5,7 @@ variable read when this module is first imported), and a scrape adds the files u
 the process's own counters are served. Labels hold only bounded values: tenant slugs from the
 tenants file, door names, step names, fault codes, route names. Never a customer's data.
 """
+
 import hmac
 import os
 import time
@@ -21,16 +22,22 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
-REGISTRATIONS = Counter("registrations", "Registrations by tenant, door and outcome (created, or "
-                        "the first fault's code)", ["tenant", "door", "outcome"])
-STEP_EVENTS = Counter("wizard_step_events", "Wizard steps first reached by a draft",
-                      ["tenant", "step"])
+REGISTRATIONS = Counter(
+    "registrations",
+    "Registrations by tenant, door and outcome (created, or the first fault's code)",
+    ["tenant", "door", "outcome"],
+)
+STEP_EVENTS = Counter(
+    "wizard_step_events", "Wizard steps first reached by a draft", ["tenant", "step"]
+)
 INLINE_CHECKS = Counter("inline_checks", "The wizard's inline field checks", ["tenant"])
 RATE_LIMITED = Counter("rate_limited_requests", "Requests answered 429", ["endpoint"])
-DELIVERIES = Counter("outbox_deliveries", "Outbox delivery attempts by kind and outcome "
-                     "(sent, retry, failed)", ["kind", "outcome"])
-LATENCY = Histogram("request_duration_seconds", "Time to answer a request, by route",
-                    ["endpoint"])
+DELIVERIES = Counter(
+    "outbox_deliveries",
+    "Outbox delivery attempts by kind and outcome (sent, retry, failed)",
+    ["kind", "outcome"],
+)
+LATENCY = Histogram("request_duration_seconds", "Time to answer a request, by route", ["endpoint"])
 
 bp = Blueprint("metrics", __name__)
 
@@ -55,6 +62,7 @@ def counting_registrations(register):
             raise
         registered(tenant.slug, door, "created")
         return customer
+
     counted.__doc__ = register.__doc__
     return counted
 
@@ -88,12 +96,16 @@ class OutboxCollector:
         from webapp.extensions import db
         from webapp.models import OutboxMessage
 
-        family = GaugeMetricFamily("outbox_messages", "Outbox messages waiting (pending) or "
-                                   "given up (failed), by kind", labels=["kind", "status"])
+        family = GaugeMetricFamily(
+            "outbox_messages",
+            "Outbox messages waiting (pending) or given up (failed), by kind",
+            labels=["kind", "status"],
+        )
         rows = db.session.execute(
             select(OutboxMessage.kind, OutboxMessage.status, func.count())
             .where(OutboxMessage.status.in_(("pending", "failed")))
-            .group_by(OutboxMessage.kind, OutboxMessage.status)).all()
+            .group_by(OutboxMessage.kind, OutboxMessage.status)
+        ).all()
         for kind, status, count in rows:
             family.add_metric([kind, status], count)
         yield family
@@ -110,10 +122,15 @@ def scrape():
     if not token:
         abort(404)
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
-                                                             token.encode()):
-        return Response("Unauthorized\n", 401, {"WWW-Authenticate": 'Bearer realm="metrics"'},
-                        mimetype="text/plain")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    ):
+        return Response(
+            "Unauthorized\n",
+            401,
+            {"WWW-Authenticate": 'Bearer realm="metrics"'},
+            mimetype="text/plain",
+        )
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.MultiProcessCollector(registry)

@@ -1,4 +1,5 @@
 """Tables. Schema changes go through migrations/ (`flask --app webapp db migrate`)."""
+
 import uuid
 from datetime import UTC, datetime
 
@@ -75,8 +76,11 @@ class Customer(db.Model):
     erased_at: Mapped[datetime | None] = mapped_column()  # see registration/erasure.py
 
     consents: Mapped[list["ConsentRecord"]] = relationship(
-        back_populates="customer", cascade="all, delete-orphan", order_by="ConsentRecord.id",
-        lazy="selectin")
+        back_populates="customer",
+        cascade="all, delete-orphan",
+        order_by="ConsentRecord.id",
+        lazy="selectin",
+    )
 
 
 class CustomerCounter(db.Model):
@@ -92,8 +96,9 @@ class ConsentRecord(db.Model):
     __tablename__ = "consent_record"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    customer_number: Mapped[int] = mapped_column(ForeignKey("customer.number", ondelete="CASCADE"),
-                                                 index=True)
+    customer_number: Mapped[int] = mapped_column(
+        ForeignKey("customer.number", ondelete="CASCADE"), index=True
+    )
     consent_id: Mapped[str] = mapped_column(String(64))
     version: Mapped[str] = mapped_column(String(64))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -106,7 +111,8 @@ class ConsentRecord(db.Model):
 
     customer: Mapped[Customer] = relationship(back_populates="consents")
     events: Mapped[list["ConsentEvent"]] = relationship(
-        back_populates="record", cascade="all, delete-orphan", order_by="ConsentEvent.id")
+        back_populates="record", cascade="all, delete-orphan", order_by="ConsentEvent.id"
+    )
 
 
 class ConsentEvent(db.Model):
@@ -116,8 +122,9 @@ class ConsentEvent(db.Model):
     __tablename__ = "consent_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("consent_record.id", ondelete="CASCADE"),
-                                           index=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("consent_record.id", ondelete="CASCADE"), index=True
+    )
     status: Mapped[str] = mapped_column(String(16))  # what the record became
     at: Mapped[datetime] = mapped_column(default=utcnow)
     door: Mapped[str] = mapped_column(String(16))

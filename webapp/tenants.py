@@ -3,6 +3,7 @@
 A tenant key left out of the file takes its built-in value. A broken file stops start-up with a
 message naming the tenant and the key (or the TOML line), never a half-configured service.
 """
+
 import base64
 import re
 import tomllib
@@ -20,8 +21,10 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 ATTRIBUTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
 # An origin as CSP's frame-ancestors and postMessage take it: scheme, host (a name, IPv4 or
 # [IPv6]) and an optional port; nothing else, so that no entry can add to the policy.
-ORIGIN = re.compile(r"https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"
-                    r"(:[0-9]{1,5})?")
+ORIGIN = re.compile(
+    r"https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"
+    r"(:[0-9]{1,5})?"
+)
 
 
 class TenantConfigError(ValueError):
@@ -147,9 +150,14 @@ def _is_int(value):
 _SCALARS = {
     "name": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
     "store_id": (lambda v: _is_int(v) and v > 0, "a positive integer"),
-    "currencies": (lambda v: _is_str_list(v) and v and all(
-        re.fullmatch("[A-Z]{3}", c) and pycountry.currencies.get(alpha_3=c) for c in v),
-        "a non-empty list of ISO 4217 codes in capitals, like \"GBP\""),
+    "currencies": (
+        lambda v: (
+            _is_str_list(v)
+            and v
+            and all(re.fullmatch("[A-Z]{3}", c) and pycountry.currencies.get(alpha_3=c) for c in v)
+        ),
+        'a non-empty list of ISO 4217 codes in capitals, like "GBP"',
+    ),
     "default_currency": (lambda v: isinstance(v, str), "an ISO 4217 code"),
     "customer_types": (lambda v: _is_str_list(v) and v, "a non-empty list of strings"),
     "min_age": (lambda v: _is_int(v) and 0 <= v <= 120, "an integer from 0 to 120"),
@@ -160,39 +168,65 @@ _SCALARS = {
     "unique_email": (lambda v: isinstance(v, bool), "true or false"),
     "public_registration": (lambda v: isinstance(v, bool), "true or false"),
     "registration_open": (lambda v: isinstance(v, bool), "true or false"),
-    "embed_origins": (lambda v: _is_str_list(v) and all(map(ORIGIN.fullmatch, v)),
-                      "a list of origins like https://a.example (scheme, host and port only)"),
+    "embed_origins": (
+        lambda v: _is_str_list(v) and all(map(ORIGIN.fullmatch, v)),
+        "a list of origins like https://a.example (scheme, host and port only)",
+    ),
     "loyalty": (lambda v: isinstance(v, bool), "true or false"),
     "send_account_email": (lambda v: isinstance(v, bool), "true or false"),
     "webhook_url": (lambda v: isinstance(v, str) and re.match(r"https?://", v), "an http(s) URL"),
-    "webhook_secret": (lambda v: isinstance(v, str) and v.startswith("whsec_")
-                       and _base64(v[len("whsec_"):]), "a string 'whsec_' followed by base64"),
-    "primary_colour": (lambda v: isinstance(v, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", v),
-                       "a colour like #1d4f91"),
+    "webhook_secret": (
+        lambda v: isinstance(v, str) and v.startswith("whsec_") and _base64(v[len("whsec_") :]),
+        "a string 'whsec_' followed by base64",
+    ),
+    "primary_colour": (
+        lambda v: isinstance(v, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", v),
+        "a colour like #1d4f91",
+    ),
     "logo_url": (lambda v: isinstance(v, str) and re.match(r"https?://|/", v), "a URL"),
-    "support_email": (lambda v: isinstance(v, str) and _is_address(v),
-                      "an email address like help@acme.example (no name, markup or line break)"),
-    "verify_email": (lambda v: v in ("none", "code"), "\"none\" or \"code\""),
+    "support_email": (
+        lambda v: isinstance(v, str) and _is_address(v),
+        "an email address like help@acme.example (no name, markup or line break)",
+    ),
+    "verify_email": (lambda v: v in ("none", "code"), '"none" or "code"'),
     "enumeration_safe": (lambda v: isinstance(v, bool), "true or false"),
     "proof_of_work": (lambda v: isinstance(v, bool), "true or false"),
     "block_disposable_email": (lambda v: isinstance(v, bool), "true or false"),
-    "blocked_email_domains": (lambda v: _is_str_list(v) and all(map(_is_domain, v)),
-                              "a list of domains like mail.example"),
-    "allowed_email_domains": (lambda v: _is_str_list(v) and all(map(_is_domain, v)),
-                              "a list of domains like mail.example"),
-    "default_country": (lambda v: isinstance(v, str) and re.fullmatch("[A-Z]{2}", v)
-                        and pycountry.countries.get(alpha_2=v),
-                        "an ISO 3166-1 alpha-2 code in capitals, like \"GB\""),
+    "blocked_email_domains": (
+        lambda v: _is_str_list(v) and all(map(_is_domain, v)),
+        "a list of domains like mail.example",
+    ),
+    "allowed_email_domains": (
+        lambda v: _is_str_list(v) and all(map(_is_domain, v)),
+        "a list of domains like mail.example",
+    ),
+    "default_country": (
+        lambda v: (
+            isinstance(v, str)
+            and re.fullmatch("[A-Z]{2}", v)
+            and pycountry.countries.get(alpha_2=v)
+        ),
+        'an ISO 3166-1 alpha-2 code in capitals, like "GB"',
+    ),
     "continue_url": (lambda v: isinstance(v, str) and _is_web_url(v), "an http(s) URL"),
     "continue_label": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
 }
-_TUPLES = {"currencies", "customer_types", "contact_methods", "embed_origins",
-           "blocked_email_domains", "allowed_email_domains"}
+_TUPLES = {
+    "currencies",
+    "customer_types",
+    "contact_methods",
+    "embed_origins",
+    "blocked_email_domains",
+    "allowed_email_domains",
+}
 
 
 def _entries(raw, where, cls, required, checks):
-    _check(isinstance(raw, list) and all(isinstance(e, dict) for e in raw), where,
-           "must be a list of tables")
+    _check(
+        isinstance(raw, list) and all(isinstance(e, dict) for e in raw),
+        where,
+        "must be a list of tables",
+    )
     known = {f.name for f in fields(cls)}
     result, seen = [], set()
     for index, entry in enumerate(raw):
@@ -218,25 +252,42 @@ def _tenant(slug, raw):
     values = {"name": slug.replace("-", " ").title()}
     for key, value in raw.items():
         if key == "consents":
-            values[key] = _entries(value, f"{where}, key 'consents'", Consent, ("id", "label"), {
-                "id": (lambda v: isinstance(v, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", v),
-                       "an id of letters, digits, '.', '_' or '-'"),
-                "label": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
-                "version": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
-                "mandatory": (lambda v: isinstance(v, bool), "true or false"),
-                "url": (lambda v: isinstance(v, str) and _is_web_url(v), "an http(s) URL"),
-                "double_opt_in": (lambda v: isinstance(v, bool), "true or false"),
-            })
+            values[key] = _entries(
+                value,
+                f"{where}, key 'consents'",
+                Consent,
+                ("id", "label"),
+                {
+                    "id": (
+                        lambda v: isinstance(v, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", v),
+                        "an id of letters, digits, '.', '_' or '-'",
+                    ),
+                    "label": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
+                    "version": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
+                    "mandatory": (lambda v: isinstance(v, bool), "true or false"),
+                    "url": (lambda v: isinstance(v, str) and _is_web_url(v), "an http(s) URL"),
+                    "double_opt_in": (lambda v: isinstance(v, bool), "true or false"),
+                },
+            )
         elif key == "custom_attributes":
-            values[key] = _entries(value, f"{where}, key 'custom_attributes'", CustomAttribute,
-                                   ("name", "label"), {
-                "name": (lambda v: isinstance(v, str) and ATTRIBUTE_NAME.match(v),
-                         "a name of letters, digits and '_'"),
-                "label": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
-                "max_length": (lambda v: _is_int(v) and 1 <= v <= 10000,
-                               "an integer from 1 to 10000"),
-                "required": (lambda v: isinstance(v, bool), "true or false"),
-            })
+            values[key] = _entries(
+                value,
+                f"{where}, key 'custom_attributes'",
+                CustomAttribute,
+                ("name", "label"),
+                {
+                    "name": (
+                        lambda v: isinstance(v, str) and ATTRIBUTE_NAME.match(v),
+                        "a name of letters, digits and '_'",
+                    ),
+                    "label": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
+                    "max_length": (
+                        lambda v: _is_int(v) and 1 <= v <= 10000,
+                        "an integer from 1 to 10000",
+                    ),
+                    "required": (lambda v: isinstance(v, bool), "true or false"),
+                },
+            )
         else:
             _check(key in _SCALARS, where, f"unknown key '{key}'")
             predicate, expected = _SCALARS[key]
@@ -246,23 +297,35 @@ def _tenant(slug, raw):
                 _check(not twice, f"{where}, key '{key}'", f"lists {', '.join(twice)} twice")
                 value = tuple(value)
             values[key] = value
-    if "default_currency" not in values and "currencies" in values \
-            and Tenant.default_currency not in values["currencies"]:
+    if (
+        "default_currency" not in values
+        and "currencies" in values
+        and Tenant.default_currency not in values["currencies"]
+    ):
         # The built-in default is not among the currencies listed: the first of them serves.
         values["default_currency"] = values["currencies"][0]
     tenant = Tenant(slug=slug, **values)
-    _check(tenant.contact_methods or not tenant.require_contact_method,
-           f"{where}, key 'contact_methods'",
-           "is empty, yet require_contact_method is true: nobody could register")
-    _check(tenant.default_currency in tenant.currencies, f"{where}, key 'default_currency'",
-           f"'{tenant.default_currency}' is not one of the tenant's currencies")
-    _check(not tenant.enumeration_safe or tenant.verify_email == "code",
-           f"{where}, key 'enumeration_safe'",
-           "needs verify_email = \"code\" (only a mailed code can answer a taken and a free "
-           "address alike)")
-    _check(bool(tenant.webhook_url) == bool(tenant.webhook_secret),
-           f"{where}, key 'webhook_secret'",
-           "webhook_url and webhook_secret go together")
+    _check(
+        tenant.contact_methods or not tenant.require_contact_method,
+        f"{where}, key 'contact_methods'",
+        "is empty, yet require_contact_method is true: nobody could register",
+    )
+    _check(
+        tenant.default_currency in tenant.currencies,
+        f"{where}, key 'default_currency'",
+        f"'{tenant.default_currency}' is not one of the tenant's currencies",
+    )
+    _check(
+        not tenant.enumeration_safe or tenant.verify_email == "code",
+        f"{where}, key 'enumeration_safe'",
+        'needs verify_email = "code" (only a mailed code can answer a taken and a free '
+        "address alike)",
+    )
+    _check(
+        bool(tenant.webhook_url) == bool(tenant.webhook_secret),
+        f"{where}, key 'webhook_secret'",
+        "webhook_url and webhook_secret go together",
+    )
     return tenant
 
 
@@ -285,8 +348,11 @@ def parse_tenants(text, source="tenants file"):
     for tenant in tenants.values():
         if tenant.store_id is not None:
             first = holders.setdefault(tenant.store_id, tenant.slug)
-            _check(first == tenant.slug, f"{source}: tenant '{tenant.slug}', key 'store_id'",
-                   f"{tenant.store_id} is already the store_id of tenant '{first}'")
+            _check(
+                first == tenant.slug,
+                f"{source}: tenant '{tenant.slug}', key 'store_id'",
+                f"{tenant.store_id} is already the store_id of tenant '{first}'",
+            )
     return tenants
 
 
@@ -303,8 +369,9 @@ class TenantRegistry:
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
-            raise TenantConfigError(f"{path}: is not UTF-8 text ({error.reason} at byte "
-                                    f"{error.start})") from None
+            raise TenantConfigError(
+                f"{path}: is not UTF-8 text ({error.reason} at byte {error.start})"
+            ) from None
         except OSError as error:
             raise TenantConfigError(f"{path}: cannot be read ({error.strerror})") from None
         return cls(parse_tenants(text, str(path)))

@@ -7,6 +7,7 @@ never write: the wizard's first step in each language, and a registration that f
 validation. They are neither rate-limited nor counted, and the pooled database connections they
 opened are closed before the fork.
 """
+
 from sqlalchemy.orm import configure_mappers
 
 from webapp.extensions import db, limiter

@@ -1,5 +1,6 @@
 """Browser tests: the service on a real server on 127.0.0.1, driven in Debian's Chromium by
 Playwright, with axe-core (from npm) checking accessibility."""
+
 import json
 import shutil
 import socket
@@ -95,8 +96,9 @@ def playwright():
 
 @pytest.fixture(scope="session")
 def browser(playwright, chromium):
-    browser = playwright.chromium.launch(executable_path=chromium, headless=True,
-                                         args=["--no-sandbox"])
+    browser = playwright.chromium.launch(
+        executable_path=chromium, headless=True, args=["--no-sandbox"]
+    )
     yield browser
     browser.close()
 
@@ -118,7 +120,8 @@ def _stopped_after_the_test(start):
 def serve(make_app):
     """serve(tenants=None, port=None, **config) starts the service; it stops after the test."""
     yield from _stopped_after_the_test(
-        lambda tenants=None, port=None, **config: LiveServer(make_app(tenants, **config), port))
+        lambda tenants=None, port=None, **config: LiveServer(make_app(tenants, **config), port)
+    )
 
 
 @pytest.fixture
@@ -133,10 +136,11 @@ def third_party_cookies_blocked(playwright, chromium, tmp_path):
     profile = tmp_path / "chromium-profile"
     (profile / "Default").mkdir(parents=True)
     (profile / "Default" / "Preferences").write_text(
-        json.dumps({"profile": {"cookie_controls_mode": 1}}))
+        json.dumps({"profile": {"cookie_controls_mode": 1}})
+    )
     context = playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=chromium, headless=True,
-        args=["--no-sandbox"])
+        str(profile), executable_path=chromium, headless=True, args=["--no-sandbox"]
+    )
     yield context
     context.close()
 
@@ -152,6 +156,7 @@ def enter(field, value):
 def axe_violations(page):
     """axe-core's WCAG 2.0-2.2 A/AA violations on the page as it is now."""
     page.evaluate(AXE.read_text())  # evaluated by the driver, so the page's CSP allows it
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-                           WCAG)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+    )
     return [(v["id"], [node["html"] for node in v["nodes"]]) for v in result["violations"]]

@@ -1,5 +1,6 @@
 """axe-core on every step of the wizard and on each step's error state, in English and German
 (contract section 5: no violation on any step or error state, in the person's language)."""
+
 import pytest
 from wizard_client import ADDRESS, CONSENTS, PROFILE, account
 
@@ -11,10 +12,12 @@ pytestmark = pytest.mark.browser
 BUTTONS = {"en": ("Continue", "Create account"), "de": ("Weiter", "Konto erstellen")}
 # Answers that leave each step with errors: its required fields left empty (an address, being
 # optional, is begun and left without its town and with a postcode of no country).
-EMPTY = ({"username": "", "email": "", "password": ""},
-         {"title": "", "surname": ""},
-         {"addressLine1": "1 High Street", "city": "", "postcode": "not a postcode"},
-         {})
+EMPTY = (
+    {"username": "", "email": "", "password": ""},
+    {"title": "", "surname": ""},
+    {"addressLine1": "1 High Street", "city": "", "postcode": "not a postcode"},
+    {},
+)
 
 
 @pytest.mark.parametrize("language", ["en", "de"])

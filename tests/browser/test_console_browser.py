@@ -1,6 +1,7 @@
 """The console in Chromium: an operator enrols from the printed link with a TOTP code computed
 here, signs in, watches the funnel move as a person walks the wizard, finds that customer,
 revokes a key, erases the customer, is refused another tenant's customer; axe on every page."""
+
 import re
 
 import pytest
@@ -38,15 +39,25 @@ def clean(page):
 
 def funnel(console, server):
     console.goto(server.url("/console/t/default"))
-    return {step: int(console.locator(f'#funnel-table tr[data-step="{step}"] [data-drafts]')
-                      .inner_text())
-            for step in ("account", "profile", "address", "consents", "done")}
+    return {
+        step: int(
+            console.locator(f'#funnel-table tr[data-step="{step}"] [data-drafts]').inner_text()
+        )
+        for step in ("account", "profile", "address", "consents", "done")
+    }
 
 
 def printed_link(server, email, *tenants):
     app = server.server.app
-    result = app.test_cli_runner().invoke(args=[
-        "create-operator", email, "--base-url", server.url(), *[f"--tenant={t}" for t in tenants]])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-operator",
+            email,
+            "--base-url",
+            server.url(),
+            *[f"--tenant={t}" for t in tenants],
+        ]
+    )
     return re.search(r"once\): (\S+)", result.output).group(1)
 
 
@@ -59,8 +70,11 @@ def test_an_operator_enrols_watches_the_funnel_and_looks_after_a_customer(serve,
     continue_with(console, {"password": PASSWORD, "code": code(secret)}, "Finish setup")
     assert console.locator("h1").inner_text() == "Sign in to the console"
     clean(console)
-    continue_with(console, {"email": "ops@example.com", "password": PASSWORD,
-                            "code": code(secret, 1)}, "Sign in")
+    continue_with(
+        console,
+        {"email": "ops@example.com", "password": PASSWORD, "code": code(secret, 1)},
+        "Sign in",
+    )
     assert console.locator("h1").inner_text() == "Overview"
     clean(console)
 
@@ -68,8 +82,13 @@ def test_an_operator_enrols_watches_the_funnel_and_looks_after_a_customer(serve,
     person.goto(server.url("/register"))
     expected = funnel(console, server)
     who = account()
-    for step, fields in (("account", who), ("profile", PROFILE), ("address", ADDRESS),
-                         ("consents", CONSENTS), ("done", {})):
+    for step, fields in (
+        ("account", who),
+        ("profile", PROFILE),
+        ("address", ADDRESS),
+        ("consents", CONSENTS),
+        ("done", {}),
+    ):
         continue_with(person, fields, "Create account" if step == "done" else "Continue")
         expected[step] += 1
         assert funnel(console, server) == expected, step
@@ -109,8 +128,10 @@ def test_an_operator_enrols_watches_the_funnel_and_looks_after_a_customer(serve,
     assert requests.post(api, json=again, timeout=10).status_code == 201
 
     theirs = requests.post(api + "?tenant=acme", json=valid_customer(), timeout=10).json()
-    for path in (f"/console/t/acme/customers/{theirs['customerId']}",
-                 f"/console/t/default/customers/{theirs['customerId']}"):
+    for path in (
+        f"/console/t/acme/customers/{theirs['customerId']}",
+        f"/console/t/default/customers/{theirs['customerId']}",
+    ):
         response = console.goto(server.url(path))
         assert response.status == 404
         clean(console)

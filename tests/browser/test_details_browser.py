@@ -1,6 +1,7 @@
 """Section 15 in Chromium: the embed brings each new step into the partner page's view and focuses
 its heading; the review at 375 px; the password button only where it works; /api/docs drawn from
 the service alone."""
+
 import pytest
 from playwright.sync_api import expect
 from wizard_client import ADDRESS, CONSENTS, PROFILE, account
@@ -13,14 +14,17 @@ PHONE = {"width": 375, "height": 700}
 
 
 def test_the_embed_scrolls_each_new_step_into_view_and_focuses_its_heading(
-        serve, partner_site, browser):
+    serve, partner_site, browser
+):
     pages = {}
     partner = partner_site(pages)
     server = serve(tenants(partner.origin))
     service = server.url(host="localhost")
-    pages["/"] = ("<!doctype html><html lang='en'><title>Partner</title><h1>Join us</h1>"
-                  f"{LISTENER}<div style='height:1500px'>Our news</div>"
-                  f"<script src='{service}/static/embed.js' data-tenant='acme'></script></html>")
+    pages["/"] = (
+        "<!doctype html><html lang='en'><title>Partner</title><h1>Join us</h1>"
+        f"{LISTENER}<div style='height:1500px'>Our news</div>"
+        f"<script src='{service}/static/embed.js' data-tenant='acme'></script></html>"
+    )
     page = browser.new_page(viewport=PHONE)
     page.goto(f"{partner.origin}/")
     frame = page.frame_locator("iframe")
@@ -31,23 +35,27 @@ def test_the_embed_scrolls_each_new_step_into_view_and_focuses_its_heading(
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # at the form's foot
     continue_in(frame, account())
     expect(frame.locator("h1")).to_have_text("About you")
-    page.wait_for_function("() => Math.abs(document.querySelector('iframe')"
-                           ".getBoundingClientRect().top) < 2")
+    page.wait_for_function(
+        "() => Math.abs(document.querySelector('iframe').getBoundingClientRect().top) < 2"
+    )
     inner = page.frame(url=lambda url: url.startswith(service))
     inner.wait_for_function("() => document.activeElement.tagName === 'H1'")
-    steps = [m["data"]["step"] for m in page.evaluate("window.heard")
-             if m["data"]["type"] == "registration:step"]
+    steps = [
+        m["data"]["step"]
+        for m in page.evaluate("window.heard")
+        if m["data"]["type"] == "registration:step"
+    ]
     assert steps == ["account", "profile"]
     assert {m["origin"] for m in page.evaluate("window.heard")} == {service}
 
     # A failed post: the error summary takes the focus, in view.
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     continue_in(frame, {"surname": ""})
-    page.wait_for_function("() => Math.abs(document.querySelector('iframe')"
-                           ".getBoundingClientRect().top) < 2")
+    page.wait_for_function(
+        "() => Math.abs(document.querySelector('iframe').getBoundingClientRect().top) < 2"
+    )
     inner = page.frame(url=lambda url: url.startswith(service))
-    inner.wait_for_function(
-        "() => document.activeElement.classList.contains('error-summary')")
+    inner.wait_for_function("() => document.activeElement.classList.contains('error-summary')")
 
 
 def test_without_javascript_there_is_no_password_button(serve, browser):
@@ -122,8 +130,9 @@ def test_the_review_at_375_px_is_a_card_per_step_and_nothing_overflows(serve, br
     expect(page.locator(".summary-card")).to_have_count(4)
     change = "Change" if language == "en" else "Ändern"
     expect(page.locator("a.summary-action")).to_have_count(4)
-    assert all(text.startswith(change) for text in page.locator("a.summary-action")
-               .all_inner_texts())
+    assert all(
+        text.startswith(change) for text in page.locator("a.summary-action").all_inner_texts()
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     overflowing = page.evaluate("""() => [...document.querySelectorAll('.summary-key')]
         .filter(key => key.scrollWidth > key.clientWidth + 1).map(key => key.textContent)""")
@@ -136,8 +145,12 @@ def test_the_api_documentation_is_drawn_from_the_service_alone(serve, browser):
     page = browser.new_page()
     asked, refused = [], []
     page.on("request", lambda request: asked.append(request.url))
-    page.on("console", lambda message: refused.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     page.goto(server.url("/api/docs"))
     expect(page.locator(".opblock-summary-path").first).to_be_visible(timeout=15000)
     expect(page.get_by_text("/api/v1/customers").first).to_be_visible()

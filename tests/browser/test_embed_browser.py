@@ -1,6 +1,7 @@
 """The embed in Chromium: a partner page on one origin (127.0.0.1) frames the signup from another
 (localhost) with third-party cookies blocked, completes it, and hears from it; a page outside the
 tenant's allow-list can frame neither the embed nor any other page."""
+
 import pytest
 from playwright.sync_api import expect
 from wizard_client import ADDRESS, PROFILE, account
@@ -23,8 +24,10 @@ LISTENER = """
 
 
 def partner_page(service, tenant="acme"):
-    return (f"<!doctype html><html lang='en'><title>Partner</title><h1>Join us</h1>{LISTENER}"
-            f"<script src='{service}/static/embed.js' data-tenant='{tenant}'></script></html>")
+    return (
+        f"<!doctype html><html lang='en'><title>Partner</title><h1>Join us</h1>{LISTENER}"
+        f"<script src='{service}/static/embed.js' data-tenant='{tenant}'></script></html>"
+    )
 
 
 def framing_page(src):
@@ -50,7 +53,8 @@ def continue_in(frame, fields, button="Continue"):
 
 
 def test_a_partner_page_embeds_the_signup_and_hears_both_events(
-        serve, partner_site, third_party_cookies_blocked):
+    serve, partner_site, third_party_cookies_blocked
+):
     pages = {}
     partner = partner_site(pages)
     server = serve(tenants(partner.origin), WTF_CSRF_ENABLED=True)
@@ -65,10 +69,12 @@ def test_a_partner_page_embeds_the_signup_and_hears_both_events(
     # The browser really does refuse this frame its cookies.
     assert iframe.evaluate("document.cookie = 'probe=1'; document.cookie") == ""
 
-    for fields, heading in ((account(), "About you"), (PROFILE, "Your address"),
-                            (ADDRESS, "Consents and contact"),
-                            ({"consentIds": ["terms", "privacy"], "contactMethods": ["email"]},
-                             "Check your answers")):
+    for fields, heading in (
+        (account(), "About you"),
+        (PROFILE, "Your address"),
+        (ADDRESS, "Consents and contact"),
+        ({"consentIds": ["terms", "privacy"], "contactMethods": ["email"]}, "Check your answers"),
+    ):
         continue_in(frame, fields)
         expect(frame.locator("h1")).to_have_text(heading)
     continue_in(frame, {}, "Create account")
@@ -81,23 +87,27 @@ def test_a_partner_page_embeds_the_signup_and_hears_both_events(
     resizes = [m["data"] for m in heard if m["data"]["type"] == "registration:resize"]
     assert resizes and all(isinstance(r["height"], int) and r["height"] > 0 for r in resizes)
     completes = [m["data"] for m in heard if m["data"]["type"] == "registration:complete"]
-    assert completes == [{"type": "registration:complete", "customerId": customer_id,
-                          "tenant": "acme"}]
+    assert completes == [
+        {"type": "registration:complete", "customerId": customer_id, "tenant": "acme"}
+    ]
     assert page.evaluate("window.completed") == {"customerId": customer_id, "tenant": "acme"}
     height = page.evaluate("document.querySelector('iframe').getBoundingClientRect().height")
     assert height == resizes[-1]["height"]
 
 
 def test_a_page_outside_the_allow_list_can_frame_neither_the_embed_nor_any_other_page(
-        serve, partner_site, browser):
+    serve, partner_site, browser
+):
     pages = {}
     stranger = partner_site(pages)
     server = serve(tenants("https://partner.example"))
     service = server.url(host="localhost")
     page = browser.new_page()
-    for path, policy in (("/t/acme/embed", "frame-ancestors https://partner.example"),
-                         ("/register", "frame-ancestors 'none'"),
-                         ("/t/acme/register", "frame-ancestors 'none'")):
+    for path, policy in (
+        ("/t/acme/embed", "frame-ancestors https://partner.example"),
+        ("/register", "frame-ancestors 'none'"),
+        ("/t/acme/register", "frame-ancestors 'none'"),
+    ):
         pages[path] = framing_page(service + path)
         with page.expect_console_message(lambda m: "Content Security Policy" in m.text) as refusal:
             page.goto(stranger.origin + path)

@@ -1,6 +1,7 @@
 """German in Chromium: the address step follows the chosen country (htmx redraws it in place,
 focus stays on the country), axe-core finds no violation in German, the page's script speaks
 German, and a partner's embed can ask for German with data-lang."""
+
 import pytest
 from playwright.sync_api import expect
 from wizard_client import PROFILE, account
@@ -20,8 +21,10 @@ def to_address(page, server):
 
 def choose_country(page, code):
     """Choose a country, and wait until htmx has drawn the address for it."""
-    page.evaluate("() => { window.redrawn = new Promise(done => document.addEventListener("
-                  "'htmx:afterSettle', done, {once: true})); }")
+    page.evaluate(
+        "() => { window.redrawn = new Promise(done => document.addEventListener("
+        "'htmx:afterSettle', done, {once: true})); }"
+    )
     page.select_option("#countryCode", code)
     page.evaluate("window.redrawn")
 
@@ -61,7 +64,9 @@ def test_the_german_address_step_follows_the_country_and_has_no_violations(serve
     continue_with(page, {}, "Weiter")  # a failed post (422), in German, drawn for GB
     assert page.title().startswith("Fehler: ")
     assert page.locator(".error-summary a").all_inner_texts() == [
-        "Ort eingeben", "Geben Sie eine gültige Postleitzahl ein, zum Beispiel EC1Y 8SY"]
+        "Ort eingeben",
+        "Geben Sie eine gültige Postleitzahl ein, zum Beispiel EC1Y 8SY",
+    ]
     assert axe_violations(page) == []
 
 
@@ -90,9 +95,11 @@ def test_a_partner_can_ask_for_the_embed_in_german(serve, partner_site, browser)
         embed_origins = ["{partner.origin}"]
     """)
     service = server.url(host="localhost")
-    pages["/"] = ("<!doctype html><html lang='de'><title>Partner</title><h1>Mitmachen</h1>"
-                  f"<script src='{service}/static/embed.js' data-tenant='acme' data-lang='de'>"
-                  "</script></html>")
+    pages["/"] = (
+        "<!doctype html><html lang='de'><title>Partner</title><h1>Mitmachen</h1>"
+        f"<script src='{service}/static/embed.js' data-tenant='acme' data-lang='de'>"
+        "</script></html>"
+    )
     page = browser.new_page(extra_http_headers={"Accept-Language": "en"})
     page.goto(f"{partner.origin}/")
     frame = page.frame_locator("iframe")

@@ -1,5 +1,6 @@
 """Markup typed into every text field of the wizard shows as text on the review and completion
 pages, and none of it runs: no dialog, no global set, no element it would make."""
+
 import pytest
 from wizard_client import CONSENTS, PROFILE, account
 
@@ -16,12 +17,24 @@ label = "Favourite team"
 """
 # Breaks out of an attribute and makes an element that runs script, within 50 characters;
 # the short one fits the 20 characters of the title and gender.
-LONG = "\"'><img src=x onerror=\"window.pwned=1;alert(1)\">"
+LONG = '"\'><img src=x onerror="window.pwned=1;alert(1)">'
 SHORT = "<svg/onload=alert()>"
-PROFILE_TEXT = {"title": SHORT, "forename": LONG, "surname": LONG, "displayName": LONG,
-                "gender": SHORT, "customAttributes.favouriteTeam": LONG}
-ADDRESS_TEXT = {"addressLine1": LONG, "addressLine2": LONG, "city": LONG, "region": LONG,
-                "postcode": "SW1A 1AA", "countryCode": "GB"}
+PROFILE_TEXT = {
+    "title": SHORT,
+    "forename": LONG,
+    "surname": LONG,
+    "displayName": LONG,
+    "gender": SHORT,
+    "customAttributes.favouriteTeam": LONG,
+}
+ADDRESS_TEXT = {
+    "addressLine1": LONG,
+    "addressLine2": LONG,
+    "city": LONG,
+    "region": LONG,
+    "postcode": "SW1A 1AA",
+    "countryCode": "GB",
+}
 
 
 def type_in(page, fields):

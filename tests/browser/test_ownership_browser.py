@@ -1,6 +1,7 @@
 """Verify by code in Chromium (contract section 12): a verifying tenant's wizard, with and without
 JavaScript, reading each code from the mail file the outbox worker wrote; the error state is
 accessible; and the same inside a partner's frame with third-party cookies blocked."""
+
 import email
 import re
 from email import policy
@@ -67,8 +68,10 @@ def test_a_verifying_tenants_wizard_end_to_end(serve, browser, tmp_path, javascr
     if javascript:
         assert axe_violations(page) == []
 
-    continue_with(page, {"code": "000000" if mailed_code(server, tmp_path, who["email"]) !=
-                         "000000" else "111111"})
+    continue_with(
+        page,
+        {"code": "000000" if mailed_code(server, tmp_path, who["email"]) != "000000" else "111111"},
+    )
     expect(page.locator(".error-summary")).to_be_visible()
     assert page.title().startswith("Error: ")
     if javascript:
@@ -77,8 +80,11 @@ def test_a_verifying_tenants_wizard_end_to_end(serve, browser, tmp_path, javascr
     right = mailed_code(server, tmp_path, who["email"])
     continue_with(page, {"code": f"{right[:3]} {right[3:]}"})  # as pasted from a mail
     expect(page.locator("h1")).to_have_text("About you")
-    for fields, heading in ((PROFILE, "Your address"), (ADDRESS, "Consents and contact"),
-                            (CONSENTS, "Check your answers")):
+    for fields, heading in (
+        (PROFILE, "Your address"),
+        (ADDRESS, "Consents and contact"),
+        (CONSENTS, "Check your answers"),
+    ):
         continue_with(page, fields)
         expect(page.locator("h1")).to_have_text(heading)
     continue_with(page, {}, "Create account")
@@ -99,13 +105,16 @@ def test_the_verify_step_in_german_is_accessible(serve, browser):
 
 
 def test_the_embed_verifies_by_code_with_third_party_cookies_blocked(
-        serve, partner_site, third_party_cookies_blocked, tmp_path):
+    serve, partner_site, third_party_cookies_blocked, tmp_path
+):
     pages = {}
     partner = partner_site(pages)
     server = serve(TENANTS.format(origin=partner.origin), WTF_CSRF_ENABLED=True)
     service = server.url(host="localhost")
-    pages["/"] = (f"<!doctype html><html lang='en'><title>Partner</title><h1>Join us</h1>"
-                  f"<script src='{service}/static/embed.js' data-tenant='acme'></script></html>")
+    pages["/"] = (
+        f"<!doctype html><html lang='en'><title>Partner</title><h1>Join us</h1>"
+        f"<script src='{service}/static/embed.js' data-tenant='acme'></script></html>"
+    )
     page = third_party_cookies_blocked.new_page()
     page.goto(f"{partner.origin}/")
     frame = page.frame_locator("iframe")
@@ -119,8 +128,11 @@ def test_the_embed_verifies_by_code_with_third_party_cookies_blocked(
     assert iframe.evaluate("document.cookie = 'probe=1'; document.cookie") == ""
     continue_with(frame, {"code": mailed_code(server, tmp_path, who["email"])})
     expect(frame.locator("h1")).to_have_text("About you")
-    for fields, heading in ((PROFILE, "Your address"), (ADDRESS, "Consents and contact"),
-                            (CONSENTS, "Check your answers")):
+    for fields, heading in (
+        (PROFILE, "Your address"),
+        (ADDRESS, "Consents and contact"),
+        (CONSENTS, "Check your answers"),
+    ):
         continue_with(frame, fields)
         expect(frame.locator("h1")).to_have_text(heading)
     continue_with(frame, {}, "Create account")

@@ -2,6 +2,7 @@
 from the current templates. `bash scripts/screenshots` (UPDATE_SCREENSHOTS=1) writes them into
 docs/screenshots/; otherwise they go to a temporary folder, so that the run still checks that each
 page draws."""
+
 import os
 from pathlib import Path
 
@@ -22,8 +23,9 @@ continue_url = "https://northwind.example/welcome"
 
 def test_screenshots_of_a_step_the_review_and_the_completion_page(serve, browser, tmp_path):
     server = serve(TENANT)
-    target = Path(ROOT / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS")
-                  else tmp_path)
+    target = Path(
+        ROOT / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path
+    )
     target.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 800, "height": 900})
 

@@ -1,5 +1,6 @@
 """Abuse defence in Chromium (contract section 13): the keyboard never lands in the honeypot,
 and every step stays free of axe-core violations with it."""
+
 import pytest
 from wizard_client import ADDRESS, CONSENTS, PROFILE, account
 
@@ -19,8 +20,9 @@ def tab_through(page):
     focused = []
     for _ in range(200):
         page.keyboard.press("Tab")
-        name = page.evaluate("(e => e === document.body ? null : "
-                             "e.outerHTML.slice(0, 120))(document.activeElement)")
+        name = page.evaluate(
+            "(e => e === document.body ? null : e.outerHTML.slice(0, 120))(document.activeElement)"
+        )
         if name is None or name in focused[:1]:
             break
         focused.append(name)
@@ -63,7 +65,8 @@ def test_the_review_step_solves_its_challenge_with_no_click(serve, browser, star
     assert heading(page) == "Check your answers"
     solution = page.locator("input[name='altcha']")
     page.wait_for_function(
-        "() => (document.querySelector(\"input[name='altcha']\") || {}).value", timeout=30_000)
+        "() => (document.querySelector(\"input[name='altcha']\") || {}).value", timeout=30_000
+    )
     assert solution.input_value()
     assert axe_violations(page) == []
     continue_with(page, {}, "Create account")

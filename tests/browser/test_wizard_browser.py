@@ -1,4 +1,5 @@
 """The wizard in Chromium: with and without JavaScript, inline checks, Back, a restart, axe."""
+
 import os
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -35,8 +36,9 @@ def heading(page):
 def watch_console(page):
     """Console errors (a CSP refusal shows up here) collected as the test goes."""
     errors = []
-    page.on("console", lambda message: errors.append(message.text)
-            if message.type == "error" else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
 
@@ -67,7 +69,10 @@ def test_the_whole_wizard_without_javascript(serve, browser):
     continue_with(page, {})  # nothing filled in: the same messages, in an error summary
     assert page.title().startswith("Error: ")
     assert page.locator(".error-summary a").all_inner_texts() == [
-        "Enter a username", "Enter your email address", "Enter a password"]
+        "Enter a username",
+        "Enter your email address",
+        "Enter a password",
+    ]
     for fields in (account(), PROFILE, ADDRESS, CONSENTS):
         continue_with(page, fields)
     continue_with(page, {}, "Create account")
@@ -99,8 +104,9 @@ def test_an_inline_error_appears_and_clears_without_a_page_load(serve, browser):
     assert "password" not in parse_qs(check.value.post_data)  # only its own check sends it
     message = page.locator("#field-email .error-message")
     message.wait_for()
-    assert message.inner_text().endswith("Enter an email address in the correct format, like "
-                                         "name@example.com")
+    assert message.inner_text().endswith(
+        "Enter an email address in the correct format, like name@example.com"
+    )
     assert page.get_attribute("#email", "aria-invalid") == "true"
     assert "email-error" in page.get_attribute("#email", "aria-describedby")
     expect(page.locator("#wizard-status")).to_contain_text("correct format")
@@ -126,8 +132,9 @@ def test_an_inline_password_error_is_named_in_the_fields_description(serve, brow
     page.goto(server.url("/register"))
     password = page.locator("#password")
     password.press_sequentially("password1")
-    expect(password).to_have_attribute("aria-describedby",
-                                       "password-hint password-error password-feedback")
+    expect(password).to_have_attribute(
+        "aria-describedby", "password-hint password-error password-feedback"
+    )
     expect(password).to_have_attribute("aria-invalid", "true")
     password.fill(STRONG_PASSWORD)
     expect(password).to_have_attribute("aria-describedby", "password-hint password-feedback")
@@ -163,8 +170,7 @@ def test_errors_fixed_inline_leave_the_summary_and_then_the_title(serve, browser
     assert axe_violations(page) == []
 
 
-def test_a_german_title_loses_its_error_prefix_once_every_error_is_fixed_inline(serve,
-                                                                                 browser):
+def test_a_german_title_loses_its_error_prefix_once_every_error_is_fixed_inline(serve, browser):
     server = serve()
     page = browser.new_page()
     page.goto(server.url("/register?lang=de"))
@@ -272,8 +278,9 @@ def test_screenshot_of_a_step(serve, browser, tmp_path):
     page = browser.new_page(viewport={"width": 900, "height": 1100})
     page.goto(server.url("/register"))
     continue_with(page, account())
-    fill(page, {"title": "Dr", "forename": "Ada", "dateOfBirth-day": "27",
-                "dateOfBirth-month": "3"})
+    fill(
+        page, {"title": "Dr", "forename": "Ada", "dateOfBirth-day": "27", "dateOfBirth-month": "3"}
+    )
     page.fill("#dateOfBirth-year", "3000")
     page.keyboard.press("Tab")
     page.locator("#field-dateOfBirth .error-message").wait_for()

@@ -1,4 +1,5 @@
 """API keys (contract section 9) and how a request proves one: Bearer token or HMAC signature."""
+
 import base64
 import hashlib
 import hmac
@@ -35,8 +36,9 @@ class Credentials:
 
 def _fernet() -> Fernet:
     secret = current_app.config["SECRET_KEY"].encode()
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-               info=b"webapp api key secrets").derive(secret)
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"webapp api key secrets"
+    ).derive(secret)
     return Fernet(base64.urlsafe_b64encode(key))
 
 
@@ -48,8 +50,14 @@ def create_api_key(tenant_slug: str) -> tuple[str, str]:
     """Make and store a key; return (key id, secret). The secret is shown once, kept hashed."""
     key_id = "key_" + secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)  # 43 characters of A-Z a-z 0-9 _ -
-    db.session.add(ApiKey(id=key_id, tenant=tenant_slug, secret_sha256=_sha256(secret),
-                          secret_encrypted=_fernet().encrypt(secret.encode()).decode()))
+    db.session.add(
+        ApiKey(
+            id=key_id,
+            tenant=tenant_slug,
+            secret_sha256=_sha256(secret),
+            secret_encrypted=_fernet().encrypt(secret.encode()).decode(),
+        )
+    )
     db.session.commit()
     return key_id, secret
 
@@ -72,8 +80,12 @@ def _bearer(token):
 
 def _hmac(key_id, timestamp, signature):
     key = _key(key_id)
-    if key is None or not UNIX_SECONDS.fullmatch(timestamp) or \
-            abs(time.time() - int(timestamp)) > CLOCK_SKEW or not HEX_SHA256.fullmatch(signature):
+    if (
+        key is None
+        or not UNIX_SECONDS.fullmatch(timestamp)
+        or abs(time.time() - int(timestamp)) > CLOCK_SKEW
+        or not HEX_SHA256.fullmatch(signature)
+    ):
         raise fault(91005)
     try:
         secret = _fernet().decrypt(key.secret_encrypted.encode())

@@ -8,6 +8,7 @@ worker died (killed, or ended by gunicorn's timeout, which skips all clean-up), 
 request with the same key and body takes it over. The lease must outlast the longest a request
 may run (GUNICORN_TIMEOUT).
 """
+
 import hashlib
 import json
 from contextlib import contextmanager
@@ -34,8 +35,9 @@ def fingerprint(*parts: bytes) -> str:
 
 def check_key(key):
     if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH):
-        raise fault(91000, "Idempotency-Key",
-                    f"Idempotency-Key: must be 1 to {MAX_KEY_LENGTH} characters")
+        raise fault(
+            91000, "Idempotency-Key", f"Idempotency-Key: must be 1 to {MAX_KEY_LENGTH} characters"
+        )
 
 
 class Claim:
@@ -59,8 +61,9 @@ def claimed(scope: str, key: str | None, path: str, body: dict):
     if key is None:
         yield Claim()
         return
-    record, replay = _begin(scope, key, fingerprint(path.encode(),
-                                                    json.dumps(body, sort_keys=True).encode()))
+    record, replay = _begin(
+        scope, key, fingerprint(path.encode(), json.dumps(body, sort_keys=True).encode())
+    )
     try:
         yield Claim(record, replay)
     except FaultError as error:
@@ -77,9 +80,13 @@ def claimed(scope: str, key: str | None, path: str, body: dict):
 
 def _begin(scope: str, key: str, print_: str):
     """Claim the key. Returns (record, None) to go on, or (None, (status, body)) to replay."""
-    db.session.execute(delete(IdempotencyRecord).where(
-        IdempotencyRecord.scope == scope, IdempotencyRecord.key == key,
-        IdempotencyRecord.created_at < utcnow() - LIFETIME))
+    db.session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.scope == scope,
+            IdempotencyRecord.key == key,
+            IdempotencyRecord.created_at < utcnow() - LIFETIME,
+        )
+    )
     record = IdempotencyRecord(scope=scope, key=key, fingerprint=print_)
     db.session.add(record)
     try:
@@ -87,8 +94,11 @@ def _begin(scope: str, key: str, print_: str):
         return record, None
     except IntegrityError:
         db.session.rollback()
-    existing = db.session.execute(select(IdempotencyRecord).where(
-        IdempotencyRecord.scope == scope, IdempotencyRecord.key == key)).scalar_one_or_none()
+    existing = db.session.execute(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
+        )
+    ).scalar_one_or_none()
     if existing is None:  # the holder gave it up a moment ago; one more try
         return _begin(scope, key, print_)
     if existing.fingerprint != print_:
@@ -105,26 +115,43 @@ def _take_over(record) -> bool:
     succeeds (the claim's time is the guard)."""
     now = utcnow()
     lease = timedelta(seconds=current_app.config["IDEMPOTENCY_LEASE_SECONDS"])
-    taken = db.session.execute(update(IdempotencyRecord).where(
-        IdempotencyRecord.id == record.id, IdempotencyRecord.status.is_(None),
-        IdempotencyRecord.created_at == record.created_at,
-        IdempotencyRecord.created_at < now - lease).values(created_at=now)).rowcount == 1
+    taken = (
+        db.session.execute(
+            update(IdempotencyRecord)
+            .where(
+                IdempotencyRecord.id == record.id,
+                IdempotencyRecord.status.is_(None),
+                IdempotencyRecord.created_at == record.created_at,
+                IdempotencyRecord.created_at < now - lease,
+            )
+            .values(created_at=now)
+        ).rowcount
+        == 1
+    )
     db.session.commit()
     return taken
 
 
 def _finish(record, status: int, response: dict):
     # Only while the claim is still this request's (not taken over after its lease).
-    db.session.execute(update(IdempotencyRecord).where(
-        IdempotencyRecord.id == record.id, IdempotencyRecord.status.is_(None),
-        IdempotencyRecord.created_at == record.created_at).values(
-        status=status, response=response))
+    db.session.execute(
+        update(IdempotencyRecord)
+        .where(
+            IdempotencyRecord.id == record.id,
+            IdempotencyRecord.status.is_(None),
+            IdempotencyRecord.created_at == record.created_at,
+        )
+        .values(status=status, response=response)
+    )
     db.session.commit()
 
 
 def _abandon(record):
     """A request that failed keeps no claim: the client may try again with the same key."""
     db.session.rollback()
-    db.session.execute(delete(IdempotencyRecord).where(
-        IdempotencyRecord.id == record.id, IdempotencyRecord.created_at == record.created_at))
+    db.session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.id == record.id, IdempotencyRecord.created_at == record.created_at
+        )
+    )
     db.session.commit()

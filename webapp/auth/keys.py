@@ -2,6 +2,7 @@
 
 A revoked key is refused wherever credentials are checked (credentials.py), as an unknown one.
 """
+
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -14,8 +15,11 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def of_tenant(tenant_slug):
-    return db.session.scalars(select(ApiKey).where(ApiKey.tenant == tenant_slug)
-                              .order_by(ApiKey.created_at.desc(), ApiKey.id)).all()
+    return db.session.scalars(
+        select(ApiKey)
+        .where(ApiKey.tenant == tenant_slug)
+        .order_by(ApiKey.created_at.desc(), ApiKey.id)
+    ).all()
 
 
 def revoke(key_id, tenant_slug=None):
@@ -34,5 +38,4 @@ def note_use(key):
         return
     # Its own short transaction: the request's session may hold work of its own.
     with db.engine.begin() as connection:
-        connection.execute(update(ApiKey).where(ApiKey.id == key.id)
-                           .values(last_used_at=now))
+        connection.execute(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))

@@ -1,4 +1,5 @@
 """Whom a rate limit counts: the client's address, or the API key that signed the request."""
+
 from flask import request
 
 

@@ -5,6 +5,7 @@ Separate budgets: the wizard's and embed's final posts per client address
 (RATELIMIT_PUBLIC_API), and credentialed calls per API key (RATELIMIT_API) and per tenant
 (RATELIMIT_API_TENANT), never per address.
 """
+
 from flask import current_app, request
 
 from webapp.auth.credentials import current_credentials
@@ -31,8 +32,11 @@ def _key_id():
 
 # The wizard's and the embed's final posts ("Create account") per client address.
 registration = limiter.shared_limit(
-    _config("RATELIMIT_REGISTRATION"), "registration", key_func=client_address,
-    exempt_when=lambda: request.method != "POST")
+    _config("RATELIMIT_REGISTRATION"),
+    "registration",
+    key_func=client_address,
+    exempt_when=lambda: request.method != "POST",
+)
 
 
 def _not_public_post():
@@ -42,12 +46,17 @@ def _not_public_post():
 # The JSON doors' posts without credentials (or with unknown ones) per client address; a
 # credentialed post counts only against its key (`api`).
 public_api = limiter.shared_limit(
-    _config("RATELIMIT_PUBLIC_API"), "public-api", key_func=client_address,
-    exempt_when=_not_public_post)
+    _config("RATELIMIT_PUBLIC_API"),
+    "public-api",
+    key_func=client_address,
+    exempt_when=_not_public_post,
+)
 
 # Inline field checks per client address.
-validation = limiter.shared_limit(_config("RATELIMIT_VALIDATION"), "validation",
-                                  key_func=client_address)
+validation = limiter.shared_limit(
+    _config("RATELIMIT_VALIDATION"), "validation", key_func=client_address
+)
+
 
 def _tenant_of_key():
     return f"tenant:{_credentials_or_none().tenant}"
@@ -58,10 +67,12 @@ def _without_key():
 
 
 # Requests per API key, and per tenant across all of its keys.
-_per_key = limiter.shared_limit(_config("RATELIMIT_API"), "api", key_func=_key_id,
-                                exempt_when=_without_key)
-_per_tenant = limiter.shared_limit(_config("RATELIMIT_API_TENANT"), "api-tenant",
-                                   key_func=_tenant_of_key, exempt_when=_without_key)
+_per_key = limiter.shared_limit(
+    _config("RATELIMIT_API"), "api", key_func=_key_id, exempt_when=_without_key
+)
+_per_tenant = limiter.shared_limit(
+    _config("RATELIMIT_API_TENANT"), "api-tenant", key_func=_tenant_of_key, exempt_when=_without_key
+)
 
 
 def api(view):
@@ -72,6 +83,7 @@ def init_app(app):
     """`Retry-After` on a 429 alone (section 15): Flask-Limiter adds it to every answer of a
     limited route. Registered before the limiter, so that it runs after it has added its
     headers."""
+
     @app.after_request
     def retry_after_only_when_limited(response):
         if response.status_code != 429:
@@ -87,5 +99,8 @@ def _probes_account():
 # Whether a username or an email is taken shows in the wizard's inline checks of those fields
 # and in its account step's answer: per client address, more tightly than other checks.
 username_probe = limiter.shared_limit(
-    _config("RATELIMIT_USERNAME_CHECK"), "username", key_func=client_address,
-    exempt_when=lambda: not _probes_account())
+    _config("RATELIMIT_USERNAME_CHECK"),
+    "username",
+    key_func=client_address,
+    exempt_when=lambda: not _probes_account(),
+)

@@ -1,6 +1,7 @@
 """HMAC signatures are good once (docs/production.md): each is remembered in the database, which
 every worker and machine shares, until its timestamp leaves the 300 s window; a second use is
 401 91005, whatever the method."""
+
 from datetime import UTC, datetime
 
 from sqlalchemy import delete

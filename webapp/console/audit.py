@@ -2,6 +2,7 @@
 
 Rows are only ever added: nothing in the service updates or deletes them, and the ORM refuses to.
 """
+
 from sqlalchemy import event, or_, select
 
 from webapp.console.models import AuditEntry
@@ -12,15 +13,21 @@ PAGE = 50
 
 def write(operator, action, tenant=None, customer_id=None, detail=None):
     """Add an entry in the current transaction (the caller commits it with the action)."""
-    db.session.add(AuditEntry(operator=operator, action=action, tenant=tenant,
-                              customer_id=customer_id, detail=detail))
+    db.session.add(
+        AuditEntry(
+            operator=operator, action=action, tenant=tenant, customer_id=customer_id, detail=detail
+        )
+    )
 
 
 def recent(tenants, operator, customer_id=None, limit=PAGE):
     """The latest entries about `tenants`, and `operator`'s own that concern no tenant."""
-    query = select(AuditEntry).where(or_(
-        AuditEntry.tenant.in_(tenants),
-        AuditEntry.tenant.is_(None) & (AuditEntry.operator == operator)))
+    query = select(AuditEntry).where(
+        or_(
+            AuditEntry.tenant.in_(tenants),
+            AuditEntry.tenant.is_(None) & (AuditEntry.operator == operator),
+        )
+    )
     if customer_id is not None:
         query = query.where(AuditEntry.customer_id == customer_id)
     return db.session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)).all()

@@ -1,5 +1,6 @@
 """The console's blueprint: every page needs a signed-in operator but the sign-in and setup
 pages; every answer is personal (no-store) and never framed (the service's default policy)."""
+
 from flask import (
     Blueprint,
     abort,
@@ -19,10 +20,20 @@ from webapp.i18n import N_, gettext
 bp = Blueprint("console", __name__, url_prefix="/console")
 PUBLIC = {"console.sign_in", "console.setup"}
 
-DOORS = {"wizard": N_("Wizard"), "embed": N_("Embedded wizard"), "api": N_("JSON API"),
-         "online_ordering": N_("Online-ordering API"), "web_store": N_("Web-store API")}
-STEPS = {"account": N_("Account"), "profile": N_("About you"), "address": N_("Address"),
-         "consents": N_("Consents"), "done": N_("Account created")}
+DOORS = {
+    "wizard": N_("Wizard"),
+    "embed": N_("Embedded wizard"),
+    "api": N_("JSON API"),
+    "online_ordering": N_("Online-ordering API"),
+    "web_store": N_("Web-store API"),
+}
+STEPS = {
+    "account": N_("Account"),
+    "profile": N_("About you"),
+    "address": N_("Address"),
+    "consents": N_("Consents"),
+    "done": N_("Account created"),
+}
 
 
 def door_label(door):
@@ -35,8 +46,7 @@ def step_label(step):
 
 def _carries_nul():
     # PostgreSQL refuses NUL in text: such a value could only ever fail a query.
-    values = [*(request.view_args or {}).values(), *request.args.values(),
-              *request.form.values()]
+    values = [*(request.view_args or {}).values(), *request.args.values(), *request.form.values()]
     return any("\x00" in value for value in values if isinstance(value, str))
 
 
@@ -58,24 +68,39 @@ def personal(response):
 
 def render(template, status=200, **context):
     operator = g.get("operator")
-    return make_response(render_template(
-        template, operator=operator, tenants=tenants_of(operator) if operator else [],
-        door_label=door_label, step_label=step_label, **context), status)
+    return make_response(
+        render_template(
+            template,
+            operator=operator,
+            tenants=tenants_of(operator) if operator else [],
+            door_label=door_label,
+            step_label=step_label,
+            **context,
+        ),
+        status,
+    )
 
 
 @errors.renderer("/console")
 def fault_page(error):
     first = error.faults[0]
-    response = render("console/problem.html", error.status, heading=gettext("There is a problem"),
-                      message=gettext(first.message))
+    response = render(
+        "console/problem.html",
+        error.status,
+        heading=gettext("There is a problem"),
+        message=gettext(first.message),
+    )
     response.headers.update(error.headers)
     return response
 
 
 @errors.page_renderer("/console")
 def http_error_page(error):
-    return render("console/problem.html", error.code,
-                  heading=gettext("Page not found") if error.code == 404
-                  else gettext("There is a problem"),
-                  message=gettext("Check the web address, or go back to the console.")
-                  if error.code == 404 else error.description)
+    return render(
+        "console/problem.html",
+        error.code,
+        heading=gettext("Page not found") if error.code == 404 else gettext("There is a problem"),
+        message=gettext("Check the web address, or go back to the console.")
+        if error.code == 404
+        else error.description,
+    )

@@ -1,11 +1,17 @@
 """Charts drawn by the server as SVG geometry: the page renders it (templates/console/_chart.html)
 beside a table of the same figures, so that the chart needs no JavaScript and adds nothing a
 screen reader would miss."""
+
 from dataclasses import dataclass, field
 
 # One colour per door, distinct at 3:1 or more against white (WCAG 1.4.11).
-DOOR_COLOURS = {"wizard": "#1d4f91", "embed": "#00703c", "api": "#b1441b",
-                "online_ordering": "#6f2c91", "web_store": "#505a5f"}
+DOOR_COLOURS = {
+    "wizard": "#1d4f91",
+    "embed": "#00703c",
+    "api": "#b1441b",
+    "online_ordering": "#6f2c91",
+    "web_store": "#505a5f",
+}
 OTHER_COLOUR = "#0b0c0c"
 WIDTH, HEIGHT = 720, 260
 LEFT, BOTTOM, TOP = 44, 28, 12
@@ -50,17 +56,24 @@ def stacked_days(title, description, days, doors, counts, door_label, day_label)
                 continue
             height = value / top * plot_height
             y -= height
-            chart.bars.append((round(x, 1), round(y, 1), round(slot * 0.7, 1), round(height, 1),
-                               DOOR_COLOURS.get(door, OTHER_COLOUR),
-                               f"{day_label(day)}, {door_label(door)}: {value}"))
+            chart.bars.append(
+                (
+                    round(x, 1),
+                    round(y, 1),
+                    round(slot * 0.7, 1),
+                    round(height, 1),
+                    DOOR_COLOURS.get(door, OTHER_COLOUR),
+                    f"{day_label(day)}, {door_label(door)}: {value}",
+                )
+            )
         if index == len(days) - 1:  # the last label ends at the chart's edge, uncut
             chart.labels.append((WIDTH, HEIGHT - 8, day_label(day), "end"))
         elif index % 5 == 0:
-            chart.labels.append((round(x + slot * 0.35, 1), HEIGHT - 8, day_label(day),
-                                 "middle"))
+            chart.labels.append((round(x + slot * 0.35, 1), HEIGHT - 8, day_label(day), "middle"))
     for fraction in (0, 0.5, 1):
-        chart.ticks.append((round(HEIGHT - BOTTOM - fraction * plot_height, 1),
-                            f"{int(top * fraction)}"))
+        chart.ticks.append(
+            (round(HEIGHT - BOTTOM - fraction * plot_height, 1), f"{int(top * fraction)}")
+        )
     chart.legend = [(DOOR_COLOURS.get(door, OTHER_COLOUR), door_label(door)) for door in doors]
     return chart
 
@@ -74,9 +87,18 @@ def horizontal(title, description, rows):
     for index, (label, value) in enumerate(rows):
         y = 4 + index * row_height
         width = value / top * (WIDTH - label_width - 80)
-        chart.bars.append((label_width, y, round(width, 1), row_height - 10,
-                           DOOR_COLOURS["wizard"], f"{label}: {value}"))
+        chart.bars.append(
+            (
+                label_width,
+                y,
+                round(width, 1),
+                row_height - 10,
+                DOOR_COLOURS["wizard"],
+                f"{label}: {value}",
+            )
+        )
         chart.labels.append((label_width - 8, y + row_height / 2, label, "end"))
-        chart.labels.append((round(label_width + width + 6, 1), y + row_height / 2, str(value),
-                             "start"))
+        chart.labels.append(
+            (round(label_width + width + 6, 1), y + row_height / 2, str(value), "start")
+        )
     return chart

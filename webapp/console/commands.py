@@ -1,4 +1,5 @@
 """The operator's commands of contract section 14: `flask --app webapp <command>`."""
+
 import click
 from flask.cli import with_appcontext
 
@@ -18,10 +19,19 @@ def _tenant(slug):
 
 @click.command("create-operator")
 @click.argument("email")
-@click.option("--tenant", "tenants", multiple=True, metavar="SLUG",
-              help="A tenant the operator may see (repeat for more); none: every tenant.")
-@click.option("--base-url", default="http://localhost:5000", show_default=True,
-              help="Where the console is served, for the printed link.")
+@click.option(
+    "--tenant",
+    "tenants",
+    multiple=True,
+    metavar="SLUG",
+    help="A tenant the operator may see (repeat for more); none: every tenant.",
+)
+@click.option(
+    "--base-url",
+    default="http://localhost:5000",
+    show_default=True,
+    help="Where the console is served, for the printed link.",
+)
 @with_appcontext
 def create_operator(email, tenants, base_url):
     """Make a console operator (or reset one) and print their one-time setup link."""
@@ -57,8 +67,10 @@ def list_api_keys(tenant):
     if not found:
         click.echo("No API keys.")
     for key in found:
-        click.echo(f"{key.id}  created: {when(key.created_at)}  last used: "
-                   f"{when(key.last_used_at)}  revoked: {when(key.revoked_at)}")
+        click.echo(
+            f"{key.id}  created: {when(key.created_at)}  last used: "
+            f"{when(key.last_used_at)}  revoked: {when(key.revoked_at)}"
+        )
 
 
 @click.command("revoke-api-key")

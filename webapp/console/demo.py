@@ -3,6 +3,7 @@ demo-data`) and for the overview's benchmark: drafts walk the wizard's steps and
 the way as people do, the ones that finish become customers, beside customers of the machine
 doors. Rows are loaded in bulk (COPY on PostgreSQL), then the daily rollups are recounted.
 """
+
 import random
 import uuid
 from datetime import datetime, time, timedelta
@@ -34,8 +35,9 @@ def _load(connection, table, columns, rows):
                     copy.write_row(row)
                     count += 1
             return count
-        statement = (f"INSERT INTO {table} ({', '.join(columns)}) "
-                     f"VALUES ({', '.join('?' * len(columns))})")
+        statement = (
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        )
         batch = []
         for row in rows:
             batch.append(row)
@@ -67,8 +69,12 @@ def populate(connection, tenant, customers, days=30, consents=("terms", "privacy
     rng = random.Random(seed)
     now = utcnow()
     first = (connection.execute(select(func.max(Customer.number))).scalar() or 0) + 1
-    first_of_tenant = (connection.execute(select(func.max(Customer.tenant_number)).where(
-        Customer.tenant == tenant)).scalar() or 0) + 1
+    first_of_tenant = (
+        connection.execute(
+            select(func.max(Customer.tenant_number)).where(Customer.tenant == tenant)
+        ).scalar()
+        or 0
+    ) + 1
     run = uuid.uuid4().hex[:6]
     people, events = [], []
     wizard_customers = int(customers * WIZARD_SHARE)
@@ -82,8 +88,16 @@ def populate(connection, tenant, customers, days=30, consents=("terms", "privacy
             if rng.random() >= chance:
                 break
             moment = min(moment + timedelta(seconds=rng.randint(20, 240)), now)
-            events.append((tenant, door, step, "created" if step == "done" else "saved",
-                           moment.date().isoformat(), draft))
+            events.append(
+                (
+                    tenant,
+                    door,
+                    step,
+                    "created" if step == "done" else "saved",
+                    moment.date().isoformat(),
+                    draft,
+                )
+            )
         else:
             people.append((moment, door))
     for _ in range(customers - len(people)):
@@ -94,30 +108,95 @@ def populate(connection, tenant, customers, days=30, consents=("terms", "privacy
     def customer_rows():
         for index, (moment, door) in enumerate(people):
             name = f"demo{run}_{index}"
-            yield (first + index, first_of_tenant + index, str(uuid.uuid4()), tenant, name,
-                   name.casefold(),
-                   f"{name}@example.com", f"{name}@example.com", "Mx", "Demo",
-                   f"Customer {index}", "[]", "Standard", "GBP", '["email"]',
-                   "USER" if door == "api" else "CUSTOMER", door, "{}", moment.strftime(STORED))
+            yield (
+                first + index,
+                first_of_tenant + index,
+                str(uuid.uuid4()),
+                tenant,
+                name,
+                name.casefold(),
+                f"{name}@example.com",
+                f"{name}@example.com",
+                "Mx",
+                "Demo",
+                f"Customer {index}",
+                "[]",
+                "Standard",
+                "GBP",
+                '["email"]',
+                "USER" if door == "api" else "CUSTOMER",
+                door,
+                "{}",
+                moment.strftime(STORED),
+            )
 
-    added = _load(connection, "customer", (
-        "number", "tenant_number", "id", "tenant", "username", "username_key", "email",
-        "email_unique_key",
-        "title", "forename", "surname", "custom_attributes", "customer_type", "currency",
-        "contact_methods", "source", "door", "extra", "created_at"), customer_rows())
+    added = _load(
+        connection,
+        "customer",
+        (
+            "number",
+            "tenant_number",
+            "id",
+            "tenant",
+            "username",
+            "username_key",
+            "email",
+            "email_unique_key",
+            "title",
+            "forename",
+            "surname",
+            "custom_attributes",
+            "customer_type",
+            "currency",
+            "contact_methods",
+            "source",
+            "door",
+            "extra",
+            "created_at",
+        ),
+        customer_rows(),
+    )
     if consents:
-        _load(connection, "consent_record", ("customer_number", "consent_id", "version",
-                                             "granted_at", "door", "status", "confirmed_at"),
-              ((first + index, consent, "1", moment.strftime(STORED), door, "confirmed",
-                moment.strftime(STORED))
-               for index, (moment, door) in enumerate(people) for consent in consents))
-    step_events = _load(connection, StepEvent.__tablename__,
-                        ("tenant", "door", "step", "event", "day", "draft"), iter(events))
+        _load(
+            connection,
+            "consent_record",
+            (
+                "customer_number",
+                "consent_id",
+                "version",
+                "granted_at",
+                "door",
+                "status",
+                "confirmed_at",
+            ),
+            (
+                (
+                    first + index,
+                    consent,
+                    "1",
+                    moment.strftime(STORED),
+                    door,
+                    "confirmed",
+                    moment.strftime(STORED),
+                )
+                for index, (moment, door) in enumerate(people)
+                for consent in consents
+            ),
+        )
+    step_events = _load(
+        connection,
+        StepEvent.__tablename__,
+        ("tenant", "door", "step", "event", "day", "draft"),
+        iter(events),
+    )
     if connection.dialect.name == "postgresql":  # bulk rows took numbers the sequence skipped
-        connection.execute(text("SELECT setval(pg_get_serial_sequence('customer', 'number'), "
-                                "(SELECT max(number) FROM customer))"))
+        connection.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('customer', 'number'), "
+                "(SELECT max(number) FROM customer))"
+            )
+        )
     # The tenant's counter starts again after its highest number at its next registration.
     connection.execute(delete(CustomerCounter).where(CustomerCounter.tenant == tenant))
     rebuild(connection)
     return added, step_events
-

@@ -4,6 +4,7 @@ A step event holds the tenant, door, step, day and a pseudonym of the draft (a k
 id, which cannot be joined to the draft's answers). Each draft counts once per step however often
 it saves that step again.
 """
+
 import hashlib
 import hmac
 import logging
@@ -34,11 +35,25 @@ def record(visit, step):
     day = utcnow().date()
     try:
         with db.engine.begin() as connection:
-            if insert_once(connection, StepEvent, tenant=visit.tenant.slug, door=visit.door,
-                           step=step, event="created" if step == "done" else "saved",
-                           day=day, draft=_pseudonym(visit.draft.id)):
-                add_one(connection, DailyFunnel, "drafts", tenant=visit.tenant.slug, day=day,
-                        door=visit.door, step=step)
+            if insert_once(
+                connection,
+                StepEvent,
+                tenant=visit.tenant.slug,
+                door=visit.door,
+                step=step,
+                event="created" if step == "done" else "saved",
+                day=day,
+                draft=_pseudonym(visit.draft.id),
+            ):
+                add_one(
+                    connection,
+                    DailyFunnel,
+                    "drafts",
+                    tenant=visit.tenant.slug,
+                    day=day,
+                    door=visit.door,
+                    step=step,
+                )
                 metrics.STEP_EVENTS.labels(visit.tenant.slug, step).inc()
     except Exception:  # a count lost is better than a registration refused
         log.exception("step event not recorded")
@@ -50,7 +65,8 @@ def funnel(tenant_slug, days=30):
     rows = db.session.execute(
         select(DailyFunnel.step, func.sum(DailyFunnel.drafts))
         .where(DailyFunnel.tenant == tenant_slug, DailyFunnel.day >= since)
-        .group_by(DailyFunnel.step)).all()
+        .group_by(DailyFunnel.step)
+    ).all()
     counts = {step: int(total) for step, total in rows}
     result, before = [], None
     for step in FUNNEL:

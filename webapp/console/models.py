@@ -4,6 +4,7 @@ The overview never counts customers or step events row by row: `daily_registrati
 `daily_funnel` hold a tenant's figures per day and door, kept up to date as rows arrive
 (rollups.py), so the page costs the same for a tenant with a thousand customers or a million.
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Date, Index, String, Text, UniqueConstraint

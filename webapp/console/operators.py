@@ -5,6 +5,7 @@ SECRET_KEY) and prints a link, valid 24 hours, whose token is kept only as a has
 the operator chooses a password and proves the authenticator app with a first code; the link is
 then spent. Signing in needs all three; a TOTP code is accepted once (RFC 6238, section 5.2).
 """
+
 import base64
 import hashlib
 import hmac
@@ -35,8 +36,9 @@ _NOBODY = None
 
 def _fernet():
     secret = current_app.config["SECRET_KEY"].encode()
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-               info=b"webapp operator totp").derive(secret)
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"webapp operator totp"
+    ).derive(secret)
     return Fernet(base64.urlsafe_b64encode(key))
 
 
@@ -81,8 +83,9 @@ def by_setup_token(token):
     """The operator a setup link is for, while it is valid (unused, within 24 hours)."""
     if not token or len(token) > 100:
         return None
-    operator = db.session.scalar(select(Operator).where(
-        Operator.setup_token_sha256 == _sha256(token)))
+    operator = db.session.scalar(
+        select(Operator).where(Operator.setup_token_sha256 == _sha256(token))
+    )
     if operator is None or operator.setup_expires_at < utcnow():
         return None
     return operator
@@ -98,10 +101,14 @@ def _accept_code(operator, code) -> bool:
     for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
         if hmac.compare_digest(generator.generate_otp(step), code):
             # One guarded UPDATE: of two sign-ins racing with the same code only one wins.
-            won = db.session.execute(
-                update(Operator).where(Operator.id == operator.id,
-                                       Operator.totp_last_step < step)
-                .values(totp_last_step=step)).rowcount == 1
+            won = (
+                db.session.execute(
+                    update(Operator)
+                    .where(Operator.id == operator.id, Operator.totp_last_step < step)
+                    .values(totp_last_step=step)
+                ).rowcount
+                == 1
+            )
             db.session.commit()
             return won
     return False
@@ -122,8 +129,9 @@ def enrol(operator, password, code) -> bool:
 def authenticate(email, password, code):
     """The operator these answers sign in, or None; every wrong answer looks the same."""
     global _NOBODY
-    operator = db.session.scalar(select(Operator).where(
-        Operator.email == (email or "").strip().lower()))
+    operator = db.session.scalar(
+        select(Operator).where(Operator.email == (email or "").strip().lower())
+    )
     if operator is None or operator.password_hash is None:
         _NOBODY = _NOBODY or hash_secret(secrets.token_urlsafe(16))
         verify_secret(_NOBODY, password or "")

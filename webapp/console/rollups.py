@@ -4,6 +4,7 @@ A new customer adds one to its tenant's day and door in the customer's own trans
 wizard page shown for a draft adds one to the day's funnel the first time that draft reaches
 that step. `rebuild` recounts everything from the rows (after a bulk load, or in a migration).
 """
+
 from sqlalchemy import event, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -17,9 +18,12 @@ def add_one(connection, model, counter, **keys):
     """`counter` + 1 on the row of `keys`, made at 1 if missing: one statement, race-free."""
     table = model.__table__
     statement = DIALECT_INSERTS[connection.dialect.name](table).values(**keys, **{counter: 1})
-    connection.execute(statement.on_conflict_do_update(
-        index_elements=[c.name for c in table.primary_key.columns],
-        set_={counter: table.c[counter] + 1}))
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[c.name for c in table.primary_key.columns],
+            set_={counter: table.c[counter] + 1},
+        )
+    )
 
 
 def insert_once(connection, model, **values) -> bool:
@@ -32,8 +36,14 @@ def insert_once(connection, model, **values) -> bool:
 
 @event.listens_for(Customer, "after_insert")
 def _registered(mapper, connection, customer):
-    add_one(connection, DailyRegistrations, "count", tenant=customer.tenant,
-            day=customer.created_at.date(), door=customer.door)
+    add_one(
+        connection,
+        DailyRegistrations,
+        "count",
+        tenant=customer.tenant,
+        day=customer.created_at.date(),
+        door=customer.door,
+    )
 
 
 def rebuild(connection):
@@ -41,11 +51,19 @@ def rebuild(connection):
     connection.execute(DailyRegistrations.__table__.delete())
     connection.execute(DailyFunnel.__table__.delete())
     day = func.date(Customer.created_at)
-    connection.execute(insert(DailyRegistrations).from_select(
-        ["tenant", "day", "door", "count"],
-        select(Customer.tenant, day, Customer.door, func.count())
-        .group_by(Customer.tenant, day, Customer.door)))
-    connection.execute(insert(DailyFunnel).from_select(
-        ["tenant", "day", "door", "step", "drafts"],
-        select(StepEvent.tenant, StepEvent.day, StepEvent.door, StepEvent.step, func.count())
-        .group_by(StepEvent.tenant, StepEvent.day, StepEvent.door, StepEvent.step)))
+    connection.execute(
+        insert(DailyRegistrations).from_select(
+            ["tenant", "day", "door", "count"],
+            select(Customer.tenant, day, Customer.door, func.count()).group_by(
+                Customer.tenant, day, Customer.door
+            ),
+        )
+    )
+    connection.execute(
+        insert(DailyFunnel).from_select(
+            ["tenant", "day", "door", "step", "drafts"],
+            select(
+                StepEvent.tenant, StepEvent.day, StepEvent.door, StepEvent.step, func.count()
+            ).group_by(StepEvent.tenant, StepEvent.day, StepEvent.door, StepEvent.step),
+        )
+    )

@@ -1,5 +1,6 @@
 """Finding a tenant's customers by id, customer number, email or username: each an exact match
 on an index (never a scan), and the tenant's newest customers a page at a time."""
+
 import uuid
 
 from sqlalchemy import or_, select
@@ -28,8 +29,11 @@ def find(tenant, query, before=None):
 def _matches(tenant, query):
     matches = [Customer.username_key == username_key(query)]
     if "@" in query:
-        matches.append(Customer.email_unique_key == email_key(query) if tenant.unique_email
-                       else Customer.email == query)
+        matches.append(
+            Customer.email_unique_key == email_key(query)
+            if tenant.unique_email
+            else Customer.email == query
+        )
     if query.isascii() and query.isdigit() and len(query) < 19:
         matches.append(Customer.number == int(query))
     try:

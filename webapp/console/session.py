@@ -1,5 +1,6 @@
 """Who is signed in to the console: the operator's id in Flask's signed session cookie, with the
 time of their last request. A session idle for 12 hours is over."""
+
 import time
 
 from flask import abort, g, session

@@ -1,4 +1,5 @@
 """Bringing the database schema up to date. On SQLite `create_app` does it itself."""
+
 import fcntl
 import logging
 from contextlib import contextmanager

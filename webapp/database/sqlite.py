@@ -7,6 +7,7 @@ wait for the disk: an application crash loses nothing, a power cut may roll back
 connection that meets another worker's write lock wait for it instead of failing with "database
 is locked". All three are set on every new connection; other databases are left alone.
 """
+
 from sqlalchemy import event
 
 BUSY_TIMEOUT_MS = 10_000  # well inside gunicorn's 30 s worker timeout

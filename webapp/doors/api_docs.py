@@ -4,6 +4,7 @@ Swagger UI comes from the npm registry (`swagger-ui-dist`); scripts/setup copies
 style sheet into static/vendor/swagger-ui, so the page asks no other origin for anything and keeps
 the service's Content-Security-Policy. "Try it out" sends its requests to this service.
 """
+
 from flask import Blueprint, render_template
 
 from webapp.extensions import limiter

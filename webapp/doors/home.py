@@ -1,4 +1,5 @@
 """The service's root: a person who opens it lands on the default tenant's wizard (section 15)."""
+
 from flask import Blueprint, redirect, request, url_for
 
 bp = Blueprint("home", __name__)

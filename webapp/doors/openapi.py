@@ -52,216 +52,362 @@ def _fields(form_class, **extra):
 
 
 def _schemas():
-    account, account_required = _fields(AccountForm, email={"format": "email"}, password={
-        "writeOnly": True, "description": "At least the tenant's minimum length (8 unless set) "
-        "and zxcvbn score (3 unless set); may not contain the username or the email's local part"
-    }, username={"description": "Letters, digits and . _ - @ after Unicode NFKC; unique per "
-                                "tenant, compared case-insensitively"})
-    profile, profile_required = _fields(ProfileForm, dateOfBirth={
-        "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
-        "description": "YYYY-MM-DD, not in the future; age at least the tenant's min_age and "
-                       "at most 120"},
+    account, account_required = _fields(
+        AccountForm,
+        email={"format": "email"},
+        password={
+            "writeOnly": True,
+            "description": "At least the tenant's minimum length (8 unless set) "
+            "and zxcvbn score (3 unless set); "
+            "may not contain the username or the email's local part",
+        },
+        username={
+            "description": "Letters, digits and . _ - @ after Unicode NFKC; unique per "
+            "tenant, compared case-insensitively"
+        },
+    )
+    profile, profile_required = _fields(
+        ProfileForm,
+        dateOfBirth={
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "description": "YYYY-MM-DD, not in the future; age at least the tenant's min_age and "
+            "at most 120",
+        },
         phone={"description": "International form, or national for the address's country"},
         mobile={"description": "As phone"},
         nationality={"pattern": "^[A-Za-z]{2}$", "description": "ISO 3166-1 alpha-2"},
-        currency={"pattern": "^[A-Za-z]{3}$",
-                  "description": "ISO 4217, one the tenant accepts; the tenant's default if "
-                                 "left out"})
-    address, address_required = _fields(AddressForm, countryCode={
-        "pattern": "^[A-Za-z]{2}$", "description": "ISO 3166-1 alpha-2"}, postcode={
-        "description": "Valid for the country; required where the country has postcodes"})
-    partner, _ = _fields(PartnerForm, externalId={"description": "Unique per tenant"},
-                         customerType={"description": "One of the tenant's customer types; "
-                                       "without credentials only the first"})
-    known = {**partner, **account, **profile,
-             "addresses": or_null({"type": "array", "maxItems": 1,
-                                   "items": {"$ref": ID + "Address"}}),
-             "consents": or_null({"$ref": ID + "Consents"}),
-             "customAttributes": or_null({"type": "array",
-                                          "items": {"$ref": ID + "CustomAttribute"}})}
-    new_customer = {"type": "object", "additionalProperties": False,
-                    "required": account_required + profile_required,
-                    "properties": {name: known[name] for name in fields.NAMES}}
+        currency={
+            "pattern": "^[A-Za-z]{3}$",
+            "description": "ISO 4217, one the tenant accepts; the tenant's default if left out",
+        },
+    )
+    address, address_required = _fields(
+        AddressForm,
+        countryCode={"pattern": "^[A-Za-z]{2}$", "description": "ISO 3166-1 alpha-2"},
+        postcode={"description": "Valid for the country; required where the country has postcodes"},
+    )
+    partner, _ = _fields(
+        PartnerForm,
+        externalId={"description": "Unique per tenant"},
+        customerType={
+            "description": "One of the tenant's customer types; without credentials only the first"
+        },
+    )
+    known = {
+        **partner,
+        **account,
+        **profile,
+        "addresses": or_null({"type": "array", "maxItems": 1, "items": {"$ref": ID + "Address"}}),
+        "consents": or_null({"$ref": ID + "Consents"}),
+        "customAttributes": or_null({"type": "array", "items": {"$ref": ID + "CustomAttribute"}}),
+    }
+    new_customer = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": account_required + profile_required,
+        "properties": {name: known[name] for name in fields.NAMES},
+    }
     # Stored, any text but the username and email may be null: a dialect door leaves out what it
     # has no place for (the web-store API a surname, the online-ordering API a title).
-    stored = {name: {**schema, "type": ["string", "null"]}
-              if schema.get("type") == "string" and name not in ("username", "email") else schema
-              for name, schema in new_customer["properties"].items() if name != "password"}
-    stored.update({
-        # Stored, these always have a value.
-        "addresses": {"type": "array", "maxItems": 1, "items": {"$ref": ID + "Address"}},
-        "customAttributes": {"type": "array", "items": {"$ref": ID + "CustomAttribute"}},
-        "customerType": {"type": "string"},
-        "currency": {"type": "string", "description": "ISO 4217"},
-        "consents": {"$ref": ID + "StoredConsents"},
-        "customerId": {"type": "string", "format": "uuid"},
-        "customerNumber": {"type": "integer"},
-        "tenantId": {"type": "string", "description": "The tenant's slug"},
-        "userId": {"type": ["string", "null"], "description": "The API key's id; null for "
-                                                               "public registrations"},
-        "source": {"type": "string", "enum": ["CUSTOMER", "USER", "HMAC"]},
-        "emailVerified": {"type": "boolean",
-                          "description": "Whether the customer proved the address is theirs"},
-        "emailVerifiedAt": {"type": ["string", "null"], "format": "date-time"},
-        "createdAt": {"type": "string", "format": "date-time"},
-        "loyaltyCardNumber": {"type": ["string", "null"]},
-        "storedValueCardNumber": {"type": ["string", "null"]},
-        "storeProfile": or_null({"$ref": ID + "StoreProfile", "description": (
-            "What a web store sent that the customer has no field for; null for customers "
-            "registered through other doors")}),
-    })
+    stored = {
+        name: {**schema, "type": ["string", "null"]}
+        if schema.get("type") == "string" and name not in ("username", "email")
+        else schema
+        for name, schema in new_customer["properties"].items()
+        if name != "password"
+    }
+    stored.update(
+        {
+            # Stored, these always have a value.
+            "addresses": {"type": "array", "maxItems": 1, "items": {"$ref": ID + "Address"}},
+            "customAttributes": {"type": "array", "items": {"$ref": ID + "CustomAttribute"}},
+            "customerType": {"type": "string"},
+            "currency": {"type": "string", "description": "ISO 4217"},
+            "consents": {"$ref": ID + "StoredConsents"},
+            "customerId": {"type": "string", "format": "uuid"},
+            "customerNumber": {"type": "integer"},
+            "tenantId": {"type": "string", "description": "The tenant's slug"},
+            "userId": {
+                "type": ["string", "null"],
+                "description": "The API key's id; null for public registrations",
+            },
+            "source": {"type": "string", "enum": ["CUSTOMER", "USER", "HMAC"]},
+            "emailVerified": {
+                "type": "boolean",
+                "description": "Whether the customer proved the address is theirs",
+            },
+            "emailVerifiedAt": {"type": ["string", "null"], "format": "date-time"},
+            "createdAt": {"type": "string", "format": "date-time"},
+            "loyaltyCardNumber": {"type": ["string", "null"]},
+            "storedValueCardNumber": {"type": ["string", "null"]},
+            "storeProfile": or_null(
+                {
+                    "$ref": ID + "StoreProfile",
+                    "description": (
+                        "What a web store sent that the customer has no field for; "
+                        "null for customers registered through other doors"
+                    ),
+                }
+            ),
+        }
+    )
     strings = {"type": "array", "items": {"type": "string"}}
     consents = {name: or_null(strings) for name in fields.CONSENT_LISTS}
-    record = {"consentId": {"type": "string"}, "version": {"type": "string"},
-              "grantedAt": {"type": "string", "format": "date-time"}, "door": {"type": "string"},
-              "status": {"type": "string", "enum": ["pending", "confirmed", "expired", "withdrawn"],
-                         "description": "pending until a double opt-in is confirmed by its "
-                                        "mailed link; expired 30 days unconfirmed"},
-              "confirmedAt": {"type": ["string", "null"], "format": "date-time"},
-              "withdrawnAt": {"type": ["string", "null"], "format": "date-time"}}
+    record = {
+        "consentId": {"type": "string"},
+        "version": {"type": "string"},
+        "grantedAt": {"type": "string", "format": "date-time"},
+        "door": {"type": "string"},
+        "status": {
+            "type": "string",
+            "enum": ["pending", "confirmed", "expired", "withdrawn"],
+            "description": "pending until a double opt-in is confirmed by its "
+            "mailed link; expired 30 days unconfirmed",
+        },
+        "confirmedAt": {"type": ["string", "null"], "format": "date-time"},
+        "withdrawnAt": {"type": ["string", "null"], "format": "date-time"},
+    }
     # The enums are components of their own: inline, a generator makes a type for each use.
-    fault_fields = {"faultCode": {"$ref": ID + "FaultCode"}, "fault": {"$ref": ID + "FaultName"},
-                    "message": {"type": "string"}}
+    fault_fields = {
+        "faultCode": {"$ref": ID + "FaultCode"},
+        "fault": {"$ref": ID + "FaultName"},
+        "message": {"type": "string"},
+    }
     return {
         "NewCustomer": new_customer,
         # Every member of a response is always there (null where empty): required, so that a
         # generated client's fields are not all optional.
         "Customer": {"type": "object", "required": list(stored), "properties": stored},
-        "Address": {"type": "object", "additionalProperties": False,
-                    "required": address_required, "properties": address},
+        "Address": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": address_required,
+            "properties": address,
+        },
         "Consents": {"type": "object", "additionalProperties": False, "properties": consents},
-        "StoredConsents": {"type": "object",
-                           "required": ["consentIds", "contactMethods", "records"],
-                           "properties": {"consentIds": strings, "contactMethods": strings,
-                                          "records": {"type": "array", "items": {
-                                              "type": "object", "required": list(record),
-                                              "properties": record}}}},
-        "Pending": {"type": "object", "required": ["status"], "properties": {
-            "status": {"type": "string", "enum": ["pending"]}}},
-        "CustomAttribute": {"type": "object", "additionalProperties": False,
-                            "required": ["name"], "properties": {
-                                "name": {"type": "string"},
-                                "value": {"type": ["string", "null"]}}},
-        "Fault": {"type": "object", "required": ["faultCode", "fault", "message", "faults"],
-                  "properties": {**fault_fields, "faults": {
-                      "type": "array", "items": {"$ref": ID + "FaultItem"}}}},
+        "StoredConsents": {
+            "type": "object",
+            "required": ["consentIds", "contactMethods", "records"],
+            "properties": {
+                "consentIds": strings,
+                "contactMethods": strings,
+                "records": {
+                    "type": "array",
+                    "items": {"type": "object", "required": list(record), "properties": record},
+                },
+            },
+        },
+        "Pending": {
+            "type": "object",
+            "required": ["status"],
+            "properties": {"status": {"type": "string", "enum": ["pending"]}},
+        },
+        "CustomAttribute": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name"],
+            "properties": {"name": {"type": "string"}, "value": {"type": ["string", "null"]}},
+        },
+        "Fault": {
+            "type": "object",
+            "required": ["faultCode", "fault", "message", "faults"],
+            "properties": {
+                **fault_fields,
+                "faults": {"type": "array", "items": {"$ref": ID + "FaultItem"}},
+            },
+        },
         "FaultCode": {"type": "integer", "enum": sorted(BY_CODE)},
         "FaultName": {"type": "string", "enum": sorted(f.name for f in BY_CODE.values())},
-        "FaultItem": {"type": "object", "required": ["faultCode", "fault", "message"],
-                      "properties": {**fault_fields, "field": {
-                          "type": "string", "description": "A path into the request body"}}},
+        "FaultItem": {
+            "type": "object",
+            "required": ["faultCode", "fault", "message"],
+            "properties": {
+                **fault_fields,
+                "field": {"type": "string", "description": "A path into the request body"},
+            },
+        },
     }
 
 
 SECURITY_SCHEMES = {
-    "bearer": {"type": "http", "scheme": "bearer",
-               "description": "An API key as `<key id>.<secret>` (flask create-api-key)"},
-    "hmacKeyId": {"type": "apiKey", "in": "header", "name": "X-Key-Id",
-                  "description": "The API key's id"},
-    "hmacTimestamp": {"type": "apiKey", "in": "header", "name": "X-Timestamp",
-                      "description": "Unix seconds, within 300 s of the server's clock"},
-    "hmacSignature": {"type": "apiKey", "in": "header", "name": "X-Signature",
-                      "description": "Hex HMAC-SHA256 with the key's secret over "
-                                     "\"{timestamp}\\n{METHOD}\\n{path}\\n{hex sha256 of the "
-                                     "body}\"; path includes ?query when there is one"},
+    "bearer": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key as `<key id>.<secret>` (flask create-api-key)",
+    },
+    "hmacKeyId": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Key-Id",
+        "description": "The API key's id",
+    },
+    "hmacTimestamp": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Timestamp",
+        "description": "Unix seconds, within 300 s of the server's clock",
+    },
+    "hmacSignature": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Signature",
+        "description": "Hex HMAC-SHA256 with the key's secret over "
+        '"{timestamp}\\n{METHOD}\\n{path}\\n{hex sha256 of the '
+        'body}"; path includes ?query when there is one',
+    },
 }
 CREDENTIALS = [{"bearer": []}, {"hmacKeyId": [], "hmacTimestamp": [], "hmacSignature": []}]
 
 
 def fault_response(description, **headers):
     """A response carrying the fault body; door modules may use it in their OPENAPI_PATHS."""
-    response = {"description": description,
-                "content": {"application/json": {"schema": FAULT_REF}}}
+    response = {"description": description, "content": {"application/json": {"schema": FAULT_REF}}}
     if headers:
-        response["headers"] = {name: {"schema": {"type": "string"}, "description": text}
-                               for name, text in headers.items()}
+        response["headers"] = {
+            name: {"schema": {"type": "string"}, "description": text}
+            for name, text in headers.items()
+        }
     return response
 
 
 COMMON_FAULTS = {
     "401": fault_response("91005: missing, unknown, expired or badly signed credentials"),
-    "429": fault_response("91004: too many requests",
-                          **{"Retry-After": "Seconds to wait before trying again"}),
+    "429": fault_response(
+        "91004: too many requests", **{"Retry-After": "Seconds to wait before trying again"}
+    ),
     "500": fault_response("90061: an unexpected error, logged with the X-Request-Id"),
 }
 
 
 def _api_paths():
-    customer = {"application/json": {"schema": {"$ref": ID + "Customer"},
-                                     "example": examples.CUSTOMER}}
+    customer = {
+        "application/json": {"schema": {"$ref": ID + "Customer"}, "example": examples.CUSTOMER}
+    }
     return {
-        "/api/v1/customers": {"post": {
-            "operationId": "createCustomer",
-            "summary": "Register a customer",
-            "security": [{}, *CREDENTIALS],
-            "parameters": [
-                {"name": "tenant", "in": "query", "required": False, "schema": {"type": "string"},
-                 "description": "The tenant's slug, for requests without credentials"},
-                {"name": "Idempotency-Key", "in": "header", "required": False,
-                 "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-                 "description": "Sent again with the same body within 24 hours, it answers the "
-                                "first response and creates nothing"},
-                {"name": "X-Altcha", "in": "header", "required": False,
-                 "schema": {"type": "string"},
-                 "description": "Without credentials, for a tenant with proof of work: the "
-                                "solved challenge of GET /api/v1/challenge (base64 ALTCHA "
-                                "payload), good once; else 400 91017"},
-            ],
-            "requestBody": {"required": True, "content": {
-                "application/json": {"schema": {"$ref": ID + "NewCustomer"},
-                                     "example": examples.NEW_CUSTOMER}}},
-            "responses": {
-                "201": {"description": "Registered", "content": customer, "headers": {
-                    "Location": {"schema": {"type": "string"},
-                                 "description": "The customer's URL"}}},
-                "202": {"description": "Public registration with an enumeration-safe tenant: "
-                                       "the same answer whether the email was free (customer "
-                                       "stored unverified, verification link mailed) or taken "
-                                       "(the owner mailed a notice)",
-                        "content": {"application/json": {"schema": {"$ref": ID + "Pending"}}}},
-                "400": fault_response("A field breaks a rule, the body does not parse, "
-                                      "registration is closed (90055), or a proof-of-work "
-                                      "solution is missing or spent (91017)"),
-                "404": fault_response("Unknown consent (90066), contact method (90067), "
-                                      "currency (90019) or tenant (91009)"),
-                "409": fault_response("Email (91001) or externalId (91008) taken; or the "
-                                      "Idempotency-Key's first request is still running (91010)"),
-                "413": fault_response("91006: body over 64 KiB"),
-                "415": fault_response("91002: body not application/json"),
-                "422": fault_response("91007: Idempotency-Key sent before with another body"),
-                **COMMON_FAULTS,
+        "/api/v1/customers": {
+            "post": {
+                "operationId": "createCustomer",
+                "summary": "Register a customer",
+                "security": [{}, *CREDENTIALS],
+                "parameters": [
+                    {
+                        "name": "tenant",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "The tenant's slug, for requests without credentials",
+                    },
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                        "description": "Sent again with the same body within 24 hours, "
+                        "it answers the first response and creates nothing",
+                    },
+                    {
+                        "name": "X-Altcha",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "Without credentials, for a tenant with proof of work: the "
+                        "solved challenge of GET /api/v1/challenge (base64 ALTCHA "
+                        "payload), good once; else 400 91017",
+                    },
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": ID + "NewCustomer"},
+                            "example": examples.NEW_CUSTOMER,
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {
+                        "description": "Registered",
+                        "content": customer,
+                        "headers": {
+                            "Location": {
+                                "schema": {"type": "string"},
+                                "description": "The customer's URL",
+                            }
+                        },
+                    },
+                    "202": {
+                        "description": "Public registration with an enumeration-safe tenant: "
+                        "the same answer whether the email was free (customer "
+                        "stored unverified, verification link mailed) or taken "
+                        "(the owner mailed a notice)",
+                        "content": {"application/json": {"schema": {"$ref": ID + "Pending"}}},
+                    },
+                    "400": fault_response(
+                        "A field breaks a rule, the body does not parse, "
+                        "registration is closed (90055), or a proof-of-work "
+                        "solution is missing or spent (91017)"
+                    ),
+                    "404": fault_response(
+                        "Unknown consent (90066), contact method (90067), "
+                        "currency (90019) or tenant (91009)"
+                    ),
+                    "409": fault_response(
+                        "Email (91001) or externalId (91008) taken; or the "
+                        "Idempotency-Key's first request is still running (91010)"
+                    ),
+                    "413": fault_response("91006: body over 64 KiB"),
+                    "415": fault_response("91002: body not application/json"),
+                    "422": fault_response("91007: Idempotency-Key sent before with another body"),
+                    **COMMON_FAULTS,
+                },
+            }
+        },
+        "/api/v1/customers/{customerId}": {
+            "get": {
+                "operationId": "getCustomer",
+                "summary": "A customer of the credentials' tenant",
+                "security": CREDENTIALS,
+                "parameters": [
+                    {
+                        "name": "customerId",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "format": "uuid"},
+                        "example": examples.CUSTOMER_ID,
+                    }
+                ],
+                "responses": {
+                    "200": {"description": "The customer", "content": customer},
+                    "404": fault_response("91012: no such customer in this tenant"),
+                    "410": fault_response("91019: the customer was erased"),
+                    **COMMON_FAULTS,
+                },
             },
-        }},
-        "/api/v1/customers/{customerId}": {"get": {
-            "operationId": "getCustomer",
-            "summary": "A customer of the credentials' tenant",
-            "security": CREDENTIALS,
-            "parameters": [{"name": "customerId", "in": "path", "required": True,
-                            "schema": {"type": "string", "format": "uuid"},
-                            "example": examples.CUSTOMER_ID}],
-            "responses": {
-                "200": {"description": "The customer", "content": customer},
-                "404": fault_response("91012: no such customer in this tenant"),
-                "410": fault_response("91019: the customer was erased"),
-                **COMMON_FAULTS,
+            "delete": {
+                "operationId": "eraseCustomer",
+                "summary": "Erase a customer (GDPR art. 17)",
+                "description": "Every personal field is replaced with nothing; the id, number, "
+                "tenant, creation time and consent records stay. The username and "
+                "email are free again, unsent mail to the customer is dropped, and "
+                "the tenant's webhook receives customer.erased.",
+                "security": CREDENTIALS,
+                "parameters": [
+                    {
+                        "name": "customerId",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "format": "uuid"},
+                    }
+                ],
+                "responses": {
+                    "204": {"description": "Erased"},
+                    "404": fault_response("91012: no such customer in this tenant"),
+                    "410": fault_response("91019: the customer was erased before"),
+                    **COMMON_FAULTS,
+                },
             },
-        }, "delete": {
-            "operationId": "eraseCustomer",
-            "summary": "Erase a customer (GDPR art. 17)",
-            "description": "Every personal field is replaced with nothing; the id, number, "
-                           "tenant, creation time and consent records stay. The username and "
-                           "email are free again, unsent mail to the customer is dropped, and "
-                           "the tenant's webhook receives customer.erased.",
-            "security": CREDENTIALS,
-            "parameters": [{"name": "customerId", "in": "path", "required": True,
-                            "schema": {"type": "string", "format": "uuid"}}],
-            "responses": {
-                "204": {"description": "Erased"},
-                "404": fault_response("91012: no such customer in this tenant"),
-                "410": fault_response("91019: the customer was erased before"),
-                **COMMON_FAULTS,
-            },
-        }},
+        },
     }
 
 
@@ -270,9 +416,12 @@ def build(parts=()) -> dict:
     `parts` (its OPENAPI_PATHS and, where it has them, OPENAPI_SCHEMAS)."""
     document = {
         "openapi": "3.1.0",
-        "info": {"title": "Customer registration", "version": "1",
-                 "description": "Customer self-registration: the JSON API and its dialects. "
-                                "Every error answers the Fault body."},
+        "info": {
+            "title": "Customer registration",
+            "version": "1",
+            "description": "Customer self-registration: the JSON API and its dialects. "
+            "Every error answers the Fault body.",
+        },
         # Relative: the service's own origin, wherever it is deployed.
         "servers": [{"url": "/", "description": "This service"}],
         "paths": _api_paths(),

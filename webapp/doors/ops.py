@@ -4,6 +4,7 @@
 store, and has the front-end files scripts/setup installs; otherwise 503, so that a load balancer
 sends traffic elsewhere and monitoring notices.
 """
+
 import logging
 
 from flask import Blueprint, current_app, jsonify
@@ -57,11 +58,16 @@ def _assets_present():
 
 @bp.get("/readyz")
 def readyz():
-    checks = {"database": _database_reachable(), "rateLimitStore": _rate_limit_store_reachable(),
-              "assets": _assets_present()}
+    checks = {
+        "database": _database_reachable(),
+        "rateLimitStore": _rate_limit_store_reachable(),
+        "assets": _assets_present(),
+    }
     ready = all(checks.values())
-    body = {"status": "ok" if ready else "unavailable",
-            "checks": {name: "ok" if good else "unavailable" for name, good in checks.items()}}
+    body = {
+        "status": "ok" if ready else "unavailable",
+        "checks": {name: "ok" if good else "unavailable" for name, good in checks.items()},
+    }
     response = _probe(jsonify(body))
     response.status_code = 200 if ready else 503
     return response

@@ -3,6 +3,7 @@
 A form never queries the database; the rules that need the tenant's data or the database live in
 `webapp.registration`.
 """
+
 from functools import lru_cache
 
 from wtforms import Form
@@ -21,8 +22,12 @@ def step_form(step, tenant) -> type[Form]:
     """The form class for a step (the profile form depends on the tenant's custom attributes)."""
     if step == "profile":
         return profile_form(tenant)
-    return {"account": AccountForm, "address": AddressForm, "consents": ConsentsForm,
-            "partner": PartnerForm}[step]
+    return {
+        "account": AccountForm,
+        "address": AddressForm,
+        "consents": ConsentsForm,
+        "partner": PartnerForm,
+    }[step]
 
 
 @lru_cache(maxsize=512)

@@ -1,4 +1,5 @@
 """Step 3, address: one optional address; once any part is given, the required parts apply."""
+
 from wtforms import StringField
 from wtforms.validators import StopValidation
 
@@ -30,30 +31,47 @@ def only_with_an_address(form, field):
 
 class AddressForm(TextForm):
     addressLine1 = StringField(
-        N_("Address line 1"), filters=[strip],
-        validators=[only_with_an_address,
-                    required(N_("Enter address line 1, typically the building and street")),
-                    max_length(100)],
-        render_kw={"autocomplete": "address-line1"})
+        N_("Address line 1"),
+        filters=[strip],
+        validators=[
+            only_with_an_address,
+            required(N_("Enter address line 1, typically the building and street")),
+            max_length(100),
+        ],
+        render_kw={"autocomplete": "address-line1"},
+    )
     addressLine2 = StringField(
-        N_("Address line 2"), filters=[strip], validators=[optional, max_length(100)],
-        render_kw={"autocomplete": "address-line2"})
+        N_("Address line 2"),
+        filters=[strip],
+        validators=[optional, max_length(100)],
+        render_kw={"autocomplete": "address-line2"},
+    )
     city = StringField(
-        N_("Town or city"), filters=[strip],
+        N_("Town or city"),
+        filters=[strip],
         validators=[only_with_an_address, required(N_("Enter town or city")), max_length(100)],
-        render_kw={"autocomplete": "address-level2"})
+        render_kw={"autocomplete": "address-level2"},
+    )
     region = StringField(
-        N_("County, state or region"), filters=[strip], validators=[optional, max_length(100)],
-        render_kw={"autocomplete": "address-level1"})
+        N_("County, state or region"),
+        filters=[strip],
+        validators=[optional, max_length(100)],
+        render_kw={"autocomplete": "address-level1"},
+    )
     # Whether a postcode is needed is the country's rule (postcode_for_country).
     postcode = StringField(
-        N_("Postcode"), filters=[strip],
+        N_("Postcode"),
+        filters=[strip],
         validators=[only_with_an_address, max_length(20), postcode_for_country],
-        render_kw={"autocomplete": "postal-code", "spellcheck": "false"})
+        render_kw={"autocomplete": "postal-code", "spellcheck": "false"},
+    )
     countryCode = StringField(
-        N_("Country"), filters=[strip],
-        validators=[only_with_an_address,
-                    required(Problem("Enter the country, like GB",
-                                     person=N_("Select the country"))),
-                    country_code],
-        render_kw={"autocomplete": "country"})
+        N_("Country"),
+        filters=[strip],
+        validators=[
+            only_with_an_address,
+            required(Problem("Enter the country, like GB", person=N_("Select the country"))),
+            country_code,
+        ],
+        render_kw={"autocomplete": "country"},
+    )

@@ -1,4 +1,5 @@
 """Step 4, consents and contact methods. Which ids exist and which are mandatory is the tenant's."""
+
 from wtforms import Form, SelectMultipleField
 
 from webapp.i18n import N_

@@ -4,6 +4,7 @@ Each validator fails with a `Problem`: the plain message a person sees, carrying
 an API client gets. Seed faults use the seed's message in both places. A Problem's text is English,
 as the JSON doors say it; the wizard shows `translated()`, in the page's language.
 """
+
 import re
 import unicodedata
 from datetime import UTC, date, datetime
@@ -52,8 +53,10 @@ class Problem(str):
             return gettext(self.person)
         if in_source_language():
             return str(self)
-        params = {name: gettext(value.label) if isinstance(value, Term) else value
-                  for name, value in self.params.items()}
+        params = {
+            name: gettext(value.label) if isinstance(value, Term) else value
+            for name, value in self.params.items()
+        }
         return gettext(self.msgid, **params)
 
 
@@ -131,8 +134,14 @@ class MaxLength:
             return
         compared = self.compared_as(field.data) if self.compared_as else field.data
         if len(field.data) > self.max or len(compared) > self.max:
-            stop(self.message or Problem(N_("%(noun)s must be %(limit)s characters or fewer"),
-                                         noun=noun(field), limit=self.max))
+            stop(
+                self.message
+                or Problem(
+                    N_("%(noun)s must be %(limit)s characters or fewer"),
+                    noun=noun(field),
+                    limit=self.max,
+                )
+            )
 
 
 max_length = MaxLength
@@ -153,8 +162,12 @@ def unstorable(text):
 
 def storable_text(form, field):
     if isinstance(field.data, str) and unstorable(field.data):
-        stop(Problem(N_("%(noun)s must not contain line breaks, tabs or other control characters"),
-                     noun=noun(field)))
+        stop(
+            Problem(
+                N_("%(noun)s must not contain line breaks, tabs or other control characters"),
+                noun=noun(field),
+            )
+        )
 
 
 class TextForm(Form):
@@ -245,8 +258,12 @@ def birth_date(form, field):
 
 def country_code(form, field):
     if not (len(field.data) == 2 and pycountry.countries.get(alpha_2=field.data.upper())):
-        stop(Problem(N_("Enter %(noun)s as a two-letter country code, like GB"),
-                     noun=noun(field, lower=True)))
+        stop(
+            Problem(
+                N_("Enter %(noun)s as a two-letter country code, like GB"),
+                noun=noun(field, lower=True),
+            )
+        )
 
 
 def phone_number(form, field):
@@ -257,8 +274,12 @@ def phone_number(form, field):
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        stop(Problem(N_("Enter %(noun)s in international form, like +44 7911 123456"),
-                     noun=noun(field, lower=True)))
+        stop(
+            Problem(
+                N_("Enter %(noun)s in international form, like +44 7911 123456"),
+                noun=noun(field, lower=True),
+            )
+        )
 
 
 @lru_cache(maxsize=256)  # the library reads and parses a JSON file on every call

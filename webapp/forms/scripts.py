@@ -6,6 +6,7 @@ Latin written with the scripts of Chinese, Japanese or Korean ("tanaka太郎"). 
 Cyrillic or Greek ("pаypal" with a Cyrillic "а") does not. Digits and punctuation (script Common)
 and combining marks (Inherited) belong to every script.
 """
+
 from functools import lru_cache
 
 import unicodedataplus
@@ -13,12 +14,19 @@ import unicodedataplus
 ANY_SCRIPT = {"Zyyy", "Zinh"}  # Common, Inherited
 # UTS #39's augmented script sets: Han is also Japanese, Korean and Chinese with Bopomofo, and
 # kana and hangul are part of Japanese and Korean writing.
-AUGMENTED = {"Hani": {"Jpan", "Kore", "Hanb"}, "Hira": {"Jpan"}, "Kana": {"Jpan"},
-             "Hang": {"Kore"}, "Bopo": {"Hanb"}}
+AUGMENTED = {
+    "Hani": {"Jpan", "Kore", "Hanb"},
+    "Hira": {"Jpan"},
+    "Kana": {"Jpan"},
+    "Hang": {"Kore"},
+    "Bopo": {"Hanb"},
+}
 # The sets of scripts that may be mixed beyond a single script.
-HIGHLY_RESTRICTIVE = ({"Latn", "Hani", "Hira", "Kana", "Jpan"},
-                      {"Latn", "Hani", "Bopo", "Hanb"},
-                      {"Latn", "Hani", "Hang", "Kore"})
+HIGHLY_RESTRICTIVE = (
+    {"Latn", "Hani", "Hira", "Kana", "Jpan"},
+    {"Latn", "Hani", "Bopo", "Hanb"},
+    {"Latn", "Hani", "Hang", "Kore"},
+)
 
 
 @lru_cache(maxsize=4096)

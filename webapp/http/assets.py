@@ -2,14 +2,18 @@
 the npm registry's packages into static/vendor. A `pip install .` without scripts/setup has none,
 and would serve a wizard whose htmx is a 404: the service says so at start, in `check-config`,
 and `/readyz` fails."""
+
 import logging
 from pathlib import Path
 
 from flask import current_app
 
 log = logging.getLogger(__name__)
-VENDOR = ("vendor/htmx.min.js", "vendor/swagger-ui/swagger-ui-bundle.js",
-          "vendor/swagger-ui/swagger-ui.css")
+VENDOR = (
+    "vendor/htmx.min.js",
+    "vendor/swagger-ui/swagger-ui-bundle.js",
+    "vendor/swagger-ui/swagger-ui.css",
+)
 HOW = "run scripts/setup (it copies them from node_modules into static/vendor)"
 
 

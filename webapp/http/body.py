@@ -1,4 +1,5 @@
 """Reading a request body the JSON doors accept: the media type, the size, then the JSON object."""
+
 import json
 
 from flask import current_app, request

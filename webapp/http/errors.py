@@ -3,6 +3,7 @@
 Doors register a renderer for their URL prefix; anything else gets the JSON fault body. No error,
 however unexpected, shows a stack trace: it is logged with the request id and answered 500 90061.
 """
+
 import logging
 
 from flask import g, jsonify, request
@@ -25,19 +26,23 @@ ROUTING_FAULTS = {404: 91013, 405: 91014}
 
 def renderer(prefix):
     """Register `function(FaultError) -> response` for requests under `prefix`."""
+
     def register(function):
         _renderers.append((prefix, function))
         _renderers.sort(key=lambda item: -len(item[0]))
         return function
+
     return register
 
 
 def page_renderer(prefix):
     """Register `function(HTTPException) -> response` for the HTTP errors that have no fault
     (404, 405...) under `prefix`: a door that answers in HTML shows them as its own pages."""
+
     def register(function):
         _page_renderers.append((prefix, function))
         return function
+
     return register
 
 
@@ -86,8 +91,9 @@ def init_app(app):
 
     @app.errorhandler(CSRFError)
     def on_csrf(error):
-        return render_fault(fault(91003, detail="The form has expired or was not sent by this "
-                                                 "site"))
+        return render_fault(
+            fault(91003, detail="The form has expired or was not sent by this site")
+        )
 
     @app.errorhandler(HTTPException)
     def on_http(error):
@@ -101,8 +107,11 @@ def init_app(app):
             code = ROUTING_FAULTS.get(error.code)
             if code is not None:
                 allowed = getattr(error, "valid_methods", None)
-                return render_fault(FaultError([Fault(code)], headers={
-                    "Allow": ", ".join(allowed)} if allowed else None))
+                return render_fault(
+                    FaultError(
+                        [Fault(code)], headers={"Allow": ", ".join(allowed)} if allowed else None
+                    )
+                )
             response = jsonify({"message": error.description})
             response.status_code = error.code
             return response

@@ -4,6 +4,7 @@ Every response refuses to be framed (CSP `frame-ancestors 'none'` and `X-Frame-O
 except a tenant's embed, which only the tenant's `embed_origins` may frame. A tenant without
 embed origins cannot be framed anywhere: its embed answers with `frame-ancestors 'none'`.
 """
+
 from flask import g
 
 

@@ -4,15 +4,18 @@ A Content-Security-Policy that allows no inline script (a page's inline style ca
 response's nonce), framing as `framing` decides it, no MIME sniffing, and no Referer: the wizard's
 links carry its draft token.
 """
+
 import secrets
 
 from flask import g
 
 from webapp.http import framing
 
-POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'{nonce}; "
-          "img-src 'self' https: http: data:; form-action 'self'; base-uri 'none'; "
-          "object-src 'none'")
+POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'{nonce}; "
+    "img-src 'self' https: http: data:; form-action 'self'; base-uri 'none'; "
+    "object-src 'none'"
+)
 
 
 def nonce() -> str:

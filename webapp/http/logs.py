@@ -5,6 +5,7 @@ no password or secret reaches the logs that way. Database errors would quote sto
 engine hides SQL parameters (config.py), and a logged database error keeps only its first line
 (PostgreSQL's DETAIL repeats the failing row).
 """
+
 import json
 import logging
 import re
@@ -44,9 +45,11 @@ def note(tenant=None, door=None):
 def context():
     """The current request's id, tenant and door (a door is its blueprint unless noted)."""
     view_args = request.view_args or {}
-    return {"request_id": request_id(),
-            "tenant": g.get("log_tenant") or view_args.get("tenant"),
-            "door": g.get("log_door") or request.blueprint}
+    return {
+        "request_id": request_id(),
+        "tenant": g.get("log_tenant") or view_args.get("tenant"),
+        "door": g.get("log_door") or request.blueprint,
+    }
 
 
 class JsonFormatter(logging.Formatter):
@@ -55,8 +58,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record):
         line = {
-            "time": datetime.fromtimestamp(record.created, UTC)
-            .isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             # The development server colours its access lines for a terminal; a JSON line is read
@@ -87,11 +89,16 @@ class JsonFormatter(logging.Formatter):
             if message and (isinstance(error, DBAPIError) or id(error) in quiet):
                 message = message.splitlines()[0]
             kind = type(error)
-            name = kind.__qualname__ if kind.__module__ == "builtins" else \
-                f"{kind.__module__}.{kind.__qualname__}"
-            text += ("Traceback (most recent call last):\n"
-                     + "".join(traceback.format_tb(error.__traceback__))
-                     + (f"{name}: {message}" if message else name))
+            name = (
+                kind.__qualname__
+                if kind.__module__ == "builtins"
+                else f"{kind.__module__}.{kind.__qualname__}"
+            )
+            text += (
+                "Traceback (most recent call last):\n"
+                + "".join(traceback.format_tb(error.__traceback__))
+                + (f"{name}: {message}" if message else name)
+            )
         return text
 
 

@@ -11,6 +11,7 @@ folder with a manifest is complete. Builds racing each other (several workers st
 write a temporary folder and the first rename wins. Earlier builds are left for processes still
 serving pages that name their files; `build/` may be emptied while the service is stopped.
 """
+
 import hashlib
 import json
 import os
@@ -30,10 +31,12 @@ DIGEST_LENGTH = 12  # hex digits of SHA-256 in a hashed name
 
 def sources(source: Path) -> dict[str, bytes]:
     """Each file under `source` by its path relative to it (with "/"), skipping hidden files."""
-    return {path.relative_to(source).as_posix(): path.read_bytes()
-            for path in sorted(source.rglob("*"))
-            if path.is_file() and not any(part.startswith(".") for part in
-                                          path.relative_to(source).parts)}
+    return {
+        path.relative_to(source).as_posix(): path.read_bytes()
+        for path in sorted(source.rglob("*"))
+        if path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(source).parts)
+    }
 
 
 def hashed_name(name: str, content: bytes) -> str:

@@ -3,6 +3,7 @@ their hashed names with a year's `immutable` caching, under their own names (the
 `embed.js`) revalidated on each use, and gzip or Brotli as the browser accepts, precompressed.
 Templates name them with `static_url("css/wizard.css")`, which gives the hashed URL.
 """
+
 import re
 from pathlib import Path
 
@@ -41,9 +42,14 @@ def init_app(app):
             headers[key] = value
 
     app.wsgi_app = StaticFiles(
-        app.wsgi_app, root=folder, prefix=prefix, max_age=0, allow_all_origins=False,
+        app.wsgi_app,
+        root=folder,
+        prefix=prefix,
+        max_age=0,
+        allow_all_origins=False,
         immutable_file_test=lambda path, url: HASHED.search(url) is not None,
-        add_headers_function=add_headers)
+        add_headers_function=add_headers,
+    )
 
     def static_url(name: str) -> str:
         """The URL of static file `name` under its hashed name, built once at start-up."""

@@ -3,6 +3,7 @@
 Secrets stay out: a webhook shows as on or off and the host it goes to, never its secret, nor a
 user name, password, path or query that its URL may carry.
 """
+
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,14 +38,19 @@ def tenant_lines(tenant):
     if tenant.public_registration:
         public = "also without API credentials"
     elif tenant.embed_origins:
-        public = ("with API credentials, or in its embed inside its embed origins' pages "
-                  "(its wizard pages answer 404)")
+        public = (
+            "with API credentials, or in its embed inside its embed origins' pages "
+            "(its wizard pages answer 404)"
+        )
     else:
         public = "with API credentials only (its wizard and embed pages answer 404)"
-    currencies = [f"{c} (default)" if c == tenant.default_currency else c
-                  for c in tenant.currencies]
-    types = [f"{t} (without API credentials)" if i == 0 else t
-             for i, t in enumerate(tenant.customer_types)]
+    currencies = [
+        f"{c} (default)" if c == tenant.default_currency else c for c in tenant.currencies
+    ]
+    types = [
+        f"{t} (without API credentials)" if i == 0 else t
+        for i, t in enumerate(tenant.customer_types)
+    ]
     method_rule = "at least one required" if tenant.require_contact_method else "none required"
     return [
         f"{tenant.slug}: {tenant.name}",
@@ -72,8 +78,11 @@ def tenant_lines(tenant):
 def report(path, tenants):
     """The report on a tenants file that parsed, as lines; `tenants` are its Tenant objects."""
     tenants = list(tenants)
-    source = (f"{path}: valid" if Path(path).exists()
-              else f"{path}: no such file, so only the built-in tenant 'default' exists")
+    source = (
+        f"{path}: valid"
+        if Path(path).exists()
+        else f"{path}: no such file, so only the built-in tenant 'default' exists"
+    )
     lines = [source, f"{len(tenants)} tenant(s)"]
     for tenant in tenants:
         lines += ["", *tenant_lines(tenant)]
@@ -88,6 +97,9 @@ def breached_report(path):
     if not path:
         return "breached passwords: no check (BREACHED_PASSWORDS_FILE is not set)"
     info = breached.describe(str(path))
-    return (f"breached passwords: {path}, {info['bytes']:,} bytes, about {info['hashes']:,} "
-            f"hashes, false-positive rate 1 in {round(1 / info['rate']):,}"
-            if info["rate"] else f"breached passwords: {path}, {info['bytes']:,} bytes, empty")
+    return (
+        f"breached passwords: {path}, {info['bytes']:,} bytes, about {info['hashes']:,} "
+        f"hashes, false-positive rate 1 in {round(1 / info['rate']):,}"
+        if info["rate"]
+        else f"breached passwords: {path}, {info['bytes']:,} bytes, empty"
+    )

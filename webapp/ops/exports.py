@@ -20,6 +20,7 @@ file's order, then one for each that stored customers hold but the file no longe
 Empty cells are nulls. A cell that a spreadsheet would run as a formula (one starting with `=`,
 `+`, `-`, `@`, a tab or a carriage return) is written with a `'` in front, so that it stays text.
 """
+
 import csv
 import json
 
@@ -38,8 +39,12 @@ NESTED = ("addresses", "consents", "customAttributes")
 
 def customers(tenant):
     """The tenant's customers in number order, loaded BATCH at a time and never all at once."""
-    query = (select(Customer).where(Customer.tenant == tenant.slug).order_by(Customer.number)
-             .execution_options(yield_per=BATCH))
+    query = (
+        select(Customer)
+        .where(Customer.tenant == tenant.slug)
+        .order_by(Customer.number)
+        .execution_options(yield_per=BATCH)
+    )
     return db.session.execute(query).scalars()
 
 
@@ -55,13 +60,22 @@ def _in_order(defined, stored):
 
 def _stored_names(tenant):
     """The consent ids, contact methods and attribute names that the tenant's customers hold."""
-    consent_ids = db.session.execute(
-        select(ConsentRecord.consent_id).distinct().join(Customer)
-        .where(Customer.tenant == tenant.slug)).scalars().all()
+    consent_ids = (
+        db.session.execute(
+            select(ConsentRecord.consent_id)
+            .distinct()
+            .join(Customer)
+            .where(Customer.tenant == tenant.slug)
+        )
+        .scalars()
+        .all()
+    )
     methods, attributes = set(), set()
     rows = db.session.execute(
         select(Customer.contact_methods, Customer.custom_attributes)
-        .where(Customer.tenant == tenant.slug).execution_options(yield_per=BATCH * 4))
+        .where(Customer.tenant == tenant.slug)
+        .execution_options(yield_per=BATCH * 4)
+    )
     for contact_methods, custom_attributes in rows:
         methods.update(contact_methods or ())
         attributes.update(item["name"] for item in custom_attributes or ())
@@ -81,22 +95,26 @@ class CsvLayout:
 
     @property
     def header(self):
-        return [*self.scalars,
-                *(f"address.{part}" for part in ADDRESS_PARTS),
-                *(f"consents.{c}.{part}" for c in self.consents for part in CONSENT_PARTS),
-                *(f"contactMethods.{method}" for method in self.methods),
-                *(f"customAttributes.{name}" for name in self.attributes)]
+        return [
+            *self.scalars,
+            *(f"address.{part}" for part in ADDRESS_PARTS),
+            *(f"consents.{c}.{part}" for c in self.consents for part in CONSENT_PARTS),
+            *(f"contactMethods.{method}" for method in self.methods),
+            *(f"customAttributes.{name}" for name in self.attributes),
+        ]
 
     def row(self, data):
         address = data["addresses"][0] if data["addresses"] else {}
         records = {r["consentId"]: r for r in data["consents"]["records"]}
         methods = set(data["consents"]["contactMethods"])
         attributes = {item["name"]: item["value"] for item in data["customAttributes"]}
-        cells = [*(data[key] for key in self.scalars),
-                 *(address.get(part) for part in ADDRESS_PARTS),
-                 *(records.get(c, {}).get(part) for c in self.consents for part in CONSENT_PARTS),
-                 *(method in methods for method in self.methods),
-                 *(attributes.get(name) for name in self.attributes)]
+        cells = [
+            *(data[key] for key in self.scalars),
+            *(address.get(part) for part in ADDRESS_PARTS),
+            *(records.get(c, {}).get(part) for c in self.consents for part in CONSENT_PARTS),
+            *(method in methods for method in self.methods),
+            *(attributes.get(name) for name in self.attributes),
+        ]
         return [_cell(value) for value in cells]
 
 

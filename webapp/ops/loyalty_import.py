@@ -5,6 +5,7 @@ The CSV has a header row with the columns `email` and `card_number` (others are 
 row is checked first; one bad row imports nothing. Rows already imported are skipped, so the
 same file may be imported again.
 """
+
 import csv
 import re
 
@@ -67,8 +68,11 @@ def read_accounts(handle):
 
 def store_accounts(tenant, accounts):
     """Add the accounts the tenant lacks; return (added, already there, problems)."""
-    existing = db.session.execute(select(LoyaltyAccount).where(
-        LoyaltyAccount.tenant == tenant.slug)).scalars().all()
+    existing = (
+        db.session.execute(select(LoyaltyAccount).where(LoyaltyAccount.tenant == tenant.slug))
+        .scalars()
+        .all()
+    )
     by_card = {account.card_number: account for account in existing}
     by_email = {account.email_key: account for account in existing}
     added, present, problems = [], 0, []
@@ -79,8 +83,10 @@ def store_accounts(tenant, accounts):
         elif (known.email_key, known.card_number) == (email, card):
             present += 1
         else:
-            problems.append(f"line {line}: '{email}' or '{card}' is already imported as "
-                            f"{known.email_key}, {known.card_number}")
+            problems.append(
+                f"line {line}: '{email}' or '{card}' is already imported as "
+                f"{known.email_key}, {known.card_number}"
+            )
     if not problems:
         db.session.add_all(added)
         db.session.commit()
@@ -109,5 +115,4 @@ def import_loyalty(tenant, csv_file):
         for problem in problems:
             click.echo(problem, err=True)
         raise click.ClickException(f"nothing imported: {len(problems)} problem(s) in {csv_file}")
-    click.echo(f"imported {added} loyalty account(s) for '{tenant}'; "
-               f"{present} were there already")
+    click.echo(f"imported {added} loyalty account(s) for '{tenant}'; {present} were there already")

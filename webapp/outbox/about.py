@@ -3,6 +3,7 @@
 Read from the payload as it is written, so that every kind of message (an email's `customerId`,
 a webhook's `data.customerId`) is found without its writer having to say so.
 """
+
 from sqlalchemy import event
 
 from webapp.models import OutboxMessage
@@ -12,5 +13,4 @@ from webapp.models import OutboxMessage
 def _about(mapper, connection, message):
     payload = message.payload or {}
     data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
-    message.customer_id = message.customer_id or payload.get("customerId") or \
-        data.get("customerId")
+    message.customer_id = message.customer_id or payload.get("customerId") or data.get("customerId")

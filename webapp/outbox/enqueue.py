@@ -1,6 +1,7 @@
 """The outbox (contract section 11): what a registration promises to tell others is written in the
 customer's transaction here, and delivered later by `flask --app webapp worker` (see delivery.py).
 """
+
 import uuid
 from datetime import UTC, datetime
 
@@ -21,18 +22,26 @@ def email(tenant, template, to, language=None, customer_id=None, sealed=None):
         payload["customerId"] = customer_id
     if sealed is not None:
         payload["sealed"] = sealed
-    db.session.add(OutboxMessage(id=new_message_id(), kind="email", tenant=tenant.slug,
-                                 payload=payload))
+    db.session.add(
+        OutboxMessage(id=new_message_id(), kind="email", tenant=tenant.slug, payload=payload)
+    )
 
 
 def webhook(tenant, event_type, customer):
     """Queue the event `event_type` with the customer as its data, if the tenant has a hook."""
     if tenant.webhook_url:
-        db.session.add(OutboxMessage(
-            id=new_message_id(), kind="webhook", tenant=tenant.slug,
-            payload={"type": event_type,
-                     "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
-                     "data": customer_json(customer)}))
+        db.session.add(
+            OutboxMessage(
+                id=new_message_id(),
+                kind="webhook",
+                tenant=tenant.slug,
+                payload={
+                    "type": event_type,
+                    "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "data": customer_json(customer),
+                },
+            )
+        )
 
 
 def customer_created(tenant, customer, send_email: bool):

@@ -9,6 +9,7 @@ One attempt of each kind ends within:
   RCPT, DATA, the message, QUIT); without a mail server, the message is written to a file.
 `OUTBOX_LEASE_SECONDS`, when set, replaces the derived value.
 """
+
 from webapp.outbox import mail as mailer
 
 SMTP_EXCHANGES = 7

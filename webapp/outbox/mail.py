@@ -1,6 +1,7 @@
 """Account emails (contract section 11): build the message from templates/email/ and send it over
 SMTP, or, with no MAIL_SERVER, write it as an .eml file under the instance folder.
 """
+
 import os
 import smtplib
 from email.message import EmailMessage
@@ -18,11 +19,13 @@ from webapp.trust.keys import unseal
 
 SMTP_TIMEOUT = 30  # seconds for each exchange with the mail server
 MAIL_FOLDER = "outbox-mail"
-SUBJECTS = {"account_created": N_("Your %(tenant)s account"),
-            "verification_code": N_("Your %(tenant)s confirmation code"),
-            "verification_link": N_("Confirm your email address for %(tenant)s"),
-            "address_in_use": N_("Someone tried to sign up to %(tenant)s with your email address"),
-            "consent_confirmation": N_("Confirm your choice for %(tenant)s")}
+SUBJECTS = {
+    "account_created": N_("Your %(tenant)s account"),
+    "verification_code": N_("Your %(tenant)s confirmation code"),
+    "verification_link": N_("Confirm your email address for %(tenant)s"),
+    "address_in_use": N_("Someone tried to sign up to %(tenant)s with your email address"),
+    "consent_confirmation": N_("Confirm your choice for %(tenant)s"),
+}
 
 
 def build(tenant, message_id, payload):
@@ -38,8 +41,10 @@ def _build(tenant, message_id, payload):
     # Sealed fields (a code, a link that carries one) are opened only to write the mail.
     context = {"tenant": tenant, **unseal(payload.get("sealed"))}
     if "customerId" in payload:
-        customer = db.session.execute(select(Customer).where(
-            Customer.id == payload["customerId"], Customer.tenant == tenant.slug)
+        customer = db.session.execute(
+            select(Customer).where(
+                Customer.id == payload["customerId"], Customer.tenant == tenant.slug
+            )
         ).scalar_one_or_none()
         if customer is None:
             raise LookupError(f"customer {payload['customerId']} is not in tenant '{tenant.slug}'")
@@ -68,8 +73,7 @@ def deliver(tenant, message_id, payload):
     email = build(tenant, message_id, payload)
     config = current_app.config
     if config["MAIL_SERVER"]:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
-                          timeout=SMTP_TIMEOUT) as smtp:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT) as smtp:
             smtp.send_message(email)
     else:
         write_eml(email, message_id)

@@ -3,6 +3,7 @@
 The message id is the `webhook-id`, so a partner sees the same id on every retry. Each attempt is
 signed afresh with its own `webhook-timestamp`, because receivers reject old timestamps.
 """
+
 import json
 import socket
 import threading
@@ -25,8 +26,7 @@ def signed_request(secret, message_id, payload, sent_at=None):
     """The body and headers of one delivery attempt."""
     body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
     seconds = int(sent_at if sent_at is not None else time.time())
-    signature = Webhook(secret).sign(message_id, datetime.fromtimestamp(seconds, UTC),
-                                     body)
+    signature = Webhook(secret).sign(message_id, datetime.fromtimestamp(seconds, UTC), body)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
@@ -61,8 +61,9 @@ def _post(url, body, headers, timeout):
     timer = threading.Timer(timeout, _cut, (connection, expired))
     timer.start()
     try:
-        connection.request("POST", urlunsplit(("", "", parts.path or "/", parts.query, "")),
-                           body, headers)
+        connection.request(
+            "POST", urlunsplit(("", "", parts.path or "/", parts.query, "")), body, headers
+        )
         return connection.getresponse().status
     except (OSError, HTTPException) as error:
         if isinstance(error, TimeoutError) or expired.is_set():

@@ -9,6 +9,7 @@ Each tenant's claimed messages go to a thread of their own, and a tenant with me
 is not claimed for again until they are done: a partner that is slow or silent (every attempt is
 bounded by its timeout) delays only its own messages, never another tenant's.
 """
+
 import logging
 import signal
 import threading
@@ -118,8 +119,11 @@ class Worker:
             if future.done():
                 del self.busy[slug]
                 if future.exception() is not None:  # the lease will bring these messages back
-                    log.error("outbox: delivering for tenant %s broke off", slug,
-                              exc_info=future.exception())
+                    log.error(
+                        "outbox: delivering for tenant %s broke off",
+                        slug,
+                        exc_info=future.exception(),
+                    )
                 else:
                     self.outcomes.update(future.result())
 
@@ -127,30 +131,42 @@ class Worker:
         found = db.session.execute(
             select(OutboxMessage.id, OutboxMessage.kind)
             .where(_due(now), OutboxMessage.tenant == slug)
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.created_at).limit(BATCH)
-            .with_for_update(skip_locked=True)).all()
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.created_at)
+            .limit(BATCH)
+            .with_for_update(skip_locked=True)
+        ).all()
         if not found:
             return []
         candidates = [row.id for row in found]
         lease = timedelta(seconds=lease_seconds(self.app.config, [row.kind for row in found]))
         rows = db.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id.in_(candidates), _due(now))
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(candidates), _due(now))
             .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + lease)
-            .returning(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.tenant,
-                       OutboxMessage.payload, OutboxMessage.attempts)
-            .execution_options(synchronize_session=False)).all()
+            .returning(
+                OutboxMessage.id,
+                OutboxMessage.kind,
+                OutboxMessage.tenant,
+                OutboxMessage.payload,
+                OutboxMessage.attempts,
+            )
+            .execution_options(synchronize_session=False)
+        ).all()
         db.session.commit()
         return sorted((Claimed(*row) for row in rows), key=lambda m: candidates.index(m.id))
 
     def _deliver_batch(self, batch):
         with self.app.app_context():
-            return [self._release(message) if self.stop.is_set() else self._deliver(message)
-                    for message in batch]
+            return [
+                self._release(message) if self.stop.is_set() else self._deliver(message)
+                for message in batch
+            ]
 
     def _release(self, message):
         """Give back a claimed message that was not tried: as it was, and due now."""
-        return self._record(message, "released", attempts=message.attempts - 1,
-                            next_attempt_at=self.clock())
+        return self._record(
+            message, "released", attempts=message.attempts - 1, next_attempt_at=self.clock()
+        )
 
     def _deliver(self, message):
         try:
@@ -164,30 +180,60 @@ class Worker:
         except Exception as error:  # noqa: BLE001 - any failure is retried, and recorded
             db.session.rollback()
             return self._failed(message, error)
-        log.info("outbox: %s %s for tenant %s sent, attempt %d", message.kind, message.id,
-                 message.tenant, message.attempts,
-                 extra={"fields": {"message_id": message.id, "kind": message.kind,
-                                   "tenant": message.tenant, "outcome": "sent",
-                                   "attempts": message.attempts}})
+        log.info(
+            "outbox: %s %s for tenant %s sent, attempt %d",
+            message.kind,
+            message.id,
+            message.tenant,
+            message.attempts,
+            extra={
+                "fields": {
+                    "message_id": message.id,
+                    "kind": message.kind,
+                    "tenant": message.tenant,
+                    "outcome": "sent",
+                    "attempts": message.attempts,
+                }
+            },
+        )
         return self._record(message, "sent", status="sent", sent_at=self.clock(), last_error=None)
 
     def _failed(self, message, error):
         text = f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
-        fields = {"message_id": message.id, "kind": message.kind, "tenant": message.tenant,
-                  "attempts": message.attempts, "error": text, "outcome": "retry"}
+        fields = {
+            "message_id": message.id,
+            "kind": message.kind,
+            "tenant": message.tenant,
+            "attempts": message.attempts,
+            "error": text,
+            "outcome": "retry",
+        }
         delay = retry_delay(message.attempts, self.base, self.horizon)
         if delay is None:
-            log.error("outbox: %s %s for tenant %s failed for good after %d attempts: %s",
-                      message.kind, message.id, message.tenant, message.attempts, text,
-                      extra={"fields": {**fields, "outcome": "failed"}})
+            log.error(
+                "outbox: %s %s for tenant %s failed for good after %d attempts: %s",
+                message.kind,
+                message.id,
+                message.tenant,
+                message.attempts,
+                text,
+                extra={"fields": {**fields, "outcome": "failed"}},
+            )
             return self._record(message, "failed", status="failed", last_error=text)
         retry_at = self.clock() + timedelta(seconds=delay)
         # A failure of the code itself (not of the network or the partner) keeps its traceback.
         expected = isinstance(error, (OSError, LookupError, webhooks.WebhookRejected))
-        log.warning("outbox: %s %s for tenant %s, attempt %d failed, retry at %sZ: %s",
-                    message.kind, message.id, message.tenant, message.attempts,
-                    retry_at.isoformat(timespec="seconds"), text,
-                    exc_info=None if expected else error, extra={"fields": fields})
+        log.warning(
+            "outbox: %s %s for tenant %s, attempt %d failed, retry at %sZ: %s",
+            message.kind,
+            message.id,
+            message.tenant,
+            message.attempts,
+            retry_at.isoformat(timespec="seconds"),
+            text,
+            exc_info=None if expected else error,
+            extra={"fields": fields},
+        )
         return self._record(message, "retry", next_attempt_at=retry_at, last_error=text)
 
     def _record(self, message, outcome, **values):
@@ -195,9 +241,14 @@ class Worker:
         # of the worker that claimed the message after it.
         db.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message.id, OutboxMessage.attempts == message.attempts,
-                   OutboxMessage.status == "pending")
-            .values(**values).execution_options(synchronize_session=False))
+            .where(
+                OutboxMessage.id == message.id,
+                OutboxMessage.attempts == message.attempts,
+                OutboxMessage.status == "pending",
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
         metrics.delivered(message.kind, outcome)
         return outcome
@@ -241,8 +292,11 @@ def run_forever(app, stop=None):
 
 
 def pending_or_failed():
-    query = select(OutboxMessage).where(OutboxMessage.status.in_(("pending", "failed"))) \
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status.in_(("pending", "failed")))
         .order_by(OutboxMessage.status, OutboxMessage.next_attempt_at)
+    )
     return db.session.execute(query).scalars().all()
 
 
@@ -250,8 +304,10 @@ def retry_now(message_id, now=None):
     """Make a message due now, whatever its status: it is sent again, once more for a message that
     has used up its retries. False when there is no such message."""
     result = db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id)
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
         .values(status="pending", next_attempt_at=now or utcnow())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     return result.rowcount == 1

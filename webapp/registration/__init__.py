@@ -9,11 +9,20 @@ own paths and format.
 checks; `store` the transaction. `representation` is the stored customer as the doors return it;
 `passwords` and `loyalty` are the parts of the rules that need more than a form.
 """
+
 from webapp.metrics import counting_registrations
 from webapp.registration.rules import Caller, check, check_field, ensure_open
 from webapp.registration.store import Options, address_given_data, find, register
 
 register = counting_registrations(register)  # every door's outcomes, counted for /metrics
 
-__all__ = ["Caller", "Options", "address_given_data", "check", "check_field", "ensure_open",
-           "find", "register"]
+__all__ = [
+    "Caller",
+    "Options",
+    "address_given_data",
+    "check",
+    "check_field",
+    "ensure_open",
+    "find",
+    "register",
+]

@@ -8,6 +8,7 @@ gone, the username and email are free for a new registration, mail not yet sent 
 dropped, what the outbox keeps about them is blanked, and the tenant's webhook hears
 `customer.erased`.
 """
+
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
@@ -28,12 +29,27 @@ from webapp.registration.representation import customer_json
 
 # Columns set to nothing; username_key is NOT NULL and unique, so it gets a value no username can
 # take (":" is not allowed in one).
-BLANKED = ("external_id", "password_hash", "email_unique_key", "title", "forename", "surname",
-           "date_of_birth", "phone", "mobile", "address", "display_name", "gender",
-           "nationality", "language", "security_question", "security_answer_hash",
-           "loyalty_card_number", "stored_value_card_number")
-EMPTIED = {"username": "", "email": "", "custom_attributes": [], "contact_methods": [],
-           "extra": {}}
+BLANKED = (
+    "external_id",
+    "password_hash",
+    "email_unique_key",
+    "title",
+    "forename",
+    "surname",
+    "date_of_birth",
+    "phone",
+    "mobile",
+    "address",
+    "display_name",
+    "gender",
+    "nationality",
+    "language",
+    "security_question",
+    "security_answer_hash",
+    "loyalty_card_number",
+    "stored_value_card_number",
+)
+EMPTIED = {"username": "", "email": "", "custom_attributes": [], "contact_methods": [], "extra": {}}
 
 
 def erase(tenant, customer):
@@ -48,20 +64,30 @@ def erase(tenant, customer):
     customer.erased_at = utcnow()
     session = db.session
     session.execute(delete(Draft).where(Draft.customer_id == customer.id))
-    session.execute(delete(IdempotencyRecord).where(
-        IdempotencyRecord.response["customerId"].as_string() == customer.id))
+    session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.response["customerId"].as_string() == customer.id
+        )
+    )
     # The consent evidence stays, without the keyed hashes of the person's address and browser.
-    session.execute(ConsentEvent.__table__.update()
-                    .where(ConsentEvent.record_id.in_(
-                        select(ConsentRecord.id).where(
-                            ConsentRecord.customer_number == customer.number)))
-                    .values(client_hash=None, agent_hash=None))
-    session.execute(LoyaltyAccount.__table__.update()
-                    .where(LoyaltyAccount.customer_number == customer.number)
-                    .values(customer_number=None))
+    session.execute(
+        ConsentEvent.__table__.update()
+        .where(
+            ConsentEvent.record_id.in_(
+                select(ConsentRecord.id).where(ConsentRecord.customer_number == customer.number)
+            )
+        )
+        .values(client_hash=None, agent_hash=None)
+    )
+    session.execute(
+        LoyaltyAccount.__table__.update()
+        .where(LoyaltyAccount.customer_number == customer.number)
+        .values(customer_number=None)
+    )
     erased = customer_json(customer)
-    for message in session.scalars(select(OutboxMessage).where(
-            OutboxMessage.customer_id == customer.id)).all():
+    for message in session.scalars(
+        select(OutboxMessage).where(OutboxMessage.customer_id == customer.id)
+    ).all():
         if message.kind == "email" and message.status != "sent":
             session.delete(message)  # undelivered mail to the customer is dropped
         elif message.kind == "email":
@@ -69,11 +95,17 @@ def erase(tenant, customer):
         elif isinstance(message.payload.get("data"), dict):
             message.payload = {**message.payload, "data": erased}
     if tenant.webhook_url:
-        session.add(OutboxMessage(
-            id=new_message_id(), kind="webhook", tenant=tenant.slug,
-            payload={"type": "customer.erased",
-                     "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
-                     "data": erased}))
+        session.add(
+            OutboxMessage(
+                id=new_message_id(),
+                kind="webhook",
+                tenant=tenant.slug,
+                payload={
+                    "type": "customer.erased",
+                    "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "data": erased,
+                },
+            )
+        )
     session.commit()
     return customer
-

@@ -4,6 +4,7 @@ The order is the contract's, which is also the order faults are listed in. From 
 JSON API's known fields, the OpenAPI customer schema's members, the representation's text members,
 the wizard's list answers and the values of the customer's columns.
 """
+
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,10 +39,10 @@ FIELDS = (
     CustomerField("consents", parts=CONSENT_LISTS),
     CustomerField("customAttributes"),
     CustomerField("displayName", "display_name"),
-    CustomerField("customerType", "customer_type",
-                  default=lambda tenant: tenant.customer_types[0]),
-    CustomerField("currency", "currency", upper=True,
-                  default=lambda tenant: tenant.default_currency),
+    CustomerField("customerType", "customer_type", default=lambda tenant: tenant.customer_types[0]),
+    CustomerField(
+        "currency", "currency", upper=True, default=lambda tenant: tenant.default_currency
+    ),
     CustomerField("gender", "gender"),
     CustomerField("nationality", "nationality", upper=True),
 )

@@ -1,5 +1,6 @@
 """Loyalty cards (contract section 7): link an imported account by email, or issue a virtual
 card."""
+
 import secrets
 
 from sqlalchemy import select
@@ -35,10 +36,14 @@ def assign(tenant, customer, linking: bool, stored_value: bool):
     account = None
     if linking:
         account = db.session.execute(
-            select(LoyaltyAccount).where(LoyaltyAccount.tenant == tenant.slug,
-                                         LoyaltyAccount.email_key == email_key(customer.email),
-                                         LoyaltyAccount.customer_number.is_(None))
-            .limit(1)).scalar_one_or_none()
+            select(LoyaltyAccount)
+            .where(
+                LoyaltyAccount.tenant == tenant.slug,
+                LoyaltyAccount.email_key == email_key(customer.email),
+                LoyaltyAccount.customer_number.is_(None),
+            )
+            .limit(1)
+        ).scalar_one_or_none()
     if account is not None:
         account.customer = customer
         customer.loyalty_card_number = account.card_number

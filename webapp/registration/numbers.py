@@ -7,6 +7,7 @@ makes racing registrations of one tenant wait for each other's commit, so no two
 number, and a registration that rolls back gives its number back. A tenant's first counter row
 starts after the highest number its customers already have.
 """
+
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -19,17 +20,26 @@ INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 def _take(slug):
     return db.session.execute(
-        update(COUNTER).where(COUNTER.c.tenant == slug).values(last=COUNTER.c.last + 1)
-        .returning(COUNTER.c.last)).scalar()
+        update(COUNTER)
+        .where(COUNTER.c.tenant == slug)
+        .values(last=COUNTER.c.last + 1)
+        .returning(COUNTER.c.last)
+    ).scalar()
 
 
 def _start_counting(slug):
-    highest = select(func.coalesce(func.max(Customer.tenant_number), 0)) \
-        .where(Customer.tenant == slug).scalar_subquery()
+    highest = (
+        select(func.coalesce(func.max(Customer.tenant_number), 0))
+        .where(Customer.tenant == slug)
+        .scalar_subquery()
+    )
     insert = INSERTS[db.session.get_bind().dialect.name]
     # A racing first registration of the tenant may insert it first: then this does nothing.
-    db.session.execute(insert(COUNTER).values(tenant=slug, last=highest)
-                       .on_conflict_do_nothing(index_elements=[COUNTER.c.tenant]))
+    db.session.execute(
+        insert(COUNTER)
+        .values(tenant=slug, last=highest)
+        .on_conflict_do_nothing(index_elements=[COUNTER.c.tenant])
+    )
 
 
 def next_number(slug: str) -> int:

@@ -1,5 +1,6 @@
 """Password hashing (argon2id) and the password policy (length, zxcvbn score, common passwords,
 personal data)."""
+
 import re
 import unicodedata
 from functools import lru_cache
@@ -29,8 +30,9 @@ def _hasher(time_cost, memory_cost, parallelism):
 
 def hasher() -> PasswordHasher:
     config = current_app.config
-    return _hasher(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"],
-                   config["ARGON2_PARALLELISM"])
+    return _hasher(
+        config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"]
+    )
 
 
 def hash_secret(secret: str) -> str:
@@ -65,8 +67,10 @@ def contains_personal_data(password: str, username: str | None, email: str | Non
     that is at least ACCOUNT_PART_MIN characters long."""
     folded = _folded(password)
     parts = [username, email.rpartition("@")[0] if email and "@" in email else None]
-    return any(part and len(_folded(part)) >= ACCOUNT_PART_MIN and _folded(part) in folded
-               for part in parts)
+    return any(
+        part and len(_folded(part)) >= ACCOUNT_PART_MIN and _folded(part) in folded
+        for part in parts
+    )
 
 
 @lru_cache(maxsize=1)
@@ -81,13 +85,26 @@ def is_common(password: str) -> bool:
 def personal_words(names=(), born=None) -> list[str]:
     """The person's own data as a password might hold it: each word of their names, in lower
     case, and their date of birth (a `date`) written the usual ways without separators."""
-    words = [word for name in names if name for word in re.split(r"[\W_]+", name.casefold())
-             if len(word) >= NAME_PART_MIN]
+    words = [
+        word
+        for name in names
+        if name
+        for word in re.split(r"[\W_]+", name.casefold())
+        if len(word) >= NAME_PART_MIN
+    ]
     if born:
         year, month, day = f"{born.year:04d}", f"{born.month:02d}", f"{born.day:02d}"
-        words += [year + month + day, day + month + year, month + day + year,
-                  year[2:] + month + day, day + month + year[2:], month + day + year[2:],
-                  year, day + month, month + day]
+        words += [
+            year + month + day,
+            day + month + year,
+            month + day + year,
+            year[2:] + month + day,
+            day + month + year[2:],
+            month + day + year[2:],
+            year,
+            day + month,
+            month + day,
+        ]
     return words
 
 

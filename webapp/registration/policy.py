@@ -1,5 +1,6 @@
 """What differs about each door, declared as data; the service reads a door's policy and never asks
 which door called it."""
+
 from dataclasses import dataclass
 
 
@@ -28,12 +29,18 @@ POLICIES = {
     "embed": PERSON,  # the wizard in a partner's frame
     "api": DoorPolicy(),
     "online_ordering": DoorPolicy(
-        waived=frozenset({"title", "contactMethods"}), waives_custom_attributes=True,
-        password_min_length=ONLINE_ORDERING_PASSWORD_MIN_LENGTH, implied_consents=True,
-        email_as_username=True),
+        waived=frozenset({"title", "contactMethods"}),
+        waives_custom_attributes=True,
+        password_min_length=ONLINE_ORDERING_PASSWORD_MIN_LENGTH,
+        implied_consents=True,
+        email_as_username=True,
+    ),
     "web_store": DoorPolicy(
         waived=frozenset({"title", "surname", "password", "contactMethods"}),
-        waives_custom_attributes=True, implied_consents=True, email_as_username=True),
+        waives_custom_attributes=True,
+        implied_consents=True,
+        email_as_username=True,
+    ),
 }
 
 

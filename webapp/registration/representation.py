@@ -1,4 +1,5 @@
 """The stored customer as the JSON API returns it (contract section 4), and as webhooks carry it."""
+
 from webapp.registration.fields import CONSENT_LISTS, TEXT
 from webapp.registration.store_profile import store_profile
 from webapp.trust.opt_in import status
@@ -21,11 +22,18 @@ def customer_json(customer) -> dict:
         "consents": {
             consents: [record.consent_id for record in customer.consents],
             contact_methods: list(customer.contact_methods or []),
-            "records": [{"consentId": record.consent_id, "version": record.version,
-                         "grantedAt": iso(record.granted_at), "door": record.door,
-                         "status": status(record), "confirmedAt": iso(record.confirmed_at),
-                         "withdrawnAt": iso(record.withdrawn_at)}
-                        for record in customer.consents],
+            "records": [
+                {
+                    "consentId": record.consent_id,
+                    "version": record.version,
+                    "grantedAt": iso(record.granted_at),
+                    "door": record.door,
+                    "status": status(record),
+                    "confirmedAt": iso(record.confirmed_at),
+                    "withdrawnAt": iso(record.withdrawn_at),
+                }
+                for record in customer.consents
+            ],
         },
         "customAttributes": [dict(item) for item in customer.custom_attributes or []],
         "userId": customer.user_id,

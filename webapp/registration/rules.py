@@ -1,5 +1,6 @@
 """Checking a door's answers: the step forms (shapes and limits), then the rules that need the
 tenant or the database. Faults come back in the customer fields' order."""
+
 from dataclasses import dataclass
 from functools import cache
 
@@ -45,36 +46,45 @@ def _bind(tenant, step, answers, policy):
     exempt = policy.waived
     if policy.waives_custom_attributes:
         exempt |= {ATTRIBUTE_PREFIX + a.name for a in tenant.custom_attributes}
-    meta = {"exempt": exempt, "country": country,
-            "username_is_email": policy.email_as_username}
+    meta = {"exempt": exempt, "country": country, "username_is_email": policy.email_as_username}
     return step_form(step, tenant)(answers, meta=meta)
 
 
 def _form_faults(form):
     # A 91000 fault carries the form's plain instruction (a Problem, which the wizard translates);
     # seed faults keep the seed's message.
-    return [Fault(error.code, name, error if error.code == 91000 else None)
-            for name, errors in form.errors.items() for error in errors[:1]]
+    return [
+        Fault(error.code, name, error if error.code == 91000 else None)
+        for name, errors in form.errors.items()
+        for error in errors[:1]
+    ]
 
 
 # The fields unique per tenant: (field, fault when taken, column, what the column holds).
-UNIQUE_FIELDS = (("externalId", 91008, Customer.external_id, lambda value: value),
-                 ("username", 90074, Customer.username_key, username_key),
-                 ("email", 91001, Customer.email_unique_key, email_key))
+UNIQUE_FIELDS = (
+    ("externalId", 91008, Customer.external_id, lambda value: value),
+    ("username", 90074, Customer.username_key, username_key),
+    ("email", 91001, Customer.email_unique_key, email_key),
+)
 
 
 @cache
 def _holders_query(names):
     """The tenant's customers holding any of the values of `names`: one query, built once."""
     columns = [column for name, _, column, _ in UNIQUE_FIELDS if name in names]
-    return select(*columns).where(Customer.tenant == bindparam("tenant"), or_(
-        *(column == bindparam(column.key) for column in columns)))
+    return select(*columns).where(
+        Customer.tenant == bindparam("tenant"),
+        or_(*(column == bindparam(column.key) for column in columns)),
+    )
 
 
 def taken(tenant, data, bad=frozenset()):
     """A fault for each unique field whose value another customer of the tenant already has."""
-    wanted = [(name, code, column, key(data[name])) for name, code, column, key in UNIQUE_FIELDS
-              if name not in bad and data.get(name) and (name != "email" or tenant.unique_email)]
+    wanted = [
+        (name, code, column, key(data[name]))
+        for name, code, column, key in UNIQUE_FIELDS
+        if name not in bad and data.get(name) and (name != "email" or tenant.unique_email)
+    ]
     if not wanted:
         return []
     query = _holders_query(frozenset(name for name, *_ in wanted))
@@ -83,8 +93,11 @@ def taken(tenant, data, bad=frozenset()):
     # nor a session transaction begun (and rolled back) for one read.
     with db.engine.connect() as connection:
         holders = connection.execute(query, {"tenant": tenant.slug, **values}).mappings().all()
-    return [Fault(code, name) for name, code, column, value in wanted
-            if any(holder[column.key] == value for holder in holders)]
+    return [
+        Fault(code, name)
+        for name, code, column, value in wanted
+        if any(holder[column.key] == value for holder in holders)
+    ]
 
 
 def _account_rules(tenant, data, bad, policy):
@@ -98,11 +111,18 @@ def _account_rules(tenant, data, bad, policy):
     minimum = max(tenant.password_min_length, policy.password_min_length)
     if "password" not in bad and password and breached.is_breached(password):
         found.append(breached.fault())
-    elif "password" not in bad and password and unsafe(
-            password, minimum, tenant.password_min_score,
+    elif (
+        "password" not in bad
+        and password
+        and unsafe(
+            password,
+            minimum,
+            tenant.password_min_score,
             (data.get("username"), data.get("email")),
             (data.get("forename"), data.get("surname"), data.get("displayName")),
-            parse_birth_date(data.get("dateOfBirth"))):
+            parse_birth_date(data.get("dateOfBirth")),
+        )
+    ):
         found.append(Fault(90073, "password"))
     return found
 
@@ -134,8 +154,7 @@ def _consent_rules(tenant, data, bad, policy):
     if CONTACT_METHODS not in bad:
         if any(m not in tenant.contact_methods for m in methods):
             found.append(Fault(90067, CONTACT_METHODS))
-        elif tenant.require_contact_method and not methods and \
-                CONTACT_METHODS not in policy.waived:
+        elif tenant.require_contact_method and not methods and CONTACT_METHODS not in policy.waived:
             found.append(Fault(90038, CONTACT_METHODS))
     return found
 
@@ -146,15 +165,17 @@ def _as_the_door_gives(tenant, answers, policy):
     if policy.email_as_username and "email" in answers:
         answers.setlist("username", answers.getlist("email"))
     if policy.implied_consents:
-        answers.setlist(CONSENTS, [c.id for c in tenant.mandatory_consents] +
-                        [c for c in answers.getlist(CONSENTS) if c])
-        answers.setlist(CONTACT_METHODS,
-                        ["email"] if "email" in tenant.contact_methods else [])
+        answers.setlist(
+            CONSENTS,
+            [c.id for c in tenant.mandatory_consents] + [c for c in answers.getlist(CONSENTS) if c],
+        )
+        answers.setlist(CONTACT_METHODS, ["email"] if "email" in tenant.contact_methods else [])
     return answers
 
 
-def check(tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), password_hash=None,
-          only=None):
+def check(
+    tenant, answers, door, caller=Caller(), steps=STEPS, prior=(), password_hash=None, only=None
+):
     """Check the answers of some steps; return (clean data, faults in field order).
 
     `prior` holds faults the door found while parsing; a field keeps only the first fault of

@@ -1,5 +1,6 @@
 """Storing a customer: one transaction that holds the customer, its consents and its outbox
 messages, or nothing."""
+
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,14 +42,16 @@ class Options:
     email_verified_at: datetime | None = None  # when the door proved the address (a code)
 
 
-def register(tenant, answers, door, caller=rules.Caller(), prior=(), password_hash=None,
-             options=None):
+def register(
+    tenant, answers, door, caller=rules.Caller(), prior=(), password_hash=None, options=None
+):
     """Check everything and store the customer with its consents and outbox messages, or raise
     FaultError with every fault found."""
     rules.ensure_open(tenant)
     options = options or Options()
-    data, faults = rules.check(tenant, answers, door, caller, prior=prior,
-                               password_hash=password_hash)
+    data, faults = rules.check(
+        tenant, answers, door, caller, prior=prior, password_hash=password_hash
+    )
     if faults:
         raise FaultError(faults)
     if data.get("password"):
@@ -90,22 +93,32 @@ def _customer(tenant, data, door, caller, password_hash, options):
         address = {part: data.get(part) or None for part in ADDRESS_PARTS}
         address["countryCode"] = address["countryCode"].upper()
     customer = Customer(
-        tenant=tenant.slug, **column_values(tenant, data),
-        username_key=username_key(data["username"]), password_hash=password_hash,
+        tenant=tenant.slug,
+        **column_values(tenant, data),
+        username_key=username_key(data["username"]),
+        password_hash=password_hash,
         email_unique_key=email_key(data["email"]) if tenant.unique_email else None,
         address=address,
-        custom_attributes=[{"name": a.name, "value": data[ATTRIBUTE_PREFIX + a.name]}
-                           for a in tenant.custom_attributes
-                           if data.get(ATTRIBUTE_PREFIX + a.name)],
+        custom_attributes=[
+            {"name": a.name, "value": data[ATTRIBUTE_PREFIX + a.name]}
+            for a in tenant.custom_attributes
+            if data.get(ATTRIBUTE_PREFIX + a.name)
+        ],
         contact_methods=list(dict.fromkeys(data.get(CONTACT_METHODS) or [])),
-        user_id=caller.user_id, source=caller.source, door=door, language=options.language,
+        user_id=caller.user_id,
+        source=caller.source,
+        door=door,
+        language=options.language,
         security_question=options.security_question,
         security_answer_hash=hash_secret(options.security_answer)
-        if options.security_answer else None,
+        if options.security_answer
+        else None,
         extra=options.extra,
     )
-    customer.consents = [ConsentRecord(consent_id=c, version=tenant.consent(c).version, door=door)
-                         for c in dict.fromkeys(data.get(CONSENTS) or [])]
+    customer.consents = [
+        ConsentRecord(consent_id=c, version=tenant.consent(c).version, door=door)
+        for c in dict.fromkeys(data.get(CONSENTS) or [])
+    ]
     return customer
 
 

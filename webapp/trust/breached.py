@@ -6,6 +6,7 @@ bit array), read back with the same hash function: the SHA-1 digest's first 16 b
 big-endian integer. A SHA-1 digest is already uniform, so it needs no hashing of its own, and the
 file means the same on every machine.
 """
+
 import binascii
 import hashlib
 import math
@@ -55,8 +56,11 @@ def build(source, output, on_progress=lambda read: None) -> tuple[int, int]:
             found = [digest for digest in digests if digest is not None]
             bloom.update(found)
             added += len(found)
-            skipped += sum(1 for line, digest in zip(chunk, digests, strict=True)
-                           if digest is None and line.strip())
+            skipped += sum(
+                1
+                for line, digest in zip(chunk, digests, strict=True)
+                if digest is None and line.strip()
+            )
             on_progress(sum(map(len, chunk)))
     bloom.save(output)
     return added, skipped
@@ -72,8 +76,10 @@ def load(path: str) -> Bloom:
     try:
         return Bloom.load(path, _hash)
     except (OSError, ValueError) as error:
-        raise FilterError(f"BREACHED_PASSWORDS_FILE {path}: cannot be read as a filter "
-                           f"made by import-breached-passwords ({error})") from None
+        raise FilterError(
+            f"BREACHED_PASSWORDS_FILE {path}: cannot be read as a filter "
+            f"made by import-breached-passwords ({error})"
+        ) from None
 
 
 def describe(path: str) -> dict:

@@ -6,6 +6,7 @@ domain an address falls under decides, so a tenant may allow `staff.throwaway.ex
 `throwaway.example` stays blocked. The tenant's own blocked domains apply even without
 `block_disposable_email`: an operator who lists a domain wants it refused.
 """
+
 from disposable_email_domains import blocklist
 
 from webapp.faults import BY_CODE, Fault
@@ -29,8 +30,9 @@ def refused(tenant, email: str) -> bool:
     for suffix in _suffixes(domain):
         if suffix in tenant.allowed_email_domains:
             return False
-        if suffix in tenant.blocked_email_domains or \
-                (tenant.block_disposable_email and suffix in blocklist):
+        if suffix in tenant.blocked_email_domains or (
+            tenant.block_disposable_email and suffix in blocklist
+        ):
             return True
     return False
 

@@ -4,6 +4,7 @@ through the JSON API or a dialect of a tenant with `verify_email = "code"`.
 `GET /verify/<token>`: the token is signed, names the customer and the address it was sent to,
 and is valid for 7 days; it is spent once the customer is verified (or the email changed).
 """
+
 from datetime import timedelta
 
 from flask import url_for
@@ -27,8 +28,14 @@ def mail_link(tenant, customer):
         return
     token = signer(PURPOSE).dumps({"c": customer.id, "e": email_key(customer.email)})
     link = url_for("links.verify_email", token=token, _external=True)
-    outbox.email(tenant, "verification_link", customer.email, customer.language, customer.id,
-                 sealed=seal({"link": link}))
+    outbox.email(
+        tenant,
+        "verification_link",
+        customer.email,
+        customer.language,
+        customer.id,
+        sealed=seal({"link": link}),
+    )
 
 
 def verify(token) -> Customer | None:
@@ -40,12 +47,14 @@ def verify(token) -> Customer | None:
     if not isinstance(named, dict) or not isinstance(named.get("c"), str):
         return None
     customer = db.session.execute(
-        select(Customer).where(Customer.id == named["c"])).scalar_one_or_none()
+        select(Customer).where(Customer.id == named["c"])
+    ).scalar_one_or_none()
     if customer is None or email_key(customer.email) != named.get("e"):
         return None
     # Guarded, so that of two clicks at once only one verifies (and announces) the customer.
     verified = db.session.execute(
-        update(Customer).where(Customer.number == customer.number,
-                               Customer.email_verified_at.is_(None))
-        .values(email_verified_at=utcnow())).rowcount
+        update(Customer)
+        .where(Customer.number == customer.number, Customer.email_verified_at.is_(None))
+        .values(email_verified_at=utcnow())
+    ).rowcount
     return customer if verified == 1 else None

@@ -4,6 +4,7 @@ The wizard's account step, the inline check of the email and the public JSON API
 answer a taken address exactly as a free one; the owner of a taken address is mailed a notice
 instead. Credentialed callers, and the username (public by nature), are not concealed.
 """
+
 from webapp import outbox, registration
 from webapp.extensions import db
 from webapp.faults import FaultError

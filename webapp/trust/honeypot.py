@@ -6,6 +6,7 @@ drawing to "Create account" faster than MIN_WIZARD_SECONDS, is let through to an
 completion page, but no customer is stored; the attempt is logged and counted (table
 `blocked_attempt`).
 """
+
 import logging
 from datetime import datetime, timedelta
 
@@ -76,8 +77,11 @@ def watch(draft, form) -> None:
 def stopped(draft, form, door) -> bool:
     """On "Create account": True if this is a bot's attempt, which is then logged, counted and
     its draft deleted, so that no customer is stored."""
-    reason = draft.trapped or (HONEYPOT if filled(form) else None) or \
-        (TOO_FAST if too_fast(draft.started_at or draft.created_at) else None)
+    reason = (
+        draft.trapped
+        or (HONEYPOT if filled(form) else None)
+        or (TOO_FAST if too_fast(draft.started_at or draft.created_at) else None)
+    )
     if reason is None:
         return False
     log.warning("registration blocked", extra={"fields": {"reason": reason}})

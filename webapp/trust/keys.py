@@ -1,5 +1,6 @@
 """Keys derived from SECRET_KEY for proof of ownership: keyed hashes (codes, consent evidence),
 sealed outbox fields (a code travels to the mail worker encrypted), and signed link tokens."""
+
 import base64
 import hashlib
 import hmac
@@ -13,8 +14,9 @@ from itsdangerous import URLSafeTimedSerializer
 
 
 def _derived(purpose: str) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                info=f"webapp {purpose}".encode()).derive(current_app.config["SECRET_KEY"].encode())
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"webapp {purpose}".encode()
+    ).derive(current_app.config["SECRET_KEY"].encode())
 
 
 def keyed_hash(purpose: str, value: str | None) -> str | None:

@@ -1,6 +1,7 @@
 """RATELIMIT_VERIFICATION_EMAIL: how many verification and notice mails one recipient address
 gets (contract sections 10 and 12), counted in the rate-limit store under a keyed hash of the
 address, so that the store never holds the address itself."""
+
 import math
 import time
 

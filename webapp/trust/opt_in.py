@@ -7,6 +7,7 @@ job has to run for it). Any consent can be withdrawn by the link in every mail t
 Each change keeps its evidence: time, door, the text's version, and keyed hashes of the client's
 address and user agent.
 """
+
 from datetime import timedelta
 
 from flask import has_request_context, request, url_for
@@ -22,8 +23,11 @@ LINK_DOOR = "email"  # the door of a change made by a mailed link
 
 
 def status(record, now=None) -> str:
-    if record.status == "pending" and record.granted_at is not None and \
-            record.granted_at + CONFIRM_WITHIN <= (now or utcnow()):
+    if (
+        record.status == "pending"
+        and record.granted_at is not None
+        and record.granted_at + CONFIRM_WITHIN <= (now or utcnow())
+    ):
         return "expired"
     return record.status
 
@@ -33,9 +37,14 @@ def _evidence(record, door, at):
     if has_request_context():
         client = request.remote_addr
         agent = request.user_agent.string or None
-    return ConsentEvent(status=record.status, at=at, door=door, version=record.version,
-                        client_hash=keyed_hash("consent evidence address", client),
-                        agent_hash=keyed_hash("consent evidence agent", agent))
+    return ConsentEvent(
+        status=record.status,
+        at=at,
+        door=door,
+        version=record.version,
+        client_hash=keyed_hash("consent evidence address", client),
+        agent_hash=keyed_hash("consent evidence agent", agent),
+    )
 
 
 def prepare(tenant, customer):
@@ -52,8 +61,9 @@ def prepare(tenant, customer):
 
 
 def withdraw_link(record) -> str:
-    return url_for("links.withdraw_consent", token=signer("consent withdraw").dumps(record.id),
-                   _external=True)
+    return url_for(
+        "links.withdraw_consent", token=signer("consent withdraw").dumps(record.id), _external=True
+    )
 
 
 def mail_confirmations(tenant, customer):
@@ -62,12 +72,25 @@ def mail_confirmations(tenant, customer):
         if record.status != "pending":
             continue
         consent = tenant.consent(record.consent_id)
-        confirm = url_for("links.confirm_consent",
-                          token=signer("consent confirm").dumps(record.id), _external=True)
-        outbox.email(tenant, "consent_confirmation", customer.email, customer.language,
-                     customer.id, sealed=seal({
-                         "consent_label": consent.label if consent else record.consent_id,
-                         "confirm_link": confirm, "withdraw_link": withdraw_link(record)}))
+        confirm = url_for(
+            "links.confirm_consent",
+            token=signer("consent confirm").dumps(record.id),
+            _external=True,
+        )
+        outbox.email(
+            tenant,
+            "consent_confirmation",
+            customer.email,
+            customer.language,
+            customer.id,
+            sealed=seal(
+                {
+                    "consent_label": consent.label if consent else record.consent_id,
+                    "confirm_link": confirm,
+                    "withdraw_link": withdraw_link(record),
+                }
+            ),
+        )
 
 
 def _record(purpose, token, max_age=None):

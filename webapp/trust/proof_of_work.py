@@ -7,6 +7,7 @@ reach and signs the derived key, so verifying is two HMACs, never a key derivati
 challenge is kept in the database until it expires, so that no worker of any machine takes it
 again.
 """
+
 import hashlib
 import hmac
 import secrets
@@ -31,29 +32,38 @@ COUNTER_FROM, COUNTER_SPAN = 500, 1_000
 LIFETIME = timedelta(minutes=30)  # long enough to read the review before "Create account"
 HEADER = "X-Altcha"
 FIELD = "altcha"  # the form field the widget fills
-SOLVE_AGAIN = N_("We could not check that this browser is not a robot – wait a moment for the "
-                 "check to finish, then select Create account again")
+SOLVE_AGAIN = N_(
+    "We could not check that this browser is not a robot – wait a moment for the "
+    "check to finish, then select Create account again"
+)
 
 
 def _secret(purpose: str) -> bytes:
     """A key for `purpose`, derived from SECRET_KEY (shared by every process and machine)."""
     key = current_app.config["SECRET_KEY"]
-    return hmac.new(key.encode() if isinstance(key, str) else key,
-                    f"altcha:{purpose}".encode(), hashlib.sha256).digest()
+    return hmac.new(
+        key.encode() if isinstance(key, str) else key, f"altcha:{purpose}".encode(), hashlib.sha256
+    ).digest()
 
 
 def challenge(tenant) -> dict:
     """A new challenge for the tenant, as the widget and `GET /api/v1/challenge` hand it out."""
     made = create_challenge(
-        ALGORITHM, COST, counter=COUNTER_FROM + secrets.randbelow(COUNTER_SPAN),
-        expires_at=datetime.now(UTC) + LIFETIME, data={"tenant": tenant.slug},
-        hmac_secret=_secret("challenge"), hmac_key_secret=_secret("key"))
+        ALGORITHM,
+        COST,
+        counter=COUNTER_FROM + secrets.randbelow(COUNTER_SPAN),
+        expires_at=datetime.now(UTC) + LIFETIME,
+        data={"tenant": tenant.slug},
+        hmac_secret=_secret("challenge"),
+        hmac_key_secret=_secret("key"),
+    )
     return made.to_dict()
 
 
 def _failed(field):
-    return FaultError([Fault(91017, field, Problem(BY_CODE[91017].message, 91017,
-                                                   person=SOLVE_AGAIN))])
+    return FaultError(
+        [Fault(91017, field, Problem(BY_CODE[91017].message, 91017, person=SOLVE_AGAIN))]
+    )
 
 
 def verify(tenant, payload: str | None, field=None) -> None:
@@ -83,7 +93,8 @@ def _spend(signature, expires_at, field):
     try:
         with db.engine.begin() as connection:
             connection.execute(delete(SpentChallenge).where(SpentChallenge.expires_at < utcnow()))
-            connection.execute(insert(SpentChallenge).values(signature=signature,
-                                                              expires_at=expires))
+            connection.execute(
+                insert(SpentChallenge).values(signature=signature, expires_at=expires)
+            )
     except IntegrityError:
         raise _failed(field) from None

@@ -1,5 +1,6 @@
 """What proof of ownership adds when the service stores a customer (contract section 12):
 `prepare` before the customer is flushed, `announce` after (in the same transaction)."""
+
 from webapp.trust import email_links, opt_in, verification
 
 

@@ -8,6 +8,7 @@ message and exists in clear only in the mail. A code lives 15 minutes and allows
 Where the address is already taken (enumeration-safe tenants), the owner is mailed a notice and
 the draft gets a code row without a hash: no code can continue it.
 """
+
 import hmac
 import secrets
 from datetime import datetime, timedelta
@@ -40,8 +41,9 @@ def verified_at(draft, email) -> datetime | None:
         return None
     return db.session.execute(
         select(func.max(VerificationCode.verified_at)).where(
-            VerificationCode.draft_id == draft.id,
-            VerificationCode.email_key == email_key(email))).scalar()
+            VerificationCode.draft_id == draft.id, VerificationCode.email_key == email_key(email)
+        )
+    ).scalar()
 
 
 def issue(tenant, draft, email, link_for, language=None, taken=False, resent=False) -> bool:
@@ -50,44 +52,68 @@ def issue(tenant, draft, email, link_for, language=None, taken=False, resent=Fal
     if not mail_budget.take(email):
         return False
     now = utcnow()
-    db.session.execute(update(VerificationCode).where(
-        VerificationCode.draft_id == draft.id, VerificationCode.verified_at.is_(None))
-        .values(spent=True).execution_options(synchronize_session=False))
-    row = VerificationCode(id=new_uuid(), draft_id=draft.id, email_key=email_key(email),
-                           resent=resent, created_at=now, expires_at=now + LIFETIME)
+    db.session.execute(
+        update(VerificationCode)
+        .where(VerificationCode.draft_id == draft.id, VerificationCode.verified_at.is_(None))
+        .values(spent=True)
+        .execution_options(synchronize_session=False)
+    )
+    row = VerificationCode(
+        id=new_uuid(),
+        draft_id=draft.id,
+        email_key=email_key(email),
+        resent=resent,
+        created_at=now,
+        expires_at=now + LIFETIME,
+    )
     if taken:
         outbox.email(tenant, "address_in_use", email, language)
     else:
-        code = f"{secrets.randbelow(10 ** 6):06d}"
+        code = f"{secrets.randbelow(10**6):06d}"
         row.code_hash = _hash(row.id, code)
-        outbox.email(tenant, "verification_code", email, language,
-                     sealed=seal({"code": code, "link": link_for(code)}))
+        outbox.email(
+            tenant,
+            "verification_code",
+            email,
+            language,
+            sealed=seal({"code": code, "link": link_for(code)}),
+        )
     db.session.add(row)
     return True
 
 
 def notice_instead(draft) -> bool:
     """True where the draft's latest mail was the owner's notice: a new one is a notice too."""
-    latest = db.session.execute(select(VerificationCode.code_hash).where(
-        VerificationCode.draft_id == draft.id).order_by(VerificationCode.created_at.desc())
+    latest = db.session.execute(
+        select(VerificationCode.code_hash)
+        .where(VerificationCode.draft_id == draft.id)
+        .order_by(VerificationCode.created_at.desc())
     ).first()
     return latest is not None and latest.code_hash is None
 
 
 def new_codes_left(draft) -> int:
     since = utcnow() - timedelta(hours=1)
-    made = db.session.execute(select(func.count()).where(
-        VerificationCode.draft_id == draft.id, VerificationCode.resent.is_(True),
-        VerificationCode.created_at > since)).scalar()
+    made = db.session.execute(
+        select(func.count()).where(
+            VerificationCode.draft_id == draft.id,
+            VerificationCode.resent.is_(True),
+            VerificationCode.created_at > since,
+        )
+    ).scalar()
     return max(0, NEW_CODES_PER_HOUR - made)
 
 
 def next_new_code_at(draft) -> datetime:
     """When the oldest "new code" of the last hour stops counting."""
     since = utcnow() - timedelta(hours=1)
-    oldest = db.session.execute(select(func.min(VerificationCode.created_at)).where(
-        VerificationCode.draft_id == draft.id, VerificationCode.resent.is_(True),
-        VerificationCode.created_at > since)).scalar()
+    oldest = db.session.execute(
+        select(func.min(VerificationCode.created_at)).where(
+            VerificationCode.draft_id == draft.id,
+            VerificationCode.resent.is_(True),
+            VerificationCode.created_at > since,
+        )
+    ).scalar()
     return (oldest or utcnow()) + timedelta(hours=1)
 
 
@@ -98,25 +124,51 @@ def accept(draft, email, code) -> bool:
     guesses cannot exceed the allowance); the sixth try of a code fails whatever it is."""
     code = (code or "").strip().replace(" ", "")
     now = utcnow()
-    row = db.session.execute(select(VerificationCode).where(
-        VerificationCode.draft_id == draft.id, VerificationCode.email_key == email_key(email or ""),
-        VerificationCode.spent.is_(False)).order_by(VerificationCode.created_at.desc())
-    ).scalars().first()
+    row = (
+        db.session.execute(
+            select(VerificationCode)
+            .where(
+                VerificationCode.draft_id == draft.id,
+                VerificationCode.email_key == email_key(email or ""),
+                VerificationCode.spent.is_(False),
+            )
+            .order_by(VerificationCode.created_at.desc())
+        )
+        .scalars()
+        .first()
+    )
     if row is None or row.code_hash is None or row.expires_at <= now:
         return False
-    counted = db.session.execute(update(VerificationCode).where(
-        VerificationCode.id == row.id, VerificationCode.spent.is_(False),
-        VerificationCode.wrong_tries < TRIES)
+    counted = db.session.execute(
+        update(VerificationCode)
+        .where(
+            VerificationCode.id == row.id,
+            VerificationCode.spent.is_(False),
+            VerificationCode.wrong_tries < TRIES,
+        )
         .values(wrong_tries=VerificationCode.wrong_tries + 1)
-        .execution_options(synchronize_session=False)).rowcount
-    right = counted == 1 and code.isascii() and code.isdigit() and len(code) == 6 and \
-        hmac.compare_digest(_hash(row.id, code), row.code_hash)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    right = (
+        counted == 1
+        and code.isascii()
+        and code.isdigit()
+        and len(code) == 6
+        and hmac.compare_digest(_hash(row.id, code), row.code_hash)
+    )
     if right:
-        db.session.execute(update(VerificationCode).where(VerificationCode.id == row.id).values(
-            spent=True, verified_at=now, wrong_tries=VerificationCode.wrong_tries - 1)
-            .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(VerificationCode)
+            .where(VerificationCode.id == row.id)
+            .values(spent=True, verified_at=now, wrong_tries=VerificationCode.wrong_tries - 1)
+            .execution_options(synchronize_session=False)
+        )
     elif counted == 1 and row.wrong_tries + 1 >= TRIES:
-        db.session.execute(update(VerificationCode).where(VerificationCode.id == row.id)
-                           .values(spent=True).execution_options(synchronize_session=False))
+        db.session.execute(
+            update(VerificationCode)
+            .where(VerificationCode.id == row.id)
+            .values(spent=True)
+            .execution_options(synchronize_session=False)
+        )
     db.session.commit()
     return right

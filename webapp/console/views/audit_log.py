@@ -1,4 +1,5 @@
 """The audit log of the operator's tenants, newest first; read-only."""
+
 from flask import g
 
 from webapp.console import audit, session

@@ -1,4 +1,5 @@
 """Signing in: the one-time setup page (password and TOTP enrolment), sign-in, sign-out."""
+
 from flask import abort, g, redirect, request, url_for
 
 from webapp.console import audit, operators, session
@@ -25,20 +26,31 @@ def setup(token):
     if request.method == "POST":
         password, code = _field("password"), _field("code")
         if unsafe(password, PASSWORD_MIN_LENGTH, 3, (operator.email, operator.email)):
-            problems.append(("#password", gettext(
-                "Choose a password of at least %(count)s characters that is hard to guess",
-                count=PASSWORD_MIN_LENGTH)))
+            problems.append(
+                (
+                    "#password",
+                    gettext(
+                        "Choose a password of at least %(count)s characters that is hard to guess",
+                        count=PASSWORD_MIN_LENGTH,
+                    ),
+                )
+            )
         elif not operators.enrol(operator, password, code):
-            problems.append(("#code", gettext("Enter the 6-digit code your authenticator app "
-                                              "shows now")))
+            problems.append(
+                ("#code", gettext("Enter the 6-digit code your authenticator app shows now"))
+            )
         else:
             audit.write(operator.email, "enrolled")
             db.session.commit()
             return redirect(url_for("console.sign_in", enrolled=1), 303)
-    return render("console/setup.html", 422 if problems else 200, problems=problems,
-                  setup_operator=operator,
-                  qr=operators.qr_svg(operator, gettext("QR code for your authenticator app")),
-                  secret=operators.totp(operator).secret)
+    return render(
+        "console/setup.html",
+        422 if problems else 200,
+        problems=problems,
+        setup_operator=operator,
+        qr=operators.qr_svg(operator, gettext("QR code for your authenticator app")),
+        secret=operators.totp(operator).secret,
+    )
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -54,10 +66,21 @@ def sign_in():
             audit.write(operator.email, "signed in")
             db.session.commit()
             return redirect(url_for("console.home"), 303)
-        problems.append(("#email", gettext("The email, password or code is not right – check "
-                                           "them and enter a new code")))
-    return render("console/sign_in.html", 422 if problems else 200, problems=problems,
-                  email=_field("email"), enrolled=request.args.get("enrolled") == "1")
+        problems.append(
+            (
+                "#email",
+                gettext(
+                    "The email, password or code is not right – check them and enter a new code"
+                ),
+            )
+        )
+    return render(
+        "console/sign_in.html",
+        422 if problems else 200,
+        problems=problems,
+        email=_field("email"),
+        enrolled=request.args.get("enrolled") == "1",
+    )
 
 
 @bp.post("/sign-out")

@@ -1,4 +1,5 @@
 """Customers: search, a customer's page, export as JSON, erase."""
+
 import json
 
 from flask import Response, abort, g, redirect, request, url_for
@@ -34,10 +35,9 @@ def _before():
 @bp.get("/t/<slug>/customers")
 def customers(slug):
     tenant = session.tenant(slug)
-    query = request.args.get("q", "")[:search.QUERY_MAX]
+    query = request.args.get("q", "")[: search.QUERY_MAX]
     found, more = search.find(tenant, query, _before())
-    return render("console/customers.html", shown=tenant, query=query, customers=found,
-                  more=more)
+    return render("console/customers.html", shown=tenant, query=query, customers=found, more=more)
 
 
 @bp.get("/t/<slug>/customers/<customer_id>")
@@ -46,12 +46,20 @@ def customer(slug, customer_id):
     audit.write(g.operator.email, "viewed customer", tenant.slug, found.id)
     db.session.commit()
     messages = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.customer_id == found.id)
-        .order_by(OutboxMessage.created_at.desc()).limit(MESSAGES_SHOWN)).all()
-    return render("console/customer.html", shown=tenant, customer=found,
-                  fields=customer_json(found), messages=messages,
-                  entries=audit.recent([tenant.slug], g.operator.email, customer_id=found.id),
-                  erased=request.args.get("erased") == "1")
+        select(OutboxMessage)
+        .where(OutboxMessage.customer_id == found.id)
+        .order_by(OutboxMessage.created_at.desc())
+        .limit(MESSAGES_SHOWN)
+    ).all()
+    return render(
+        "console/customer.html",
+        shown=tenant,
+        customer=found,
+        fields=customer_json(found),
+        messages=messages,
+        entries=audit.recent([tenant.slug], g.operator.email, customer_id=found.id),
+        erased=request.args.get("erased") == "1",
+    )
 
 
 @bp.get("/t/<slug>/customers/<customer_id>/export")
@@ -60,17 +68,23 @@ def export(slug, customer_id):
     audit.write(g.operator.email, "exported customer", tenant.slug, found.id)
     db.session.commit()
     body = json.dumps(customer_json(found), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="customer-{found.id}.json"'})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="customer-{found.id}.json"'},
+    )
 
 
 @bp.post("/t/<slug>/customers/<customer_id>/erase")
 def erase_customer(slug, customer_id):
     tenant, found = _customer(slug, customer_id)
     if request.form.get("confirm") != "yes":
-        return render("console/problem.html", 400, heading=gettext("There is a problem"),
-                      message=gettext("Select that you have checked this customer is to be "
-                                      "erased"))
+        return render(
+            "console/problem.html",
+            400,
+            heading=gettext("There is a problem"),
+            message=gettext("Select that you have checked this customer is to be erased"),
+        )
     if found.erased_at is None:
         audit.write(g.operator.email, "erased customer", tenant.slug, found.id)
         erase(tenant, found)  # commits the audit entry with the erasure
@@ -81,8 +95,11 @@ def erase_customer(slug, customer_id):
 def resend_verification(slug, customer_id):
     """Mail the customer a fresh verification link (within the address's mail budget)."""
     tenant, found = _customer(slug, customer_id)
-    if tenant.verify_email == "code" and found.erased_at is None \
-            and found.email_verified_at is None:
+    if (
+        tenant.verify_email == "code"
+        and found.erased_at is None
+        and found.email_verified_at is None
+    ):
         audit.write(g.operator.email, "resent verification", tenant.slug, found.id)
         email_links.mail_link(tenant, found)
         db.session.commit()

@@ -1,4 +1,5 @@
 """A tenant's API keys: list (created, last used, revoked), create (secret shown once), revoke."""
+
 from flask import abort, g, redirect, url_for
 
 from webapp.auth import keys as api_keys

@@ -1,4 +1,5 @@
 """The outbox of the operator's tenants: pending and failed messages by kind, and retry now."""
+
 from flask import abort, g, redirect, url_for
 from sqlalchemy import func, select
 
@@ -18,11 +19,16 @@ def outbox():
     waiting = (OutboxMessage.tenant.in_(tenants)) & OutboxMessage.status.in_(WAITING)
     totals = db.session.execute(
         select(OutboxMessage.tenant, OutboxMessage.kind, OutboxMessage.status, func.count())
-        .where(waiting).group_by(OutboxMessage.tenant, OutboxMessage.kind, OutboxMessage.status)
-        .order_by(OutboxMessage.tenant, OutboxMessage.kind, OutboxMessage.status)).all()
+        .where(waiting)
+        .group_by(OutboxMessage.tenant, OutboxMessage.kind, OutboxMessage.status)
+        .order_by(OutboxMessage.tenant, OutboxMessage.kind, OutboxMessage.status)
+    ).all()
     messages = db.session.scalars(
-        select(OutboxMessage).where(waiting)
-        .order_by(OutboxMessage.status, OutboxMessage.next_attempt_at).limit(SHOWN)).all()
+        select(OutboxMessage)
+        .where(waiting)
+        .order_by(OutboxMessage.status, OutboxMessage.next_attempt_at)
+        .limit(SHOWN)
+    ).all()
     return render("console/outbox.html", totals=totals, messages=messages, shown_limit=SHOWN)
 
 
@@ -31,8 +37,13 @@ def retry(message_id):
     message = db.session.get(OutboxMessage, message_id[:40])
     if message is None or message.tenant not in session.slugs():
         abort(404)
-    audit.write(g.operator.email, "retried outbox message", message.tenant, message.customer_id,
-                detail=message.id)
+    audit.write(
+        g.operator.email,
+        "retried outbox message",
+        message.tenant,
+        message.customer_id,
+        detail=message.id,
+    )
     db.session.commit()
     retry_now(message.id)
     return redirect(url_for("console.outbox"), 303)

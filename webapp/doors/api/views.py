@@ -1,4 +1,5 @@
 """The JSON API (contract section 4): parse a seed A customer, call the service, answer in JSON."""
+
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
@@ -99,9 +100,12 @@ def _attributes(value, answers, faults):
         return
     for index, item in enumerate(value):
         path = f"customAttributes[{index}]"
-        if not (isinstance(item, dict) and set(item) <= {"name", "value"}
-                and isinstance(item.get("name"), str)
-                and isinstance(item.get("value"), (str, type(None)))):
+        if not (
+            isinstance(item, dict)
+            and set(item) <= {"name", "value"}
+            and isinstance(item.get("name"), str)
+            and isinstance(item.get("value"), (str, type(None)))
+        ):
             faults.append(_wrong_type(path, "an object {name, value} of strings"))
         elif ATTRIBUTE_PREFIX + item["name"] in answers:
             faults.append(Fault(91000, path, f"'{item['name']}' is given twice"))
@@ -116,7 +120,7 @@ def to_path(name, body):
     if name in CONSENT_LISTS:
         return f"consents.{name}"
     if name and name.startswith(ATTRIBUTE_PREFIX):
-        wanted = name[len(ATTRIBUTE_PREFIX):]
+        wanted = name[len(ATTRIBUTE_PREFIX) :]
         items = body.get("customAttributes") if isinstance(body, dict) else None
         for index, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict) and item.get("name") == wanted:
@@ -127,11 +131,17 @@ def to_path(name, body):
 
 def _unknown_attributes(tenant, body):
     items = body.get("customAttributes")
-    return [Fault(91000, f"customAttributes[{index}].name",
-                  f"'{item['name']}' is not an attribute of this tenant")
-            for index, item in enumerate(items if isinstance(items, list) else [])
-            if isinstance(item, dict) and isinstance(item.get("name"), str)
-            and tenant.attribute(item["name"]) is None]
+    return [
+        Fault(
+            91000,
+            f"customAttributes[{index}].name",
+            f"'{item['name']}' is not an attribute of this tenant",
+        )
+        for index, item in enumerate(items if isinstance(items, list) else [])
+        if isinstance(item, dict)
+        and isinstance(item.get("name"), str)
+        and tenant.attribute(item["name"]) is None
+    ]
 
 
 def _with_paths(error, body):
@@ -155,8 +165,9 @@ def create_customer():
         # Before the key is claimed: a refused solution is the header's fault, not the body's
         # answer to keep.
         proof_of_work.verify(tenant, request.headers.get(proof_of_work.HEADER))
-    with idempotency.claimed(scope, request.headers.get("Idempotency-Key"), request.path,
-                             body) as claim:
+    with idempotency.claimed(
+        scope, request.headers.get("Idempotency-Key"), request.path, body
+    ) as claim:
         if claim.replay is not None:
             return _answer(*claim.replay)
         answers, prior = to_answers(body)
@@ -182,8 +193,7 @@ def _answer(status, body):
     response = jsonify(body)
     response.status_code = status
     if status == 201:
-        response.headers["Location"] = url_for("api.get_customer",
-                                               customer_id=body["customerId"])
+        response.headers["Location"] = url_for("api.get_customer", customer_id=body["customerId"])
     return response
 
 

@@ -5,6 +5,7 @@ maps each onto its own path (`Customer.EMail`, `billingPerson.postalCode`); a fi
 no place for keeps no path. Where several of the service's fields share one path (the email is
 also the username), the path keeps one fault: that of the field listed first in the door's map.
 """
+
 import re
 
 from webapp.faults import Fault, FaultError
@@ -15,8 +16,11 @@ def _rank(path, order):
     if path in order:
         return order.index(path)
     parent = re.match(r"[^.\[]*", path or "").group()
-    family = [index for index, known in enumerate(order)
-              if known == parent or known.startswith(parent + ".")]
+    family = [
+        index
+        for index, known in enumerate(order)
+        if known == parent or known.startswith(parent + ".")
+    ]
     return max(family) + 0.5 if family else len(order)
 
 
@@ -43,8 +47,11 @@ def relabel(error, prior, paths, order):
     mine = [item for item in error.faults if item in prior]
     found = [item for item in error.faults if item not in prior]
     precedence = list(paths)
-    found.sort(key=lambda item: precedence.index(item.field) if item.field in precedence
-               else len(precedence))
+    found.sort(
+        key=lambda item: (
+            precedence.index(item.field) if item.field in precedence else len(precedence)
+        )
+    )
     kept, seen = [], set()
     for item in mine:
         kept.append(item)

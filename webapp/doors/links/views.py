@@ -4,6 +4,7 @@ Following a link is the action (a person clicks once); a wrong, expired or spent
 400 with the meaning of fault 91016 on a friendly page. A withdraw link also takes the POST that
 mail programs send for one-click unsubscribing (RFC 8058).
 """
+
 from flask import Blueprint, make_response, render_template
 
 from webapp.extensions import db
@@ -23,17 +24,30 @@ def _tenant_of(record):
 
 
 def _page(heading, message, status=200):
-    response = make_response(render_template(
-        "links/page.html", layout="base.html", tenant=None, nonce=nonce(),
-        heading=gettext(heading), message=gettext(message)), status)
+    response = make_response(
+        render_template(
+            "links/page.html",
+            layout="base.html",
+            tenant=None,
+            nonce=nonce(),
+            heading=gettext(heading),
+            message=gettext(message),
+        ),
+        status,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def _invalid():
-    return _page(N_("This link cannot be used"),
-                 N_("The link is wrong, has expired or has been used already. If you still need "
-                    "to, ask for a new one."), INVALID.status)
+    return _page(
+        N_("This link cannot be used"),
+        N_(
+            "The link is wrong, has expired or has been used already. If you still need "
+            "to, ask for a new one."
+        ),
+        INVALID.status,
+    )
 
 
 @bp.get("/verify/<token>")
@@ -47,8 +61,10 @@ def verify_email(token):
     if tenant is not None:
         webhook(tenant, "customer.email_verified", customer)
     db.session.commit()
-    return _page(N_("Email address confirmed"),
-                 N_("Thank you: your email address is confirmed. You can close this page."))
+    return _page(
+        N_("Email address confirmed"),
+        N_("Thank you: your email address is confirmed. You can close this page."),
+    )
 
 
 @bp.get("/consent/confirm/<token>")
@@ -57,9 +73,13 @@ def confirm_consent(token):
     db.session.commit()
     if record is None:
         return _invalid()
-    return _page(N_("Choice confirmed"),
-                 N_("Thank you: your choice is confirmed. You can withdraw it at any time with "
-                    "the link in the email."))
+    return _page(
+        N_("Choice confirmed"),
+        N_(
+            "Thank you: your choice is confirmed. You can withdraw it at any time with "
+            "the link in the email."
+        ),
+    )
 
 
 @bp.route("/consent/withdraw/<token>", methods=["GET", "POST"])
@@ -68,5 +88,6 @@ def withdraw_consent(token):
     db.session.commit()
     if record is None:
         return _invalid()
-    return _page(N_("Consent withdrawn"),
-                 N_("Your consent is withdrawn. We will not use it from now on."))
+    return _page(
+        N_("Consent withdrawn"), N_("Your consent is withdrawn. We will not use it from now on.")
+    )

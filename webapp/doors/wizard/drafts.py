@@ -5,6 +5,7 @@ depends on a cookie. It holds the answers of the steps that passed (a dict of fi
 values) and the password only as a hash. Once the customer is stored, the answers are wiped and
 only the customer's id is kept, for the completion page.
 """
+
 from datetime import timedelta
 
 from flask import current_app
@@ -48,8 +49,9 @@ def load(token: str | None, tenant_slug: str) -> Draft | None:
 def start(tenant_slug: str) -> Draft:
     """A new, empty draft (stored with the first answers that `save` commits)."""
     now = utcnow()
-    draft = Draft(id=new_uuid(), tenant=tenant_slug, answers={}, created_at=now,
-                  expires_at=now + LIFETIME)
+    draft = Draft(
+        id=new_uuid(), tenant=tenant_slug, answers={}, created_at=now, expires_at=now + LIFETIME
+    )
     db.session.add(draft)
     return draft
 

@@ -3,6 +3,7 @@
 Labels, hints and autocomplete tokens come from the step forms, translated into the page's
 language; the choices come from the tenant, and the address's from its country.
 """
+
 import re
 from dataclasses import dataclass
 
@@ -17,8 +18,12 @@ from webapp.forms.address import PARTS as ADDRESS_PARTS
 from webapp.forms.rules import parse_birth_date
 from webapp.i18n import N_, currency_name, gettext, in_source_language, ngettext
 
-CONTACT_METHODS = {"email": N_("Email"), "sms": N_("Text message"), "phone": N_("Phone call"),
-                   "post": N_("Post")}
+CONTACT_METHODS = {
+    "email": N_("Email"),
+    "sms": N_("Text message"),
+    "phone": N_("Phone call"),
+    "post": N_("Post"),
+}
 # How the review writes a date, as a CLDR pattern ("27 March 1990"); each language has its own.
 DATE_PATTERN = N_("d MMMM y")
 
@@ -94,16 +99,25 @@ class FieldView:
 def _options(name, tenant):
     # Labels from the tenants file are shown as written, but for the built-in ones.
     if name == "consentIds":
-        return tuple((c.id, gettext(c.label) if c.mandatory else
-                      gettext("%(label)s (optional)", label=gettext(c.label)))
-                     for c in tenant.consents)
+        return tuple(
+            (
+                c.id,
+                gettext(c.label)
+                if c.mandatory
+                else gettext("%(label)s (optional)", label=gettext(c.label)),
+            )
+            for c in tenant.consents
+        )
     if name == "contactMethods":
-        return tuple((m, gettext(CONTACT_METHODS[m]) if m in CONTACT_METHODS else m.capitalize())
-                     for m in tenant.contact_methods)
+        return tuple(
+            (m, gettext(CONTACT_METHODS[m]) if m in CONTACT_METHODS else m.capitalize())
+            for m in tenant.contact_methods
+        )
     if name == "currency":
         default = (("", gettext("%(code)s, the usual currency", code=tenant.default_currency)),)
-        return default + tuple((code, f"{code}, {currency_name(code)}")
-                               for code in tenant.currencies)
+        return default + tuple(
+            (code, f"{code}, {currency_name(code)}") for code in tenant.currencies
+        )
     if name == "nationality":
         return (("", gettext("Select a country")), *i18n.countries())
     return ()
@@ -136,15 +150,25 @@ def view(name, field, tenant, shown, error=None) -> FieldView:
     hint = gettext(field.description) if field.description and kind != "select" else None
     if kind == "password":
         length = tenant.password_min_length
-        hint = ngettext("At least %(num)d character.", "At least %(num)d characters.",
-                        length) + " " + hint
+        hint = (
+            ngettext("At least %(num)d character.", "At least %(num)d characters.", length)
+            + " "
+            + hint
+        )
     if name == "contactMethods" and tenant.require_contact_method:
         hint = gettext("Select at least one.")
-    found = FieldView(name=name, noun=gettext(field.label.text), kind=kind,
-                      optional=bool(field.flags.optional), hint=hint, value=value,
-                      attrs=dict(field.render_kw or {}), options=_options(name, tenant),
-                      error=error, links={c.id: c.url for c in tenant.consents if c.url}
-                      if name == "consentIds" else None)
+    found = FieldView(
+        name=name,
+        noun=gettext(field.label.text),
+        kind=kind,
+        optional=bool(field.flags.optional),
+        hint=hint,
+        value=value,
+        attrs=dict(field.render_kw or {}),
+        options=_options(name, tenant),
+        error=error,
+        links={c.id: c.url for c in tenant.consents if c.url} if name == "consentIds" else None,
+    )
     if name in ADDRESS_PARTS:
         return countries.present(found, countries.country_of(shown))
     return found
@@ -155,9 +179,14 @@ def views(step, tenant, shown, errors) -> list[FieldView]:
     form = blank_form(step, tenant)
     country = countries.country_of(shown)
     # The country first: the address's other fields follow it (section 15).
-    return sorted((view(name, field, tenant, shown, errors.get(name))
-                   for name, field in form._fields.items() if countries.shows(name, country)),
-                  key=lambda found: found.name != "countryCode")
+    return sorted(
+        (
+            view(name, field, tenant, shown, errors.get(name))
+            for name, field in form._fields.items()
+            if countries.shows(name, country)
+        ),
+        key=lambda found: found.name != "countryCode",
+    )
 
 
 def one(step, name, tenant, shown, error) -> FieldView:

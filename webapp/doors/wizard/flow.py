@@ -1,4 +1,5 @@
 """The wizard's pages in order, and the visit: which tenant, which layout, which draft."""
+
 from dataclasses import dataclass
 
 from flask import url_for

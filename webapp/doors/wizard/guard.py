@@ -6,6 +6,7 @@ belongs to (or to "no draft yet" on the first step), and a browser's own word th
 from another site (Sec-Fetch-Site, or Origin where that is missing) is refused outright.
 `WTF_CSRF_ENABLED = False` turns both off, as it does Flask-WTF.
 """
+
 from flask import current_app, request
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -39,8 +40,9 @@ def protect(draft_id: str | None) -> None:
     if _cross_site():
         raise CSRFError(REFUSED)
     try:
-        bound = _serializer().loads(request.form.get("csrf_token", ""),
-                                    max_age=int(LIFETIME.total_seconds()))
+        bound = _serializer().loads(
+            request.form.get("csrf_token", ""), max_age=int(LIFETIME.total_seconds())
+        )
     except BadData:
         raise CSRFError(REFUSED) from None
     if bound != (draft_id or ""):

@@ -5,6 +5,7 @@ The JSON doors answer with the fault table's messages, which API clients match o
 what to do instead ("Date of birth must be in the past", not "Date of Birth provided is
 incorrect"). Where one fault has several causes, the answers say which one it was.
 """
+
 from webapp.doors.wizard.countries import layout
 from webapp.forms.rules import (
     Problem,
@@ -27,16 +28,23 @@ PLAIN = {
     90067: N_("Select how we may contact you from the choices shown"),
     90066: N_("Select only from the consents shown"),
     90019: N_("Select a currency from the list"),
-    91001: N_("An account with this email address already exists – enter a different email "
-              "address"),
-    91015: N_("Enter the code we emailed you, to confirm your email address, before you "
-              "continue"),
+    91001: N_(
+        "An account with this email address already exists – enter a different email address"
+    ),
+    91015: N_("Enter the code we emailed you, to confirm your email address, before you continue"),
 }
 # The built-in consents (by their built-in label): "Select that you accept ..." reads better than
 # the checkbox's own label.
-CONSENTS = dict(zip((c.label for c in BUILT_IN_CONSENTS if c.mandatory), (
-    N_("Select that you accept the terms and conditions"),
-    N_("Select that you accept the privacy policy")), strict=True))
+CONSENTS = dict(
+    zip(
+        (c.label for c in BUILT_IN_CONSENTS if c.mandatory),
+        (
+            N_("Select that you accept the terms and conditions"),
+            N_("Select that you accept the privacy policy"),
+        ),
+        strict=True,
+    )
+)
 PASSWORD = {
     "common": N_("This password is too common – choose one that is harder to guess"),
     "personal": N_("Password must not contain your username or the start of your email address"),
@@ -59,18 +67,19 @@ def _password(tenant, answers):
     born = parse_birth_date(answers.get("dateOfBirth"))
     names = (answers.get("forename"), answers.get("surname"), answers.get("displayName"))
     account = (answers.get("username"), answers.get("email"))
-    why = weakness(password, tenant.password_min_length, tenant.password_min_score, account,
-                   names, born)
+    why = weakness(
+        password, tenant.password_min_length, tenant.password_min_score, account, names, born
+    )
     if why == "short":
-        return gettext("Password must be %(num)s characters or more",
-                       num=tenant.password_min_length)
+        return gettext(
+            "Password must be %(num)s characters or more", num=tenant.password_min_length
+        )
     if why in PASSWORD:
         return gettext(PASSWORD[why])
     # Too weak for zxcvbn: its own reason, in the page's language.
     _, advice = strength(password, (*account, *personal_words(names, born)))
     reasons = " ".join(gettext(tip) for tip in advice[:2])
-    return " ".join(filter(None, (gettext("Choose a password that is harder to guess."),
-                                  reasons)))
+    return " ".join(filter(None, (gettext("Choose a password that is harder to guess."), reasons)))
 
 
 def _birth_date(tenant, answers):
@@ -119,4 +128,3 @@ def instruction(fault, tenant, answers) -> str:
         90037: lambda: _consent(tenant, answers),
     }.get(fault.code)
     return explain() if explain else gettext(FALLBACK)
-

@@ -1,6 +1,7 @@
 """What the wizard's other steps need of the verify step (contract section 12): queue a code when
 the account step is saved, refuse later steps while the code is awaited, and tell "Create
 account" when the draft proved its email."""
+
 from webapp import i18n
 from webapp.faults import fault
 from webapp.trust import verification
@@ -12,21 +13,23 @@ def email_of(visit):
 
 def link_for(visit):
     """The link a code mail carries: this step, with the draft and the code."""
+
     def link_for(code):
         values = {"draft": visit.token, "code": code}
         if visit.language:
             values["lang"] = visit.language
         return visit.url("verify", _external=True, **values)
+
     return link_for
 
 
 def account_saved(visit, email, taken):
     """Queue the code (or, the address being taken, the owner's notice) for a saved account
     step, unless the draft has proved this email already; committed with the draft."""
-    if verification.applies(visit.tenant) and \
-            verification.verified_at(visit.draft, email) is None:
-        verification.issue(visit.tenant, visit.draft, email, link_for(visit), i18n.current(),
-                           taken=taken)
+    if verification.applies(visit.tenant) and verification.verified_at(visit.draft, email) is None:
+        verification.issue(
+            visit.tenant, visit.draft, email, link_for(visit), i18n.current(), taken=taken
+        )
 
 
 def refuse_unverified(visit):
@@ -36,5 +39,8 @@ def refuse_unverified(visit):
 
 
 def verified_at(visit):
-    return verification.verified_at(visit.draft, email_of(visit)) \
-        if verification.applies(visit.tenant) else None
+    return (
+        verification.verified_at(visit.draft, email_of(visit))
+        if verification.applies(visit.tenant)
+        else None
+    )

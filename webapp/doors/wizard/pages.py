@@ -1,4 +1,5 @@
 """Rendering the wizard: its pages and htmx fragments, their headers, and its error pages."""
+
 from functools import lru_cache
 
 from flask import g, make_response, render_template, request
@@ -15,19 +16,25 @@ from webapp.trust import honeypot, proof_of_work
 # The error pages: a heading and what to do, never the fault's message (written for API clients).
 TROUBLE = {
     91003: (N_("This form has expired"), N_("Go back to the form and try again.")),
-    91006: (N_("Too much information was sent"),
-            N_("Go back, shorten your answers and try again.")),
+    91006: (
+        N_("Too much information was sent"),
+        N_("Go back, shorten your answers and try again."),
+    ),
     91009: (N_("Page not found"), N_("Check the web address, or start again.")),
-    90055: (N_("Registration is closed"),
-            N_("You cannot create an account here at the moment. Try again later.")),
-    90061: (N_("Sorry, there is a problem with the service"),
-            N_("Try again later.")),
-    91015: (N_("Confirm your email address first"),
-            N_("Enter the code we emailed you, to confirm your email address, before you "
-               "continue")),
+    90055: (
+        N_("Registration is closed"),
+        N_("You cannot create an account here at the moment. Try again later."),
+    ),
+    90061: (N_("Sorry, there is a problem with the service"), N_("Try again later.")),
+    91015: (
+        N_("Confirm your email address first"),
+        N_("Enter the code we emailed you, to confirm your email address, before you continue"),
+    ),
 }
-PAGE_TROUBLE = {404: (N_("Page not found"), N_("Check the web address, or start again.")),
-                405: (N_("Page not found"), N_("This page cannot be used that way."))}
+PAGE_TROUBLE = {
+    404: (N_("Page not found"), N_("Check the web address, or start again.")),
+    405: (N_("Page not found"), N_("This page cannot be used that way.")),
+}
 
 
 def said(fault: Fault, answers=None) -> str:
@@ -45,8 +52,12 @@ def waiting(headers) -> str:
     # Whole units, rounded up: 3,599 seconds is "60 minutes", never a promise of "1 hour" early.
     for unit, size in (("minute", 60), ("hour", 3600)):
         if seconds <= size * (60 if unit == "minute" else 48):
-            return gettext("Try again in %(wait)s.", wait=format_timedelta(
-                -(-seconds // size) * size, granularity=unit, threshold=10 ** 6))
+            return gettext(
+                "Try again in %(wait)s.",
+                wait=format_timedelta(
+                    -(-seconds // size) * size, granularity=unit, threshold=10**6
+                ),
+            )
     return gettext("Try again tomorrow.")
 
 
@@ -58,7 +69,8 @@ def _luminance(colour):
     def channel(value):
         value /= 255
         return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-    red, green, blue = (channel(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+
+    red, green, blue = (channel(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
@@ -85,12 +97,21 @@ def render(template, status=200, **context):
     visit = g.get("visit")
     tenant = visit.tenant if visit else None
     embedded = bool(visit and visit.embedded)
-    response = make_response(render_template(
-        template, visit=visit, tenant=tenant, embedded=embedded,
-        layout="embed.html" if embedded else "base.html", nonce=nonce(),
-        on_brand=on_colour(tenant.primary_colour) if tenant else None,
-        rendered=lambda: honeypot.carried(request.form),
-        pow_challenge=lambda: proof_of_work.challenge(tenant), **context), status)
+    response = make_response(
+        render_template(
+            template,
+            visit=visit,
+            tenant=tenant,
+            embedded=embedded,
+            layout="embed.html" if embedded else "base.html",
+            nonce=nonce(),
+            on_brand=on_colour(tenant.primary_colour) if tenant else None,
+            rendered=lambda: honeypot.carried(request.form),
+            pow_challenge=lambda: proof_of_work.challenge(tenant),
+            **context,
+        ),
+        status,
+    )
     return secure(response)
 
 
@@ -113,8 +134,9 @@ def fault_page(error: FaultError):
     if first.code == 91004:
         heading, message = gettext("Too many attempts"), waiting(error.headers)
     else:
-        heading, message = TROUBLE.get(first.code, (
-            N_("There is a problem"), N_("Go back to the form and try again.")))
+        heading, message = TROUBLE.get(
+            first.code, (N_("There is a problem"), N_("Go back to the form and try again."))
+        )
         heading, message = gettext(heading), gettext(message)
     return _trouble(error.status, heading, message, error.headers)
 
@@ -124,5 +146,9 @@ def fault_page(error: FaultError):
 def http_error_page(error):
     heading, message = PAGE_TROUBLE.get(error.code, (N_("There is a problem"), error.description))
     allowed = getattr(error, "valid_methods", None)  # a 405 says which methods the page takes
-    return _trouble(error.code, gettext(heading), gettext(message),
-                    {"Allow": ", ".join(allowed)} if allowed else None)
+    return _trouble(
+        error.code,
+        gettext(heading),
+        gettext(message),
+        {"Allow": ", ".join(allowed)} if allowed else None,
+    )

@@ -1,5 +1,6 @@
 """The wizard's verify step (contract section 12): the code mailed at the account step, the link
 that carries it, and "Send a new code". The rules of codes are `webapp.trust.verification`'s."""
+
 from datetime import UTC
 
 from flask import g, redirect, request
@@ -25,12 +26,24 @@ def _then(visit):
 
 def _page(visit, error=None, status=200):
     email = email_of(visit)
-    return remember(render(
-        "wizard/verify.html", status, step=VERIFY, number=visit.pages.index(VERIFY) + 1,
-        pages=len(visit.pages), heading=heading(VERIFY), back="account",
-        problems=[("#code", error)] if error else [], error=error, email=email,
-        verified=not visit.needs_code, sent=request.args.get("sent") == "1",
-        csrf=guard.token(visit.claimed), then=request.values.get("then") == "review"))
+    return remember(
+        render(
+            "wizard/verify.html",
+            status,
+            step=VERIFY,
+            number=visit.pages.index(VERIFY) + 1,
+            pages=len(visit.pages),
+            heading=heading(VERIFY),
+            back="account",
+            problems=[("#code", error)] if error else [],
+            error=error,
+            email=email,
+            verified=not visit.needs_code,
+            sent=request.args.get("sent") == "1",
+            csrf=guard.token(visit.claimed),
+            then=request.values.get("then") == "review",
+        )
+    )
 
 
 def _away(visit):
@@ -41,8 +54,12 @@ def _away(visit):
 
 
 def _here(visit):
-    return (not visit.completed and visit.draft is not None and
-            verification.applies(visit.tenant) and visit.first_open_page() != "account")
+    return (
+        not visit.completed
+        and visit.draft is not None
+        and verification.applies(visit.tenant)
+        and visit.first_open_page() != "account"
+    )
 
 
 @route("/verify", "verify", ["GET"])
@@ -55,8 +72,7 @@ def show(slug, mode):
     if code is not None:  # the mailed link: accept its code, then lose it from the address
         accepted = visit.needs_code and verification.accept(visit.draft, email_of(visit), code)
         return redirect(visit.step_url(VERIFY, **({} if accepted else {"wrong": 1})), 303)
-    error = gettext(WRONG_CODE) if request.args.get("wrong") == "1" and visit.needs_code \
-        else None
+    error = gettext(WRONG_CODE) if request.args.get("wrong") == "1" and visit.needs_code else None
     return _page(visit, error, 422 if error else 200)
 
 
@@ -88,8 +104,15 @@ def new_code(slug, mode):
         reset_at = verification.next_new_code_at(visit.draft).replace(tzinfo=UTC)
         raise mail_budget.refused(reset_at=reset_at.timestamp())
     email = email_of(visit)
-    if not verification.issue(visit.tenant, visit.draft, email, link_for(visit), i18n.current(),
-                              taken=verification.notice_instead(visit.draft), resent=True):
+    if not verification.issue(
+        visit.tenant,
+        visit.draft,
+        email,
+        link_for(visit),
+        i18n.current(),
+        taken=verification.notice_instead(visit.draft),
+        resent=True,
+    ):
         db.session.rollback()
         raise mail_budget.refused(email)
     db.session.commit()

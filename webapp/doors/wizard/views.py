@@ -3,6 +3,7 @@
 The same routes serve the service's own pages (`/register`, `/t/<tenant>/register`) and the embed
 (`/t/<tenant>/embed`); only the layout, the framing policy and the door name differ.
 """
+
 from flask import Blueprint, abort, g, redirect, request
 from werkzeug.datastructures import MultiDict
 
@@ -29,12 +30,24 @@ COOKIE = "wizard_draft"  # lets a bare /register resume; never needed, never set
 
 def route(suffix, endpoint, methods, **defaults):
     """The same view under /register (default tenant) and /t/<tenant>/(register|embed)."""
+
     def register(view):
-        bp.add_url_rule("/register" + suffix, endpoint, view, methods=methods,
-                        defaults={"slug": DEFAULT_SLUG, "mode": "register", **defaults})
-        bp.add_url_rule("/t/<slug>/<any(register, embed):mode>" + suffix, endpoint, view,
-                        methods=methods, defaults=defaults)
+        bp.add_url_rule(
+            "/register" + suffix,
+            endpoint,
+            view,
+            methods=methods,
+            defaults={"slug": DEFAULT_SLUG, "mode": "register", **defaults},
+        )
+        bp.add_url_rule(
+            "/t/<slug>/<any(register, embed):mode>" + suffix,
+            endpoint,
+            view,
+            methods=methods,
+            defaults=defaults,
+        )
         return view
+
     return register
 
 
@@ -67,8 +80,14 @@ def arrive():
 def remember(response):
     visit = g.visit
     if visit.draft is not None and not visit.embedded:
-        response.set_cookie(COOKIE, visit.token, max_age=int(drafts.LIFETIME.total_seconds()),
-                            secure=request.is_secure, httponly=True, samesite="Lax")
+        response.set_cookie(
+            COOKIE,
+            visit.token,
+            max_age=int(drafts.LIFETIME.total_seconds()),
+            secure=request.is_secure,
+            httponly=True,
+            samesite="Lax",
+        )
     return response
 
 
@@ -85,8 +104,7 @@ def _restart(visit):
 
 def _strength(answers):
     password = answers.get(SECRET)
-    return strength(password, (answers.get("username"), answers.get("email"))) if password \
-        else None
+    return strength(password, (answers.get("username"), answers.get("email"))) if password else None
 
 
 def _step_page(visit, step, shown, errors=None, status=200, advice=None):
@@ -94,31 +112,54 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
     if step == "address":  # the tenant's country is chosen until the person chooses another
         shown = with_country(shown, visit.tenant)
     fields = views(step, visit.tenant, shown, errors or {})
-    return remember(render(
-        f"wizard/{step}.html", status, step=step, number=visit.pages.index(step) + 1,
-        pages=len(visit.pages),
-        heading=heading(step), fields=fields, back=visit.previous_page(step),
-        problems=[(f"#{f.focus_id}", f.error) for f in fields if f.error],
-        strength=advice, csrf=guard.token(visit.claimed),
-        password_saved=bool(draft and draft.password_hash),
-        then=request.values.get("then") == "review",
-        expired=visit.expired or request.args.get("expired") == "1"))
+    return remember(
+        render(
+            f"wizard/{step}.html",
+            status,
+            step=step,
+            number=visit.pages.index(step) + 1,
+            pages=len(visit.pages),
+            heading=heading(step),
+            fields=fields,
+            back=visit.previous_page(step),
+            problems=[(f"#{f.focus_id}", f.error) for f in fields if f.error],
+            strength=advice,
+            csrf=guard.token(visit.claimed),
+            password_saved=bool(draft and draft.password_hash),
+            then=request.values.get("then") == "review",
+            expired=visit.expired or request.args.get("expired") == "1",
+        )
+    )
 
 
 def _review_page(visit, errors=None, status=200):
     shown = stored(visit.draft.answers)
-    sections = [(step, heading(step), views(step, visit.tenant, shown, errors or {}))
-                for step in STEPS]
-    problems = [(visit.step_url(step, then="review") + f"#{f.focus_id}", f.error)
-                for step, _, fields in sections for f in fields if f.error]
+    sections = [
+        (step, heading(step), views(step, visit.tenant, shown, errors or {})) for step in STEPS
+    ]
+    problems = [
+        (visit.step_url(step, then="review") + f"#{f.focus_id}", f.error)
+        for step, _, fields in sections
+        for f in fields
+        if f.error
+    ]
     unsolved = (errors or {}).get(proof_of_work.FIELD)
     problems += [(f"#{proof_of_work.FIELD}", unsolved)] if unsolved else []
-    return remember(render("wizard/review.html", status, step="review",
-                           number=visit.pages.index("review") + 1,
-                           pages=len(visit.pages),
-                           heading=heading("review"), sections=sections, back="consents",
-                           problems=problems, csrf=guard.token(visit.claimed),
-                           unsolved=unsolved))
+    return remember(
+        render(
+            "wizard/review.html",
+            status,
+            step="review",
+            number=visit.pages.index("review") + 1,
+            pages=len(visit.pages),
+            heading=heading("review"),
+            sections=sections,
+            back="consents",
+            problems=problems,
+            csrf=guard.token(visit.claimed),
+            unsolved=unsolved,
+        )
+    )
 
 
 def _done_page(visit, blocked=False):
@@ -126,8 +167,9 @@ def _done_page(visit, blocked=False):
     customer = None if blocked else registration.find(visit.tenant, visit.draft.customer_id)
     if customer is None and not blocked:
         abort(404)
-    return forget(render("wizard/done.html", step="done", heading=heading("done"),
-                         customer=customer))
+    return forget(
+        render("wizard/done.html", step="done", heading=heading("done"), customer=customer)
+    )
 
 
 @route("", "show", ["GET"], step="account")
@@ -158,8 +200,7 @@ def save(slug, mode, step):
         ownership.refuse_unverified(visit)
     answers = posted(step, tenant, request.form, visit.draft and visit.draft.answers)
     saved = visit.draft.password_hash if visit.draft else None
-    _, faults = registration.check(tenant, answers, visit.door, steps=(step,),
-                                   password_hash=saved)
+    _, faults = registration.check(tenant, answers, visit.door, steps=(step,), password_hash=saved)
     faults, taken = enumeration.split_taken(tenant, faults)
     if faults:
         shown = MultiDict(request.form)
@@ -176,8 +217,11 @@ def save(slug, mode, step):
     funnel.record(visit, step)  # the console's funnel: no answer, no personal data
     then = "review" if request.form.get("then") == "review" else visit.next_page(step)
     if visit.needs_code:  # a new email: its code first, then on as asked
-        return remember(redirect(visit.step_url(
-            "verify", **({"then": "review"} if then == "review" else {})), 303))
+        return remember(
+            redirect(
+                visit.step_url("verify", **({"then": "review"} if then == "review" else {})), 303
+            )
+        )
     return remember(redirect(visit.step_url(then), 303))
 
 
@@ -198,26 +242,33 @@ def create(slug, mode):
         return _done_page(visit, blocked=True)
     if visit.tenant.proof_of_work:
         try:
-            proof_of_work.verify(visit.tenant, request.form.get(proof_of_work.FIELD),
-                                 proof_of_work.FIELD)
+            proof_of_work.verify(
+                visit.tenant, request.form.get(proof_of_work.FIELD), proof_of_work.FIELD
+            )
         except FaultError as error:
             return _review_page(visit, {f.field: said(f) for f in error.faults}, error.status)
     try:
         registration.register(
-            visit.tenant, stored(draft.answers), visit.door, password_hash=draft.password_hash,
+            visit.tenant,
+            stored(draft.answers),
+            visit.door,
+            password_hash=draft.password_hash,
             options=registration.Options(
                 language=i18n.current(),  # the email's language
                 email_verified_at=ownership.verified_at(visit),
                 # Completed with the customer, so that a second click never finds one without
                 # the other.
-                before_commit=lambda customer: drafts.complete(draft, customer.id)))
+                before_commit=lambda customer: drafts.complete(draft, customer.id),
+            ),
+        )
     except FaultError as error:
         if drafts.completed_meanwhile(draft):  # a second click on "Create account"
             return redirect(visit.step_url("done"), 303)
         if any(f.field is None for f in error.faults):
             raise
-        return _review_page(visit, {f.field: said(f, stored(draft.answers))
-                                    for f in error.faults}, 422)
+        return _review_page(
+            visit, {f.field: said(f, stored(draft.answers)) for f in error.faults}, 422
+        )
     funnel.record(visit, "done")
     return redirect(visit.step_url("done"), 303)
 
@@ -241,9 +292,9 @@ def check(slug, mode, field):
     error = said(found, answers) if found and not enumeration.hides(tenant, found) else None
     view = one(step, field, tenant, shown, error)
     if field == SECRET:
-        return render("partials/password_feedback.html", field=view,
-                      strength=_strength(answers))
+        return render("partials/password_feedback.html", field=view, strength=_strength(answers))
     if view.target:  # the country: the whole address is drawn again for it
-        return render("partials/address_fields.html",
-                      fields=views(step, tenant, shown, {field: error}))
+        return render(
+            "partials/address_fields.html", fields=views(step, tenant, shown, {field: error})
+        )
     return render("partials/field.html", field=view)

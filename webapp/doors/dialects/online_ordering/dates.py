@@ -5,11 +5,14 @@ DataContractSerializer's XML write them) and DataContractJsonSerializer's
 `/Date(<ms since 1970 UTC>[±hhmm])/`, where the offset is that of the local time the client meant.
 A birth date is answered in the form it came in, so that the client can read it back.
 """
+
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
-ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
-                 r"(?:Z|[+-][0-9]{2}:[0-9]{2})?")
+ISO = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?"
+)
 DOTNET_JSON = re.compile(r"/Date\((-?[0-9]{1,15})(?:([+-])([0-9]{2})([0-9]{2}))?\)/")
 
 

@@ -8,12 +8,24 @@ as such and any other as unknown.
 
 READ_ONLY = "read-only"
 # Customer's members: None for text the door reads, READ_ONLY for those only the answer fills.
-CUSTOMER = {"FirstName": None, "LastName": None, "EMail": None, "Phone": None, "BirthDate": None,
-            "CustomerId": READ_ONLY, "LoyaltyCardNumber": READ_ONLY,
-            "StoredValueCardNumber": READ_ONLY}
+CUSTOMER = {
+    "FirstName": None,
+    "LastName": None,
+    "EMail": None,
+    "Phone": None,
+    "BirthDate": None,
+    "CustomerId": READ_ONLY,
+    "LoyaltyCardNumber": READ_ONLY,
+    "StoredValueCardNumber": READ_ONLY,
+}
 # InRegistration's members: None for text, else the nested member's own members.
-REGISTRATION = {"Customer": CUSTOMER, "Password": None, "SecurityQuestion": None,
-                "SecurityAnswer": None, "Channel": None}
+REGISTRATION = {
+    "Customer": CUSTOMER,
+    "Password": None,
+    "SecurityQuestion": None,
+    "SecurityAnswer": None,
+    "Channel": None,
+}
 
 
 def unread(schema, name, null):

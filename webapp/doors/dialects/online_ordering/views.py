@@ -3,6 +3,7 @@ in JSON or XML.
 
 Answers come in the format the client asks for (`Accept`), else in the request's own; faults too.
 """
+
 from flask import Blueprint, current_app, request
 from werkzeug.datastructures import MultiDict
 
@@ -24,25 +25,50 @@ bp = Blueprint("online_ordering", __name__, url_prefix="/v1")
 JSON_TYPES = ("application/json", "text/json")
 XML_TYPES = ("application/xml", "text/xml")
 # Customer members as the service's fields; EMail is also the username (the door's policy).
-ANSWERS = {"EMail": "email", "FirstName": "forename", "LastName": "surname", "Phone": "phone",
-           "BirthDate": "dateOfBirth"}
+ANSWERS = {
+    "EMail": "email",
+    "FirstName": "forename",
+    "LastName": "surname",
+    "Phone": "phone",
+    "BirthDate": "dateOfBirth",
+}
 # The service's fields as paths into the body; the email's faults win over the username's.
-PATHS = {"email": "Customer.EMail", "username": "Customer.EMail",
-         "password": "Password", "forename": "Customer.FirstName",
-         "surname": "Customer.LastName", "dateOfBirth": "Customer.BirthDate",
-         "phone": "Customer.Phone"}
+PATHS = {
+    "email": "Customer.EMail",
+    "username": "Customer.EMail",
+    "password": "Password",
+    "forename": "Customer.FirstName",
+    "surname": "Customer.LastName",
+    "dateOfBirth": "Customer.BirthDate",
+    "phone": "Customer.Phone",
+}
 EMAIL_OPTIONS = {"UseCompanySetting": None, "SendEmail": True, "DoNotSendEmail": False}
-QUERY = ("verbose", "accountCreationEmailOption", "enableLoyaltyAccountLinking",
-         "autoAssignStoredValue")
-ORDER = ("Customer", "Customer.EMail", "Customer.FirstName", "Customer.LastName",
-         "Customer.BirthDate", "Customer.Phone", "Password", "SecurityQuestion",
-         "SecurityAnswer", "Channel", *QUERY)
+QUERY = (
+    "verbose",
+    "accountCreationEmailOption",
+    "enableLoyaltyAccountLinking",
+    "autoAssignStoredValue",
+)
+ORDER = (
+    "Customer",
+    "Customer.EMail",
+    "Customer.FirstName",
+    "Customer.LastName",
+    "Customer.BirthDate",
+    "Customer.Phone",
+    "Password",
+    "SecurityQuestion",
+    "SecurityAnswer",
+    "Channel",
+    *QUERY,
+)
 SECURITY_TEXT_MAX = 200  # the stored question's length; the answer is kept hashed
 # Gathered into the OpenAPI document by webapp.doors.openapi.
 OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.online_ordering(EMAIL_OPTIONS, SECURITY_TEXT_MAX)
 
 
 # --- reading the request ----------------------------------------------------------------------
+
 
 def _flag(name, default, faults):
     text = request.args.get(name, "")
@@ -63,11 +89,14 @@ def _query(faults):
     email_option = request.args.get("accountCreationEmailOption") or "UseCompanySetting"
     by_name = {name.lower(): value for name, value in EMAIL_OPTIONS.items()}
     if email_option.lower() not in by_name:
-        faults.append(Fault(91000, "accountCreationEmailOption",
-                            f"Must be one of {', '.join(EMAIL_OPTIONS)}"))
-    options = {"send_email": by_name.get(email_option.lower()),
-               "loyalty_linking": _flag("enableLoyaltyAccountLinking", True, faults),
-               "stored_value": _flag("autoAssignStoredValue", False, faults)}
+        faults.append(
+            Fault(91000, "accountCreationEmailOption", f"Must be one of {', '.join(EMAIL_OPTIONS)}")
+        )
+    options = {
+        "send_email": by_name.get(email_option.lower()),
+        "loyalty_linking": _flag("enableLoyaltyAccountLinking", True, faults),
+        "stored_value": _flag("autoAssignStoredValue", False, faults),
+    }
     return options, verbose
 
 
@@ -89,8 +118,11 @@ def _json_members(body, schema, prefix, faults):
         elif schema[name] is not None and isinstance(value, dict):
             values[name] = _json_members(value, schema[name], path + ".", faults)
         else:
-            faults.append(Fault(91000, path, "Must be a string" if schema[name] is None
-                                else "Must be an object"))
+            faults.append(
+                Fault(
+                    91000, path, "Must be a string" if schema[name] is None else "Must be an object"
+                )
+            )
     return values
 
 
@@ -134,11 +166,15 @@ def _answers(members, faults):
 
 def _channel(members):
     # The deprecated body member gives way to the header.
-    return (request.headers.get("X-Api-Channel") or "").strip() or \
-        (members.get("Channel") or "").strip() or None
+    return (
+        (request.headers.get("X-Api-Channel") or "").strip()
+        or (members.get("Channel") or "").strip()
+        or None
+    )
 
 
 # --- answering --------------------------------------------------------------------------------
+
 
 def _media_type():
     """Accept's choice among the online-ordering API's types (the request's own type first), else
@@ -158,16 +194,16 @@ def _respond(status, document, xml, escaped_slashes=False):
     else:
         body = current_app.json.dumps(document)
         body = body.replace("/", "\\/") if escaped_slashes else body
-    response = current_app.response_class(body, status,
-                                          content_type=f"{media_type}; charset=utf-8")
+    response = current_app.response_class(body, status, content_type=f"{media_type}; charset=utf-8")
     response.vary.add("Accept")
     return response
 
 
 @errors.renderer("/v1/")
 def render_fault(error):
-    response = _respond(error.status, error.to_dict(),
-                        lambda: online_ordering_xml.fault_document(error))
+    response = _respond(
+        error.status, error.to_dict(), lambda: online_ordering_xml.fault_document(error)
+    )
     response.headers.update(error.headers)
     return response
 
@@ -175,11 +211,16 @@ def render_fault(error):
 def _customer(customer, date_form=None):
     """The Customer of CustomerResults, its members in the data contract's (alphabetical) order;
     the birth date in `date_form` (see dates.answer)."""
-    return {"BirthDate": dates.answer(customer.date_of_birth, date_form),
-            "CustomerId": customer.id,
-            "EMail": customer.email, "FirstName": customer.forename,
-            "LastName": customer.surname, "LoyaltyCardNumber": customer.loyalty_card_number,
-            "Phone": customer.phone, "StoredValueCardNumber": customer.stored_value_card_number}
+    return {
+        "BirthDate": dates.answer(customer.date_of_birth, date_form),
+        "CustomerId": customer.id,
+        "EMail": customer.email,
+        "FirstName": customer.forename,
+        "LastName": customer.surname,
+        "LoyaltyCardNumber": customer.loyalty_card_number,
+        "Phone": customer.phone,
+        "StoredValueCardNumber": customer.stored_value_card_number,
+    }
 
 
 @bp.put("/Customers")
@@ -195,12 +236,15 @@ def create_customer():
     answers = _answers(members, prior)
     channel = _channel(members)
     options = registration.Options(
-        **query, security_question=(members.get("SecurityQuestion") or "").strip() or None,
+        **query,
+        security_question=(members.get("SecurityQuestion") or "").strip() or None,
         security_answer=(members.get("SecurityAnswer") or "").strip() or None,
-        extra={"channel": channel} if channel else {})
+        extra={"channel": channel} if channel else {},
+    )
     try:
-        customer = registration.register(tenant, answers, "online_ordering", caller, prior=prior,
-                                         options=options)
+        customer = registration.register(
+            tenant, answers, "online_ordering", caller, prior=prior, options=options
+        )
     except FaultError as error:
         raise relabel(error, prior, PATHS, ORDER) from None
     # A JSON client that sent a .NET JSON date reads one back; XML's dates are ISO.
@@ -209,7 +253,9 @@ def create_customer():
     shown = _customer(customer) if verbose else None
     # The consent records (privacy among them) are stored with the customer, or not at all.
     privacy = bool(customer.consents)
-    return _respond(200, {"Customer": json_shown, "CustomerId": customer.id,
-                          "PrivacySuccess": privacy},
-                    lambda: online_ordering_xml.customer_results(shown, customer.id, privacy),
-                    escaped_slashes=date_form is not None)
+    return _respond(
+        200,
+        {"Customer": json_shown, "CustomerId": customer.id, "PrivacySuccess": privacy},
+        lambda: online_ordering_xml.customer_results(shown, customer.id, privacy),
+        escaped_slashes=date_form is not None,
+    )

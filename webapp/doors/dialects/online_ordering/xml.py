@@ -4,6 +4,7 @@ shaped as the API's own samples (data contract namespaces, `i:nil="true"` for a 
 XML is parsed by defusedxml with DTDs forbidden: no entity is ever expanded or fetched, so an
 entity bomb or an external entity is refused at once as a malformed body.
 """
+
 import re
 import xml.etree.ElementTree as ET
 
@@ -61,14 +62,18 @@ def _members(element, namespace, schema, prefix, faults):
         elif schema[name] is None:
             values[name] = _text(child, path, faults)
         else:
-            values[name] = None if _nil(child) else _members(
-                child, MODELS, schema[name], path + ".", faults)
+            values[name] = (
+                None if _nil(child) else _members(child, MODELS, schema[name], path + ".", faults)
+            )
     return values
 
 
 # An XML declaration in single-byte form (as UTF-8 writes it) that names a two-byte encoding.
-_MISDECLARED = re.compile(rb"\A(\xef\xbb\xbf)?(<\?xml[^>]*?encoding\s*=\s*)([\"'])"
-                          rb"(?:utf-16|utf-16le|utf-16be|ucs-2|unicode)\3", re.IGNORECASE)
+_MISDECLARED = re.compile(
+    rb"\A(\xef\xbb\xbf)?(<\?xml[^>]*?encoding\s*=\s*)([\"'])"
+    rb"(?:utf-16|utf-16le|utf-16be|ucs-2|unicode)\3",
+    re.IGNORECASE,
+)
 
 
 def _as_sent(data):
@@ -85,8 +90,9 @@ def read_registration(data, schema):
     except (ParseError, DefusedXmlException):
         raise fault(91003, detail="The body is not well-formed XML without a DTD") from None
     if root.tag != f"{{{INBOUND}}}InRegistration":
-        raise fault(91003, detail=f"The body must be an InRegistration element in the namespace "
-                                  f"{INBOUND}")
+        raise fault(
+            91003, detail=f"The body must be an InRegistration element in the namespace {INBOUND}"
+        )
     faults = []
     return _members(root, INBOUND, schema, "", faults), faults
 

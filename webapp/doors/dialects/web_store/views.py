@@ -1,6 +1,7 @@
 """The web-store API's dialect (contract section 8): `POST /api/v3/<storeId>/customers`, a web
 store's Customer in JSON, answered with the customer number; errors as `{"errorMessage": ...}`.
 """
+
 import re
 
 import pycountry
@@ -23,43 +24,96 @@ JSON_TYPES = ("application/json", "text/json")
 # A member the web-store API only answers with: clients send a customer they fetched back as it
 # came, so it is ignored, whatever its value.
 READ_ONLY = "read-only"
-PERSON = {**dict.fromkeys(("name", "companyName", "street", "city", "countryCode", "postalCode",
-                           "stateOrProvinceCode", "phone"), "string"),
-          **dict.fromkeys(("firstName", "lastName", "countryName", "stateOrProvinceName"),
-                          READ_ONLY)}
+PERSON = {
+    **dict.fromkeys(
+        (
+            "name",
+            "companyName",
+            "street",
+            "city",
+            "countryCode",
+            "postalCode",
+            "stateOrProvinceCode",
+            "phone",
+        ),
+        "string",
+    ),
+    **dict.fromkeys(("firstName", "lastName", "countryName", "stateOrProvinceName"), READ_ONLY),
+}
 # The web-store API's Customer: each member's kind, an object's own members, or [kind] for an array.
-MEMBERS = {"email": "string", "password": "string", "customerGroupId": "number",
-           "billingPerson": PERSON,
-           "shippingAddresses": [{"id": "number", **PERSON, "addressFormatted": READ_ONLY}],
-           "taxId": "string", "taxIdValid": "boolean", "b2b_b2c": "string",
-           "fiscalCode": "string", "taxExempt": "boolean", "acceptMarketing": "boolean",
-           "lang": "string",
-           **dict.fromkeys(("id", "registered", "updated", "totalOrderCount", "customerGroupName",
-                            "stats"), READ_ONLY)}
+MEMBERS = {
+    "email": "string",
+    "password": "string",
+    "customerGroupId": "number",
+    "billingPerson": PERSON,
+    "shippingAddresses": [{"id": "number", **PERSON, "addressFormatted": READ_ONLY}],
+    "taxId": "string",
+    "taxIdValid": "boolean",
+    "b2b_b2c": "string",
+    "fiscalCode": "string",
+    "taxExempt": "boolean",
+    "acceptMarketing": "boolean",
+    "lang": "string",
+    **dict.fromkeys(
+        ("id", "registered", "updated", "totalOrderCount", "customerGroupName", "stats"), READ_ONLY
+    ),
+}
 SCALARS = {
     "string": (lambda v: isinstance(v, str), "a string"),
     "boolean": (lambda v: isinstance(v, bool), "true or false"),
-    "number": (lambda v: not isinstance(v, bool) and (isinstance(v, int) or (
-        isinstance(v, float) and v.is_integer())), "a whole number"),
+    "number": (
+        lambda v: (
+            not isinstance(v, bool)
+            and (isinstance(v, int) or (isinstance(v, float) and v.is_integer()))
+        ),
+        "a whole number",
+    ),
 }
 # The billing person as the service's fields: the address, the phone, the full name as the
 # customer's display name, and the company. Each shipping address is checked the same way.
-ANSWERS = {"name": "displayName", "companyName": "companyName", "street": "addressLine1",
-           "city": "city", "countryCode": "countryCode", "postalCode": "postcode",
-           "stateOrProvinceCode": "region", "phone": "phone"}
+ANSWERS = {
+    "name": "displayName",
+    "companyName": "companyName",
+    "street": "addressLine1",
+    "city": "city",
+    "countryCode": "countryCode",
+    "postalCode": "postcode",
+    "stateOrProvinceCode": "region",
+    "phone": "phone",
+}
 # Free text the service checks (its partner form) before the door keeps it.
 CHECKED = ("taxId", "fiscalCode")
 # The service's fields as paths into the body; the email's faults win over the username's.
-PATHS = {"email": "email", "username": "email", "password": "password",
-         **{field: f"billingPerson.{name}" for name, field in ANSWERS.items()},
-         **{name: name for name in CHECKED}}
-ORDER = tuple(path for name, kind in MEMBERS.items() if kind != READ_ONLY
-              for path in (name, *(f"{name}.{part}" for part, own in
-                                   (kind.items() if isinstance(kind, dict) else ())
-                                   if own != READ_ONLY)))
+PATHS = {
+    "email": "email",
+    "username": "email",
+    "password": "password",
+    **{field: f"billingPerson.{name}" for name, field in ANSWERS.items()},
+    **{name: name for name in CHECKED},
+}
+ORDER = tuple(
+    path
+    for name, kind in MEMBERS.items()
+    if kind != READ_ONLY
+    for path in (
+        name,
+        *(
+            f"{name}.{part}"
+            for part, own in (kind.items() if isinstance(kind, dict) else ())
+            if own != READ_ONLY
+        ),
+    )
+)
 # What the canonical customer has no field for is kept as given, under the web-store API's names.
-KEPT = ("customerGroupId", "shippingAddresses", "taxId", "taxIdValid", "b2b_b2c", "fiscalCode",
-        "taxExempt")
+KEPT = (
+    "customerGroupId",
+    "shippingAddresses",
+    "taxId",
+    "taxIdValid",
+    "b2b_b2c",
+    "fiscalCode",
+    "taxExempt",
+)
 ORDER_TYPES = ("b2b", "b2c")
 LANGUAGE = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
 LANGUAGE_MAX = 16  # the stored language's length
@@ -68,8 +122,9 @@ SHIPPING_ADDRESSES_MAX = 100  # each is checked in full: a bound on what one req
 OWN_STATUS = (91005, 91011, 91009, 91006, 91002, 91004, 91013, 91014, 90061)
 TAKEN = (91001, 90074)
 # Gathered into the OpenAPI document by webapp.doors.openapi.
-OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.web_store(MEMBERS, READ_ONLY, ORDER_TYPES,
-                                                            LANGUAGE_MAX, SHIPPING_ADDRESSES_MAX)
+OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.web_store(
+    MEMBERS, READ_ONLY, ORDER_TYPES, LANGUAGE_MAX, SHIPPING_ADDRESSES_MAX
+)
 
 
 def _checked(value, kind, path, faults):
@@ -80,8 +135,10 @@ def _checked(value, kind, path, faults):
         expected = "an object"
     elif isinstance(kind, list):
         if isinstance(value, list):
-            return [_checked(item, kind[0], f"{path}[{index}]", faults)
-                    for index, item in enumerate(value)]
+            return [
+                _checked(item, kind[0], f"{path}[{index}]", faults)
+                for index, item in enumerate(value)
+            ]
         expected = "an array"
     else:
         test, expected = SCALARS[kind]
@@ -107,9 +164,14 @@ def _members(body, schema, prefix, faults):
 
 def _language_code(text):
     match = LANGUAGE.fullmatch(text)
-    return bool(match) and len(text) <= LANGUAGE_MAX and (
-        pycountry.languages.get(alpha_2=match[1].lower()) is not None or
-        pycountry.languages.get(alpha_3=match[1].lower()) is not None)
+    return (
+        bool(match)
+        and len(text) <= LANGUAGE_MAX
+        and (
+            pycountry.languages.get(alpha_2=match[1].lower()) is not None
+            or pycountry.languages.get(alpha_3=match[1].lower()) is not None
+        )
+    )
 
 
 def _dialect_rules(customer, faults):
@@ -129,15 +191,21 @@ def _shipping_rules(tenant, customer, faults):
     order of the person's members."""
     addresses = customer.get("shippingAddresses", [])
     if len(addresses) > SHIPPING_ADDRESSES_MAX:
-        faults.append(Fault(91000, "shippingAddresses",
-                            f"At most {SHIPPING_ADDRESSES_MAX} addresses are allowed"))
+        faults.append(
+            Fault(
+                91000,
+                "shippingAddresses",
+                f"At most {SHIPPING_ADDRESSES_MAX} addresses are allowed",
+            )
+        )
         return
     for index, address in enumerate(addresses):
         if address is None:
             continue  # not an object, which is already a fault
         paths = {field: f"shippingAddresses[{index}].{name}" for name, field in ANSWERS.items()}
-        _, found = registration.check(tenant, _person_answers(address), "web_store",
-                                      steps=("profile", "address"))
+        _, found = registration.check(
+            tenant, _person_answers(address), "web_store", steps=("profile", "address")
+        )
         found.sort(key=lambda item: list(paths).index(item.field))
         faults += [Fault(item.code, paths[item.field], item.detail) for item in found]
 
@@ -182,8 +250,9 @@ def _tenant(store_id):
     credentials = current_credentials()
     if credentials is None:
         raise fault(91005)
-    tenant = registry().by_store_id(int(store_id)) if re.fullmatch(r"[0-9]{1,18}", store_id) \
-        else None
+    tenant = (
+        registry().by_store_id(int(store_id)) if re.fullmatch(r"[0-9]{1,18}", store_id) else None
+    )
     if tenant is None:
         raise fault(91009)
     if credentials.tenant != tenant.slug:
@@ -215,8 +284,12 @@ def render_fault(error):
         status = 409
     else:
         status = first.status if first.code in OWN_STATUS else 400
-    message = "; ".join(item.message if item.code == 91000 or item.field is None
-                        else f"{item.field}: {item.message}" for item in error.faults)
+    message = "; ".join(
+        item.message
+        if item.code == 91000 or item.field is None
+        else f"{item.field}: {item.message}"
+        for item in error.faults
+    )
     response = jsonify({"errorMessage": message})
     response.status_code = status
     response.headers.update(error.headers)
@@ -234,8 +307,14 @@ def create_customer(store_id):
     _dialect_rules(customer, prior)
     _shipping_rules(tenant, customer, prior)
     try:
-        stored = registration.register(tenant, _answers(tenant, customer), "web_store", caller,
-                                       prior=prior, options=_options(tenant, customer))
+        stored = registration.register(
+            tenant,
+            _answers(tenant, customer),
+            "web_store",
+            caller,
+            prior=prior,
+            options=_options(tenant, customer),
+        )
     except FaultError as error:
         raise relabel(error, prior, PATHS, ORDER) from None
     return jsonify({"id": stored.tenant_number})
