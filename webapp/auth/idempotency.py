@@ -110,6 +110,16 @@ def _begin(scope: str, key: str, print_: str):
     return None, (existing.status, existing.response)
 
 
+def _unfinished(record):
+    """The conditions of a statement that may touch `record` only while it is the same claim as
+    when it was read: no response yet, and not claimed afresh since (its time is the guard)."""
+    return (
+        IdempotencyRecord.id == record.id,
+        IdempotencyRecord.status.is_(None),
+        IdempotencyRecord.created_at == record.created_at,
+    )
+
+
 def _take_over(record) -> bool:
     """Claim `record` afresh if its lease has run out; of several requests trying at once, one
     succeeds (the claim's time is the guard)."""
@@ -118,12 +128,7 @@ def _take_over(record) -> bool:
     taken = (
         db.session.execute(
             update(IdempotencyRecord)
-            .where(
-                IdempotencyRecord.id == record.id,
-                IdempotencyRecord.status.is_(None),
-                IdempotencyRecord.created_at == record.created_at,
-                IdempotencyRecord.created_at < now - lease,
-            )
+            .where(*_unfinished(record), IdempotencyRecord.created_at < now - lease)
             .values(created_at=now)
         ).rowcount
         == 1
@@ -136,11 +141,7 @@ def _finish(record, status: int, response: dict):
     # Only while the claim is still this request's (not taken over after its lease).
     db.session.execute(
         update(IdempotencyRecord)
-        .where(
-            IdempotencyRecord.id == record.id,
-            IdempotencyRecord.status.is_(None),
-            IdempotencyRecord.created_at == record.created_at,
-        )
+        .where(*_unfinished(record))
         .values(status=status, response=response)
     )
     db.session.commit()
