@@ -67,13 +67,21 @@ def verify_email(token):
     )
 
 
-@bp.get("/consent/confirm/<token>")
-def confirm_consent(token):
-    record = opt_in.confirm(_tenant_of, token)
+def _consent_link(act, token, heading, message):
+    """Follow a consent link: `act` (opt_in.confirm or opt_in.withdraw) on the record the token
+    names, then the page saying so, or the invalid-link page if the token names none."""
+    record = act(_tenant_of, token)
     db.session.commit()
     if record is None:
         return _invalid()
-    return _page(
+    return _page(heading, message)
+
+
+@bp.get("/consent/confirm/<token>")
+def confirm_consent(token):
+    return _consent_link(
+        opt_in.confirm,
+        token,
         N_("Choice confirmed"),
         N_(
             "Thank you: your choice is confirmed. You can withdraw it at any time with "
@@ -84,10 +92,9 @@ def confirm_consent(token):
 
 @bp.route("/consent/withdraw/<token>", methods=["GET", "POST"])
 def withdraw_consent(token):
-    record = opt_in.withdraw(_tenant_of, token)
-    db.session.commit()
-    if record is None:
-        return _invalid()
-    return _page(
-        N_("Consent withdrawn"), N_("Your consent is withdrawn. We will not use it from now on.")
+    return _consent_link(
+        opt_in.withdraw,
+        token,
+        N_("Consent withdrawn"),
+        N_("Your consent is withdrawn. We will not use it from now on."),
     )
