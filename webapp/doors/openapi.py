@@ -284,6 +284,12 @@ def _api_paths():
     customer = {
         "application/json": {"schema": {"$ref": ID + "Customer"}, "example": examples.CUSTOMER}
     }
+    customer_id = {
+        "name": "customerId",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "format": "uuid"},
+    }
     return {
         "/api/v1/customers": {
             "post": {
@@ -368,15 +374,7 @@ def _api_paths():
                 "operationId": "getCustomer",
                 "summary": "A customer of the credentials' tenant",
                 "security": CREDENTIALS,
-                "parameters": [
-                    {
-                        "name": "customerId",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "format": "uuid"},
-                        "example": examples.CUSTOMER_ID,
-                    }
-                ],
+                "parameters": [{**customer_id, "example": examples.CUSTOMER_ID}],
                 "responses": {
                     "200": {"description": "The customer", "content": customer},
                     "404": fault_response("91012: no such customer in this tenant"),
@@ -392,14 +390,7 @@ def _api_paths():
                 "email are free again, unsent mail to the customer is dropped, and "
                 "the tenant's webhook receives customer.erased.",
                 "security": CREDENTIALS,
-                "parameters": [
-                    {
-                        "name": "customerId",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "format": "uuid"},
-                    }
-                ],
+                "parameters": [customer_id],
                 "responses": {
                     "204": {"description": "Erased"},
                     "404": fault_response("91012: no such customer in this tenant"),
