@@ -146,9 +146,18 @@ def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+# Checks several keys share: (predicate, what the key must be).
+_TEXT = (lambda v: isinstance(v, str) and v.strip(), "a non-empty string")
+_BOOLEAN = (lambda v: isinstance(v, bool), "true or false")
+_WEB_URL = (lambda v: isinstance(v, str) and _is_web_url(v), "an http(s) URL")
+_DOMAINS = (
+    lambda v: _is_str_list(v) and all(map(_is_domain, v)),
+    "a list of domains like mail.example",
+)
+
 # How each plain key of a tenant is checked: (predicate, what the key must be).
 _SCALARS = {
-    "name": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
+    "name": _TEXT,
     "store_id": (lambda v: _is_int(v) and v > 0, "a positive integer"),
     "currencies": (
         lambda v: (
@@ -164,16 +173,16 @@ _SCALARS = {
     "password_min_length": (lambda v: _is_int(v) and 1 <= v <= 200, "an integer from 1 to 200"),
     "password_min_score": (lambda v: _is_int(v) and 0 <= v <= 4, "an integer from 0 to 4"),
     "contact_methods": (_is_str_list, "a list of strings"),
-    "require_contact_method": (lambda v: isinstance(v, bool), "true or false"),
-    "unique_email": (lambda v: isinstance(v, bool), "true or false"),
-    "public_registration": (lambda v: isinstance(v, bool), "true or false"),
-    "registration_open": (lambda v: isinstance(v, bool), "true or false"),
+    "require_contact_method": _BOOLEAN,
+    "unique_email": _BOOLEAN,
+    "public_registration": _BOOLEAN,
+    "registration_open": _BOOLEAN,
     "embed_origins": (
         lambda v: _is_str_list(v) and all(map(ORIGIN.fullmatch, v)),
         "a list of origins like https://a.example (scheme, host and port only)",
     ),
-    "loyalty": (lambda v: isinstance(v, bool), "true or false"),
-    "send_account_email": (lambda v: isinstance(v, bool), "true or false"),
+    "loyalty": _BOOLEAN,
+    "send_account_email": _BOOLEAN,
     "webhook_url": (lambda v: isinstance(v, str) and re.match(r"https?://", v), "an http(s) URL"),
     "webhook_secret": (
         lambda v: isinstance(v, str) and v.startswith("whsec_") and _base64(v[len("whsec_") :]),
@@ -189,17 +198,11 @@ _SCALARS = {
         "an email address like help@acme.example (no name, markup or line break)",
     ),
     "verify_email": (lambda v: v in ("none", "code"), '"none" or "code"'),
-    "enumeration_safe": (lambda v: isinstance(v, bool), "true or false"),
-    "proof_of_work": (lambda v: isinstance(v, bool), "true or false"),
-    "block_disposable_email": (lambda v: isinstance(v, bool), "true or false"),
-    "blocked_email_domains": (
-        lambda v: _is_str_list(v) and all(map(_is_domain, v)),
-        "a list of domains like mail.example",
-    ),
-    "allowed_email_domains": (
-        lambda v: _is_str_list(v) and all(map(_is_domain, v)),
-        "a list of domains like mail.example",
-    ),
+    "enumeration_safe": _BOOLEAN,
+    "proof_of_work": _BOOLEAN,
+    "block_disposable_email": _BOOLEAN,
+    "blocked_email_domains": _DOMAINS,
+    "allowed_email_domains": _DOMAINS,
     "default_country": (
         lambda v: (
             isinstance(v, str)
@@ -208,8 +211,40 @@ _SCALARS = {
         ),
         'an ISO 3166-1 alpha-2 code in capitals, like "GB"',
     ),
-    "continue_url": (lambda v: isinstance(v, str) and _is_web_url(v), "an http(s) URL"),
-    "continue_label": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
+    "continue_url": _WEB_URL,
+    "continue_label": _TEXT,
+}
+# The keys that hold a list of tables: (the class of an entry, the keys each entry must have,
+# the first naming it, and how each key of an entry is checked).
+_ENTRIES = {
+    "consents": (
+        Consent,
+        ("id", "label"),
+        {
+            "id": (
+                lambda v: isinstance(v, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", v),
+                "an id of letters, digits, '.', '_' or '-'",
+            ),
+            "label": _TEXT,
+            "version": _TEXT,
+            "mandatory": _BOOLEAN,
+            "url": _WEB_URL,
+            "double_opt_in": _BOOLEAN,
+        },
+    ),
+    "custom_attributes": (
+        CustomAttribute,
+        ("name", "label"),
+        {
+            "name": (
+                lambda v: isinstance(v, str) and ATTRIBUTE_NAME.match(v),
+                "a name of letters, digits and '_'",
+            ),
+            "label": _TEXT,
+            "max_length": (lambda v: _is_int(v) and 1 <= v <= 10000, "an integer from 1 to 10000"),
+            "required": _BOOLEAN,
+        },
+    ),
 }
 _TUPLES = {
     "currencies",
@@ -251,43 +286,8 @@ def _tenant(slug, raw):
     _check(isinstance(raw, dict), where, "must be a table")
     values = {"name": slug.replace("-", " ").title()}
     for key, value in raw.items():
-        if key == "consents":
-            values[key] = _entries(
-                value,
-                f"{where}, key 'consents'",
-                Consent,
-                ("id", "label"),
-                {
-                    "id": (
-                        lambda v: isinstance(v, str) and re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", v),
-                        "an id of letters, digits, '.', '_' or '-'",
-                    ),
-                    "label": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
-                    "version": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
-                    "mandatory": (lambda v: isinstance(v, bool), "true or false"),
-                    "url": (lambda v: isinstance(v, str) and _is_web_url(v), "an http(s) URL"),
-                    "double_opt_in": (lambda v: isinstance(v, bool), "true or false"),
-                },
-            )
-        elif key == "custom_attributes":
-            values[key] = _entries(
-                value,
-                f"{where}, key 'custom_attributes'",
-                CustomAttribute,
-                ("name", "label"),
-                {
-                    "name": (
-                        lambda v: isinstance(v, str) and ATTRIBUTE_NAME.match(v),
-                        "a name of letters, digits and '_'",
-                    ),
-                    "label": (lambda v: isinstance(v, str) and v.strip(), "a non-empty string"),
-                    "max_length": (
-                        lambda v: _is_int(v) and 1 <= v <= 10000,
-                        "an integer from 1 to 10000",
-                    ),
-                    "required": (lambda v: isinstance(v, bool), "true or false"),
-                },
-            )
+        if key in _ENTRIES:
+            values[key] = _entries(value, f"{where}, key '{key}'", *_ENTRIES[key])
         else:
             _check(key in _SCALARS, where, f"unknown key '{key}'")
             predicate, expected = _SCALARS[key]
