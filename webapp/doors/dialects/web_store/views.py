@@ -16,6 +16,7 @@ from webapp.doors.dialects.faults import relabel
 from webapp.faults import Fault, FaultError, fault
 from webapp.http import errors
 from webapp.http.body import read_json_object
+from webapp.registration import store_profile
 from webapp.tenants import registry
 
 bp = Blueprint("web_store", __name__, url_prefix="/api/v3")
@@ -104,15 +105,10 @@ ORDER = tuple(
         ),
     )
 )
-# What the canonical customer has no field for is kept as given, under the web-store API's names.
-KEPT = (
-    "customerGroupId",
-    "shippingAddresses",
-    "taxId",
-    "taxIdValid",
-    "b2b_b2c",
-    "fiscalCode",
-    "taxExempt",
+# What the canonical customer has no field for is kept as given, under the web-store API's names:
+# every storeProfile member but the three that _options keeps otherwise.
+KEPT = tuple(
+    name for name in store_profile.MEMBERS if name not in ("companyName", "acceptMarketing", "lang")
 )
 ORDER_TYPES = ("b2b", "b2c")
 LANGUAGE = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
