@@ -1,6 +1,6 @@
 """Step 1, account: username, email, password."""
 
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField
 
 from webapp.forms.rules import (
     TextForm,
@@ -10,29 +10,31 @@ from webapp.forms.rules import (
     normalize_username,
     required,
     seed,
-    strip,
+    text_field,
     username_format,
 )
 from webapp.i18n import N_
 
 
 class AccountForm(TextForm):
-    username = StringField(
+    username = text_field(
         N_("Username"),
-        filters=[strip],
-        validators=[
-            required(seed(90075)),
-            max_length(200, seed(90030), normalize_username),
-            username_format,
-        ],
+        required(seed(90075)),
+        max_length(200, seed(90030), normalize_username),
+        username_format,
         description=N_("Letters, numbers and . _ - @ only"),
-        render_kw={"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"},
+        autocomplete="username",
+        spellcheck="false",
+        autocapitalize="none",
     )
-    email = StringField(
+    email = text_field(
         N_("Email address"),
-        filters=[strip],
-        validators=[required(N_("Enter your email address")), max_length(200), email_format],
-        render_kw={"autocomplete": "email", "type": "email", "spellcheck": "false"},
+        required(N_("Enter your email address")),
+        max_length(200),
+        email_format,
+        autocomplete="email",
+        type="email",
+        spellcheck="false",
     )
     # Passwords are taken exactly as typed: no trimming, no case change. The wizard's hint starts
     # with the tenant's minimum length.

@@ -1,6 +1,5 @@
 """Step 3, address: one optional address; once any part is given, the required parts apply."""
 
-from wtforms import StringField
 from wtforms.validators import StopValidation
 
 from webapp.forms.rules import (
@@ -11,7 +10,7 @@ from webapp.forms.rules import (
     optional,
     postcode_for_country,
     required,
-    strip,
+    text_field,
 )
 from webapp.i18n import N_
 
@@ -29,49 +28,45 @@ def only_with_an_address(form, field):
         raise StopValidation()
 
 
+def _required_line(label, message, autocomplete):
+    """A line of the address that a given address must have, of up to 100 characters."""
+    return text_field(
+        label,
+        only_with_an_address,
+        required(message),
+        max_length(100),
+        autocomplete=autocomplete,
+    )
+
+
 class AddressForm(TextForm):
-    addressLine1 = StringField(
+    addressLine1 = _required_line(
         N_("Address line 1"),
-        filters=[strip],
-        validators=[
-            only_with_an_address,
-            required(N_("Enter address line 1, typically the building and street")),
-            max_length(100),
-        ],
-        render_kw={"autocomplete": "address-line1"},
+        N_("Enter address line 1, typically the building and street"),
+        autocomplete="address-line1",
     )
-    addressLine2 = StringField(
-        N_("Address line 2"),
-        filters=[strip],
-        validators=[optional, max_length(100)],
-        render_kw={"autocomplete": "address-line2"},
+    addressLine2 = text_field(
+        N_("Address line 2"), optional, max_length(100), autocomplete="address-line2"
     )
-    city = StringField(
-        N_("Town or city"),
-        filters=[strip],
-        validators=[only_with_an_address, required(N_("Enter town or city")), max_length(100)],
-        render_kw={"autocomplete": "address-level2"},
+    city = _required_line(
+        N_("Town or city"), N_("Enter town or city"), autocomplete="address-level2"
     )
-    region = StringField(
-        N_("County, state or region"),
-        filters=[strip],
-        validators=[optional, max_length(100)],
-        render_kw={"autocomplete": "address-level1"},
+    region = text_field(
+        N_("County, state or region"), optional, max_length(100), autocomplete="address-level1"
     )
     # Whether a postcode is needed is the country's rule (postcode_for_country).
-    postcode = StringField(
+    postcode = text_field(
         N_("Postcode"),
-        filters=[strip],
-        validators=[only_with_an_address, max_length(20), postcode_for_country],
-        render_kw={"autocomplete": "postal-code", "spellcheck": "false"},
+        only_with_an_address,
+        max_length(20),
+        postcode_for_country,
+        autocomplete="postal-code",
+        spellcheck="false",
     )
-    countryCode = StringField(
+    countryCode = text_field(
         N_("Country"),
-        filters=[strip],
-        validators=[
-            only_with_an_address,
-            required(Problem("Enter the country, like GB", person=N_("Select the country"))),
-            country_code,
-        ],
-        render_kw={"autocomplete": "country"},
+        only_with_an_address,
+        required(Problem("Enter the country, like GB", person=N_("Select the country"))),
+        country_code,
+        autocomplete="country",
     )

@@ -2,8 +2,6 @@
 
 from functools import lru_cache
 
-from wtforms import StringField
-
 from webapp.forms.rules import (
     Problem,
     Term,
@@ -14,7 +12,7 @@ from webapp.forms.rules import (
     optional,
     phone_number,
     required,
-    strip,
+    text_field,
 )
 from webapp.i18n import N_
 
@@ -22,63 +20,47 @@ ATTRIBUTE_PREFIX = "customAttributes."
 
 
 class ProfileForm(TextForm):
-    title = StringField(
+    title = text_field(
         N_("Title"),
-        filters=[strip],
-        validators=[required(N_("Enter your title, like Ms or Dr")), max_length(20)],
-        render_kw={"autocomplete": "honorific-prefix"},
+        required(N_("Enter your title, like Ms or Dr")),
+        max_length(20),
+        autocomplete="honorific-prefix",
     )
-    forename = StringField(
-        N_("First name"),
-        filters=[strip],
-        validators=[optional, max_length(50)],
-        render_kw={"autocomplete": "given-name", "spellcheck": "false"},
+    forename = text_field(
+        N_("First name"), optional, max_length(50), autocomplete="given-name", spellcheck="false"
     )
-    surname = StringField(
+    surname = text_field(
         N_("Surname"),
-        filters=[strip],
-        validators=[required(N_("Enter your surname")), max_length(50)],
-        render_kw={"autocomplete": "family-name", "spellcheck": "false"},
+        required(N_("Enter your surname")),
+        max_length(50),
+        autocomplete="family-name",
+        spellcheck="false",
     )
-    displayName = StringField(
-        N_("Display name"),
-        filters=[strip],
-        validators=[optional, max_length(100)],
-        render_kw={"autocomplete": "nickname", "spellcheck": "false"},
+    displayName = text_field(
+        N_("Display name"), optional, max_length(100), autocomplete="nickname", spellcheck="false"
     )
-    dateOfBirth = StringField(
+    dateOfBirth = text_field(
         N_("Date of birth"),
-        filters=[strip],
-        validators=[optional, birth_date],
+        optional,
+        birth_date,
         description=N_("For example, 27 3 1990"),
-        render_kw={"autocomplete": "bday"},
+        autocomplete="bday",
     )
-    phone = StringField(
-        N_("Phone number"),
-        filters=[strip],
-        validators=[optional, max_length(20), phone_number],
-        render_kw={"autocomplete": "tel", "type": "tel"},
+    phone = text_field(
+        N_("Phone number"), optional, max_length(20), phone_number, autocomplete="tel", type="tel"
     )
-    mobile = StringField(
-        N_("Mobile number"),
-        filters=[strip],
-        validators=[optional, max_length(20), phone_number],
-        render_kw={"autocomplete": "tel", "type": "tel"},
+    mobile = text_field(
+        N_("Mobile number"), optional, max_length(20), phone_number, autocomplete="tel", type="tel"
     )
-    gender = StringField(
-        N_("Gender"),
-        filters=[strip],
-        validators=[optional, max_length(20)],
-        render_kw={"autocomplete": "sex"},
-    )
-    nationality = StringField(
+    gender = text_field(N_("Gender"), optional, max_length(20), autocomplete="sex")
+    nationality = text_field(
         N_("Nationality"),
-        filters=[strip],
-        validators=[optional, country_code],
+        optional,
+        country_code,
         description=N_("A two-letter country code, like GB"),
     )
     # Which currencies a tenant accepts is its own rule, checked by the registration service.
-    currency = StringField(N_("Currency"), filters=[strip], validators=[optional])
+    currency = text_field(N_("Currency"), optional)
 
 
 @lru_cache(maxsize=128)
@@ -91,7 +73,7 @@ def profile_form(tenant) -> type[ProfileForm]:
             if attribute.required
             else optional
         )
-        fields[ATTRIBUTE_PREFIX + attribute.name] = StringField(
-            attribute.label, filters=[strip], validators=[first, max_length(attribute.max_length)]
+        fields[ATTRIBUTE_PREFIX + attribute.name] = text_field(
+            attribute.label, first, max_length(attribute.max_length)
         )
     return type(f"ProfileForm_{tenant.slug}", (ProfileForm,), fields)

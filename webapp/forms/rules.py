@@ -151,6 +151,18 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def text_field(label, *validators, description="", **attrs):
+    """A text field: what is sent is stripped, then checked by `validators` in turn. `attrs` are
+    the input's HTML attributes (autocomplete, type, spellcheck...), in the order given."""
+    return StringField(
+        label,
+        validators=list(validators),
+        filters=[strip],
+        description=description,
+        render_kw=attrs or None,
+    )
+
+
 # Control characters (line breaks, tabs, NUL...) and lone surrogates, which no text field holds
 # and some databases cannot even store.
 UNSTORABLE = {"Cc", "Cs"}
