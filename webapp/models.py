@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import UTC, datetime
+from typing import Annotated
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +16,14 @@ def utcnow():
 
 def new_uuid():
     return str(uuid.uuid4())
+
+
+# Columns that many tables have alike, declared once (SQLAlchemy merges a mapped_column() given
+# beside one, as in `tenant: Mapped[TenantSlug] = mapped_column(index=True)`).
+IntPk = Annotated[int, mapped_column(primary_key=True)]
+TenantSlug = Annotated[str, mapped_column(String(64))]  # a tenant's slug (tenants.SLUG)
+DoorName = Annotated[str, mapped_column(String(16))]  # the door a row came through
+CreatedAt = Annotated[datetime, mapped_column(default=utcnow)]
 
 
 class Customer(db.Model):
@@ -35,7 +44,7 @@ class Customer(db.Model):
     # The customerNumber the customer is shown: counted per tenant (registration/numbers.py).
     tenant_number: Mapped[int] = mapped_column()
     id: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
-    tenant: Mapped[str] = mapped_column(String(64), index=True)
+    tenant: Mapped[TenantSlug] = mapped_column(index=True)
     external_id: Mapped[str | None] = mapped_column(String(200))
     username: Mapped[str] = mapped_column(String(200))
     # NFKC (at most 200 characters), case-folded: case folding may triple a character's length.
@@ -61,7 +70,7 @@ class Customer(db.Model):
     contact_methods: Mapped[list] = mapped_column(JSON, default=list)
     user_id: Mapped[str | None] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(16))
-    door: Mapped[str] = mapped_column(String(16))
+    door: Mapped[DoorName]
     language: Mapped[str | None] = mapped_column(String(16))
     security_question: Mapped[str | None] = mapped_column(String(200))
     security_answer_hash: Mapped[str | None] = mapped_column(String(255))
@@ -70,7 +79,7 @@ class Customer(db.Model):
     # What a dialect carries that the canonical customer has no field for (the web-store API's tax
     # data...).
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[CreatedAt]
     # When the customer proved the address is theirs (contract section 12); NULL: not yet.
     email_verified_at: Mapped[datetime | None] = mapped_column()
     erased_at: Mapped[datetime | None] = mapped_column()  # see registration/erasure.py
@@ -88,21 +97,21 @@ class CustomerCounter(db.Model):
 
     __tablename__ = "customer_counter"
 
-    tenant: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tenant: Mapped[TenantSlug] = mapped_column(primary_key=True)
     last: Mapped[int] = mapped_column()
 
 
 class ConsentRecord(db.Model):
     __tablename__ = "consent_record"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPk]
     customer_number: Mapped[int] = mapped_column(
         ForeignKey("customer.number", ondelete="CASCADE"), index=True
     )
     consent_id: Mapped[str] = mapped_column(String(64))
     version: Mapped[str] = mapped_column(String(64))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
-    door: Mapped[str] = mapped_column(String(16))
+    door: Mapped[DoorName]
     # "confirmed" or, for a double opt-in until its link is followed, "pending"; "withdrawn".
     # "expired" is never stored: a pending record reads so once its time is up.
     status: Mapped[str] = mapped_column(String(16), default="confirmed")
@@ -121,13 +130,13 @@ class ConsentEvent(db.Model):
 
     __tablename__ = "consent_event"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPk]
     record_id: Mapped[int] = mapped_column(
         ForeignKey("consent_record.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(String(16))  # what the record became
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    door: Mapped[str] = mapped_column(String(16))
+    door: Mapped[DoorName]
     version: Mapped[str] = mapped_column(String(64))
     client_hash: Mapped[str | None] = mapped_column(String(64))
     agent_hash: Mapped[str | None] = mapped_column(String(64))
@@ -139,12 +148,12 @@ class ApiKey(db.Model):
     __tablename__ = "api_key"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    tenant: Mapped[str] = mapped_column(String(64))
+    tenant: Mapped[TenantSlug]
     # SHA-256 of the secret: the secret is long and random, so a fast hash is enough for Bearer.
     secret_sha256: Mapped[str] = mapped_column(String(64))
     # The secret encrypted with a key derived from SECRET_KEY, for checking HMAC signatures.
     secret_encrypted: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[CreatedAt]
     last_used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
 
@@ -153,13 +162,13 @@ class IdempotencyRecord(db.Model):
     __tablename__ = "idempotency_record"
     __table_args__ = (UniqueConstraint("scope", "key", name="uq_idempotency_scope_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPk]
     scope: Mapped[str] = mapped_column(String(128))
     key: Mapped[str] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(64))
     status: Mapped[int | None] = mapped_column()  # NULL while the first request is in flight
     response: Mapped[dict | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[CreatedAt] = mapped_column(index=True)
 
 
 class Draft(db.Model):
@@ -168,11 +177,11 @@ class Draft(db.Model):
     __tablename__ = "draft"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
-    tenant: Mapped[str] = mapped_column(String(64))
+    tenant: Mapped[TenantSlug]
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     customer_id: Mapped[str | None] = mapped_column(String(36))  # set once registration completes
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[CreatedAt]
     expires_at: Mapped[datetime] = mapped_column(index=True)
     # When the first step was drawn (the pace rule), and why the draft is a bot's, if it is.
     started_at: Mapped[datetime | None] = mapped_column()
@@ -193,7 +202,7 @@ class VerificationCode(db.Model):
     wrong_tries: Mapped[int] = mapped_column(default=0)
     resent: Mapped[bool] = mapped_column(default=False)  # made by "Send a new code"
     spent: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[CreatedAt]
     expires_at: Mapped[datetime] = mapped_column()
     verified_at: Mapped[datetime | None] = mapped_column()
 
@@ -206,7 +215,7 @@ class OutboxMessage(db.Model):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # "email" or "webhook"
-    tenant: Mapped[str] = mapped_column(String(64))
+    tenant: Mapped[TenantSlug]
     payload: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sent, failed
     # Whom the message is about (see outbox/enqueue.py): the console lists it, erasure finds it.
@@ -214,7 +223,7 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[CreatedAt]
     sent_at: Mapped[datetime | None] = mapped_column()
 
 
@@ -224,8 +233,8 @@ class LoyaltyAccount(db.Model):
     __tablename__ = "loyalty_account"
     __table_args__ = (UniqueConstraint("tenant", "card_number", name="uq_loyalty_tenant_card"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    tenant: Mapped[str] = mapped_column(String(64))
+    id: Mapped[IntPk]
+    tenant: Mapped[TenantSlug]
     email_key: Mapped[str] = mapped_column(String(200), index=True)
     card_number: Mapped[str] = mapped_column(String(32))
     customer_number: Mapped[int | None] = mapped_column(ForeignKey("customer.number"))
@@ -248,11 +257,11 @@ class BlockedAttempt(db.Model):
 
     __tablename__ = "blocked_attempt"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    tenant: Mapped[str] = mapped_column(String(64))
-    door: Mapped[str] = mapped_column(String(16))
+    id: Mapped[IntPk]
+    tenant: Mapped[TenantSlug]
+    door: Mapped[DoorName]
     reason: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    created_at: Mapped[CreatedAt] = mapped_column(index=True)
 
 
 class SpentChallenge(db.Model):

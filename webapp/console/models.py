@@ -11,13 +11,13 @@ from sqlalchemy import JSON, Date, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
-from webapp.models import utcnow
+from webapp.models import CreatedAt, DoorName, IntPk, TenantSlug, utcnow
 
 
 class Operator(db.Model):
     __tablename__ = "operator"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPk]
     email: Mapped[str] = mapped_column(String(200), unique=True)  # lower case
     tenants: Mapped[list | None] = mapped_column(JSON)  # slugs; NULL: every tenant
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -29,7 +29,7 @@ class Operator(db.Model):
     setup_token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
     setup_expires_at: Mapped[datetime | None] = mapped_column()
     enrolled_at: Mapped[datetime | None] = mapped_column()
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[CreatedAt]
 
 
 class AuditEntry(db.Model):
@@ -38,7 +38,7 @@ class AuditEntry(db.Model):
     __tablename__ = "operator_audit"
     __table_args__ = (Index("ix_operator_audit_tenant_at", "tenant", "at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPk]
     at: Mapped[datetime] = mapped_column(default=utcnow)
     operator: Mapped[str] = mapped_column(String(200))  # the operator's email, or "cli"
     action: Mapped[str] = mapped_column(String(64))
@@ -54,9 +54,9 @@ class StepEvent(db.Model):
     __tablename__ = "wizard_step_event"
     __table_args__ = (UniqueConstraint("draft", "step", name="uq_wizard_step_event_draft_step"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    tenant: Mapped[str] = mapped_column(String(64))
-    door: Mapped[str] = mapped_column(String(16))
+    id: Mapped[IntPk]
+    tenant: Mapped[TenantSlug]
+    door: Mapped[DoorName]
     step: Mapped[str] = mapped_column(String(16))
     event: Mapped[str] = mapped_column(String(16))  # "saved" (a step) or "created" ("done")
     day: Mapped[date] = mapped_column(Date)
@@ -66,17 +66,17 @@ class StepEvent(db.Model):
 class DailyRegistrations(db.Model):
     __tablename__ = "daily_registrations"
 
-    tenant: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tenant: Mapped[TenantSlug] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    door: Mapped[str] = mapped_column(String(16), primary_key=True)
+    door: Mapped[DoorName] = mapped_column(primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
 
 
 class DailyFunnel(db.Model):
     __tablename__ = "daily_funnel"
 
-    tenant: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tenant: Mapped[TenantSlug] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    door: Mapped[str] = mapped_column(String(16), primary_key=True)
+    door: Mapped[DoorName] = mapped_column(primary_key=True)
     step: Mapped[str] = mapped_column(String(16), primary_key=True)
     drafts: Mapped[int] = mapped_column(default=0)
