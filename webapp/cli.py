@@ -8,9 +8,11 @@ from flask import current_app
 from flask.cli import ScriptInfo, with_appcontext
 
 from webapp.config import ConfigError
-from webapp.ops.exports import FORMATS as EXPORT_FORMATS
-from webapp.ops.loyalty_import import import_loyalty
 from webapp.tenants import TenantConfigError, registry
+
+# webapp.ops.exports.FORMATS's names (tests/test_start_up_imports.py checks): the export code is
+# imported only when the command runs, as is the loyalty import's.
+EXPORT_FORMATS = ("csv", "jsonl")
 
 
 def init_app(app):
@@ -128,22 +130,35 @@ def import_breached_passwords(source, output):
     click.echo(f"Set BREACHED_PASSWORDS_FILE={output} to check new passwords against it.")
 
 
+@click.command("import-loyalty")
+@click.argument("tenant")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_loyalty(tenant, csv_file):
+    """Import TENANT's loyalty accounts from CSV_FILE (columns email, card_number)."""
+    from webapp.ops.loyalty_import import import_file
+
+    import_file(tenant, csv_file)
+
+
 @click.command("export-customers")
 @click.option("--tenant", required=True, help="The tenant's slug.")
 @click.option(
     "--format",
     "format_",
     required=True,
-    type=click.Choice(sorted(EXPORT_FORMATS)),
+    type=click.Choice(EXPORT_FORMATS),
     help="jsonl: the API's customer JSON, one a line; csv: one column per field.",
 )
 @with_appcontext
 def export_customers(tenant, format_):
     """Write a tenant's customers to standard output, streamed in customer-number order."""
+    from webapp.ops.exports import FORMATS
+
     found = _known_tenant(tenant)
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
     try:
-        EXPORT_FORMATS[format_](found, out)
+        FORMATS[format_](found, out)
     finally:
         out.flush()
         out.detach()  # standard output stays open for whatever runs next
