@@ -11,11 +11,12 @@ from webapp.config import ConfigError
 from webapp.tenants import TenantConfigError, registry
 
 # webapp.ops.exports.FORMATS's names (tests/test_start_up_imports.py checks): the export code is
-# imported only when the command runs, as is the loyalty import's.
+# imported only when the command runs, as is the loyalty import's and Flask-Migrate's.
 EXPORT_FORMATS = ("csv", "jsonl")
 
 
 def init_app(app):
+    app.cli.add_command(_Migrations(app))
     app.cli.add_command(create_api_key)
     app.cli.add_command(export_customers)
     app.cli.add_command(import_loyalty)
@@ -23,6 +24,23 @@ def init_app(app):
     app.cli.add_command(outbox)
     app.cli.add_command(purge_drafts)
     app.cli.add_command(import_breached_passwords)
+
+
+class _Migrations(click.Group):
+    """`flask db ...`: Flask-Migrate's command group, which imports Alembic. Until the command
+    runs, this stands in for it; then it registers Flask-Migrate on the app and hands over."""
+
+    def __init__(self, app):
+        super().__init__("db", help="Perform database migrations.")
+        self.app = app
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        from webapp.database.schema import migrations
+
+        migrations(self.app)  # before Flask-Migrate's commands are imported: see there
+        from flask_migrate.cli import db as commands
+
+        return commands.make_context(info_name, args, parent=parent, **extra)
 
 
 def _known_tenant(slug):
