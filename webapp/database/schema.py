@@ -13,10 +13,11 @@ from webapp.extensions import db
 
 log = logging.getLogger(__name__)
 DIRECTORY = Path(__file__).resolve().parent.parent / "migrations"
-# What Alembic says at INFO before doing anything: the plugins it sets up when imported (once
-# imported before the app configured logging, now after).
+# What Alembic says at INFO before doing anything: the plugins it sets up when imported, the
+# dialect it drives and whether DDL is transactional.
 _CHATTER = {
     "alembic.runtime.plugins": ("setup plugin ", "setting up autogenerate plugin "),
+    "alembic.runtime.migration": ("Context impl ", "Will assume "),
 }
 
 
@@ -34,8 +35,9 @@ def migrations(app):
 
 
 def _without_chatter(record):
-    """Alembic's lines that say nothing to an operator stay out of the log at INFO; what it
-    migrates is still logged. Set the `alembic` logger to DEBUG to see them all."""
+    """Alembic's lines that say nothing to an operator stay out of the log at INFO (they opened
+    every CLI command on SQLite and every `flask db` command); what it migrates is still logged.
+    Set the `alembic` logger to DEBUG to see them all."""
     return (
         record.levelno != logging.INFO
         or not record.getMessage().startswith(_CHATTER.get(record.name, ()))
