@@ -1,5 +1,8 @@
-"""The Flask extensions, created unbound; `create_app` binds them. Flask-Migrate is not among
-them: `webapp.database.schema.migrations` registers it when migrations run."""
+"""The Flask extensions, created unbound; `create_app` binds them.
+
+Flask-Migrate is not among them: `webapp.database.schema.migrations` registers it when migrations
+run.
+"""
 
 from flask_babel import Babel
 from flask_limiter import Limiter
