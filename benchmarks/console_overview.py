@@ -25,6 +25,7 @@ from webapp import create_app
 from webapp.console import operators
 from webapp.console.demo import populate
 from webapp.console.models import Operator, StepEvent
+from webapp.database.schema import migrations
 from webapp.extensions import db
 from webapp.models import Customer, utcnow
 
@@ -80,7 +81,7 @@ def run(name, url, customers, folder):
         with app.app_context():
             from flask_migrate import upgrade
 
-            upgrade(directory=app.extensions["migrate"].directory)
+            upgrade(directory=migrations(app).directory)
     with app.app_context():
         started = time.perf_counter()
         if not db.session.scalar(sa.select(sa.func.count()).select_from(Customer)):

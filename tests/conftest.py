@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from standardwebhooks import Webhook
 
 from webapp import create_app
+from webapp.database.schema import migrations
 from webapp.extensions import db
 
 # Cheap argon2 parameters keep the suite fast; one test checks the shipped defaults.
@@ -50,7 +51,7 @@ def database_url():
     with app.app_context():
         from flask_migrate import upgrade
 
-        upgrade(directory=app.extensions["migrate"].directory)
+        upgrade(directory=migrations(app).directory)
         db.engine.dispose()
     yield url
     with admin.connect() as connection:

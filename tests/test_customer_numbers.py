@@ -7,6 +7,7 @@ from conftest import CUSTOMERS, valid_customer
 from flask_migrate import upgrade
 
 from webapp import create_app
+from webapp.database.schema import migrations
 from webapp.extensions import db
 
 TENANTS = """
@@ -60,7 +61,7 @@ def test_customers_stored_before_keep_their_numbers_and_each_tenant_follows_its_
             "ARGON2_TIME_COST": 1,
         }
     )
-    directory = app.extensions["migrate"].directory
+    directory = migrations(app).directory
     with app.app_context():
         from flask_migrate import downgrade
 

@@ -9,6 +9,7 @@ from conftest import valid_customer
 from flask_migrate import upgrade
 
 from webapp import registration
+from webapp.database.schema import migrations
 from webapp.http.logs import ENVIRON_KEY, JsonFormatter
 from webapp.registration import store
 
@@ -134,7 +135,7 @@ def test_a_tenant_named_in_the_url_is_the_request_tenant(app):
 
 def test_migrations_leave_the_logs_as_json_lines(app, capsys):
     with app.app_context():
-        upgrade(directory=app.extensions["migrate"].directory)
+        upgrade(directory=migrations(app).directory)
     logging.getLogger("webapp.test").info("after the upgrade")
     assert json_lines(capsys.readouterr().err)[-1]["message"] == "after the upgrade"
 

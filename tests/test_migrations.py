@@ -14,6 +14,7 @@ from flask_migrate import downgrade, upgrade
 from servers import ROOT, app_environment, postgres_database
 
 from webapp import create_app
+from webapp.database.schema import migrations
 from webapp.extensions import db
 
 
@@ -50,11 +51,9 @@ def test_every_revision_goes_up_and_down(empty_database, tmp_path):
             "TENANTS_FILE": str(tmp_path / "tenants.toml"),
         }
     )
-    directory = app.extensions["migrate"].directory
+    directory = migrations(app).directory
     with app.app_context():
-        script = ScriptDirectory.from_config(
-            app.extensions["migrate"].migrate.get_config(directory)
-        )
+        script = ScriptDirectory.from_config(migrations(app).migrate.get_config(directory))
         revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
         head = script.get_current_head()
         assert revisions[-1] == head
@@ -144,11 +143,9 @@ def test_0003_renames_the_stored_door_values_and_back(empty_database, tmp_path):
             "TENANTS_FILE": str(tmp_path / "tenants.toml"),
         }
     )
-    directory = app.extensions["migrate"].directory
+    directory = migrations(app).directory
     with app.app_context():
-        script = ScriptDirectory.from_config(
-            app.extensions["migrate"].migrate.get_config(directory)
-        )
+        script = ScriptDirectory.from_config(migrations(app).migrate.get_config(directory))
         renamed = script.get_revision("0003").module.RENAMED  # the doors' former names
         downgrade(directory=directory, revision="base")
         for old, new in renamed.items():

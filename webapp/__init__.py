@@ -7,7 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import config as settings
-from webapp.extensions import csrf, db, limiter, migrate
+from webapp.extensions import csrf, db, limiter
 from webapp.http.request import Request
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -48,9 +48,6 @@ def create_app(test_config=None):
     db.init_app(app)
     with app.app_context():
         tune(db.engine)
-    migrate.init_app(
-        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
-    )
     from webapp.auth import ratelimits
 
     ratelimits.init_app(app)  # before the limiter: its after_request hook runs after the limiter's

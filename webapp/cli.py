@@ -8,12 +8,15 @@ from flask import current_app
 from flask.cli import ScriptInfo, with_appcontext
 
 from webapp.config import ConfigError
-from webapp.ops.exports import FORMATS as EXPORT_FORMATS
-from webapp.ops.loyalty_import import import_loyalty
 from webapp.tenants import TenantConfigError, registry
+
+# webapp.ops.exports.FORMATS's names (tests/test_start_up_imports.py checks): the export code is
+# imported only when the command runs, as is the loyalty import's and Flask-Migrate's.
+EXPORT_FORMATS = ("csv", "jsonl")
 
 
 def init_app(app):
+    app.cli.add_command(_Migrations(app))
     app.cli.add_command(create_api_key)
     app.cli.add_command(export_customers)
     app.cli.add_command(import_loyalty)
@@ -21,6 +24,23 @@ def init_app(app):
     app.cli.add_command(outbox)
     app.cli.add_command(purge_drafts)
     app.cli.add_command(import_breached_passwords)
+
+
+class _Migrations(click.Group):
+    """`flask db ...`: Flask-Migrate's command group, which imports Alembic. Until the command
+    runs, this stands in for it; then it registers Flask-Migrate on the app and hands over."""
+
+    def __init__(self, app):
+        super().__init__("db", help="Perform database migrations.")
+        self.app = app
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        from webapp.database.schema import migrations
+
+        migrations(self.app)  # before Flask-Migrate's commands are imported: see there
+        from flask_migrate.cli import db as commands
+
+        return commands.make_context(info_name, args, parent=parent, **extra)
 
 
 def _known_tenant(slug):
@@ -128,22 +148,35 @@ def import_breached_passwords(source, output):
     click.echo(f"Set BREACHED_PASSWORDS_FILE={output} to check new passwords against it.")
 
 
+@click.command("import-loyalty")
+@click.argument("tenant")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_loyalty(tenant, csv_file):
+    """Import TENANT's loyalty accounts from CSV_FILE (columns email, card_number)."""
+    from webapp.ops.loyalty_import import import_file
+
+    import_file(tenant, csv_file)
+
+
 @click.command("export-customers")
 @click.option("--tenant", required=True, help="The tenant's slug.")
 @click.option(
     "--format",
     "format_",
     required=True,
-    type=click.Choice(sorted(EXPORT_FORMATS)),
+    type=click.Choice(EXPORT_FORMATS),
     help="jsonl: the API's customer JSON, one a line; csv: one column per field.",
 )
 @with_appcontext
 def export_customers(tenant, format_):
     """Write a tenant's customers to standard output, streamed in customer-number order."""
+    from webapp.ops.exports import FORMATS
+
     found = _known_tenant(tenant)
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
     try:
-        EXPORT_FORMATS[format_](found, out)
+        FORMATS[format_](found, out)
     finally:
         out.flush()
         out.detach()  # standard output stays open for whatever runs next

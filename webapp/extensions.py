@@ -1,8 +1,11 @@
-"""The Flask extensions, created unbound; `create_app` binds them."""
+"""The Flask extensions, created unbound; `create_app` binds them.
+
+Flask-Migrate is not among them: `webapp.database.schema.migrations` registers it when migrations
+run.
+"""
 
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
@@ -15,7 +18,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 # Limits are declared on the routes that need them; nothing is limited by default.

@@ -12,7 +12,6 @@ import re
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from webapp.extensions import db
@@ -93,12 +92,9 @@ def store_accounts(tenant, accounts):
     return len(added), present, problems
 
 
-@click.command("import-loyalty")
-@click.argument("tenant")
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
-@with_appcontext
-def import_loyalty(tenant, csv_file):
-    """Import TENANT's loyalty accounts from CSV_FILE (columns email, card_number)."""
+def import_file(tenant, csv_file):
+    """The `import-loyalty` command (webapp/cli.py, which imports this module only when it runs):
+    TENANT's loyalty accounts from CSV_FILE, all or none."""
     found = registry().get(tenant)
     if found is None:
         raise click.ClickException(f"no tenant '{tenant}' in {current_app.config['TENANTS_FILE']}")
