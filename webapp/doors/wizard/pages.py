@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 
-from flask import g, make_response, render_template, request
+from flask import current_app, g, make_response, render_template, request
 from flask_babel import format_timedelta
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from webapp.doors.wizard.instructions import instruction
@@ -93,6 +94,14 @@ def secure(response):
     return response
 
 
+@lru_cache(maxsize=256)
+def options(choices: tuple, chosen: str) -> Markup:
+    """A select's <option> elements (partials/options.html), drawn once for each list and answer:
+    the lists are the same for every visitor of a tenant and language."""
+    drawn = current_app.jinja_env.get_template("partials/options.html")
+    return Markup(drawn.render(choices=choices, chosen=chosen))
+
+
 def render(template, status=200, **context):
     visit = g.get("visit")
     tenant = visit.tenant if visit else None
@@ -108,6 +117,7 @@ def render(template, status=200, **context):
             on_brand=on_colour(tenant.primary_colour) if tenant else None,
             rendered=lambda: honeypot.carried(request.form),
             pow_challenge=lambda: proof_of_work.challenge(tenant),
+            options=options,
             **context,
         ),
         status,
