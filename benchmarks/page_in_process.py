@@ -3,12 +3,14 @@
     .venv/bin/python benchmarks/page_in_process.py [--lang de] [--count 300]
 
 Builds the app on its embedded defaults (CSRF on, as served) on a fresh SQLite file in a
-temporary instance folder with rate limits off, walks the wizard once through Flask's test client
-(following each page's form, its hidden fields and the redirects) so that every step's page is
-reachable with the draft's token, then sends warm-up requests and measures the counted ones with
+temporary instance folder with rate limits off, walks the wizard through Flask's test client
+(following each page's form, its hidden fields and the redirects; once to every step, each time
+as a new visitor, and once to the end) so that every step's page is reachable with a draft's
+token, then sends warm-up requests and measures the counted ones with
 time.process_time (CPU time, so that other work on the machine counts less). Prints milliseconds
-of CPU per request for the GET of every step's page and for the inline check of one field (the
-POST htmx sends when a field loses focus). It asserts no timings.
+of CPU per request for the GET of every step's page, as first shown (a draft with the earlier
+steps' answers; no draft on the first step) and once every step is answered, and for the inline
+check of one field (the POST htmx sends when a field loses focus). It asserts no timings.
 """
 
 import argparse
@@ -84,25 +86,43 @@ def main():
         assert response.status_code == 200, (response.status_code, response.data[:300])
         return response
 
-    # The walk: each step's page as the browser got it, keyed by step, and its URL.
-    url = f"/register?lang={options.lang}"
-    pages = {}
-    for step in ANSWERS:
-        html = ok(client.get(url)).get_data(as_text=True)
-        pages[step] = (url, html)
-        action = unescape(ACTION.search(html).group(1))
-        response = client.post(action, data={**hidden(html), **ANSWERS[step]})
-        assert response.status_code == 303, (step, response.status_code, response.data[:300])
-        url = response.headers["Location"]
-    pages["review"] = (url, ok(client.get(url)).get_data(as_text=True))
+    def walk(stop=None, who="ada_lovelace"):
+        """Walk the wizard up to the page of step `stop` (to the review without one), as a new
+        visitor: each step's page as the browser got it, by step, and the URL it was at."""
+        url = f"/register?lang={options.lang}"
+        pages = {}
+        for step in ANSWERS:
+            html = ok(client.get(url)).get_data(as_text=True)
+            pages[step] = (url, html)
+            if step == stop:
+                return pages
+            action = unescape(ACTION.search(html).group(1))
+            answers = {**ANSWERS[step], **({"username": who} if step == "account" else {})}
+            response = client.post(action, data={**hidden(html), **answers})
+            assert response.status_code == 303, (step, response.status_code, response.data[:300])
+            url = response.headers["Location"]
+        pages["review"] = (url, ok(client.get(url)).get_data(as_text=True))
+        return pages
+
+    # Each step's page as first shown (the answers so far in the draft, none of its own), and
+    # again once every step is answered (coming back to change an answer).
+    first = {step: walk(step, f"first_{step}")[step] for step in ANSWERS}
+    again = walk()
 
     print(f"# CPU ms per request, {options.count} requests each, lang={options.lang}\n")
-    for step, (url, _) in pages.items():
-        cost = measure(lambda url=url: ok(client.get(url)), options.count)
-        print(f"GET  {step:<24} {cost:6.3f} ms")
+    print(f"{'':<29} {'first':>8} {'answered':>9}")
+    for step in again:
+        costs = [
+            measure(lambda url=pages[step][0]: ok(client.get(url)), options.count)
+            if step in pages
+            else None
+            for pages in (first, again)
+        ]
+        shown = " ".join(f"{cost:6.3f} ms" if cost is not None else " " * 9 for cost in costs)
+        print(f"GET  {step:<24} {shown}")
     htmx = {"HX-Request": "true"}
     for step, field, typed in CHECKS:
-        _, html = pages[step]
+        _, html = first[step]
         data = {**hidden(html), field: typed}
 
         def check(path="/register/check/" + field, data=data):
