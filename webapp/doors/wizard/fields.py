@@ -6,6 +6,7 @@ language; the choices come from the tenant, and the address's from its country.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask_babel import format_date
 from wtforms import PasswordField
@@ -62,9 +63,28 @@ class FieldView:
     @property
     def choices(self):
         """The options of a select, with the answer given even when it is not among them."""
-        if self.value and self.value not in dict(self.options):
+        if self.value and self.value not in _values(self.options):
             return (*self.options, (self.value, self.value))
         return self.options
+
+    def common(self):
+        """What the field is drawn from, as a key, when every visitor of the tenant and language
+        sees it alike: no error, and no answer but one chosen from its list. None for a field
+        that shows a visitor's own answer or error: it is drawn for them alone."""
+        if self.error:
+            return None
+        if self.kind == "select":
+            if self.value and self.value not in _values(self.options):
+                return None
+        elif self.value and (self.kind != "date" or any(self.value.values())):
+            return None
+        attrs = tuple(self.attrs.items()) if self.attrs else None
+        links = tuple(self.links.items()) if self.links else None
+        chosen = self.value if self.kind == "select" else None
+        return (self.name, self.noun, self.kind, self.optional, self.hint, chosen, attrs, links) + (
+            self.options,
+            self.target,
+        )
 
     def option_id(self, value):
         return f"{self.id}-{dom_id(value)}"
@@ -94,6 +114,11 @@ class FieldView:
         if self.kind == "select":  # left blank: not provided, never the list's placeholder
             return labels.get(self.value, self.value) if self.value else ""
         return self.value
+
+
+@lru_cache(maxsize=256)
+def _values(options) -> frozenset:
+    return frozenset(value for value, _ in options)
 
 
 def _options(name, tenant):

@@ -4,9 +4,11 @@ from functools import lru_cache
 
 from flask import current_app, g, make_response, render_template, request
 from flask_babel import format_timedelta
+from jinja2 import pass_context
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from webapp import i18n
 from webapp.doors.wizard.instructions import instruction
 from webapp.faults import Fault, FaultError
 from webapp.http import errors
@@ -102,6 +104,39 @@ def options(choices: tuple, chosen: str) -> Markup:
     return Markup(drawn.render(choices=choices, chosen=chosen))
 
 
+_DRAWN = {}  # the fields every visitor of a tenant and language sees alike, drawn
+_DRAWN_AT_MOST = 512  # kept fields; past this the store starts again
+
+
+@pass_context
+def draw_field(context, view):
+    """partials/field.html for the field `view`, as a page includes it. A field that every
+    visitor of the tenant and language sees alike (`FieldView.common`) is drawn once and kept."""
+    common = view.common()
+    if common is None or context.get("strength") is not None:
+        return _draw_field(context, view)
+    visit = context["visit"]
+    key = (
+        i18n.current(),
+        request.script_root,  # the check's URL
+        visit.tenant.slug,
+        visit.mode,
+        bool(context.get("password_saved")),
+        common,
+    )
+    drawn = _DRAWN.get(key)
+    if drawn is None:
+        if len(_DRAWN) >= _DRAWN_AT_MOST:
+            _DRAWN.clear()
+        drawn = _DRAWN[key] = _draw_field(context, view)
+    return drawn
+
+
+def _draw_field(context, view):
+    template = context.environment.get_template("partials/field.html")
+    return Markup(template.render(context.get_all(), field=view))
+
+
 def render(template, status=200, **context):
     visit = g.get("visit")
     tenant = visit.tenant if visit else None
@@ -118,6 +153,7 @@ def render(template, status=200, **context):
             rendered=lambda: honeypot.carried(request.form),
             pow_challenge=lambda: proof_of_work.challenge(tenant),
             options=options,
+            draw_field=draw_field,
             **context,
         ),
         status,
