@@ -1,6 +1,6 @@
 """The wizard's pages in order, and the visit: which tenant, which layout, which draft."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import url_for
 
@@ -36,6 +36,7 @@ class Visit:
     draft: Draft | None
     claimed: str | None  # the draft id the request's token names, even one since expired
     language: str | None = None  # the language the visit asked for (?lang=), carried along
+    _token: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def embedded(self):
@@ -51,7 +52,12 @@ class Visit:
 
     @property
     def token(self):
-        return drafts.token(self.draft) if self.draft else None
+        """The draft's token: the same for a draft every time, so signed once for the visit."""
+        if self.draft is None:
+            return None
+        if self._token is None or self._token[0] is not self.draft:
+            self._token = (self.draft, drafts.token(self.draft))
+        return self._token[1]
 
     @property
     def completed(self):

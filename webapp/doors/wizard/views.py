@@ -66,8 +66,8 @@ def arrive():
     if posting:
         raw_body()  # a chunked body over the limit is 413, as a declared one, not cut short
     token = request.form.get("draft") if posting else request.args.get("draft")
-    draft = drafts.load(token, tenant.slug)
     claimed = drafts.draft_id(token)
+    draft = drafts.find(claimed, tenant.slug)
     if not token and not posting and args["mode"] == "register":
         resumed = drafts.load(request.cookies.get(COOKIE), tenant.slug)
         if resumed is not None and resumed.customer_id is None:
