@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from flask import url_for
+from flask import request, url_for
 
 from webapp.doors.wizard import drafts
 from webapp.doors.wizard.answers import passed
@@ -23,6 +23,9 @@ HEADINGS = {
     "review": N_("Check your answers"),
     "done": N_("Account created"),
 }
+
+_URLS = {}  # the wizard's URLs without a draft's token: (script root, tenant, mode, ...) -> URL
+_URLS_AT_MOST = 1024  # kept URLs; past this the store starts again
 
 
 def heading(page) -> str:
@@ -64,7 +67,19 @@ class Visit:
         return self.draft is not None and self.draft.customer_id is not None
 
     def url(self, endpoint, **values):
-        """A URL of this wizard (posts carry the draft in the form, not in the URL)."""
+        """A URL of this wizard (posts carry the draft in the form, not in the URL). One without
+        a draft's token is the same for every visitor, so it is built once and kept."""
+        if "draft" in values:
+            return self._build(endpoint, values)
+        key = (request.script_root, self.tenant.slug, self.mode, endpoint, *values.items())
+        built = _URLS.get(key)
+        if built is None:
+            if len(_URLS) >= _URLS_AT_MOST:
+                _URLS.clear()
+            built = _URLS[key] = self._build(endpoint, values)
+        return built
+
+    def _build(self, endpoint, values):
         return url_for(f"wizard.{endpoint}", slug=self.tenant.slug, mode=self.mode, **values)
 
     def step_url(self, step, **values):
