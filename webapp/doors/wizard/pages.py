@@ -1,5 +1,8 @@
 """Rendering the wizard: its pages and htmx fragments, their headers, and its error pages."""
 
+import re
+import secrets
+from dataclasses import replace
 from functools import lru_cache
 
 from flask import current_app, g, make_response, render_template, request
@@ -137,28 +140,84 @@ def _draw_field(context, view):
     return Markup(template.render(context.get_all(), field=view))
 
 
-def render(template, status=200, **context):
-    visit = g.get("visit")
+def _drawn(template, visit, **context):
     tenant = visit.tenant if visit else None
     embedded = bool(visit and visit.embedded)
-    response = make_response(
-        render_template(
-            template,
-            visit=visit,
-            tenant=tenant,
-            embedded=embedded,
-            layout="embed.html" if embedded else "base.html",
-            nonce=nonce(),
-            on_brand=on_colour(tenant.primary_colour) if tenant else None,
-            rendered=lambda: honeypot.carried(request.form),
-            pow_challenge=lambda: proof_of_work.challenge(tenant),
-            options=options,
-            draw_field=draw_field,
+    return render_template(
+        template,
+        **{
+            "visit": visit,
+            "tenant": tenant,
+            "embedded": embedded,
+            "layout": "embed.html" if embedded else "base.html",
+            "nonce": nonce(),
+            "on_brand": on_colour(tenant.primary_colour) if tenant else None,
+            "rendered": lambda: honeypot.carried(request.form),
+            "pow_challenge": lambda: proof_of_work.challenge(tenant),
+            "options": options,
+            "draw_field": draw_field,
             **context,
-        ),
-        status,
+        },
     )
-    return secure(response)
+
+
+def render(template, status=200, **context):
+    return secure(make_response(_drawn(template, g.get("visit"), **context), status))
+
+
+# What a kept page leaves out, drawn for each visitor: a mark stands in for each when the page is
+# drawn for keeping (letters, digits and "-" only: markup and URLs leave them as they are).
+_MARKED = secrets.token_hex(6)
+SLOTS = {f"slot-{name}-{_MARKED}": name for name in ("csrf", "draft", "rendered", "nonce")}
+_SLOT = re.compile(f"({'|'.join(SLOTS)})")
+_PAGES = {}  # pages every visitor of a tenant and language sees alike: key -> pieces and slots
+_PAGES_AT_MOST = 256  # kept pages; past this the store starts again
+
+
+def render_kept(template, key, status=200, **context):
+    """`render` for a page that every visitor of the tenant and language sees alike but for its
+    tokens (`key`: all else it is drawn from besides the visit). It is drawn once, with marks
+    in the tokens' places, and kept as pieces; each visitor's tokens are put in their places."""
+    visit = g.visit
+    key = (
+        template,
+        status,
+        visit.tenant,
+        visit.mode,
+        visit.language,
+        visit.draft is not None,
+        i18n.current(),
+        request.script_root,
+        key,
+    )
+    pieces = _PAGES.get(key)
+    if pieces is None:
+        if len(_PAGES) >= _PAGES_AT_MOST:
+            _PAGES.clear()
+        pieces = _PAGES[key] = _pieces(template, visit, context)
+    values = {"csrf": lambda: context["csrf"], "draft": lambda: visit.token, "nonce": nonce}
+    values["rendered"] = lambda: honeypot.carried(request.form)
+    page = "".join(piece if n % 2 == 0 else values[piece]() for n, piece in enumerate(pieces))
+    return secure(make_response(page, status))
+
+
+def _pieces(template, visit, context):
+    """The page drawn with marks for its slots, cut at them: text, slot, text, ..., text."""
+    marks = {name: mark for mark, name in SLOTS.items()}
+    stand_in = replace(visit)
+    stand_in._token = (visit.draft, marks["draft"]) if visit.draft is not None else None
+    drawn = _drawn(
+        template,
+        stand_in,
+        **{
+            **context,
+            "csrf": marks["csrf"],
+            "nonce": marks["nonce"],
+            "rendered": lambda: marks["rendered"],
+        },
+    )
+    parts = _SLOT.split(drawn)  # text, mark, text, ..., text
+    return tuple(SLOTS[part] if n % 2 else part for n, part in enumerate(parts))
 
 
 def _trouble(status, heading, message, headers=None):

@@ -15,7 +15,7 @@ from webapp.doors.wizard.answers import SECRET, kept, posted, stored
 from webapp.doors.wizard.countries import with_country
 from webapp.doors.wizard.fields import one, views
 from webapp.doors.wizard.flow import Visit, heading
-from webapp.doors.wizard.pages import render, said
+from webapp.doors.wizard.pages import render, render_kept, said
 from webapp.faults import FaultError, fault
 from webapp.forms import STEPS, step_of
 from webapp.http import framing
@@ -112,22 +112,35 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
     if step == "address":  # the tenant's country is chosen until the person chooses another
         shown = with_country(shown, visit.tenant)
     fields = views(step, visit.tenant, shown, errors or {})
+    page = {
+        "step": step,
+        "number": visit.pages.index(step) + 1,
+        "pages": len(visit.pages),
+        "heading": heading(step),
+        "back": visit.previous_page(step),
+        "password_saved": bool(draft and draft.password_hash),
+        "then": request.values.get("then") == "review",
+        "expired": visit.expired or request.args.get("expired") == "1",
+    }
+    csrf = guard.token(visit.claimed)
+    common = tuple(f.common() for f in fields)
+    if not errors and advice is None and None not in common:
+        # No answer and no error of the visitor's own: the page every visitor sees, but tokens.
+        key = (*page.values(), common)
+        return remember(
+            render_kept(
+                f"wizard/{step}.html", key, status, fields=fields, problems=[], csrf=csrf, **page
+            )
+        )
     return remember(
         render(
             f"wizard/{step}.html",
             status,
-            step=step,
-            number=visit.pages.index(step) + 1,
-            pages=len(visit.pages),
-            heading=heading(step),
             fields=fields,
-            back=visit.previous_page(step),
             problems=[(f"#{f.focus_id}", f.error) for f in fields if f.error],
             strength=advice,
-            csrf=guard.token(visit.claimed),
-            password_saved=bool(draft and draft.password_hash),
-            then=request.values.get("then") == "review",
-            expired=visit.expired or request.args.get("expired") == "1",
+            csrf=csrf,
+            **page,
         )
     )
 
