@@ -1,6 +1,6 @@
 """Kept pages: a step's page that every visitor of a tenant and language sees alike is drawn once
-and kept, each visitor's tokens put in their places. No visitor ever gets another's tokens or
-answers, and the kept page is the page as drawn for them."""
+and kept, each visitor's tokens (and answered fields) put in their places. No visitor ever gets
+another's tokens or answers, and the kept page is the page as drawn for them."""
 
 import re
 
@@ -71,3 +71,23 @@ def test_the_nonce_of_a_kept_page_is_the_responses(client):
         assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
         nonces.append(nonce)
     assert nonces[0] != nonces[1]
+
+
+def test_answered_fields_are_each_visitors_own(client, monkeypatch):
+    pages_seen = {}
+    for who in ("Byron", "Babbage"):
+        wizard = at_profile(client)
+        profile = wizard.page.path
+        wizard.submit({**PROFILE, "surname": who})
+        assert wizard.page.soup.h1.get_text(strip=True) == "Your address"
+        again = wizard.open(profile)  # back to the answered step
+        assert again.value("surname") == who
+        pages_seen[who] = again.html
+    assert "Byron" not in pages_seen["Babbage"] and "Babbage" not in pages_seen["Byron"]
+
+    def drawn(template, key, status=200, **context):  # the page drawn anew, never kept
+        return pages.render(template, status, **context)
+
+    monkeypatch.setattr(views, "render_kept", drawn)
+    fresh = client.get(profile).get_data(as_text=True)
+    assert without_tokens(fresh) == without_tokens(pages_seen["Babbage"])

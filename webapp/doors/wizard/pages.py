@@ -113,71 +113,82 @@ _DRAWN_AT_MOST = 512  # kept fields; past this the store starts again
 
 @pass_context
 def draw_field(context, view):
-    """partials/field.html for the field `view`, as a page includes it. A field that every
-    visitor of the tenant and language sees alike (`FieldView.common`) is drawn once and kept."""
+    """partials/field.html for the field `view`, as a page includes it."""
+    return _field(view, context, context.get_all)
+
+
+def _field(view, page, everything):
+    """The field `view` drawn for a page whose variables `page` looks up (`everything()`: all of
+    them, to draw with). A field that every visitor of the tenant and language sees alike
+    (`FieldView.common`) is drawn once and kept."""
     common = view.common()
-    if common is None or context.get("strength") is not None:
-        return _draw_field(context, view)
-    visit = context["visit"]
+    if common is None or page.get("strength") is not None:
+        return _draw_field(view, everything())
+    visit = page.get("visit")
     key = (
         i18n.current(),
         request.script_root,  # the check's URL
         visit.tenant.slug,
         visit.mode,
-        bool(context.get("password_saved")),
+        bool(page.get("password_saved")),
         common,
     )
     drawn = _DRAWN.get(key)
     if drawn is None:
         if len(_DRAWN) >= _DRAWN_AT_MOST:
             _DRAWN.clear()
-        drawn = _DRAWN[key] = _draw_field(context, view)
+        drawn = _DRAWN[key] = _draw_field(view, everything())
     return drawn
 
 
-def _draw_field(context, view):
-    template = context.environment.get_template("partials/field.html")
-    return Markup(template.render(context.get_all(), field=view))
+def _draw_field(view, variables):
+    template = current_app.jinja_env.get_template("partials/field.html")
+    return Markup(template.render(variables, field=view))
 
 
-def _drawn(template, visit, **context):
+def _variables(visit, **context):
+    """What a wizard template is drawn with (besides Flask's own and the context processors')."""
     tenant = visit.tenant if visit else None
     embedded = bool(visit and visit.embedded)
-    return render_template(
-        template,
-        **{
-            "visit": visit,
-            "tenant": tenant,
-            "embedded": embedded,
-            "layout": "embed.html" if embedded else "base.html",
-            "nonce": nonce(),
-            "on_brand": on_colour(tenant.primary_colour) if tenant else None,
-            "rendered": lambda: honeypot.carried(request.form),
-            "pow_challenge": lambda: proof_of_work.challenge(tenant),
-            "options": options,
-            "draw_field": draw_field,
-            **context,
-        },
-    )
+    return {
+        "visit": visit,
+        "tenant": tenant,
+        "embedded": embedded,
+        "layout": "embed.html" if embedded else "base.html",
+        "nonce": nonce(),
+        "on_brand": on_colour(tenant.primary_colour) if tenant else None,
+        "rendered": lambda: honeypot.carried(request.form),
+        "pow_challenge": lambda: proof_of_work.challenge(tenant),
+        "options": options,
+        "draw_field": draw_field,
+        **context,
+    }
 
 
 def render(template, status=200, **context):
-    return secure(make_response(_drawn(template, g.get("visit"), **context), status))
+    page = render_template(template, **_variables(g.get("visit"), **context))
+    return secure(make_response(page, status))
 
 
 # What a kept page leaves out, drawn for each visitor: a mark stands in for each when the page is
-# drawn for keeping (letters, digits and "-" only: markup and URLs leave them as they are).
+# drawn for keeping (letters, digits and "-" only: markup and URLs leave them as they are), and
+# for each field when the fields are drawn apart ("field0", "field1", ...).
 _MARKED = secrets.token_hex(6)
-SLOTS = {f"slot-{name}-{_MARKED}": name for name in ("csrf", "draft", "rendered", "nonce")}
-_SLOT = re.compile(f"({'|'.join(SLOTS)})")
+_SLOT = re.compile(rf"slot-(csrf|draft|rendered|nonce|field\d+)-{_MARKED}")
 _PAGES = {}  # pages every visitor of a tenant and language sees alike: key -> pieces and slots
 _PAGES_AT_MOST = 256  # kept pages; past this the store starts again
 
 
-def render_kept(template, key, status=200, **context):
+def _mark(slot):
+    return f"slot-{slot}-{_MARKED}"
+
+
+def render_kept(template, key, status=200, fields_apart=False, **context):
     """`render` for a page that every visitor of the tenant and language sees alike but for its
-    tokens (`key`: all else it is drawn from besides the visit). It is drawn once, with marks
-    in the tokens' places, and kept as pieces; each visitor's tokens are put in their places."""
+    tokens (`key`: all else it is drawn from besides the visit), and but for its fields when
+    they are drawn apart (`fields_apart`: the fields show the visitor's answers; `key` then
+    names them). It is drawn once, with marks in those places, and kept as pieces; each
+    request puts the visitor's own in their places."""
     visit = g.visit
     key = (
         template,
@@ -188,36 +199,48 @@ def render_kept(template, key, status=200, **context):
         visit.draft is not None,
         i18n.current(),
         request.script_root,
+        fields_apart,
         key,
     )
     pieces = _PAGES.get(key)
     if pieces is None:
         if len(_PAGES) >= _PAGES_AT_MOST:
             _PAGES.clear()
-        pieces = _PAGES[key] = _pieces(template, visit, context)
-    values = {"csrf": lambda: context["csrf"], "draft": lambda: visit.token, "nonce": nonce}
-    values["rendered"] = lambda: honeypot.carried(request.form)
-    page = "".join(piece if n % 2 == 0 else values[piece]() for n, piece in enumerate(pieces))
-    return secure(make_response(page, status))
+        pieces = _PAGES[key] = _pieces(template, visit, context, fields_apart)
+    page = _variables(visit, **context)
+    values = {
+        "csrf": lambda: context["csrf"],
+        "draft": lambda: visit.token,
+        "nonce": lambda: page["nonce"],
+        "rendered": page["rendered"],
+    }
+    if fields_apart:
+
+        def everything():  # as render_template completes them
+            variables = dict(page)
+            current_app.update_template_context(variables)
+            return variables
+
+        for n, view in enumerate(context["fields"]):
+            values[f"field{n}"] = lambda view=view: _field(view, page, everything)
+    drawn = "".join(piece if n % 2 == 0 else values[piece]() for n, piece in enumerate(pieces))
+    return secure(make_response(drawn, status))
 
 
-def _pieces(template, visit, context):
+def _pieces(template, visit, context, fields_apart):
     """The page drawn with marks for its slots, cut at them: text, slot, text, ..., text."""
-    marks = {name: mark for mark, name in SLOTS.items()}
     stand_in = replace(visit)
-    stand_in._token = (visit.draft, marks["draft"]) if visit.draft is not None else None
-    drawn = _drawn(
-        template,
-        stand_in,
-        **{
-            **context,
-            "csrf": marks["csrf"],
-            "nonce": marks["nonce"],
-            "rendered": lambda: marks["rendered"],
-        },
-    )
-    parts = _SLOT.split(drawn)  # text, mark, text, ..., text
-    return tuple(SLOTS[part] if n % 2 else part for n, part in enumerate(parts))
+    stand_in._token = (visit.draft, _mark("draft")) if visit.draft is not None else None
+    marked = {
+        "csrf": _mark("csrf"),
+        "nonce": _mark("nonce"),
+        "rendered": lambda: _mark("rendered"),
+    }
+    if fields_apart:
+        index = {view.name: n for n, view in enumerate(context["fields"])}
+        marked["draw_field"] = lambda view: Markup(_mark(f"field{index[view.name]}"))
+    drawn = render_template(template, **_variables(stand_in, **{**context, **marked}))
+    return tuple(_SLOT.split(drawn))  # text, slot, text, ..., text
 
 
 def _trouble(status, heading, message, headers=None):

@@ -123,13 +123,22 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
         "expired": visit.expired or request.args.get("expired") == "1",
     }
     csrf = guard.token(visit.claimed)
-    common = tuple(f.common() for f in fields)
-    if not errors and advice is None and None not in common:
-        # No answer and no error of the visitor's own: the page every visitor sees, but tokens.
-        key = (*page.values(), common)
+    if not errors and advice is None:
+        # No error: the page every visitor sees, but for the tokens and, when they show the
+        # visitor's answers, the fields.
+        common = tuple(f.common() for f in fields)
+        apart = None in common
+        key = (*page.values(), tuple(f.name for f in fields) if apart else common)
         return remember(
             render_kept(
-                f"wizard/{step}.html", key, status, fields=fields, problems=[], csrf=csrf, **page
+                f"wizard/{step}.html",
+                key,
+                status,
+                fields_apart=apart,
+                fields=fields,
+                problems=[],
+                csrf=csrf,
+                **page,
             )
         )
     return remember(
