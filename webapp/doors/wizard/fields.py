@@ -29,6 +29,7 @@ CONTACT_METHODS = {
 DATE_PATTERN = N_("d MMMM y")
 
 
+@lru_cache(maxsize=1024)
 def dom_id(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", name)
 

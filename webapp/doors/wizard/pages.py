@@ -170,6 +170,25 @@ def render(template, status=200, **context):
     return secure(make_response(page, status))
 
 
+def render_field(view):
+    """partials/field.html alone for the field `view` (an inline check's answer), as `render`
+    draws it; one every visitor of the tenant and language sees alike from the fields kept."""
+    page = _variables(g.visit)
+    return secure(make_response(_field(view, page, _completed(page))))
+
+
+def _completed(page):
+    """A function giving the page's variables as render_template completes them (Flask's own
+    and the context processors'), to draw with."""
+
+    def everything():
+        variables = dict(page)
+        current_app.update_template_context(variables)
+        return variables
+
+    return everything
+
+
 # What a kept page leaves out, drawn for each visitor: a mark stands in for each when the page is
 # drawn for keeping (letters, digits and "-" only: markup and URLs leave them as they are), and
 # for each field when the fields are drawn apart ("field0", "field1", ...).
@@ -215,12 +234,7 @@ def render_kept(template, key, status=200, fields_apart=False, **context):
         "rendered": page["rendered"],
     }
     if fields_apart:
-
-        def everything():  # as render_template completes them
-            variables = dict(page)
-            current_app.update_template_context(variables)
-            return variables
-
+        everything = _completed(page)
         for n, view in enumerate(context["fields"]):
             values[f"field{n}"] = lambda view=view: _field(view, page, everything)
     drawn = "".join(piece if n % 2 == 0 else values[piece]() for n, piece in enumerate(pieces))

@@ -15,7 +15,7 @@ from webapp.doors.wizard.answers import SECRET, kept, posted, stored
 from webapp.doors.wizard.countries import with_country
 from webapp.doors.wizard.fields import one, views
 from webapp.doors.wizard.flow import Visit, heading
-from webapp.doors.wizard.pages import render, render_kept, said
+from webapp.doors.wizard.pages import render, render_field, render_kept, said
 from webapp.faults import FaultError, fault
 from webapp.forms import STEPS, step_of
 from webapp.http import framing
@@ -319,4 +319,4 @@ def check(slug, mode, field):
         return render(
             "partials/address_fields.html", fields=views(step, tenant, shown, {field: error})
         )
-    return render("partials/field.html", field=view)
+    return render_field(view)
