@@ -49,6 +49,7 @@ ANSWERS = {
 CHECKS = (("account", "username", "grace_hopper"), ("profile", "surname", "Hopper"))
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 ACTION = re.compile(r'<form class="form" method="post" action="([^"]+)"')
+BACK = re.compile(r'<a class="back-link" href="([^"]+)"')
 
 
 def hidden(html):
@@ -102,6 +103,9 @@ def main():
             assert response.status_code == 303, (step, response.status_code, response.data[:300])
             url = response.headers["Location"]
         pages["review"] = (url, ok(client.get(url)).get_data(as_text=True))
+        # The first step again with the draft, as the next page's Back link leads to it.
+        url = unescape(BACK.search(pages["profile"][1]).group(1))
+        pages["account"] = (url, ok(client.get(url)).get_data(as_text=True))
         return pages
 
     # Each step's page as first shown (the answers so far in the draft, none of its own), and
