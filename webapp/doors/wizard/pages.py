@@ -179,12 +179,14 @@ def render_field(view):
 
 def _completed(page):
     """A function giving the page's variables as render_template completes them (Flask's own
-    and the context processors'), to draw with."""
+    and the context processors'), to draw with: completed on first use, once."""
+    completed = []
 
     def everything():
-        variables = dict(page)
-        current_app.update_template_context(variables)
-        return variables
+        if not completed:
+            completed.append(dict(page))
+            current_app.update_template_context(completed[0])
+        return completed[0]
 
     return everything
 
