@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from flask import request, url_for
 
-from webapp.doors.wizard import drafts
+from webapp.doors.wizard import drafts, stores
 from webapp.doors.wizard.answers import passed
 from webapp.forms import STEPS
 from webapp.i18n import N_, gettext
@@ -24,8 +24,7 @@ HEADINGS = {
     "done": N_("Account created"),
 }
 
-_URLS = {}  # the wizard's URLs without a draft's token: (script root, tenant, mode, ...) -> URL
-_URLS_AT_MOST = 1024  # kept URLs; past this the store starts again
+URLS_AT_MOST = 1024  # the wizard's URLs without a draft's token, kept
 
 
 def heading(page) -> str:
@@ -72,12 +71,7 @@ class Visit:
         if "draft" in values:
             return self._build(endpoint, values)
         key = (request.script_root, self.tenant.slug, self.mode, endpoint, *values.items())
-        built = _URLS.get(key)
-        if built is None:
-            if len(_URLS) >= _URLS_AT_MOST:
-                _URLS.clear()
-            built = _URLS[key] = self._build(endpoint, values)
-        return built
+        return stores.kept("urls", key, lambda: self._build(endpoint, values), URLS_AT_MOST)
 
     def _build(self, endpoint, values):
         return url_for(f"wizard.{endpoint}", slug=self.tenant.slug, mode=self.mode, **values)

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from webapp import i18n
+from webapp.doors.wizard import stores
 from webapp.doors.wizard.instructions import instruction
 from webapp.faults import Fault, FaultError
 from webapp.http import errors
@@ -107,8 +108,7 @@ def options(choices: tuple, chosen: str) -> Markup:
     return Markup(drawn.render(choices=choices, chosen=chosen))
 
 
-_DRAWN = {}  # the fields every visitor of a tenant and language sees alike, drawn
-_DRAWN_AT_MOST = 512  # kept fields; past this the store starts again
+FIELDS_AT_MOST = 512  # fields every visitor of a tenant and language sees alike, kept drawn
 
 
 @pass_context
@@ -133,12 +133,7 @@ def _field(view, page, everything):
         bool(page.get("password_saved")),
         common,
     )
-    drawn = _DRAWN.get(key)
-    if drawn is None:
-        if len(_DRAWN) >= _DRAWN_AT_MOST:
-            _DRAWN.clear()
-        drawn = _DRAWN[key] = _draw_field(view, everything())
-    return drawn
+    return stores.kept("fields", key, lambda: _draw_field(view, everything()), FIELDS_AT_MOST)
 
 
 def _draw_field(view, variables):
@@ -196,8 +191,7 @@ def _completed(page):
 # for each field when the fields are drawn apart ("field0", "field1", ...).
 _MARKED = secrets.token_hex(6)
 _SLOT = re.compile(rf"slot-(csrf|draft|rendered|nonce|field\d+)-{_MARKED}")
-_PAGES = {}  # pages every visitor of a tenant and language sees alike: key -> pieces and slots
-_PAGES_AT_MOST = 256  # kept pages; past this the store starts again
+PAGES_AT_MOST = 256  # pages every visitor of a tenant and language sees alike, kept in pieces
 
 
 def _mark(slot):
@@ -223,11 +217,9 @@ def render_kept(template, key, status=200, fields_apart=False, **context):
         fields_apart,
         key,
     )
-    pieces = _PAGES.get(key)
-    if pieces is None:
-        if len(_PAGES) >= _PAGES_AT_MOST:
-            _PAGES.clear()
-        pieces = _PAGES[key] = _pieces(template, visit, context, fields_apart)
+    pieces = stores.kept(
+        "pages", key, lambda: _pieces(template, visit, context, fields_apart), PAGES_AT_MOST
+    )
     page = _variables(visit, **context)
     values = {
         "csrf": lambda: context["csrf"],
