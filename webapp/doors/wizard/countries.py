@@ -33,12 +33,8 @@ AREA = {
     "oblast": N_("Region"),
     "parish": N_("Parish"),
 }
-CITY = {
-    "city": N_("Town or city"),
-    "post_town": N_("Town or city"),
-    "district": N_("District"),
-    "suburb": N_("Suburb"),
-}
+TOWN = N_("Town or city")
+CITY = {"city": TOWN, "post_town": TOWN, "district": AREA["district"], "suburb": N_("Suburb")}
 ANY_AREA = N_("County, state or region")
 BLOCK = "address-fields"  # the element that holds the address's fields
 
@@ -47,7 +43,7 @@ BLOCK = "address-fields"  # the element that holds the address's fields
 class Layout:
     """An address form for one country (or for none chosen yet): label msgids and choices."""
 
-    city: str = N_("Town or city")
+    city: str = TOWN
     area: str = ANY_AREA
     areas: tuple = ()  # (value, name) pairs to choose the region from; none: a text field
     postcode: str | None = N_("Postcode")  # None: the country has no postcodes

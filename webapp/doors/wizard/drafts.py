@@ -7,6 +7,7 @@ only the customer's id is kept, for the completion page.
 """
 
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
@@ -19,7 +20,12 @@ LIFETIME = timedelta(hours=24)
 
 
 def _serializer():
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="wizard-draft")
+    return _serializer_for(current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=4)
+def _serializer_for(secret_key):
+    return URLSafeSerializer(secret_key, salt="wizard-draft")
 
 
 def token(draft: Draft) -> str:
@@ -39,7 +45,11 @@ def draft_id(token: str | None) -> str | None:
 
 def load(token: str | None, tenant_slug: str) -> Draft | None:
     """The live draft a token names, or None (bad token, unknown, expired or another tenant's)."""
-    named = draft_id(token)
+    return find(draft_id(token), tenant_slug)
+
+
+def find(named: str | None, tenant_slug: str) -> Draft | None:
+    """The live draft of the id a genuine token names (`draft_id`), or None."""
     draft = db.session.get(Draft, named) if named else None
     if draft is None or draft.tenant != tenant_slug or draft.expires_at <= utcnow():
         return None

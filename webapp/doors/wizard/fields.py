@@ -5,7 +5,8 @@ language; the choices come from the tenant, and the address's from its country.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from flask_babel import format_date
 from wtforms import PasswordField
@@ -13,7 +14,7 @@ from wtforms import PasswordField
 from webapp import i18n
 from webapp.doors.wizard import countries
 from webapp.doors.wizard.answers import DATE, LISTS, date_parts
-from webapp.forms import blank_form
+from webapp.forms import blank_form, field_names
 from webapp.forms.address import PARTS as ADDRESS_PARTS
 from webapp.forms.rules import parse_birth_date
 from webapp.i18n import N_, currency_name, gettext, in_source_language, ngettext
@@ -28,6 +29,7 @@ CONTACT_METHODS = {
 DATE_PATTERN = N_("d MMMM y")
 
 
+@lru_cache(maxsize=1024)
 def dom_id(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", name)
 
@@ -62,9 +64,28 @@ class FieldView:
     @property
     def choices(self):
         """The options of a select, with the answer given even when it is not among them."""
-        if self.value and self.value not in dict(self.options):
+        if self.value and self.value not in _values(self.options):
             return (*self.options, (self.value, self.value))
         return self.options
+
+    def common(self):
+        """What the field is drawn from, as a key, when every visitor of the tenant and language
+        sees it alike: no error, and no answer but one chosen from its list. None for a field
+        that shows a visitor's own answer or error: it is drawn for them alone."""
+        if self.error:
+            return None
+        if self.kind == "select":
+            if self.value and self.value not in _values(self.options):
+                return None
+        elif self.value and (self.kind != "date" or any(self.value.values())):
+            return None
+        attrs = tuple(self.attrs.items()) if self.attrs else None
+        links = tuple(self.links.items()) if self.links else None
+        chosen = self.value if self.kind == "select" else None
+        return (self.name, self.noun, self.kind, self.optional, self.hint, chosen, attrs, links) + (
+            self.options,
+            self.target,
+        )
 
     def option_id(self, value):
         return f"{self.id}-{dom_id(value)}"
@@ -94,6 +115,11 @@ class FieldView:
         if self.kind == "select":  # left blank: not provided, never the list's placeholder
             return labels.get(self.value, self.value) if self.value else ""
         return self.value
+
+
+@lru_cache(maxsize=256)
+def _values(options) -> frozenset:
+    return frozenset(value for value, _ in options)
 
 
 def _options(name, tenant):
@@ -136,16 +162,16 @@ def _kind(name, field):
     return "select" if name in SELECTS else "text"
 
 
-def view(name, field, tenant, shown, error=None) -> FieldView:
+@lru_cache(maxsize=256)
+def _blank_views(step, tenant, language) -> dict[str, FieldView]:
+    """A step's fields as every visitor of the tenant and language (the current one) sees them
+    before answering: labels, hints and choices, translated once."""
+    form = blank_form(step, tenant)
+    return {name: _blank_view(name, field, tenant) for name, field in form._fields.items()}
+
+
+def _blank_view(name, field, tenant) -> FieldView:
     kind = _kind(name, field)
-    if kind == "date":
-        value = date_parts(shown)
-    elif kind == "checkboxes":
-        value = shown.getlist(name)
-    elif kind == "password":
-        value = ""  # never sent back to the browser
-    else:
-        value = shown.get(name, "")
     # A list needs no hint on how to write its codes ("like GB").
     hint = gettext(field.description) if field.description and kind != "select" else None
     if kind == "password":
@@ -157,18 +183,30 @@ def view(name, field, tenant, shown, error=None) -> FieldView:
         )
     if name == "contactMethods" and tenant.require_contact_method:
         hint = gettext("Select at least one.")
-    found = FieldView(
+    return FieldView(
         name=name,
         noun=gettext(field.label.text),
         kind=kind,
         optional=bool(field.flags.optional),
         hint=hint,
-        value=value,
         attrs=dict(field.render_kw or {}),
         options=_options(name, tenant),
-        error=error,
         links={c.id: c.url for c in tenant.consents if c.url} if name == "consentIds" else None,
     )
+
+
+def view(step, name, tenant, shown, error=None) -> FieldView:
+    """The field `name` of `step` with the answer shown and its error, if any."""
+    blank = _blank_views(step, tenant, i18n.current())[name]
+    if blank.kind == "date":
+        value = date_parts(shown)
+    elif blank.kind == "checkboxes":
+        value = shown.getlist(name)
+    elif blank.kind == "password":
+        value = ""  # never sent back to the browser
+    else:
+        value = shown.get(name, "")
+    found = replace(blank, value=value, error=error)
     if name in ADDRESS_PARTS:
         return countries.present(found, countries.country_of(shown))
     return found
@@ -176,13 +214,12 @@ def view(name, field, tenant, shown, error=None) -> FieldView:
 
 def views(step, tenant, shown, errors) -> list[FieldView]:
     """Every field a step shows, in the form's order."""
-    form = blank_form(step, tenant)
     country = countries.country_of(shown)
     # The country first: the address's other fields follow it (section 15).
     return sorted(
         (
-            view(name, field, tenant, shown, errors.get(name))
-            for name, field in form._fields.items()
+            view(step, name, tenant, shown, errors.get(name))
+            for name in field_names(step, tenant)
             if countries.shows(name, country)
         ),
         key=lambda found: found.name != "countryCode",
@@ -190,4 +227,4 @@ def views(step, tenant, shown, errors) -> list[FieldView]:
 
 
 def one(step, name, tenant, shown, error) -> FieldView:
-    return view(name, blank_form(step, tenant)[name], tenant, shown, error)
+    return view(step, name, tenant, shown, error)

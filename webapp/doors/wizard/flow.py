@@ -1,10 +1,10 @@
 """The wizard's pages in order, and the visit: which tenant, which layout, which draft."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from flask import url_for
+from flask import request, url_for
 
-from webapp.doors.wizard import drafts
+from webapp.doors.wizard import drafts, stores
 from webapp.doors.wizard.answers import passed
 from webapp.forms import STEPS
 from webapp.i18n import N_, gettext
@@ -24,6 +24,8 @@ HEADINGS = {
     "done": N_("Account created"),
 }
 
+URLS_AT_MOST = 1024  # the wizard's URLs without a draft's token, kept
+
 
 def heading(page) -> str:
     return gettext(HEADINGS[page])
@@ -36,6 +38,7 @@ class Visit:
     draft: Draft | None
     claimed: str | None  # the draft id the request's token names, even one since expired
     language: str | None = None  # the language the visit asked for (?lang=), carried along
+    _token: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def embedded(self):
@@ -51,14 +54,26 @@ class Visit:
 
     @property
     def token(self):
-        return drafts.token(self.draft) if self.draft else None
+        """The draft's token: the same for a draft every time, so signed once for the visit."""
+        if self.draft is None:
+            return None
+        if self._token is None or self._token[0] is not self.draft:
+            self._token = (self.draft, drafts.token(self.draft))
+        return self._token[1]
 
     @property
     def completed(self):
         return self.draft is not None and self.draft.customer_id is not None
 
     def url(self, endpoint, **values):
-        """A URL of this wizard (posts carry the draft in the form, not in the URL)."""
+        """A URL of this wizard (posts carry the draft in the form, not in the URL). One without
+        a draft's token is the same for every visitor, so it is built once and kept."""
+        if "draft" in values:
+            return self._build(endpoint, values)
+        key = (request.script_root, self.tenant.slug, self.mode, endpoint, *values.items())
+        return stores.kept("urls", key, lambda: self._build(endpoint, values), URLS_AT_MOST)
+
+    def _build(self, endpoint, values):
         return url_for(f"wizard.{endpoint}", slug=self.tenant.slug, mode=self.mode, **values)
 
     def step_url(self, step, **values):

@@ -7,6 +7,8 @@ from another site (Sec-Fetch-Site, or Origin where that is missing) is refused o
 `WTF_CSRF_ENABLED = False` turns both off, as it does Flask-WTF.
 """
 
+from functools import lru_cache
+
 from flask import current_app, request
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -18,7 +20,12 @@ REFUSED = N_("The form has expired or was not sent by this site")
 
 
 def _serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="wizard-csrf")
+    return _serializer_for(current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=4)
+def _serializer_for(secret_key):
+    return URLSafeTimedSerializer(secret_key, salt="wizard-csrf")
 
 
 def token(draft_id: str | None) -> str:

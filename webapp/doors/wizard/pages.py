@@ -1,11 +1,18 @@
 """Rendering the wizard: its pages and htmx fragments, their headers, and its error pages."""
 
+import re
+import secrets
+from dataclasses import replace
 from functools import lru_cache
 
-from flask import g, make_response, render_template, request
+from flask import current_app, g, make_response, render_template, request
 from flask_babel import format_timedelta
+from jinja2 import pass_context
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from webapp import i18n
+from webapp.doors.wizard import stores
 from webapp.doors.wizard.instructions import instruction
 from webapp.faults import Fault, FaultError
 from webapp.http import errors
@@ -93,26 +100,155 @@ def secure(response):
     return response
 
 
-def render(template, status=200, **context):
-    visit = g.get("visit")
+@lru_cache(maxsize=256)
+def options(choices: tuple, chosen: str) -> Markup:
+    """A select's <option> elements (partials/options.html), drawn once for each list and answer:
+    the lists are the same for every visitor of a tenant and language."""
+    drawn = current_app.jinja_env.get_template("partials/options.html")
+    return Markup(drawn.render(choices=choices, chosen=chosen))
+
+
+FIELDS_AT_MOST = 512  # fields every visitor of a tenant and language sees alike, kept drawn
+
+
+@pass_context
+def draw_field(context, view):
+    """partials/field.html for the field `view`, as a page includes it."""
+    return _field(view, context, context.get_all)
+
+
+def _field(view, page, everything):
+    """The field `view` drawn for a page whose variables `page` looks up (`everything()`: all of
+    them, to draw with). A field that every visitor of the tenant and language sees alike
+    (`FieldView.common`) is drawn once and kept."""
+    common = view.common()
+    if common is None or page.get("strength") is not None:
+        return _draw_field(view, everything())
+    visit = page.get("visit")
+    key = (
+        i18n.current(),
+        request.script_root,  # the check's URL
+        visit.tenant.slug,
+        visit.mode,
+        bool(page.get("password_saved")),
+        common,
+    )
+    return stores.kept("fields", key, lambda: _draw_field(view, everything()), FIELDS_AT_MOST)
+
+
+def _draw_field(view, variables):
+    template = current_app.jinja_env.get_template("partials/field.html")
+    return Markup(template.render(variables, field=view))
+
+
+def _variables(visit, **context):
+    """What a wizard template is drawn with (besides Flask's own and the context processors')."""
     tenant = visit.tenant if visit else None
     embedded = bool(visit and visit.embedded)
-    response = make_response(
-        render_template(
-            template,
-            visit=visit,
-            tenant=tenant,
-            embedded=embedded,
-            layout="embed.html" if embedded else "base.html",
-            nonce=nonce(),
-            on_brand=on_colour(tenant.primary_colour) if tenant else None,
-            rendered=lambda: honeypot.carried(request.form),
-            pow_challenge=lambda: proof_of_work.challenge(tenant),
-            **context,
-        ),
+    return {
+        "visit": visit,
+        "tenant": tenant,
+        "embedded": embedded,
+        "layout": "embed.html" if embedded else "base.html",
+        "nonce": nonce(),
+        "on_brand": on_colour(tenant.primary_colour) if tenant else None,
+        "rendered": lambda: honeypot.carried(request.form),
+        "pow_challenge": lambda: proof_of_work.challenge(tenant),
+        "options": options,
+        "draw_field": draw_field,
+        **context,
+    }
+
+
+def render(template, status=200, **context):
+    page = render_template(template, **_variables(g.get("visit"), **context))
+    return secure(make_response(page, status))
+
+
+def render_field(view):
+    """partials/field.html alone for the field `view` (an inline check's answer), as `render`
+    draws it; one every visitor of the tenant and language sees alike from the fields kept."""
+    page = _variables(g.visit)
+    return secure(make_response(_field(view, page, _completed(page))))
+
+
+def _completed(page):
+    """A function giving the page's variables as render_template completes them (Flask's own
+    and the context processors'), to draw with: completed on first use, once."""
+    completed = []
+
+    def everything():
+        if not completed:
+            completed.append(dict(page))
+            current_app.update_template_context(completed[0])
+        return completed[0]
+
+    return everything
+
+
+# What a kept page leaves out, drawn for each visitor: a mark stands in for each when the page is
+# drawn for keeping (letters, digits and "-" only: markup and URLs leave them as they are), and
+# for each field when the fields are drawn apart ("field0", "field1", ...).
+_MARKED = secrets.token_hex(6)
+_SLOT = re.compile(rf"slot-(csrf|draft|rendered|nonce|field\d+)-{_MARKED}")
+PAGES_AT_MOST = 256  # pages every visitor of a tenant and language sees alike, kept in pieces
+
+
+def _mark(slot):
+    return f"slot-{slot}-{_MARKED}"
+
+
+def render_kept(template, key, status=200, fields_apart=False, **context):
+    """`render` for a page that every visitor of the tenant and language sees alike but for its
+    tokens (`key`: all else it is drawn from besides the visit), and but for its fields when
+    they are drawn apart (`fields_apart`: the fields show the visitor's answers; `key` then
+    names them). It is drawn once, with marks in those places, and kept as pieces; each
+    request puts the visitor's own in their places."""
+    visit = g.visit
+    key = (
+        template,
         status,
+        visit.tenant,
+        visit.mode,
+        visit.language,
+        visit.draft is not None,
+        i18n.current(),
+        request.script_root,
+        fields_apart,
+        key,
     )
-    return secure(response)
+    pieces = stores.kept(
+        "pages", key, lambda: _pieces(template, visit, context, fields_apart), PAGES_AT_MOST
+    )
+    page = _variables(visit, **context)
+    values = {
+        "csrf": lambda: context["csrf"],
+        "draft": lambda: visit.token,
+        "nonce": lambda: page["nonce"],
+        "rendered": page["rendered"],
+    }
+    if fields_apart:
+        everything = _completed(page)
+        for n, view in enumerate(context["fields"]):
+            values[f"field{n}"] = lambda view=view: _field(view, page, everything)
+    drawn = "".join(piece if n % 2 == 0 else values[piece]() for n, piece in enumerate(pieces))
+    return secure(make_response(drawn, status))
+
+
+def _pieces(template, visit, context, fields_apart):
+    """The page drawn with marks for its slots, cut at them: text, slot, text, ..., text."""
+    stand_in = replace(visit)
+    stand_in._token = (visit.draft, _mark("draft")) if visit.draft is not None else None
+    marked = {
+        "csrf": _mark("csrf"),
+        "nonce": _mark("nonce"),
+        "rendered": lambda: _mark("rendered"),
+    }
+    if fields_apart:
+        index = {view.name: n for n, view in enumerate(context["fields"])}
+        marked["draw_field"] = lambda view: Markup(_mark(f"field{index[view.name]}"))
+    drawn = render_template(template, **_variables(stand_in, **{**context, **marked}))
+    return tuple(_SLOT.split(drawn))  # text, slot, text, ..., text
 
 
 def _trouble(status, heading, message, headers=None):

@@ -62,6 +62,17 @@ def _here(visit):
     )
 
 
+def _elsewhere(visit, proved=None):
+    """Where a post to this step goes instead, if anywhere: away when the visit cannot be on the
+    step, and on to the page `proved` (else the one after this step) when the email is proved
+    already."""
+    if not _here(visit):
+        return _away(visit)
+    if not visit.needs_code:
+        return redirect(visit.step_url(proved or _then(visit)), 303)
+    return None
+
+
 @route("/verify", "verify", ["GET"])
 @ratelimits.validation
 def show(slug, mode):
@@ -80,10 +91,9 @@ def show(slug, mode):
 @ratelimits.validation
 def check_code(slug, mode):
     visit = g.visit
-    if not _here(visit):
-        return _away(visit)
-    if not visit.needs_code:
-        return redirect(visit.step_url(_then(visit)), 303)
+    elsewhere = _elsewhere(visit)
+    if elsewhere is not None:
+        return elsewhere
     code = request.form.get("code", "")
     if not code.strip():
         return _page(visit, gettext(ENTER_CODE), 422)
@@ -96,10 +106,9 @@ def check_code(slug, mode):
 @ratelimits.validation
 def new_code(slug, mode):
     visit = g.visit
-    if not _here(visit):
-        return _away(visit)
-    if not visit.needs_code:
-        return redirect(visit.step_url(VERIFY), 303)
+    elsewhere = _elsewhere(visit, proved=VERIFY)
+    if elsewhere is not None:
+        return elsewhere
     if verification.new_codes_left(visit.draft) == 0:
         reset_at = verification.next_new_code_at(visit.draft).replace(tzinfo=UTC)
         raise mail_budget.refused(reset_at=reset_at.timestamp())

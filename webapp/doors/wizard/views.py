@@ -15,7 +15,7 @@ from webapp.doors.wizard.answers import SECRET, kept, posted, stored
 from webapp.doors.wizard.countries import with_country
 from webapp.doors.wizard.fields import one, views
 from webapp.doors.wizard.flow import Visit, heading
-from webapp.doors.wizard.pages import render, said
+from webapp.doors.wizard.pages import render, render_field, render_kept, said
 from webapp.faults import FaultError, fault
 from webapp.forms import STEPS, step_of
 from webapp.http import framing
@@ -66,8 +66,8 @@ def arrive():
     if posting:
         raw_body()  # a chunked body over the limit is 413, as a declared one, not cut short
     token = request.form.get("draft") if posting else request.args.get("draft")
-    draft = drafts.load(token, tenant.slug)
     claimed = drafts.draft_id(token)
+    draft = drafts.find(claimed, tenant.slug)
     if not token and not posting and args["mode"] == "register":
         resumed = drafts.load(request.cookies.get(COOKIE), tenant.slug)
         if resumed is not None and resumed.customer_id is None:
@@ -112,22 +112,44 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
     if step == "address":  # the tenant's country is chosen until the person chooses another
         shown = with_country(shown, visit.tenant)
     fields = views(step, visit.tenant, shown, errors or {})
+    page = {
+        "step": step,
+        "number": visit.pages.index(step) + 1,
+        "pages": len(visit.pages),
+        "heading": heading(step),
+        "back": visit.previous_page(step),
+        "password_saved": bool(draft and draft.password_hash),
+        "then": request.values.get("then") == "review",
+        "expired": visit.expired or request.args.get("expired") == "1",
+    }
+    csrf = guard.token(visit.claimed)
+    if not errors and advice is None:
+        # No error: the page every visitor sees, but for the tokens and, when they show the
+        # visitor's answers, the fields.
+        common = tuple(f.common() for f in fields)
+        apart = None in common
+        key = (*page.values(), tuple(f.name for f in fields) if apart else common)
+        return remember(
+            render_kept(
+                f"wizard/{step}.html",
+                key,
+                status,
+                fields_apart=apart,
+                fields=fields,
+                problems=[],
+                csrf=csrf,
+                **page,
+            )
+        )
     return remember(
         render(
             f"wizard/{step}.html",
             status,
-            step=step,
-            number=visit.pages.index(step) + 1,
-            pages=len(visit.pages),
-            heading=heading(step),
             fields=fields,
-            back=visit.previous_page(step),
             problems=[(f"#{f.focus_id}", f.error) for f in fields if f.error],
             strength=advice,
-            csrf=guard.token(visit.claimed),
-            password_saved=bool(draft and draft.password_hash),
-            then=request.values.get("then") == "review",
-            expired=visit.expired or request.args.get("expired") == "1",
+            csrf=csrf,
+            **page,
         )
     )
 
@@ -297,4 +319,4 @@ def check(slug, mode, field):
         return render(
             "partials/address_fields.html", fields=views(step, tenant, shown, {field: error})
         )
-    return render("partials/field.html", field=view)
+    return render_field(view)
