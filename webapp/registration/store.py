@@ -64,12 +64,14 @@ def register(
     stored.prepare(tenant, customer, options.email_verified_at)
     db.session.add(customer)
     try:
-        db.session.flush()  # the database's unique constraints decide races
-        stored.announce(tenant, customer)
-        send = tenant.send_account_email if options.send_email is None else options.send_email
-        outbox.customer_created(tenant, customer, send_email=send)
-        if options.before_commit is not None:
-            options.before_commit(customer)
+        # The messages the registration queues are written together, in one statement.
+        with outbox.batched():
+            db.session.flush()  # the database's unique constraints decide races
+            stored.announce(tenant, customer)
+            send = tenant.send_account_email if options.send_email is None else options.send_email
+            outbox.customer_created(tenant, customer, send_email=send)
+            if options.before_commit is not None:
+                options.before_commit(customer)
         # Detached as flushed (with its consents), so that the door reads what was stored without
         # loading it again once the commit has expired it.
         db.session.expunge(customer)
