@@ -5,9 +5,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp import outbox
 from webapp.extensions import db
@@ -16,7 +19,7 @@ from webapp.forms.address import PARTS as ADDRESS_PARTS
 from webapp.forms.profile import ATTRIBUTE_PREFIX
 from webapp.forms.rules import email_key, username_key
 from webapp.http import logs
-from webapp.models import ConsentRecord, Customer
+from webapp.models import ConsentEvent, ConsentRecord, Customer
 from webapp.registration import loyalty, numbers, rules
 from webapp.registration.fields import CONSENT_LISTS, column_values
 from webapp.registration.passwords import hash_secret
@@ -57,16 +60,18 @@ def register(
     if data.get("password"):
         password_hash = hash_secret(data["password"])
     customer = _customer(tenant, data, door, caller, password_hash, options)
+    records = _consent_records(tenant, data, door)
     # First in the transaction: on SQLite the counter's write lock is then taken before any read.
     customer.tenant_number = numbers.next_number(tenant.slug)
     if tenant.loyalty:
         loyalty.assign(tenant, customer, options.loyalty_linking, options.stored_value)
-    stored.prepare(tenant, customer, options.email_verified_at)
+    stored.prepare(tenant, customer, records, options.email_verified_at)
     db.session.add(customer)
     try:
         # The messages the registration queues are written together, in one statement.
         with outbox.batched():
             db.session.flush()  # the database's unique constraints decide races
+            _store_consents(customer, records)
             stored.announce(tenant, customer)
             send = tenant.send_account_email if options.send_email is None else options.send_email
             outbox.customer_created(tenant, customer, send_email=send)
@@ -117,11 +122,80 @@ def _customer(tenant, data, door, caller, password_hash, options):
         else None,
         extra=options.extra,
     )
-    customer.consents = [
+    return customer
+
+
+def _consent_records(tenant, data, door):
+    """The consent records of a new customer: kept off it until stored (`_store_consents`), so
+    that the session's unit of work does not write them a row at a time."""
+    return [
         ConsentRecord(consent_id=c, version=tenant.consent(c).version, door=door)
         for c in dict.fromkeys(data.get(CONSENTS) or [])
     ]
-    return customer
+
+
+RECORDS, EVENTS = ConsentRecord.__table__, ConsentEvent.__table__
+
+
+def _values(row_object, table):
+    """What a new object sets of its table's columns (the rest take their defaults)."""
+    given = row_object.__dict__
+    return {c.key: given[c.key] for c in table.columns if c.key in given}
+
+
+@cache
+def _inserting(table):
+    # Given the rows as parameters, the statement is built and compiled once: SQLAlchemy sends
+    # them in one INSERT (its "insertmanyvalues") on SQLite and PostgreSQL alike.
+    return insert(table).returning(*table.columns)
+
+
+def _insert(connection, table, rows, key):
+    """Insert `rows` with one statement: the stored rows (every column, defaults applied) by
+    their `key` column, which must tell them apart."""
+    stored = connection.execute(_inserting(table), rows).mappings()
+    by_key = {row[key]: row for row in stored}
+    assert len(by_key) == len(rows)
+    return by_key
+
+
+def _as_stored(row_object, row):
+    """Leave a transient object as a flush and an expunge would: detached, its row loaded."""
+    for name, value in row.items():
+        set_committed_value(row_object, name, value)
+    make_transient_to_detached(row_object)
+
+
+def _store_consents(customer, records):
+    """Write the flushed customer's consent records, then their evidence, with one Core INSERT
+    each (RETURNING the rows), and give them to the customer as stored: one statement per table
+    rather than the unit of work's one per row."""
+    if records:
+        connection = db.session.connection()
+        number = customer.number
+        # A customer holds each consent once (_consent_records): its id tells the rows apart.
+        stored = _insert(
+            connection,
+            RECORDS,
+            [{**_values(r, RECORDS), "customer_number": number} for r in records],
+            "consent_id",
+        )
+        for record in records:
+            record.id = stored[record.consent_id]["id"]
+        # One event each (opt_in.prepare): the record's id tells the rows apart.
+        events = [event for record in records for event in record.events]
+        stored_events = _insert(
+            connection,
+            EVENTS,
+            [{**_values(e, EVENTS), "record_id": e.record.id} for e in events],
+            "record_id",
+        )
+        for event in events:
+            _as_stored(event, stored_events[event.record.id])
+        for record in records:
+            _as_stored(record, stored[record.consent_id])
+            set_committed_value(record, "customer", customer)
+    set_committed_value(customer, "consents", records)
 
 
 def address_given_data(data):

@@ -47,10 +47,11 @@ def _evidence(record, door, at):
     )
 
 
-def prepare(tenant, customer):
-    """Give the new customer's consent records their status and first evidence (before flush)."""
+def prepare(tenant, records):
+    """Give a new customer's consent records their status and first evidence (before they are
+    stored)."""
     now = utcnow()
-    for record in customer.consents:
+    for record in records:
         consent = tenant.consent(record.consent_id)
         record.granted_at = now
         if consent is not None and consent.double_opt_in:
