@@ -1,5 +1,5 @@
 """A registration writes its consent records and their evidence with one INSERT per table, and
-hands back the customer with them as stored."""
+hands back the customer with them as stored; the customer counted once in the rollups."""
 
 import sqlalchemy as sa
 from conftest import CUSTOMERS, valid_customer
@@ -67,3 +67,16 @@ def test_the_stored_customers_consents_are_loaded_and_detached(app):
             assert record.customer is customer and record.customer_number == customer.number
             for event in record.events:
                 assert sa.inspect(event).detached and event.record_id == record.id
+
+
+def test_each_registration_is_counted_once_in_the_days_rollup(app, client):
+    from webapp.console.models import DailyRegistrations
+
+    for _ in range(2):
+        assert client.post(CUSTOMERS, json=valid_customer()).status_code == 201
+    with app.app_context():
+        counts = db.session.execute(
+            sa.select(DailyRegistrations.door, DailyRegistrations.count)
+        ).all()
+        customers = db.session.scalar(sa.select(sa.func.count()).select_from(Customer))
+    assert customers == 2 and [tuple(row) for row in counts] == [("api", 2)]

@@ -40,8 +40,8 @@ def insert_once(connection, model, **values) -> bool:
     return connection.execute(inserted).first() is not None
 
 
-@event.listens_for(Customer, "after_insert")
-def _registered(mapper, connection, customer):
+def registered(connection, customer):
+    """Count a customer just inserted (in its transaction, on its `connection`)."""
     add_one(
         connection,
         DailyRegistrations,
@@ -50,6 +50,12 @@ def _registered(mapper, connection, customer):
         day=customer.created_at.date(),
         door=customer.door,
     )
+
+
+@event.listens_for(Customer, "after_insert")
+def _registered(mapper, connection, customer):
+    # Customers the session inserts; the registration's own Core INSERT calls `registered`.
+    registered(connection, customer)
 
 
 def rebuild(connection):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp import outbox
+from webapp.console import rollups
 from webapp.extensions import db
 from webapp.faults import FaultError
 from webapp.forms.address import PARTS as ADDRESS_PARTS
@@ -39,8 +40,8 @@ class Options:
     security_answer: str | None = None
     language: str | None = None
     extra: dict = field(default_factory=dict)
-    # Called with the flushed customer inside its transaction: what the door records with it
-    # commits, or fails, together with it (the wizard's draft).
+    # Called with the stored customer (detached, loaded) inside its transaction: what the door
+    # records with it commits, or fails, together with it (the wizard's draft).
     before_commit: Callable | None = None
     email_verified_at: datetime | None = None  # when the door proved the address (a code)
 
@@ -63,23 +64,22 @@ def register(
     records = _consent_records(tenant, data, door)
     # First in the transaction: on SQLite the counter's write lock is then taken before any read.
     customer.tenant_number = numbers.next_number(tenant.slug)
+    account = None
     if tenant.loyalty:
-        loyalty.assign(tenant, customer, options.loyalty_linking, options.stored_value)
+        account = loyalty.assign(tenant, customer, options.loyalty_linking, options.stored_value)
     stored.prepare(tenant, customer, records, options.email_verified_at)
-    db.session.add(customer)
     try:
         # The messages the registration queues are written together, in one statement.
         with outbox.batched():
-            db.session.flush()  # the database's unique constraints decide races
+            _store_customer(customer)  # the database's unique constraints decide races
+            if account is not None:
+                loyalty.link(account, customer)
             _store_consents(customer, records)
             stored.announce(tenant, customer)
             send = tenant.send_account_email if options.send_email is None else options.send_email
             outbox.customer_created(tenant, customer, send_email=send)
             if options.before_commit is not None:
                 options.before_commit(customer)
-        # Detached as flushed (with its consents), so that the door reads what was stored without
-        # loading it again once the commit has expired it.
-        db.session.expunge(customer)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -160,14 +160,30 @@ def _insert(connection, table, rows, key):
 
 
 def _as_stored(row_object, row):
-    """Leave a transient object as a flush and an expunge would: detached, its row loaded."""
+    """Leave a transient object as a flush and an expunge would: detached, its row loaded (what
+    it did not set taken from the stored `row`), so that the door reads what was stored without
+    loading it again, which a commit would otherwise make it do."""
+    given = row_object.__dict__
     for name, value in row.items():
-        set_committed_value(row_object, name, value)
+        if name not in given:
+            set_committed_value(row_object, name, value)
     make_transient_to_detached(row_object)
 
 
+CUSTOMERS = Customer.__table__
+
+
+def _store_customer(customer):
+    """Insert the customer with one Core INSERT (RETURNING the row: its number, id, creation time
+    and the defaults), count it in the console's rollups, and leave it detached and loaded."""
+    connection = db.session.connection()
+    row = connection.execute(_inserting(CUSTOMERS), _values(customer, CUSTOMERS)).mappings()
+    _as_stored(customer, row.one())
+    rollups.registered(connection, customer)
+
+
 def _store_consents(customer, records):
-    """Write the flushed customer's consent records, then their evidence, with one Core INSERT
+    """Write the stored customer's consent records, then their evidence, with one Core INSERT
     each (RETURNING the rows), and give them to the customer as stored: one statement per table
     rather than the unit of work's one per row."""
     if records:
