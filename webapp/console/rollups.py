@@ -5,6 +5,8 @@ wizard page shown for a draft adds one to the day's funnel the first time that d
 that step. `rebuild` recounts everything from the rows (after a bulk load, or in a migration).
 """
 
+from functools import cache
+
 from sqlalchemy import event, func, insert, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -16,13 +18,17 @@ DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 def add_one(connection, model, counter, **keys):
     """`counter` + 1 on the row of `keys`, made at 1 if missing: one statement, race-free."""
-    table = model.__table__
-    statement = DIALECT_INSERTS[connection.dialect.name](table).values(**keys, **{counter: 1})
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=[c.name for c in table.primary_key.columns],
-            set_={counter: table.c[counter] + 1},
-        )
+    statement = _add_one_statement(connection.dialect.name, model.__table__, counter)
+    connection.execute(statement, {**keys, counter: 1})
+
+
+@cache
+def _add_one_statement(dialect, table, counter):
+    # Built once per table and counter (the keys come as parameters): a registration's rollup
+    # then costs the statement's execution alone.
+    return DIALECT_INSERTS[dialect](table).on_conflict_do_update(
+        index_elements=[c.name for c in table.primary_key.columns],
+        set_={counter: table.c[counter] + 1},
     )
 
 
@@ -34,8 +40,8 @@ def insert_once(connection, model, **values) -> bool:
     return connection.execute(inserted).first() is not None
 
 
-@event.listens_for(Customer, "after_insert")
-def _registered(mapper, connection, customer):
+def registered(connection, customer):
+    """Count a customer just inserted (in its transaction, on its `connection`)."""
     add_one(
         connection,
         DailyRegistrations,
@@ -44,6 +50,12 @@ def _registered(mapper, connection, customer):
         day=customer.created_at.date(),
         door=customer.door,
     )
+
+
+@event.listens_for(Customer, "after_insert")
+def _registered(mapper, connection, customer):
+    # Customers the session inserts; the registration's own Core INSERT calls `registered`.
+    registered(connection, customer)
 
 
 def rebuild(connection):

@@ -3,15 +3,55 @@ customer's transaction here, and delivered later by `flask --app webapp worker` 
 """
 
 import uuid
+from contextlib import contextmanager
 from datetime import UTC, datetime
+
+from sqlalchemy import insert
 
 from webapp.extensions import db
 from webapp.models import OutboxMessage
+from webapp.outbox.about import customer_of
 from webapp.registration.representation import customer_json
+
+TABLE = OutboxMessage.__table__
+BATCH = "outbox batch"  # the session.info key of the rows `batched` holds back
 
 
 def new_message_id():
     return f"msg_{uuid.uuid4().hex}"
+
+
+def _queue(tenant, kind, payload):
+    row = {
+        "id": new_message_id(),
+        "kind": kind,
+        "tenant": tenant.slug,
+        "payload": payload,
+        "customer_id": customer_of(payload),
+    }
+    held = db.session.info.get(BATCH)
+    if held is None:
+        db.session.add(OutboxMessage(**row))
+    else:
+        held.append(row)
+
+
+@contextmanager
+def batched():
+    """The messages queued inside the block are written at its end, together, with one Core
+    INSERT in the session's transaction: nothing reads them back, so none of the ORM's unit of
+    work is needed for them. An exception in the block writes none of them."""
+    info = db.session.info
+    if BATCH in info:  # inside another batch, which writes these with its own
+        yield
+        return
+    info[BATCH] = rows = []
+    try:
+        yield
+        if rows:
+            db.session.connection().execute(insert(TABLE), rows)
+    finally:
+        info.pop(BATCH, None)
 
 
 def email(tenant, template, to, language=None, customer_id=None, sealed=None):
@@ -22,26 +62,18 @@ def email(tenant, template, to, language=None, customer_id=None, sealed=None):
         payload["customerId"] = customer_id
     if sealed is not None:
         payload["sealed"] = sealed
-    db.session.add(
-        OutboxMessage(id=new_message_id(), kind="email", tenant=tenant.slug, payload=payload)
-    )
+    _queue(tenant, "email", payload)
 
 
 def webhook(tenant, event_type, customer):
     """Queue the event `event_type` with the customer as its data, if the tenant has a hook."""
     if tenant.webhook_url:
-        db.session.add(
-            OutboxMessage(
-                id=new_message_id(),
-                kind="webhook",
-                tenant=tenant.slug,
-                payload={
-                    "type": event_type,
-                    "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "data": customer_json(customer),
-                },
-            )
-        )
+        payload = {
+            "type": event_type,
+            "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+            "data": customer_json(customer),
+        }
+        _queue(tenant, "webhook", payload)
 
 
 def customer_created(tenant, customer, send_email: bool):

@@ -31,8 +31,9 @@ def new_card_number() -> str:
     return body + luhn_check_digit(body)
 
 
-def assign(tenant, customer, linking: bool, stored_value: bool):
-    """Give the customer a loyalty card, and a stored-value card when asked."""
+def assign(tenant, customer, linking: bool, stored_value: bool) -> LoyaltyAccount | None:
+    """Give the customer a loyalty card, and a stored-value card when asked; the imported account
+    linked, if any, which the caller points at the customer once it is stored (`link`)."""
     account = None
     if linking:
         account = db.session.execute(
@@ -45,9 +46,14 @@ def assign(tenant, customer, linking: bool, stored_value: bool):
             .limit(1)
         ).scalar_one_or_none()
     if account is not None:
-        account.customer = customer
         customer.loyalty_card_number = account.card_number
     else:
         customer.loyalty_card_number = new_card_number()
     if stored_value:
         customer.stored_value_card_number = new_card_number()
+    return account
+
+
+def link(account, customer):
+    """Point the linked imported account at the stored customer (written with the session)."""
+    account.customer_number = customer.number

@@ -2,14 +2,14 @@
 tenant or the database. Faults come back in the customer fields' order."""
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import bindparam, or_, select
 from werkzeug.datastructures import MultiDict
 
 from webapp.extensions import db
 from webapp.faults import Fault, fault
-from webapp.forms import STEPS, step_form, step_of
+from webapp.forms import STEPS, field_names, step_form, step_of
 from webapp.forms.profile import ATTRIBUTE_PREFIX
 from webapp.forms.rules import age_on, email_key, parse_birth_date, username_key, utc_today
 from webapp.http import logs
@@ -40,14 +40,37 @@ def ensure_open(tenant):
         raise fault(90055)
 
 
-def _bind(tenant, step, answers, policy):
-    # National phone numbers are read in the address's country, else the tenant's (section 15).
-    country = (answers.get("countryCode") or "").strip() or tenant.default_country
+def _bind(tenant, step, answers, policy, country):
     exempt = policy.waived
     if policy.waives_custom_attributes:
         exempt |= {ATTRIBUTE_PREFIX + a.name for a in tenant.custom_attributes}
     meta = {"exempt": exempt, "country": country, "username_is_email": policy.email_as_username}
     return step_form(step, tenant)(answers, meta=meta)
+
+
+def _checked(tenant, step, answers, policy):
+    """A step form's (data, faults) for the answers."""
+    if not any(name in answers for name in field_names(step, tenant)):
+        data, faults = _unanswered(tenant, step, policy)
+        return {name: list(value) if isinstance(value, list) else value for name, value in data}, [
+            *faults
+        ]
+    # National phone numbers are read in the address's country, else the tenant's (section 15).
+    country = (answers.get("countryCode") or "").strip() or tenant.default_country
+    form = _bind(tenant, step, answers, policy, country)
+    form.validate()
+    return form.data, _form_faults(form)
+
+
+@lru_cache(maxsize=256)
+def _unanswered(tenant, step, policy):
+    """What a step form none of whose fields was answered gives (the JSON API's partner fields,
+    an address left out): a field reads only its own answer (and the country only for a phone
+    number given), so this is the same for every such registration of the tenant and door.
+    Bound and validated once, then remembered."""
+    form = _bind(tenant, step, MultiDict(), policy, tenant.default_country)
+    form.validate()
+    return tuple(form.data.items()), tuple(_form_faults(form))
 
 
 def _form_faults(form):
@@ -188,10 +211,9 @@ def check(
     answers = _as_the_door_gives(tenant, answers, policy)
     data, faults = {}, list(prior)
     for step in [*steps, "partner"] if policy.partner_fields else steps:
-        form = _bind(tenant, step, answers, policy)
-        form.validate()
-        data.update(form.data)
-        faults += _form_faults(form)
+        step_data, step_faults = _checked(tenant, step, answers, policy)
+        data.update(step_data)
+        faults += step_faults
     if password_hash and "account" in steps and not data.get("password"):
         faults = [f for f in faults if f.field != "password"]
     faults = _first_per_field(faults)

@@ -5,6 +5,7 @@ import base64
 import hashlib
 import hmac
 import json
+from functools import lru_cache
 
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
@@ -14,9 +15,16 @@ from itsdangerous import URLSafeTimedSerializer
 
 
 def _derived(purpose: str) -> bytes:
+    return _derive(current_app.config["SECRET_KEY"], purpose)
+
+
+@lru_cache(maxsize=64)
+def _derive(secret_key: str, purpose: str) -> bytes:
+    # Derived once per key and purpose (the purposes are a handful of constants), not for each
+    # hash: a registration's consent evidence alone takes four.
     return HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=f"webapp {purpose}".encode()
-    ).derive(current_app.config["SECRET_KEY"].encode())
+    ).derive(secret_key.encode())
 
 
 def keyed_hash(purpose: str, value: str | None) -> str | None:

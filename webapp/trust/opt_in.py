@@ -32,32 +32,41 @@ def status(record, now=None) -> str:
     return record.status
 
 
-def _evidence(record, door, at):
+def _client_hashes():
+    """Keyed hashes of the client's address and user agent (None outside a request)."""
     client = agent = None
     if has_request_context():
         client = request.remote_addr
         agent = request.user_agent.string or None
+    return {
+        "client_hash": keyed_hash("consent evidence address", client),
+        "agent_hash": keyed_hash("consent evidence agent", agent),
+    }
+
+
+def _evidence(record, door, at, client=None):
+    """`client`: _client_hashes(), where the caller has them already."""
     return ConsentEvent(
         status=record.status,
         at=at,
         door=door,
         version=record.version,
-        client_hash=keyed_hash("consent evidence address", client),
-        agent_hash=keyed_hash("consent evidence agent", agent),
+        **(client or _client_hashes()),
     )
 
 
-def prepare(tenant, customer):
-    """Give the new customer's consent records their status and first evidence (before flush)."""
-    now = utcnow()
-    for record in customer.consents:
+def prepare(tenant, records):
+    """Give a new customer's consent records their status and first evidence (before they are
+    stored)."""
+    now, client = utcnow(), _client_hashes()
+    for record in records:
         consent = tenant.consent(record.consent_id)
         record.granted_at = now
         if consent is not None and consent.double_opt_in:
             record.status, record.confirmed_at = "pending", None
         else:
             record.status, record.confirmed_at = "confirmed", now
-        record.events.append(_evidence(record, record.door, now))
+        record.events.append(_evidence(record, record.door, now, client))
 
 
 def withdraw_link(record) -> str:

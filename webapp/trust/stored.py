@@ -4,10 +4,11 @@
 from webapp.trust import email_links, opt_in, verification
 
 
-def prepare(tenant, customer, verified_at=None):
-    """The email counts as verified only where the door proved it (the wizard's code)."""
+def prepare(tenant, customer, records, verified_at=None):
+    """The email counts as verified only where the door proved it (the wizard's code); the
+    customer's consent `records` get their status and evidence."""
     customer.email_verified_at = verified_at
-    opt_in.prepare(tenant, customer)
+    opt_in.prepare(tenant, records)
 
 
 def announce(tenant, customer):
