@@ -14,18 +14,12 @@ check of one field (the POST htmx sends when a field loses focus). It asserts no
 """
 
 import argparse
-import logging
-import os
 import re
-import sys
-import tempfile
 import time
 from html import unescape
-from pathlib import Path
 
 from hash_limit import PASSWORD
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's webapp
+from in_process import fresh_app
 
 ANSWERS = {
     "account": {"username": "ada_lovelace", "email": "ada@example.com", "password": PASSWORD},
@@ -72,16 +66,7 @@ def main():
     parser.add_argument("--count", type=int, default=300, help="requests measured per step")
     options = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="webapp-page-")
-    os.environ.update(
-        INSTANCE_PATH=folder,
-        RATELIMIT_ENABLED="false",
-        DATABASE_URL=f"sqlite:///{folder}/page.sqlite",
-    )
-    logging.disable(logging.CRITICAL)
-    from webapp import create_app
-
-    client = create_app().test_client(use_cookies=False)
+    client = fresh_app("page").test_client(use_cookies=False)
 
     def ok(response):
         assert response.status_code == 200, (response.status_code, response.data[:300])

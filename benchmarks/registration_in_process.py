@@ -13,32 +13,9 @@ figures and asserts nothing about time.
 
 import argparse
 import cProfile
-import io
-import json
-import logging
-import os
-import pstats
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-from hash_limit import PASSWORD
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's webapp
-
-BODY = json.dumps(
-    {
-        "username": "u{n}",
-        "password": PASSWORD,
-        "email": "u{n}@example.com",
-        "title": "Ms",
-        "forename": "Ada",
-        "surname": "Lovelace",
-        "dateOfBirth": "1990-03-27",
-        "consents": {"consentIds": ["terms", "privacy"], "contactMethods": ["email"]},
-    }
-)
+from in_process import fresh_app, print_profile, registrar
 
 
 def cheap_hash(secret):
@@ -54,28 +31,14 @@ def main():
     parser.add_argument("--top", type=int, default=40, help="profile lines to print")
     args = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="webapp-registration-")
-    os.environ.update(
-        INSTANCE_PATH=folder,
-        RATELIMIT_ENABLED="false",
-        DATABASE_URL=f"sqlite:///{folder}/registration.sqlite",
-    )
-    logging.disable(logging.CRITICAL)
+    app = fresh_app("registration")
     from sqlalchemy import event
 
-    from webapp import create_app
     from webapp.extensions import db
     from webapp.registration import store
 
-    app = create_app()
-    client = app.test_client()
-    serial = iter(range(1, 10**9))
+    register = registrar(app.test_client())
     statements = [0]
-
-    def register():
-        body = BODY.replace("{n}", str(next(serial)))
-        response = client.post("/api/v1/customers", data=body, content_type="application/json")
-        assert response.status_code == 201, response.data
 
     def run(count):
         """(CPU ms per registration, SQL statements per registration)."""
@@ -120,14 +83,9 @@ def main():
     if sql_cheap != sql:
         print(f"SQL statements per registration (no hash): {sql_cheap:7.2f}")
     if profiler is not None:
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
-        print(f"\n## without the hash, {args.count} registrations, by cumulative CPU time\n")
-        print(
-            out.getvalue()
-            .replace(sys.prefix + "/lib/python3.11/site-packages/", "")
-            .replace(os.getcwd() + "/", "")
-        )
+        heading = f"without the hash, {args.count} registrations, by cumulative CPU time"
+        print()
+        print_profile(profiler, heading, "cumulative", top=args.top)
 
 
 if __name__ == "__main__":
