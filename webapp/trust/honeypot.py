@@ -9,6 +9,7 @@ completion page, but no customer is stored; the attempt is logged and counted (t
 
 import logging
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
@@ -26,7 +27,13 @@ log = logging.getLogger(__name__)
 
 
 def _serializer():
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="wizard-rendered")
+    return _serializer_for(current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=4)
+def _serializer_for(secret_key):
+    """Built once per key: a serializer holds nothing of a request."""
+    return URLSafeSerializer(secret_key, salt="wizard-rendered")
 
 
 def stamp() -> str:
@@ -35,8 +42,11 @@ def stamp() -> str:
 
 
 def _posted_time(form):
+    posted = form.get(RENDERED, "")
+    if not posted:  # nothing to read (a page's GET): no signature to check
+        return None
     try:
-        when = datetime.fromisoformat(_serializer().loads(form.get(RENDERED, "")))
+        when = datetime.fromisoformat(_serializer().loads(posted))
     except (BadData, TypeError, ValueError):
         return None
     return when if when.tzinfo is None and utcnow() - when < LIFETIME else None

@@ -74,7 +74,7 @@ def layout(country: str | None) -> Layout:
 def country_of(shown) -> str | None:
     """The address's country, if the answers name a known one."""
     code = (shown.get("countryCode") or "").strip().upper()
-    return code if country_name(code) else None
+    return code if code and country_name(code) else None
 
 
 def with_country(shown, tenant):
