@@ -8,7 +8,7 @@ from functools import lru_cache
 from flask import current_app, g, make_response, render_template, request
 from flask_babel import format_timedelta
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from webapp import i18n
@@ -121,8 +121,13 @@ def _field(view, page, everything):
     """The field `view` drawn for a page whose variables `page` looks up (`everything()`: all of
     them, to draw with). A field that every visitor of the tenant and language sees alike
     (`FieldView.common`) is drawn once and kept."""
+    if page.get("strength") is not None:
+        return _draw_field(view, everything())
     common = view.common()
-    if common is None or page.get("strength") is not None:
+    typed = common is None and _typed(view)
+    if typed:  # as the field without the answer, the answer in its value="..."
+        common = ("typed", replace(view, value="").common())
+    elif common is None:
         return _draw_field(view, everything())
     visit = page.get("visit")
     key = (
@@ -133,7 +138,29 @@ def _field(view, page, everything):
         bool(page.get("password_saved")),
         common,
     )
-    return stores.kept("fields", key, lambda: _draw_field(view, everything()), FIELDS_AT_MOST)
+    if not typed:
+        return stores.kept("fields", key, lambda: _draw_field(view, everything()), FIELDS_AT_MOST)
+    pieces = stores.kept(
+        "fields",
+        key,
+        lambda: tuple(_draw_field(replace(view, value=_VALUE), everything()).split(_VALUE)),
+        FIELDS_AT_MOST,
+    )
+    if len(pieces) != 2:
+        return _draw_field(view, everything())
+    # As the template writes `{{ f.value }}`: escaped.
+    return Markup("".join((pieces[0], str(escape(view.value)), pieces[1])))
+
+
+# A text field's answer, as a mark that markup leaves as it is: a kept field with an answer
+# typed (but no error) is drawn once with the mark for its value, and cut there.
+_VALUE = f"value-{secrets.token_hex(6)}"
+
+
+def _typed(view):
+    """True for a text box showing a visitor's answer and no error: the same drawing as with no
+    answer, but for its value attribute."""
+    return view.kind == "text" and not view.error and isinstance(view.value, str) and view.value
 
 
 def _draw_field(view, variables):
