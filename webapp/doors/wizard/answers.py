@@ -1,10 +1,13 @@
 """Between the wizard's forms and the service's answers: which fields a step has, what a post
 gives (nothing but the step's own fields), and the GOV.UK date parts of the date of birth."""
 
+from functools import lru_cache
+
 from werkzeug.datastructures import MultiDict
 
-from webapp.forms import field_names
+from webapp.forms import blank_form, field_names
 from webapp.forms.address import PARTS as ADDRESS_PARTS
+from webapp.forms.rules import phone_number
 from webapp.registration.fields import CONSENT_LISTS
 
 DATE = "dateOfBirth"
@@ -57,6 +60,15 @@ def posted(step, tenant, form, draft_answers=None) -> MultiDict:
     ):
         answers[COUNTRY] = ""  # the preselected country alone is no address (it is optional)
     return answers
+
+
+@lru_cache(maxsize=512)
+def reads_country(step, tenant, name) -> bool:
+    """True if the field's checks read the country `posted` carries from the draft into the
+    profile's answers (a phone number, which may be written in national form)."""
+    if step != "profile":
+        return False
+    return any(check is phone_number for check in blank_form(step, tenant)[name].validators)
 
 
 def kept(answers: MultiDict, step, tenant) -> dict:

@@ -11,7 +11,7 @@ from webapp import i18n, registration
 from webapp.auth import ratelimits
 from webapp.console import funnel
 from webapp.doors.wizard import access, drafts, guard, ownership
-from webapp.doors.wizard.answers import SECRET, kept, posted, stored
+from webapp.doors.wizard.answers import SECRET, kept, posted, reads_country, stored
 from webapp.doors.wizard.countries import with_country
 from webapp.doors.wizard.fields import one, views
 from webapp.doors.wizard.flow import Visit, heading
@@ -67,7 +67,8 @@ def arrive():
         raw_body()  # a chunked body over the limit is 413, as a declared one, not cut short
     token = request.form.get("draft") if posting else request.args.get("draft")
     claimed = drafts.draft_id(token)
-    draft = drafts.find(claimed, tenant.slug)
+    # An inline check reads the draft only where its field needs it (`check`).
+    draft = drafts.find(claimed, tenant.slug) if request.endpoint != "wizard.check" else None
     if not token and not posting and args["mode"] == "register":
         resumed = drafts.load(request.cookies.get(COOKIE), tenant.slug)
         if resumed is not None and resumed.customer_id is None:
@@ -304,6 +305,10 @@ def check(slug, mode, field):
     step = step_of(field, tenant)
     if step is None:
         abort(404)
+    if field == SECRET or reads_country(step, tenant, field):
+        # The password chosen earlier; the address's country, which the profile's phone numbers
+        # are read in (`posted` adds it from the draft).
+        visit.draft = drafts.find(visit.claimed, tenant.slug)
     answers = posted(step, tenant, request.form, visit.draft and visit.draft.answers)
     shown = MultiDict(request.form)
     shown.poplist(SECRET)
