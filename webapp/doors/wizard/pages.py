@@ -95,8 +95,13 @@ def on_colour(colour: str) -> str:
 def secure(response):
     """Headers every wizard response carries beyond those of `security_headers`."""
     response.headers["Cache-Control"] = "no-store"  # answers are personal
-    response.vary.add("HX-Request")
-    response.vary.add("Accept-Language")  # the page's language may follow it
+    # The page's language may follow Accept-Language. Written at once on a new response (as
+    # `vary.add` twice would write it), added to what is there otherwise.
+    if "Vary" in response.headers:
+        response.vary.add("HX-Request")
+        response.vary.add("Accept-Language")
+    else:
+        response.headers["Vary"] = "HX-Request, Accept-Language"
     return response
 
 
