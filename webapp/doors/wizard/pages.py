@@ -283,6 +283,19 @@ def _pieces(template, visit, context, fields_apart):
     return tuple(_SLOT.split(drawn))  # text, slot, text, ..., text
 
 
+class Translated:
+    """Words translated only when a template writes them (`str`), as `translate(*args)` gives
+    them; escaped as any text. For a kept page, which is drawn once but asked for each time."""
+
+    __slots__ = ("translate", "args")
+
+    def __init__(self, translate, *args):
+        self.translate, self.args = translate, args
+
+    def __str__(self):
+        return str(self.translate(*self.args))
+
+
 def _trouble(status, heading, message, headers=None):
     if is_htmx():
         response = render("errors/_alert.html", status, heading=heading, message=message)

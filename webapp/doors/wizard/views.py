@@ -15,7 +15,7 @@ from webapp.doors.wizard.answers import SECRET, kept, posted, reads_country, sto
 from webapp.doors.wizard.countries import with_country
 from webapp.doors.wizard.fields import one, views
 from webapp.doors.wizard.flow import Visit, heading
-from webapp.doors.wizard.pages import render, render_field, render_kept, said
+from webapp.doors.wizard.pages import Translated, render, render_field, render_kept, said
 from webapp.faults import FaultError, fault
 from webapp.forms import STEPS, step_of
 from webapp.http import framing
@@ -117,7 +117,6 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
         "step": step,
         "number": visit.pages.index(step) + 1,
         "pages": len(visit.pages),
-        "heading": heading(step),
         "back": visit.previous_page(step),
         "password_saved": bool(draft and draft.password_hash),
         "then": request.values.get("then") == "review",
@@ -126,7 +125,8 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
     csrf = guard.token(visit.claimed)
     if not errors and advice is None:
         # No error: the page every visitor sees, but for the tokens and, when they show the
-        # visitor's answers, the fields.
+        # visitor's answers, the fields. The heading is the step's in the page's language (both
+        # in the key): translated only when the page is drawn.
         common = tuple(f.common() for f in fields)
         apart = None in common
         key = (*page.values(), tuple(f.name for f in fields) if apart else common)
@@ -136,6 +136,7 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
                 key,
                 status,
                 fields_apart=apart,
+                heading=Translated(heading, step),
                 fields=fields,
                 problems=[],
                 csrf=csrf,
@@ -150,6 +151,7 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
             problems=[(f"#{f.focus_id}", f.error) for f in fields if f.error],
             strength=advice,
             csrf=csrf,
+            heading=heading(step),
             **page,
         )
     )
