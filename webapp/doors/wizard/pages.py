@@ -5,7 +5,7 @@ import secrets
 from dataclasses import replace
 from functools import lru_cache
 
-from flask import current_app, g, make_response, render_template, request
+from flask import current_app, g, render_template, request
 from flask_babel import format_timedelta
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -90,6 +90,12 @@ def _contrast(one, other):
 def on_colour(colour: str) -> str:
     """White or near-black text, whichever reads better on `colour` (4.5:1 or more, always)."""
     return max(("#ffffff", "#0b0c0c"), key=lambda text: _contrast(colour, text))
+
+
+def _response(body: str, status: int = 200):
+    """The response for a drawn page, as Flask's `make_response(body, status)` makes it, without
+    its working out what it was given."""
+    return current_app.response_class(body, status=status)
 
 
 def secure(response):
@@ -194,14 +200,14 @@ def _variables(visit, **context):
 
 def render(template, status=200, **context):
     page = render_template(template, **_variables(g.get("visit"), **context))
-    return secure(make_response(page, status))
+    return secure(_response(page, status))
 
 
 def render_field(view):
     """partials/field.html alone for the field `view` (an inline check's answer), as `render`
     draws it; one every visitor of the tenant and language sees alike from the fields kept."""
     page = _variables(g.visit)
-    return secure(make_response(_field(view, page, _completed(page))))
+    return secure(_response(_field(view, page, _completed(page))))
 
 
 def _completed(page):
@@ -264,7 +270,7 @@ def render_kept(template, key, status=200, fields_apart=False, **context):
         for n, view in enumerate(context["fields"]):
             values[f"field{n}"] = lambda view=view: _field(view, page, everything)
     drawn = "".join(piece if n % 2 == 0 else values[piece]() for n, piece in enumerate(pieces))
-    return secure(make_response(drawn, status))
+    return secure(_response(drawn, status))
 
 
 def _pieces(template, visit, context, fields_apart):
