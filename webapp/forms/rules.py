@@ -169,7 +169,9 @@ UNSTORABLE = {"Cc", "Cs"}
 
 
 def unstorable(text):
-    return any(unicodedata.category(char) in UNSTORABLE for char in text)
+    # Printable text (most of it) has no character of an "Other" category: no need to look at
+    # each character's category.
+    return not text.isprintable() and any(unicodedata.category(char) in UNSTORABLE for char in text)
 
 
 def storable_text(form, field):
@@ -248,7 +250,8 @@ def parse_birth_date(text):
     if not ISO_DATE.fullmatch(text or ""):
         return None
     try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
+        # Behind the pattern, the same dates as strptime's "%Y-%m-%d", a thirtieth of the cost.
+        return date.fromisoformat(text)
     except ValueError:
         return None
 
