@@ -103,16 +103,16 @@ def app_environment(instance, **settings):
     return env
 
 
+def run(env, *command):
+    """Run `command` from the project folder in `env`; its CompletedProcess, output as text."""
+    return subprocess.run(
+        command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
 def flask(env, *args):
     """Run `flask --app webapp ARGS` in `env`; return its output, failing on a non-zero exit."""
-    done = subprocess.run(
-        [BIN / "flask", "--app", "webapp", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run(env, BIN / "flask", "--app", "webapp", *args)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 

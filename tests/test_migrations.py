@@ -42,18 +42,25 @@ def user_tables():
     return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
 
 
-def test_every_revision_goes_up_and_down(empty_database, tmp_path):
+def migrating(database_url, tmp_path):
+    """An app on `database_url`, its migrations' directory and their Alembic script directory."""
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": empty_database,
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "TENANTS_FILE": str(tmp_path / "tenants.toml"),
         }
     )
     directory = migrations(app).directory
     with app.app_context():
         script = ScriptDirectory.from_config(migrations(app).migrate.get_config(directory))
+    return app, directory, script
+
+
+def test_every_revision_goes_up_and_down(empty_database, tmp_path):
+    app, directory, script = migrating(empty_database, tmp_path)
+    with app.app_context():
         revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
         head = script.get_current_head()
         assert revisions[-1] == head
@@ -135,17 +142,8 @@ def stored_doors():
 
 
 def test_0003_renames_the_stored_door_values_and_back(empty_database, tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": empty_database,
-            "TENANTS_FILE": str(tmp_path / "tenants.toml"),
-        }
-    )
-    directory = migrations(app).directory
+    app, directory, script = migrating(empty_database, tmp_path)
     with app.app_context():
-        script = ScriptDirectory.from_config(migrations(app).migrate.get_config(directory))
         renamed = script.get_revision("0003").module.RENAMED  # the doors' former names
         downgrade(directory=directory, revision="base")
         for old, new in renamed.items():
@@ -155,8 +153,7 @@ def test_0003_renames_the_stored_door_values_and_back(empty_database, tmp_path):
                     sa.text(
                         "INSERT INTO customer (number, id, tenant, username, username_key, email, "
                         "custom_attributes, customer_type, currency, contact_methods, source, "
-                        "door, "
-                        "extra, created_at) VALUES (1, :id, 'default', 'ada', 'ada', "
+                        "door, extra, created_at) VALUES (1, :id, 'default', 'ada', 'ada', "
                         "'ada@example.com', '[]', 'Standard', 'GBP', '[]', 'USER', :door, "
                         "'{}', :now)"
                     ),

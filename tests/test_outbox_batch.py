@@ -2,7 +2,7 @@
 INSERT), with whom they are about, and not at all when the block fails."""
 
 import pytest
-from conftest import valid_customer
+from conftest import statements, valid_customer
 
 from webapp import outbox
 from webapp.extensions import db
@@ -45,17 +45,8 @@ def test_a_failed_batch_writes_nothing(app):
 
 
 def test_a_registration_writes_its_outbox_messages_in_one_statement(app, client):
-    import sqlalchemy as sa
-
-    seen = []
-    with app.app_context():
-        engine = db.engine
-    record = lambda *args: seen.append(" ".join(args[2].split()))  # noqa: E731
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements(app) as seen:
         response = client.post("/api/v1/customers", json=valid_customer())
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
     assert response.status_code == 201
     assert len([s for s in seen if s.startswith("INSERT INTO outbox_message")]) == 1
     customer_id = response.get_json()["customerId"]

@@ -4,15 +4,12 @@ attempt)."""
 
 import json
 import logging
-import os
-import subprocess
 import sys
 
 from conftest import deliver_outbox, valid_customer
+from servers import app_environment, run
 
 from webapp.http.logs import JsonFormatter
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def test_the_development_servers_colours_stay_out_of_json_lines():
@@ -30,48 +27,24 @@ def test_the_development_servers_colours_stay_out_of_json_lines():
 
 
 def test_a_cli_command_on_sqlite_prints_no_alembic_lines(tmp_path):
-    env = {
-        **os.environ,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "TENANTS_FILE": str(tmp_path / "tenants.toml"),
-        "SECRET_KEY": "test-secret-key",
-    }
-    env.pop("DATABASE_URL", None)
+    env = app_environment(tmp_path / "instance")
     for _ in range(2):  # the first run makes the database, the second finds it up to date
-        done = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "webapp", "check-config"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        done = flask_cli(env, "check-config")
         assert done.returncode == 0, done.stderr
         assert "alembic" not in done.stderr and "Context impl" not in done.stderr, done.stderr
         assert "default" in done.stdout
 
 
 def test_flask_db_upgrade_on_sqlite_prints_no_alembic_preamble(tmp_path):
-    env = {
-        **os.environ,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "TENANTS_FILE": str(tmp_path / "tenants.toml"),
-        "SECRET_KEY": "test-secret-key",
-    }
-    env.pop("DATABASE_URL", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "webapp", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = flask_cli(app_environment(tmp_path / "instance"), "db", "upgrade")
     assert done.returncode == 0, done.stderr
     for chatter in ("Context impl", "Will assume", "setup plugin"):
         assert chatter not in done.stderr, done.stderr
+
+
+def flask_cli(env, *args):
+    """`python -m flask --app webapp ARGS` from the project folder: its CompletedProcess."""
+    return run(env, sys.executable, "-m", "flask", "--app", "webapp", *args)
 
 
 def test_the_worker_logs_a_line_per_delivery(make_app, caplog):

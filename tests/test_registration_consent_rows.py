@@ -2,22 +2,15 @@
 hands back the customer with them as stored; the customer counted once in the rollups."""
 
 import sqlalchemy as sa
-from conftest import CUSTOMERS, valid_customer
+from conftest import CUSTOMERS, statements, valid_customer
 
 from webapp.extensions import db
 from webapp.models import ConsentEvent, ConsentRecord, Customer
 
 
 def test_consent_rows_are_written_one_statement_per_table_and_read_back_as_stored(app, client):
-    seen = []
-    with app.app_context():
-        engine = db.engine
-    record = lambda *args: seen.append(" ".join(args[2].split()))  # noqa: E731
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements(app) as seen:
         response = client.post(CUSTOMERS, json=valid_customer())
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
     assert response.status_code == 201
     for table in ("consent_record", "consent_event"):
         assert len([s for s in seen if s.startswith(f"INSERT INTO {table} ")]) == 1

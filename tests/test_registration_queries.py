@@ -1,29 +1,7 @@
 """The database work of a registration: one query for every uniqueness check, and no second
 look at the customer once it is stored."""
 
-from contextlib import contextmanager
-
-import sqlalchemy as sa
-from conftest import CUSTOMERS, faults, valid_customer
-
-from webapp.extensions import db
-
-
-@contextmanager
-def statements(app):
-    """The SQL statements the app runs inside the block, in order."""
-    seen = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
+from conftest import CUSTOMERS, faults, statements, valid_customer
 
 
 def _reads_customers(statement):

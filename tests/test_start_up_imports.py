@@ -3,10 +3,9 @@ Flask-Migrate (about 11 MiB of each process), the export and the loyalty import 
 process that builds the app on PostgreSQL, as gunicorn does, and serves requests."""
 
 import json
-import subprocess
 import sys
 
-from servers import POSTGRES, ROOT, app_environment
+from servers import POSTGRES, app_environment, run
 
 from webapp import cli
 from webapp.ops import exports
@@ -27,15 +26,7 @@ print(json.dumps({"status": status, "modules": sorted(sys.modules)}))
 def test_a_worker_on_postgresql_imports_no_migrations_and_no_operator_jobs(tmp_path):
     # The app never connects at start-up, nor for the wizard's first step: any PostgreSQL URL does.
     env = app_environment(tmp_path, DATABASE_URL=POSTGRES, RATELIMIT_STORAGE_URI="memory://")
-    done = subprocess.run(
-        [sys.executable, "-c", SERVE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run(env, sys.executable, "-c", SERVE)
     assert done.returncode == 0, done.stderr
     served = json.loads(done.stdout.splitlines()[-1])
     assert served["status"] == 200
