@@ -278,3 +278,23 @@ def test_a_nul_anywhere_is_400_not_an_error(app, path):
         "/console/sign-in", data={"email": "a\x00@example.com", "password": "x", "code": "123456"}
     )
     assert response.status_code == 400
+
+
+def test_only_a_request_with_the_session_cookie_has_its_signature_checked(app, monkeypatch):
+    """A signed-in operator's cookie is read as before; a request without it (every wizard page)
+    never builds the serializer that reads one."""
+    signed_in = operator_client(app)
+    serializers = []
+    interface = app.session_interface
+    build = interface.get_signing_serializer
+    monkeypatch.setattr(
+        interface, "get_signing_serializer", lambda a: serializers.append(1) or build(a)
+    )
+
+    assert app.test_client().get("/register").status_code == 200
+    assert app.test_client().get("/console/").status_code == 302
+    assert serializers == []
+
+    page = signed_in.get("/console/", follow_redirects=True)
+    assert "Registrations per day" in page.get_data(as_text=True)
+    assert serializers  # the cookie was read (and the session saved) through it

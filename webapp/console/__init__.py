@@ -10,7 +10,9 @@ def init_app(app):
     from webapp.console import rollups  # noqa: F401 (counts each new customer)
     from webapp.console.blueprint import bp
     from webapp.console.commands import register_commands
+    from webapp.console.session import CookieSessions
     from webapp.console.views import audit_log, auth, customers, keys, outbox, overview  # noqa: F401
 
+    app.session_interface = CookieSessions()
     app.register_blueprint(bp)
     register_commands(app)

@@ -4,6 +4,7 @@ time of their last request. A session idle for 12 hours is over."""
 import time
 
 from flask import abort, g, session
+from flask.sessions import SecureCookieSessionInterface
 
 from webapp.console.models import Operator
 from webapp.console.operators import tenants_of
@@ -11,6 +12,18 @@ from webapp.extensions import db
 from webapp.tenants import registry
 
 IDLE_SECONDS = 12 * 3600
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie sessions, which only the console uses. Flask opens a session for
+    every request and builds its signing serializer to do so; a request without the cookie (every
+    wizard page, inline check and API call) gets an empty session without it, as it would anyway.
+    """
+
+    def open_session(self, app, request):
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def sign_in(operator):
