@@ -33,8 +33,10 @@ def test_no_token_configured_means_no_metrics(client):
 
 def test_a_wrong_or_missing_token_is_401(make_app):
     client = make_app(METRICS_TOKEN=TOKEN).test_client()
-    assert scrape(client, "wrong").status_code == 401
-    assert client.get("/metrics").status_code == 401
+    for response in (scrape(client, "wrong"), client.get("/metrics")):
+        assert response.status_code == 401
+        # The service's one realm, as every 401 of the doors (contract section 15).
+        assert response.headers["WWW-Authenticate"] == 'Bearer realm="registration"'
 
 
 def test_registrations_steps_checks_and_outbox_are_counted(make_app):

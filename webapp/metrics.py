@@ -22,6 +22,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+from webapp.http.errors import CHALLENGE
+
 REGISTRATIONS = Counter(
     "registrations",
     "Registrations by tenant, door and outcome (created, or the first fault's code)",
@@ -128,7 +130,7 @@ def scrape():
         return Response(
             "Unauthorized\n",
             401,
-            {"WWW-Authenticate": 'Bearer realm="metrics"'},
+            {"WWW-Authenticate": CHALLENGE},
             mimetype="text/plain",
         )
     registry = CollectorRegistry()
