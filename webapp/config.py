@@ -46,8 +46,6 @@ def defaults(instance_path: str) -> dict:
         "METRICS_TOKEN": None,
         "RATELIMIT_VALIDATION": "300 per minute",
         "RATELIMIT_API": "600 per minute",
-        # Across all of a tenant's API keys together.
-        "RATELIMIT_API_TENANT": "3000 per minute",
         # Username availability probed in the wizard (inline check, account step), per address.
         "RATELIMIT_USERNAME_CHECK": "20 per minute; 100 per hour",
         "RATELIMIT_HEADERS_ENABLED": True,

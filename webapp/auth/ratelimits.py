@@ -2,8 +2,8 @@
 
 Separate budgets: the wizard's and embed's final posts per client address
 (RATELIMIT_REGISTRATION), uncredentialed posts of the JSON doors per client address
-(RATELIMIT_PUBLIC_API), and credentialed calls per API key (RATELIMIT_API) and per tenant
-(RATELIMIT_API_TENANT), never per address.
+(RATELIMIT_PUBLIC_API), and credentialed calls per API key (RATELIMIT_API) alone, never per
+address nor per tenant (section 15: "count only against RATELIMIT_API per key").
 """
 
 from flask import current_app, request
@@ -58,25 +58,14 @@ validation = limiter.shared_limit(
 )
 
 
-def _tenant_of_key():
-    return f"tenant:{_credentials_or_none().tenant}"
-
-
 def _without_key():
     return _credentials_or_none() is None
 
 
-# Requests per API key, and per tenant across all of its keys.
-_per_key = limiter.shared_limit(
+# Requests per API key.
+api = limiter.shared_limit(
     _config("RATELIMIT_API"), "api", key_func=_key_id, exempt_when=_without_key
 )
-_per_tenant = limiter.shared_limit(
-    _config("RATELIMIT_API_TENANT"), "api-tenant", key_func=_tenant_of_key, exempt_when=_without_key
-)
-
-
-def api(view):
-    return _per_key(_per_tenant(view))
 
 
 def init_app(app):
