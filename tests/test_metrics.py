@@ -31,6 +31,16 @@ def test_no_token_configured_means_no_metrics(client):
     assert scrape(client).status_code == 404
 
 
+def test_the_answer_is_in_the_prometheus_text_format_with_one_charset(make_app):
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    response = scrape(make_app(METRICS_TOKEN=TOKEN).test_client())
+    assert response.status_code == 200
+    # A media type with a parameter twice is refused by strict parsers (Go's, Prometheus's).
+    assert response.headers["Content-Type"] == CONTENT_TYPE_LATEST
+    assert response.headers["Content-Type"].count("charset") == 1
+
+
 def test_a_wrong_or_missing_token_is_401(make_app):
     client = make_app(METRICS_TOKEN=TOKEN).test_client()
     for response in (scrape(client, "wrong"), client.get("/metrics")):

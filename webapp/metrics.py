@@ -139,7 +139,7 @@ def scrape():
     else:
         registry.register(_ThisProcess())
     registry.register(OutboxCollector())
-    response = Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+    response = Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
     response.headers["Cache-Control"] = "no-store"
     return response
 
