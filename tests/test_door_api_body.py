@@ -419,3 +419,15 @@ def test_unknown_api_route_or_method_answers_a_fault(client, method, path, statu
     assert faults(response) == [(code, None)]
     if status == 405:
         assert set(response.headers["Allow"].split(", ")) == {"OPTIONS", "POST"}
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("username", "ab\ud800cd"), ("email", "a\ud800b@example.com")],
+)
+def test_a_lone_surrogate_in_the_account_fields_is_their_fault_not_a_500(client, field, value):
+    """The strength estimate, which takes the username and email as the person's own words,
+    is given them even when their own rules refuse them; a lone surrogate must not break it."""
+    response = client.post(CUSTOMERS, json=valid_customer(**{field: value}))
+    assert response.status_code == 400
+    assert [path for _, path in faults(response)] == [field]

@@ -46,10 +46,16 @@ def verify_secret(hashed: str, secret: str) -> bool:
         return False
 
 
+def _encodable(text: str) -> str:
+    # The estimator takes UTF-8 only: a lone surrogate (the JSON escape \ud800 in a field that is
+    # refused anyway) would raise; it becomes "?" here.
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def strength(password: str, personal=()):
     """zxcvbn's verdict: (score 0-4, advice for the person, in English: webapp.i18n lists it)."""
-    inputs = [value for value in personal if value]
-    result = zxcvbn(password[:ZXCVBN_MAX], inputs)
+    inputs = [_encodable(value) for value in personal if value]
+    result = zxcvbn(_encodable(password[:ZXCVBN_MAX]), inputs)
     feedback = result.feedback  # None for scores of 3 and 4
     if feedback is None:
         return int(result.score), []
