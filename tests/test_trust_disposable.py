@@ -29,6 +29,10 @@ def app(make_app):
         "ada@MAILINATOR.COM",
         "ada@rival.example",
         "ada@eu.rival.example",
+        # What the address's validation reads as a listed domain.
+        "ada@\uff4dailinator.com",  # a full-width m
+        "ada@mailinator\u3002com",  # an ideographic full stop
+        "ada@mailinator.\uff43\uff4f\uff4d",  # a full-width com
     ],
 )
 def test_every_json_door_refuses_a_throwaway_address(app, email):

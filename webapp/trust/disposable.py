@@ -8,6 +8,7 @@ domain an address falls under decides, so a tenant may allow `staff.throwaway.ex
 """
 
 from disposable_email_domains import blocklist
+from email_validator import EmailNotValidError, validate_email
 
 from webapp.faults import BY_CODE, Fault
 from webapp.forms.rules import Problem
@@ -22,11 +23,21 @@ def _suffixes(domain):
     return (".".join(labels[index:]) for index in range(len(labels)))
 
 
+def _domain(email):
+    """The domain as the address's validation reads it: full-width letters, an ideographic full
+    stop and capitals are the ASCII domain they stand for (`ｍailinator。com` is mailinator.com)."""
+    try:
+        domain = validate_email(email, check_deliverability=False).ascii_domain
+    except EmailNotValidError:  # refused by its own rule; the text as written decides here
+        domain = email.rpartition("@")[2]
+    return domain.strip().rstrip(".").lower()
+
+
 def refused(tenant, email: str) -> bool:
     """True if the address is at a domain (or under a domain) the tenant refuses."""
     if not (tenant.block_disposable_email or tenant.blocked_email_domains):
         return False
-    domain = email.rpartition("@")[2].strip().rstrip(".").lower()
+    domain = _domain(email)
     for suffix in _suffixes(domain):
         if suffix in tenant.allowed_email_domains:
             return False
