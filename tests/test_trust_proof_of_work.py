@@ -11,6 +11,8 @@ from altcha import Challenge, Payload, solve_challenge
 from conftest import make_api_key, valid_customer
 from wizard_client import Wizard
 
+from webapp.extensions import db
+from webapp.models import Customer
 from webapp.trust import proof_of_work
 
 TENANTS = """
@@ -67,6 +69,36 @@ def test_a_solved_challenge_registers_once(client):
     again = post(client, altcha=altcha)
     assert again.status_code == 400 and codes(again) == [91017]
     assert again.get_json()["fault"] == "ChallengeFailedFault"
+
+
+def test_an_exact_retry_with_its_idempotency_key_gets_the_first_answer_again(app, client):
+    """Contract section 4 beside section 13: the same key and body answer the first response
+    again, though its solution is spent; a new body with the key is still 422, and a new key
+    still needs a solution."""
+    body = valid_customer()
+    first = client.post(
+        f"{CUSTOMERS}?tenant=guarded",
+        json=body,
+        headers={"X-Altcha": solved(fetch(client)), "Idempotency-Key": "k-1"},
+    )
+    assert first.status_code == 201
+    for headers in ({"X-Altcha": solved(fetch(client))}, {}):
+        again = client.post(
+            f"{CUSTOMERS}?tenant=guarded", json=body, headers={**headers, "Idempotency-Key": "k-1"}
+        )
+        assert (again.status_code, again.get_json()) == (201, first.get_json())
+    other = client.post(
+        f"{CUSTOMERS}?tenant=guarded",
+        json=valid_customer(),
+        headers={"X-Altcha": solved(fetch(client)), "Idempotency-Key": "k-1"},
+    )
+    assert other.status_code == 422 and codes(other) == [91007]
+    fresh = client.post(
+        f"{CUSTOMERS}?tenant=guarded", json=body, headers={"Idempotency-Key": "k-2"}
+    )
+    assert fresh.status_code == 400 and codes(fresh) == [91017]
+    with app.app_context():
+        assert db.session.query(Customer).filter_by(tenant="guarded").count() == 1
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,29 @@ class Claim:
         return status, body
 
 
+def _print_of(path: str, body: dict) -> str:
+    return fingerprint(path.encode(), json.dumps(body, sort_keys=True).encode())
+
+
+def answered(scope: str, key: str | None, path: str, body: dict) -> bool:
+    """Whether this key and body were answered already, so that `claimed` will replay the
+    answer (a check of the request itself, such as proof of work, need not be passed again)."""
+    if key is None:
+        return False
+    return (
+        db.session.execute(
+            select(IdempotencyRecord.id).where(
+                IdempotencyRecord.scope == scope,
+                IdempotencyRecord.key == key,
+                IdempotencyRecord.fingerprint == _print_of(path, body),
+                IdempotencyRecord.status.is_not(None),
+                IdempotencyRecord.created_at >= utcnow() - LIFETIME,
+            )
+        ).first()
+        is not None
+    )
+
+
 @contextmanager
 def claimed(scope: str, key: str | None, path: str, body: dict):
     """Claim `key` for this request (without a key: nothing to claim). A FaultError leaving the
@@ -61,9 +84,7 @@ def claimed(scope: str, key: str | None, path: str, body: dict):
     if key is None:
         yield Claim()
         return
-    record, replay = _begin(
-        scope, key, fingerprint(path.encode(), json.dumps(body, sort_keys=True).encode())
-    )
+    record, replay = _begin(scope, key, _print_of(path, body))
     try:
         yield Claim(record, replay)
     except FaultError as error:

@@ -161,13 +161,16 @@ def create_customer():
     tenant, caller, scope = api_tenant()
     registration.ensure_open(tenant)
     body = read_json_object(("application/json",))
-    if tenant.proof_of_work and not caller.has_credentials:
+    key = request.headers.get("Idempotency-Key")
+    if (
+        tenant.proof_of_work
+        and not caller.has_credentials
+        and not idempotency.answered(scope, key, request.path, body)
+    ):
         # Before the key is claimed: a refused solution is the header's fault, not the body's
-        # answer to keep.
+        # answer to keep. An exact retry of an answered request is answered again without one.
         proof_of_work.verify(tenant, request.headers.get(proof_of_work.HEADER))
-    with idempotency.claimed(
-        scope, request.headers.get("Idempotency-Key"), request.path, body
-    ) as claim:
+    with idempotency.claimed(scope, key, request.path, body) as claim:
         if claim.replay is not None:
             return _answer(*claim.replay)
         answers, prior = to_answers(body)
