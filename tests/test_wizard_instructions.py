@@ -122,6 +122,13 @@ CASES = [
     ),
     (
         "profile",
+        born(121),
+        "dateOfBirth",
+        "Date of birth must be within the last 120 years",
+        "Das Geburtsdatum muss innerhalb der letzten 120 Jahre liegen",
+    ),
+    (
+        "profile",
         {"dateOfBirth-day": "31", "dateOfBirth-month": "2", "dateOfBirth-year": "1990"},
         "dateOfBirth",
         "Date of birth must be a real date",

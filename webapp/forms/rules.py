@@ -264,10 +264,13 @@ def utc_today() -> date:
     return datetime.now(UTC).date()
 
 
+MAX_AGE = 120  # the oldest a customer may be (contract section 2)
+
+
 def birth_date(form, field):
     born = parse_birth_date(field.data)
     today = utc_today()
-    if born is None or born > today or age_on(born, today) > 120:
+    if born is None or born > today or age_on(born, today) > MAX_AGE:
         stop(seed(90020))
 
 

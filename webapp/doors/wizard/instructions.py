@@ -8,6 +8,7 @@ incorrect"). Where one fault has several causes, the answers say which one it wa
 
 from webapp.doors.wizard.countries import layout
 from webapp.forms.rules import (
+    MAX_AGE,
     Problem,
     age_on,
     normalize_username,
@@ -91,6 +92,8 @@ def _birth_date(tenant, answers):
         return gettext("Date of birth must be in the past")
     if age_on(born, today) < tenant.min_age:
         return gettext("You must be %(age)s or older to create an account", age=tenant.min_age)
+    if age_on(born, today) > MAX_AGE:
+        return gettext("Date of birth must be within the last %(num)s years", num=MAX_AGE)
     return gettext("Date of birth must be a real date, like 27 3 1990")
 
 
