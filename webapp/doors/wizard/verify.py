@@ -9,7 +9,7 @@ from webapp import i18n
 from webapp.auth import ratelimits
 from webapp.doors.wizard import guard
 from webapp.doors.wizard.flow import VERIFY, heading
-from webapp.doors.wizard.ownership import email_of, link_for
+from webapp.doors.wizard.ownership import email_of, link_for, taken
 from webapp.doors.wizard.pages import render
 from webapp.doors.wizard.views import remember, route
 from webapp.extensions import db
@@ -119,7 +119,7 @@ def new_code(slug, mode):
         email,
         link_for(visit),
         i18n.current(),
-        taken=verification.notice_instead(visit.draft),
+        taken=taken(visit, email),
         resent=True,
     ):
         db.session.rollback()
