@@ -16,7 +16,7 @@ from conftest import (
 from queued_mail import mails, text
 from wizard_client import Wizard
 
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 from webapp.models import Customer, VerificationCode
 
 TENANTS = """
@@ -110,6 +110,29 @@ def test_the_owner_is_mailed_a_notice_and_no_code_continues_that_draft(app):
         heading_of(client.get(f"/register/profile?draft={data['draft']}", follow_redirects=True))
         == "Check your email"
     )
+
+
+def test_a_new_code_for_a_taken_email_is_a_notice_though_the_first_mail_was_refused(make_app):
+    app = make_app(TENANTS, WTF_CSRF_ENABLED=True, RATELIMIT_VERIFICATION_EMAIL="1 per hour")
+    client = app.test_client()
+    taken = f"{unique('own')}@example.com"
+    # Registered through the public API, whose verification link spends the address's budget.
+    assert client.post(CUSTOMERS, json=valid_customer(email=taken)).status_code == 202
+    wizard = Wizard(client)
+    wizard.submit({"username": unique("wiz"), "email": taken, "password": STRONG_PASSWORD})
+    assert heading_of(wizard.page.response) == "Check your email"
+    before = len(mails(app, to=taken))  # the confirmation link and the welcome
+    with app.app_context():
+        assert db.session.query(VerificationCode).count() == 0  # the budget is spent: no mail
+        limiter.reset()  # the recipient's window frees a mail
+    form = wizard.page.soup.find("form", action=re.compile(r"/verify/new$"))
+    data = {i["name"]: i.get("value", "") for i in form.find_all("input", type="hidden")}
+    assert client.post(form["action"], data=data).status_code == 303
+    (notice,) = mails(app, to=taken)[before:]
+    assert notice["Subject"] == "Someone tried to sign up to Acme Bets with your email address"
+    assert not re.search(r"^\d{6}$", text(notice), re.M)
+    with app.app_context():
+        assert [row.code_hash for row in db.session.query(VerificationCode)] == [None]
 
 
 def heading_of(response):

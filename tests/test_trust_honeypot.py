@@ -2,11 +2,14 @@
 on the ordinary completion page, with no customer stored, logged with a reason and counted."""
 
 import json
+import re
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
-from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
+from queued_mail import code_in, link_in, mails
+from wizard_client import ADDRESS, CONSENTS, PROFILE, Page, Wizard, account
 
 from webapp.extensions import db
 from webapp.models import BlockedAttempt, Customer
@@ -104,6 +107,31 @@ def test_a_trap_filled_on_the_review_stores_no_customer(make_app):
     wizard = Wizard(app.test_client())
     wizard.to_review()
     assert_blocked_page(wizard.submit({honeypot.TRAP: "x"}))
+    assert counts(app) == (0, [("wizard", "honeypot")])
+
+
+@pytest.mark.parametrize("form", ["code", "new code", "link"])
+def test_a_trap_filled_on_the_verify_step_stores_no_customer(make_app, form):
+    app = make_app(TENANTS.replace('name = "Acme"', 'name = "Acme"\nverify_email = "code"'))
+    client = app.test_client()
+    wizard = Wizard(client, "/t/acme/register")
+    who = account()
+    wizard.submit(who)
+    trap = {honeypot.TRAP: "I am a bot"}
+    if form == "new code":
+        sending = wizard.page.soup.find("form", action=re.compile(r"/verify/new$"))
+        data = {i["name"]: i.get("value", "") for i in sending.find_all("input", type="hidden")}
+        sent = client.post(sending["action"], data={**data, **trap}, follow_redirects=True)
+        wizard.page = Page(sent)
+        trap = {}
+    elif form == "link":  # the step opened by the mailed link: its code accepted, "Continue"
+        link = urlsplit(link_in(mails(app, to=who["email"])[-1], "/verify"))
+        wizard.open(f"{link.path}?{link.query}")
+    fields = {} if form == "link" else {"code": code_in(mails(app, to=who["email"])[-1])}
+    assert wizard.submit({**fields, **trap}).soup.h1.get_text(strip=True) == "About you"
+    for fields in (PROFILE, ADDRESS, CONSENTS):
+        wizard.submit(fields)
+    assert_blocked_page(wizard.submit())
     assert counts(app) == (0, [("wizard", "honeypot")])
 
 

@@ -82,16 +82,6 @@ def issue(tenant, draft, email, link_for, language=None, taken=False, resent=Fal
     return True
 
 
-def notice_instead(draft) -> bool:
-    """True where the draft's latest mail was the owner's notice: a new one is a notice too."""
-    latest = db.session.execute(
-        select(VerificationCode.code_hash)
-        .where(VerificationCode.draft_id == draft.id)
-        .order_by(VerificationCode.created_at.desc())
-    ).first()
-    return latest is not None and latest.code_hash is None
-
-
 def new_codes_left(draft) -> int:
     since = utcnow() - timedelta(hours=1)
     made = db.session.execute(

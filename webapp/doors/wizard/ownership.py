@@ -2,9 +2,9 @@
 the account step is saved, refuse later steps while the code is awaited, and tell "Create
 account" when the draft proved its email."""
 
-from webapp import i18n
+from webapp import i18n, registration
 from webapp.faults import fault
-from webapp.trust import verification
+from webapp.trust import enumeration, verification
 
 
 def email_of(visit):
@@ -21,6 +21,13 @@ def link_for(visit):
         return visit.url("verify", _external=True, **values)
 
     return link_for
+
+
+def taken(visit, email) -> bool:
+    """Whether `email` is registered where the tenant may not say so: its owner is mailed the
+    notice, never a code. The account step finds the same in its own check of the step."""
+    found = registration.check_field(visit.tenant, "email", {"email": email}, visit.door)
+    return enumeration.hides(visit.tenant, found)
 
 
 def account_saved(visit, email, taken):

@@ -9,12 +9,12 @@ from webapp import i18n
 from webapp.auth import ratelimits
 from webapp.doors.wizard import guard
 from webapp.doors.wizard.flow import VERIFY, heading
-from webapp.doors.wizard.ownership import email_of, link_for
+from webapp.doors.wizard.ownership import email_of, link_for, taken
 from webapp.doors.wizard.pages import render
 from webapp.doors.wizard.views import remember, route
 from webapp.extensions import db
 from webapp.i18n import N_, gettext
-from webapp.trust import mail_budget, verification
+from webapp.trust import honeypot, mail_budget, verification
 
 ENTER_CODE = N_("Enter the 6-digit code from the email we sent you")
 WRONG_CODE = N_("The code is wrong or has expired – check the email, or send a new code")
@@ -69,6 +69,8 @@ def _elsewhere(visit, proved=None):
     if not _here(visit):
         return _away(visit)
     if not visit.needs_code:
+        honeypot.watch(visit.draft, request.form)
+        db.session.commit()
         return redirect(visit.step_url(proved or _then(visit)), 303)
     return None
 
@@ -99,6 +101,8 @@ def check_code(slug, mode):
         return _page(visit, gettext(ENTER_CODE), 422)
     if not verification.accept(visit.draft, email_of(visit), code):
         return _page(visit, gettext(WRONG_CODE), 422)
+    honeypot.watch(visit.draft, request.form)
+    db.session.commit()
     return remember(redirect(visit.step_url(_then(visit)), 303))
 
 
@@ -119,10 +123,11 @@ def new_code(slug, mode):
         email,
         link_for(visit),
         i18n.current(),
-        taken=verification.notice_instead(visit.draft),
+        taken=taken(visit, email),
         resent=True,
     ):
         db.session.rollback()
         raise mail_budget.refused(email)
+    honeypot.watch(visit.draft, request.form)
     db.session.commit()
     return redirect(visit.step_url(VERIFY, sent=1), 303)
