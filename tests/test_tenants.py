@@ -210,6 +210,21 @@ BROKEN = [
         '[tenants.acme]\nwebhook_url = "ftp://a.example"\nwebhook_secret = "whsec_MDEyMzQ1Njc4"\n',
         ["acme", "webhook_url"],
     ),
+    *[
+        (
+            f'[tenants.acme]\nwebhook_url = "{url}"\nwebhook_secret = "whsec_MDEyMzQ1Njc4"\n',
+            ["acme", "webhook_url"],
+        )
+        # No host, a port out of range or zero, a space: nothing could ever be delivered.
+        for url in (
+            "http://",
+            "https://hooks.example:99999/x",
+            "https://a.example:0/",
+            "https://a b/",
+        )
+    ],
+    ('[tenants.acme]\nlogo_url = "https://"\n', ["acme", "logo_url"]),
+    ('[tenants.acme]\ncontinue_url = "https://:80/"\n', ["acme", "continue_url"]),
     ('[tenants.acme]\nwebhook_secret = "secret"\n', ["acme", "webhook_secret"]),
     (
         '[tenants.acme]\nwebhook_url = "https://a.example/hook"\n'
@@ -244,6 +259,11 @@ BROKEN = [
         ["acme", "custom_attributes", "name"],
     ),
     ('[tenants."Acme Bets"]\nname = "x"\n', ["Acme Bets", "slug"]),
+    ('[tenants."acme\\n"]\nname = "x"\n', ["slug"]),  # "$" matched before a final line break
+    (
+        '[[tenants.acme.custom_attributes]]\nname = "team\\n"\nlabel = "Team"\n',
+        ["acme", "custom_attributes", "name"],
+    ),
     ("[tenants]\nacme = 1\n", ["acme"]),
     ('title = "x"\n', ["tenants"]),
     ("[tenants.a]\nstore_id = 7\n[tenants.b]\nstore_id = 7\n", ["tenant 'b'", "store_id", "'a'"]),

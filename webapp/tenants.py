@@ -9,6 +9,7 @@ import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pycountry
 from email_validator import EmailNotValidError, validate_email
@@ -17,8 +18,9 @@ from flask import current_app
 from webapp.i18n import N_
 
 DEFAULT_SLUG = "default"
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
-ATTRIBUTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,62}$")
+# Matched whole (`fullmatch`): "$" would let a slug or name end in a line break.
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
+ATTRIBUTE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,62}")
 # An origin as CSP's frame-ancestors and postMessage take it: scheme, host (a name, IPv4 or
 # [IPv6]) and an optional port; nothing else, so that no entry can add to the policy.
 ORIGIN = re.compile(
@@ -139,7 +141,15 @@ def _is_address(value):
 
 
 def _is_web_url(value):
-    return re.fullmatch(r"https?://[^\s<>\"]+", value) is not None
+    """An absolute http(s) URL a browser or a webhook can reach: a host, a port in range, no
+    space or markup character."""
+    if not isinstance(value, str) or not re.fullmatch(r"https?://[^\s<>\"]+", value):
+        return False
+    try:
+        parts = urlsplit(value)
+        return bool(parts.hostname) and (parts.port is None or parts.port > 0)
+    except ValueError:  # a port out of range, a broken [IPv6] host
+        return False
 
 
 def _is_int(value):
@@ -149,7 +159,7 @@ def _is_int(value):
 # Checks several keys share: (predicate, what the key must be).
 _TEXT = (lambda v: isinstance(v, str) and v.strip(), "a non-empty string")
 _BOOLEAN = (lambda v: isinstance(v, bool), "true or false")
-_WEB_URL = (lambda v: isinstance(v, str) and _is_web_url(v), "an http(s) URL")
+_WEB_URL = (_is_web_url, "an http(s) URL with a host, like https://a.example/")
 _DOMAINS = (
     lambda v: _is_str_list(v) and all(map(_is_domain, v)),
     "a list of domains like mail.example",
@@ -183,7 +193,7 @@ _SCALARS = {
     ),
     "loyalty": _BOOLEAN,
     "send_account_email": _BOOLEAN,
-    "webhook_url": (lambda v: isinstance(v, str) and re.match(r"https?://", v), "an http(s) URL"),
+    "webhook_url": _WEB_URL,
     "webhook_secret": (
         lambda v: isinstance(v, str) and v.startswith("whsec_") and _base64(v[len("whsec_") :]),
         "a string 'whsec_' followed by base64",
@@ -192,7 +202,10 @@ _SCALARS = {
         lambda v: isinstance(v, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", v),
         "a colour like #1d4f91",
     ),
-    "logo_url": (lambda v: isinstance(v, str) and re.match(r"https?://|/", v), "a URL"),
+    "logo_url": (
+        lambda v: _is_web_url(v) or (isinstance(v, str) and re.fullmatch(r"/[^\s<>\"]*", v)),
+        "an http(s) URL, or a path on this service",
+    ),
     "support_email": (
         lambda v: isinstance(v, str) and _is_address(v),
         "an email address like help@acme.example (no name, markup or line break)",
@@ -237,7 +250,7 @@ _ENTRIES = {
         ("name", "label"),
         {
             "name": (
-                lambda v: isinstance(v, str) and ATTRIBUTE_NAME.match(v),
+                lambda v: isinstance(v, str) and ATTRIBUTE_NAME.fullmatch(v),
                 "a name of letters, digits and '_'",
             ),
             "label": _TEXT,
@@ -282,7 +295,7 @@ def _entries(raw, where, cls, required, checks):
 
 def _tenant(slug, raw):
     where = f"tenant '{slug}'"
-    _check(SLUG.match(slug), where, "the slug may hold only a-z, 0-9, '-' and '_'")
+    _check(SLUG.fullmatch(slug), where, "the slug may hold only a-z, 0-9, '-' and '_'")
     _check(isinstance(raw, dict), where, "must be a table")
     values = {"name": slug.replace("-", " ").title()}
     for key, value in raw.items():
