@@ -147,18 +147,28 @@ def runner(app):
 
 @contextmanager
 def statements(app):
-    """The SQL statements the app runs inside the block, in order."""
+    """The SQL statements the app runs inside the block, in order: through SQLAlchemy's
+    connections, and the reads sent on a DBAPI connection of its pool (webapp/database/reads.py)."""
+    from webapp.database import reads
+
     seen = []
+    fetch_all = reads.fetch_all
 
     def record(conn, cursor, statement, parameters, context, executemany):
         seen.append(" ".join(statement.split()))
 
+    def read(statement, params):
+        record(None, None, reads.sql(statement), params, None, False)
+        return fetch_all(statement, params)
+
     with app.app_context():
         engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", record)
+    reads.fetch_all = read
     try:
         yield seen
     finally:
+        reads.fetch_all = fetch_all
         sa.event.remove(engine, "before_cursor_execute", record)
 
 

@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 from sqlalchemy import bindparam, or_, select
 from werkzeug.datastructures import MultiDict
 
-from webapp.extensions import db
+from webapp.database import reads
 from webapp.faults import Fault, fault
 from webapp.forms import STEPS, field_names, step_form, step_of
 from webapp.forms.profile import ATTRIBUTE_PREFIX
@@ -112,14 +112,13 @@ def taken(tenant, data, bad=frozenset()):
         return []
     query = _holders_query(frozenset(name for name, *_ in wanted))
     values = {column.key: value for _, _, column, value in wanted}
-    # A Core query on a pooled connection of its own: none of the ORM's work for plain columns,
-    # nor a session transaction begun (and rolled back) for one read.
-    with db.engine.connect() as connection:
-        holders = connection.execute(query, {"tenant": tenant.slug, **values}).mappings().all()
+    # Not through the ORM's session: no transaction begun (and rolled back) for one read.
+    holders = reads.fetch_all(query, {"tenant": tenant.slug, **values})
+    # The query's columns are those of `wanted`, in its order (both follow UNIQUE_FIELDS).
     return [
         Fault(code, name)
-        for name, code, column, value in wanted
-        if any(holder[column.key] == value for holder in holders)
+        for index, (name, code, _, value) in enumerate(wanted)
+        if any(holder[index] == value for holder in holders)
     ]
 
 
