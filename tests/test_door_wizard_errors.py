@@ -76,6 +76,31 @@ def test_an_inline_check_without_a_token_gets_a_fragment(guarded):
     assert "This form has expired" in response.get_data(as_text=True)
 
 
+def test_a_token_older_than_a_draft_is_refused_though_it_was_taken_before(guarded, monkeypatch):
+    import time
+
+    from webapp.doors.wizard.drafts import LIFETIME
+
+    client = guarded.test_client()
+    token = Wizard(client).page.hidden["csrf_token"]
+
+    def check():
+        return client.post(
+            "/register/check/username",
+            data={"username": "ada_lovelace", "csrf_token": token},
+            headers={"HX-Request": "true"},
+        )
+
+    assert check().status_code == 200
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + LIFETIME.total_seconds() - 5)
+    assert check().status_code == 200
+    monkeypatch.setattr(time, "time", lambda: now + LIFETIME.total_seconds() + 5)
+    assert check().status_code == 400
+    monkeypatch.setattr(time, "time", lambda: now - 60)  # signed "in the future"
+    assert check().status_code == 400
+
+
 def test_csrf_checks_are_off_when_the_app_turns_them_off(client):
     response = client.post("/register", data=account())
     assert response.status_code == 303

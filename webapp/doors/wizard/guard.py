@@ -7,11 +7,12 @@ from another site (Sec-Fetch-Site, or Origin where that is missing) is refused o
 `WTF_CSRF_ENABLED = False` turns both off, as it does Flask-WTF.
 """
 
+import time
 from functools import lru_cache
 
 from flask import current_app, request
 from flask_wtf.csrf import CSRFError
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from webapp.doors.wizard.drafts import LIFETIME
 from webapp.i18n import N_
@@ -47,10 +48,26 @@ def protect(draft_id: str | None) -> None:
     if _cross_site():
         raise CSRFError(REFUSED)
     try:
-        bound = _serializer().loads(
-            request.form.get("csrf_token", ""), max_age=int(LIFETIME.total_seconds())
-        )
+        bound = _unexpired(request.form.get("csrf_token", ""))
     except BadData:
         raise CSRFError(REFUSED) from None
     if bound != (draft_id or ""):
         raise CSRFError(REFUSED)
+
+
+def _unexpired(token: str) -> str:
+    """The draft id a genuine token younger than a draft is bound to; BadData otherwise (as the
+    serializer's `loads` with a `max_age`, to the second)."""
+    bound, signed_at = _genuine(current_app.config["SECRET_KEY"], token)
+    if not 0 <= int(time.time()) - signed_at <= int(LIFETIME.total_seconds()):
+        raise SignatureExpired("the form has expired")
+    return bound
+
+
+@lru_cache(maxsize=4096)
+def _genuine(secret_key, token: str) -> tuple[str, int]:
+    """What a token whose signature holds is bound to, and when it was signed. A page's token
+    comes back with each of its inline checks and its post: its signature is checked once, then
+    remembered (only genuine tokens are, so that forged ones cannot push them out)."""
+    bound, signed_at = _serializer_for(secret_key).loads(token, return_timestamp=True)
+    return bound, int(signed_at.timestamp())
