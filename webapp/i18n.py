@@ -89,8 +89,13 @@ def _asked():
 
 
 def chosen() -> str | None:
-    """The language this request asks for itself (`?lang=`, or a posted `lang` field)."""
-    return supported(_asked()) if has_request_context() else None
+    """The language this request asks for itself (`?lang=`, or a posted `lang` field): read
+    once a request, as the wizard and the locale both ask."""
+    if not has_request_context():
+        return None
+    if "asked_language" not in g:
+        g.asked_language = supported(_asked())
+    return g.asked_language
 
 
 def _preferred():
@@ -109,7 +114,13 @@ def _preferred():
 def select_language():
     if not has_request_context():
         return None  # the default; the mailer forces the customer's language
-    return chosen() or _preferred() or SOURCE
+    return _locale_of(chosen() or _preferred() or SOURCE)
+
+
+@lru_cache(maxsize=64)
+def _locale_of(language) -> Locale:
+    """The Locale of a supported language, made once (Flask-Babel takes a Locale as it is)."""
+    return Locale.parse(language)
 
 
 def _locale():
