@@ -74,6 +74,12 @@ def test_a_pages_inline_style_carries_the_responses_nonce_and_no_script_is_inlin
 
 def test_a_response_without_inline_style_allows_none(client):
     assert directives(client.get("/api/openapi.json"))["style-src"] == ["'self'"]
+    # An inline check's fragment is drawn with the wizard's templates but writes no <style>.
+    check = client.post(
+        "/register/check/username", data={"username": "ada"}, headers={"HX-Request": "true"}
+    )
+    assert check.status_code == 200 and "<style" not in check.get_data(as_text=True)
+    assert directives(check)["style-src"] == ["'self'"]
 
 
 def draft_cookie(response):

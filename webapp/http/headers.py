@@ -25,6 +25,18 @@ def nonce() -> str:
     return g.csp_nonce
 
 
+class LazyNonce:
+    """The nonce for a template: made where the template writes it, so that a response that
+    writes none (an htmx fragment) names none in its policy."""
+
+    __slots__ = ()
+
+    def __str__(self):
+        return nonce()
+
+    __html__ = __str__
+
+
 def apply(response):
     used = f" 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else ""
     response.headers["Content-Security-Policy"] = POLICY.format(nonce=used)

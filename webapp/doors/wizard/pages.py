@@ -16,7 +16,7 @@ from webapp.doors.wizard import stores
 from webapp.doors.wizard.instructions import instruction
 from webapp.faults import Fault, FaultError
 from webapp.http import errors
-from webapp.http.headers import nonce
+from webapp.http.headers import LazyNonce, nonce
 from webapp.i18n import N_, gettext
 from webapp.trust import honeypot, proof_of_work
 
@@ -188,7 +188,7 @@ def _variables(visit, **context):
         "tenant": tenant,
         "embedded": embedded,
         "layout": "embed.html" if embedded else "base.html",
-        "nonce": nonce(),
+        "nonce": LazyNonce(),
         "on_brand": on_colour(tenant.primary_colour) if tenant else None,
         "rendered": lambda: honeypot.carried(request.form),
         "pow_challenge": lambda: proof_of_work.challenge(tenant),
@@ -262,7 +262,7 @@ def render_kept(template, key, status=200, fields_apart=False, **context):
     values = {
         "csrf": lambda: context["csrf"],
         "draft": lambda: visit.token,
-        "nonce": lambda: page["nonce"],
+        "nonce": nonce,
         "rendered": page["rendered"],
     }
     if fields_apart:
