@@ -143,6 +143,25 @@ def test_check_field_runs_one_fields_rules(tenants):
     )
 
 
+def test_an_inline_check_binds_a_field_alone_unless_its_checks_read_others(tenants, monkeypatch):
+    from webapp.forms import field_form
+    from webapp.registration import rules
+
+    tenant = tenants["default"]
+    bound = []
+    bind = rules._bind
+    monkeypatch.setattr(rules, "_bind", lambda *a, **k: bound.append(bind(*a, **k)) or bound[-1])
+    answers = {"username": "ada", "email": "not an email", "password": "ada"}
+    for name in ("username", "email", "password"):
+        registration.check_field(tenant, name, answers, "wizard")
+    assert [list(form.data) for form in bound] == [
+        ["username"],
+        ["email"],
+        ["username", "email", "password"],
+    ]
+    assert field_form("address", tenant, "city") is field_form("address", tenant, "postcode")
+
+
 # --- what each door's policy changes ---------------------------------------------------------
 
 

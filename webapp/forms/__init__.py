@@ -31,6 +31,17 @@ def step_form(step, tenant) -> type[Form]:
 
 
 @lru_cache(maxsize=512)
+def field_form(step, tenant, name) -> type[Form]:
+    """The form an inline check of the field `name` binds: the field alone where its checks read
+    no other field (its form lists it in `stands_alone`), else the step's whole form."""
+    form = step_form(step, tenant)
+    if name not in getattr(form, "stands_alone", ()):
+        return form
+    others = {other: None for other in field_names(step, tenant) if other != name}
+    return type(f"{form.__name__}_{name}", (form,), others)
+
+
+@lru_cache(maxsize=512)
 def blank_form(step, tenant) -> Form:
     """A step's form without answers, built once per step and tenant: to read its fields' names,
     labels, hints and limits from, never to fill in or validate."""

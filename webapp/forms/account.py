@@ -17,6 +17,10 @@ from webapp.i18n import N_
 
 
 class AccountForm(TextForm):
+    # Fields whose checks read no other field, here or beyond the form: an inline check binds
+    # one of them alone. Not the password, which must not contain the username or the email.
+    stands_alone = ("username", "email")
+
     username = text_field(
         N_("Username"),
         required(seed(90075)),

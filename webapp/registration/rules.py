@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from webapp.database import reads
 from webapp.faults import Fault, fault
-from webapp.forms import STEPS, field_names, step_form, step_of
+from webapp.forms import STEPS, field_form, field_names, step_form, step_of
 from webapp.forms.profile import ATTRIBUTE_PREFIX
 from webapp.forms.rules import age_on, email_key, parse_birth_date, username_key, utc_today
 from webapp.http import logs
@@ -40,16 +40,18 @@ def ensure_open(tenant):
         raise fault(90055)
 
 
-def _bind(tenant, step, answers, policy, country):
+def _bind(tenant, step, answers, policy, country, only=None):
     exempt = policy.waived
     if policy.waives_custom_attributes:
         exempt |= {ATTRIBUTE_PREFIX + a.name for a in tenant.custom_attributes}
     meta = {"exempt": exempt, "country": country, "username_is_email": policy.email_as_username}
-    return step_form(step, tenant)(answers, meta=meta)
+    form = step_form(step, tenant) if only is None else field_form(step, tenant, only)
+    return form(answers, meta=meta)
 
 
-def _checked(tenant, step, answers, policy):
-    """A step form's (data, faults) for the answers."""
+def _checked(tenant, step, answers, policy, only=None):
+    """A step form's (data, faults) for the answers; with `only`, what checking that field
+    needs of it."""
     if not any(name in answers for name in field_names(step, tenant)):
         data, faults = _unanswered(tenant, step, policy)
         return {name: list(value) if isinstance(value, list) else value for name, value in data}, [
@@ -57,7 +59,7 @@ def _checked(tenant, step, answers, policy):
         ]
     # National phone numbers are read in the address's country, else the tenant's (section 15).
     country = (answers.get("countryCode") or "").strip() or tenant.default_country
-    form = _bind(tenant, step, answers, policy, country)
+    form = _bind(tenant, step, answers, policy, country, only)
     form.validate()
     return form.data, _form_faults(form)
 
@@ -210,7 +212,7 @@ def check(
     answers = _as_the_door_gives(tenant, answers, policy)
     data, faults = {}, list(prior)
     for step in [*steps, "partner"] if policy.partner_fields else steps:
-        step_data, step_faults = _checked(tenant, step, answers, policy)
+        step_data, step_faults = _checked(tenant, step, answers, policy, only)
         data.update(step_data)
         faults += step_faults
     if password_hash and "account" in steps and not data.get("password"):
