@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from conftest import CUSTOMERS, faults, valid_customer
 from servers import free_port
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from wizard_client import Wizard, account
 
 from webapp import create_app, outbox
@@ -53,6 +53,8 @@ def test_the_api_answers_90061_while_the_database_is_down(no_database, caplog, h
     assert response.get_json()["message"] == SYSTEM_FAILURE
     logged = [r for r in caplog.records if r.name == "webapp.http.errors"]
     assert logged and response.headers["X-Request-Id"] in logged[0].getMessage()
+    # As SQLAlchemy raises it (its DBAPIError), which the logs cut to its first line.
+    assert isinstance(logged[0].exc_info[1], DBAPIError)
 
 
 def test_the_dialects_answer_500_in_their_formats_while_the_database_is_down(no_database):

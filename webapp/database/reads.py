@@ -32,14 +32,17 @@ def fetch_all(statement, params: dict) -> list[tuple]:
     values = compiled.construct_params(params)
     if compiled.positional:
         values = [values[name] for name in compiled.positiontup]
-    connection = engine.raw_connection()
     try:
-        cursor = connection.cursor()
+        connection = engine.raw_connection()  # a database that refuses the connection says so here
         try:
-            cursor.execute(compiled.string, values)
-            return cursor.fetchall()
+            cursor = connection.cursor()
+            try:
+                cursor.execute(compiled.string, values)
+                return cursor.fetchall()
+            finally:
+                cursor.close()
         finally:
-            cursor.close()
+            connection.close()
     except engine.dialect.loaded_dbapi.Error as error:
         raise DBAPIError.instance(
             compiled.string,
@@ -49,5 +52,3 @@ def fetch_all(statement, params: dict) -> list[tuple]:
             hide_parameters=True,
             dialect=engine.dialect,
         ) from error
-    finally:
-        connection.close()
