@@ -6,13 +6,14 @@ however unexpected, shows a stack trace: it is logged with the request id and an
 
 import logging
 
-from flask import g, jsonify, request
+from flask import jsonify, request
 from flask.globals import request_ctx
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from webapp.faults import Fault, FaultError, fault
+from webapp.http import logs
 
 log = logging.getLogger("webapp.http.errors")
 _renderers = []  # (path prefix, renderer), longest prefix first
@@ -119,5 +120,5 @@ def init_app(app):
 
     @app.errorhandler(Exception)
     def on_unexpected(error):
-        log.exception("unexpected error (request id %s)", g.get("request_id"))
+        log.exception("unexpected error (request id %s)", logs.request_id())
         return render_fault(fault(90061))

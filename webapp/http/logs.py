@@ -25,12 +25,19 @@ ENVIRON_KEY = "webapp.log"
 
 
 def request_id():
-    """The request's id: a trusted proxy's X-Request-Id, else a new one; fixed once asked for."""
-    if "request_id" not in g:
-        offered = request.headers.get("X-Request-Id", "")
-        trusted = current_app.config["TRUSTED_PROXIES"] > 0 and REQUEST_ID.match(offered)
-        g.request_id = offered if trusted else uuid.uuid4().hex
-    return g.request_id
+    """The request's id: a trusted proxy's X-Request-Id, else a new one; fixed once asked for
+    (by the first log line of the request, or by its answer's header)."""
+    found = g.get("request_id")
+    if found is None:
+        found = g.request_id = _offered() or uuid.uuid4().hex
+    return found
+
+
+def _offered():
+    if current_app.config["TRUSTED_PROXIES"] <= 0:
+        return None  # a client's own id is never taken
+    offered = request.headers.get("X-Request-Id", "")
+    return offered if REQUEST_ID.match(offered) else None
 
 
 def note(tenant=None, door=None):
@@ -130,10 +137,6 @@ def init_app(app):
         _use_json_lines()
     else:
         logging.basicConfig(level=logging.INFO)
-
-    @app.before_request
-    def assign_request_id():
-        request_id()
 
     @app.after_request
     def return_request_id(response):
