@@ -30,6 +30,17 @@ def raw_body() -> bytes:
     return data
 
 
+def ensure_fits() -> None:
+    """413 91006 when the body is over MAX_CONTENT_LENGTH, for a form that is parsed later: a body
+    of declared length is then read once, where it is parsed (Werkzeug reads no more than the
+    declared length); one sent in chunks is read here to be measured."""
+    length = request.content_length
+    if length is None:
+        raw_body()
+    elif (limit := current_app.config["MAX_CONTENT_LENGTH"]) is not None and length > limit:
+        raise fault(91006)
+
+
 def read_body(media_types):
     """The raw body, once its media type is one of `media_types` and it fits the size limit."""
     if request.mimetype not in media_types:

@@ -19,7 +19,7 @@ from webapp.doors.wizard.pages import Translated, render, render_field, render_k
 from webapp.faults import FaultError, fault
 from webapp.forms import STEPS, step_of
 from webapp.http import framing
-from webapp.http.body import raw_body
+from webapp.http.body import ensure_fits
 from webapp.registration.passwords import hash_secret, strength
 from webapp.tenants import DEFAULT_SLUG, registry
 from webapp.trust import enumeration, honeypot, proof_of_work
@@ -64,7 +64,7 @@ def arrive():
     registration.ensure_open(tenant)
     posting = request.method == "POST"
     if posting:
-        raw_body()  # a chunked body over the limit is 413, as a declared one, not cut short
+        ensure_fits()  # a chunked body over the limit is 413, as a declared one, not cut short
     token = request.form.get("draft") if posting else request.args.get("draft")
     claimed = drafts.draft_id(token)
     # An inline check reads the draft only where its field needs it (`check`).
