@@ -303,3 +303,16 @@ def test_a_file_that_is_not_utf8_stops_start_up_with_a_message(tmp_path):
 def test_a_tenants_path_that_cannot_be_read_stops_start_up_with_a_message(tmp_path):
     with pytest.raises(TenantConfigError, match="cannot be read"):
         TenantRegistry.from_file(tmp_path)  # a folder, not a file
+
+
+def test_a_tenants_hash_follows_its_values_and_is_worked_out_once(monkeypatch):
+    import dataclasses
+
+    from webapp import tenants
+
+    tenant = tenants.Tenant(slug="acme", name="Acme")
+    same, other = dataclasses.replace(tenant), dataclasses.replace(tenant, name="Acme Ltd")
+    assert same == tenant and hash(same) == hash(tenant)
+    assert other != tenant and hash(other) != hash(tenant)
+    monkeypatch.setattr(tenants, "fields", lambda _: pytest.fail("hashed again"))
+    assert hash(tenant) == hash(same)

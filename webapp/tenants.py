@@ -8,6 +8,7 @@ import base64
 import re
 import tomllib
 from dataclasses import dataclass, fields
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -98,6 +99,15 @@ class Tenant:
     default_country: str = "GB"
     continue_url: str | None = None
     continue_label: str | None = None
+
+    # A tenant keys the caches of its forms and fields, looked up several times a request: its
+    # hash, over some thirty fields, is worked out once (cached_property writes past `frozen`).
+    @cached_property
+    def _hash(self):
+        return hash(tuple(getattr(self, f.name) for f in fields(self)))
+
+    def __hash__(self):
+        return self._hash
 
     def consent(self, consent_id):
         return next((c for c in self.consents if c.id == consent_id), None)
