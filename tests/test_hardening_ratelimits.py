@@ -228,3 +228,23 @@ def test_public_requests_are_not_counted_against_a_key(make_app):
     for _ in range(2):
         assert client.post(CUSTOMERS, json=valid_customer()).status_code == 201
     assert client.post(CUSTOMERS, json=valid_customer(), headers=bearer(app)).status_code == 201
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_with_the_limits_off_a_view_is_called_without_the_limiters_wrapper(
+    make_app, monkeypatch, enabled
+):
+    from webapp.extensions import limiter
+
+    app = make_app(RATELIMIT_ENABLED=enabled)
+    looked = []
+    check_request_limit = limiter._check_request_limit
+
+    def counted(*args, **kwargs):
+        looked.append(args)
+        return check_request_limit(*args, **kwargs)
+
+    monkeypatch.setattr(limiter, "_check_request_limit", counted)
+    response = app.test_client().post("/register/check/surname", data={"surname": "Lovelace"})
+    assert response.status_code == 200
+    assert bool(looked) is enabled

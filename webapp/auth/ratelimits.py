@@ -6,6 +6,8 @@ Separate budgets: the wizard's and embed's final posts per client address
 address nor per tenant (section 15: "count only against RATELIMIT_API per key").
 """
 
+from functools import wraps
+
 from flask import current_app, request
 
 from webapp.auth.credentials import current_credentials
@@ -16,6 +18,26 @@ from webapp.faults import FaultError
 
 def _config(key):
     return lambda: current_app.config[key]
+
+
+def _switched(limit):
+    """Flask-Limiter's decorator `limit`, but a view under it is called as it is while the limits
+    are off (RATELIMIT_ENABLED=false): Flask-Limiter's own wrapper would still look for limits
+    to apply and find none, some 30 µs a request, a tenth of an inline check. Stacked, the
+    decorators wrap each other's Flask-Limiter wrappers, as Flask-Limiter expects."""
+
+    def decorate(view):
+        plain = getattr(view, "unlimited", view)
+        limited = limit(getattr(view, "limited", view))
+
+        @wraps(plain)
+        def switch(*args, **kwargs):
+            return (limited if limiter.enabled else plain)(*args, **kwargs)
+
+        switch.limited, switch.unlimited = limited, plain
+        return switch
+
+    return decorate
 
 
 def _credentials_or_none():
@@ -31,11 +53,13 @@ def _key_id():
 
 
 # The wizard's and the embed's final posts ("Create account") per client address.
-registration = limiter.shared_limit(
-    _config("RATELIMIT_REGISTRATION"),
-    "registration",
-    key_func=client_address,
-    exempt_when=lambda: request.method != "POST",
+registration = _switched(
+    limiter.shared_limit(
+        _config("RATELIMIT_REGISTRATION"),
+        "registration",
+        key_func=client_address,
+        exempt_when=lambda: request.method != "POST",
+    )
 )
 
 
@@ -45,16 +69,18 @@ def _not_public_post():
 
 # The JSON doors' posts without credentials (or with unknown ones) per client address; a
 # credentialed post counts only against its key (`api`).
-public_api = limiter.shared_limit(
-    _config("RATELIMIT_PUBLIC_API"),
-    "public-api",
-    key_func=client_address,
-    exempt_when=_not_public_post,
+public_api = _switched(
+    limiter.shared_limit(
+        _config("RATELIMIT_PUBLIC_API"),
+        "public-api",
+        key_func=client_address,
+        exempt_when=_not_public_post,
+    )
 )
 
 # Inline field checks per client address.
-validation = limiter.shared_limit(
-    _config("RATELIMIT_VALIDATION"), "validation", key_func=client_address
+validation = _switched(
+    limiter.shared_limit(_config("RATELIMIT_VALIDATION"), "validation", key_func=client_address)
 )
 
 
@@ -63,8 +89,10 @@ def _without_key():
 
 
 # Requests per API key.
-api = limiter.shared_limit(
-    _config("RATELIMIT_API"), "api", key_func=_key_id, exempt_when=_without_key
+api = _switched(
+    limiter.shared_limit(
+        _config("RATELIMIT_API"), "api", key_func=_key_id, exempt_when=_without_key
+    )
 )
 
 
@@ -87,9 +115,11 @@ def _probes_account():
 
 # Whether a username or an email is taken shows in the wizard's inline checks of those fields
 # and in its account step's answer: per client address, more tightly than other checks.
-username_probe = limiter.shared_limit(
-    _config("RATELIMIT_USERNAME_CHECK"),
-    "username",
-    key_func=client_address,
-    exempt_when=lambda: not _probes_account(),
+username_probe = _switched(
+    limiter.shared_limit(
+        _config("RATELIMIT_USERNAME_CHECK"),
+        "username",
+        key_func=client_address,
+        exempt_when=lambda: not _probes_account(),
+    )
 )
