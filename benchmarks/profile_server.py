@@ -52,6 +52,10 @@ def shares(raw):
     inclusive, own, total = collections.Counter(), collections.Counter(), 0
     for line in raw.splitlines():
         stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            # Seen once: a sample's line broken in two, its first piece without a count. The
+            # piece is left out rather than the whole profile lost.
+            continue
         frames = stack.split(";")
         below = next((i + 1 for i, frame in enumerate(frames) if frame.startswith(LOOP)), 0)
         names = []
