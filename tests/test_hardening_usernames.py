@@ -124,3 +124,14 @@ def test_any_text_is_refused_or_normalises_to_letters_digits_and_marks(app, text
         ), text
     else:
         assert found.code in (90030, 90075), (text, found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=127), min_size=1, max_size=12))
+def test_a_plain_ascii_username_passes_the_whole_rule(text):
+    from webapp.forms.rules import PLAIN_USERNAME, letters_digits_marks_of_one_script
+
+    if PLAIN_USERNAME.fullmatch(text):
+        assert letters_digits_marks_of_one_script(text), text
+    else:
+        assert not letters_digits_marks_of_one_script(text), text

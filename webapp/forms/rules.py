@@ -225,15 +225,21 @@ def _is_email(text):
     return True
 
 
+def letters_digits_marks_of_one_script(value):
+    # Look-alikes: one username may not mix writing systems (Latin "a" with Cyrillic "а").
+    return all(_username_char_ok(c) for c in value) and highly_restrictive(value)
+
+
+# The usual username, ASCII letters, digits and marks, is all of the above at a glance.
+PLAIN_USERNAME = re.compile(r"[A-Za-z0-9._@-]+")
+
+
 def username_format(form, field):
     # A door whose username is the email (meta `username_is_email`) takes any valid address.
     if getattr(form.meta, "username_is_email", False) and _is_email(field.data):
         return
     value = normalize_username(field.data)
-    if not all(_username_char_ok(c) for c in value):
-        stop(seed(90030))
-    # Look-alikes: one username may not mix writing systems (Latin "a" with Cyrillic "а").
-    if not highly_restrictive(value):
+    if not PLAIN_USERNAME.fullmatch(value) and not letters_digits_marks_of_one_script(value):
         stop(seed(90030))
 
 
