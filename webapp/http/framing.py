@@ -13,15 +13,11 @@ def allow(origins) -> None:
     g.frame_ancestors = tuple(origins)
 
 
-def protect(response):
-    """Add this request's framing policy to the response (`security_headers` calls it)."""
+def policy() -> tuple[str, str | None]:
+    """This request's framing policy: its CSP directive, and its X-Frame-Options (None where
+    origins may frame it: the header cannot name an origin, and browsers that know CSP ignore
+    it anyway). `security_headers` writes both."""
     ancestors = g.get("frame_ancestors") or ()
-    directive = "frame-ancestors " + (" ".join(ancestors) if ancestors else "'none'")
-    policy = response.headers.get("Content-Security-Policy")
-    response.headers["Content-Security-Policy"] = f"{policy}; {directive}" if policy else directive
     if ancestors:
-        # X-Frame-Options cannot name an origin; browsers that know CSP ignore it anyway.
-        response.headers.pop("X-Frame-Options", None)
-    else:
-        response.headers["X-Frame-Options"] = "DENY"
-    return response
+        return "frame-ancestors " + " ".join(ancestors), None
+    return "frame-ancestors 'none'", "DENY"

@@ -39,10 +39,16 @@ class LazyNonce:
 
 def apply(response):
     used = f" 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else ""
-    response.headers["Content-Security-Policy"] = POLICY.format(nonce=used)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return framing.protect(response)
+    framed_by, frame_options = framing.policy()
+    headers = response.headers
+    headers["Content-Security-Policy"] = f"{POLICY.format(nonce=used)}; {framed_by}"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    if frame_options:
+        headers["X-Frame-Options"] = frame_options
+    else:
+        headers.pop("X-Frame-Options", None)
+    return response
 
 
 def init_app(app):
