@@ -14,10 +14,6 @@ WORKERS = 2
 # gunicorn.conf.py's memory settings (the app built once in the master, its objects frozen before
 # the workers are forked), as a config file of its own: it imports nothing of the app.
 PREFORK = Path(__file__).resolve().parent.parent / "webapp" / "prefork.py"
-# As docs/performance.md has operators start gunicorn: a block above glibc's mmap threshold is
-# mapped for itself and unmapped when freed, so that argon2's 19 MiB go back after each hash, and
-# huge pages make mapping them again cost a few page faults rather than some 5,000.
-MALLOC_TUNABLES = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=1048576"
 START_TIMEOUT = 60  # seconds; the service's first worker also brings the SQLite schema up to date
 
 
@@ -59,7 +55,7 @@ class Server:
             "--config",
             str(PREFORK),
         ]
-        self.folder, self.env = folder, {**env, "GLIBC_TUNABLES": MALLOC_TUNABLES}
+        self.folder, self.env = folder, env
         self.process = None
 
     def __enter__(self):

@@ -10,18 +10,12 @@ the benchmark's bare route can load this file too.
 """
 
 import gc
-import os
 
 gc.disable()
 
 
 def when_ready(server):
     """In the master, after the app is built and before the first worker is forked."""
-    if "glibc.malloc.mmap_threshold" not in os.environ.get("GLIBC_TUNABLES", ""):
-        server.log.warning(
-            "GLIBC_TUNABLES sets no glibc.malloc.mmap_threshold: each worker "
-            "keeps argon2's 19 MiB after its first hash (docs/performance.md)"
-        )
     if server.cfg.preload_app:
         warm_up = getattr(server.app.wsgi(), "extensions", {}).get("warm_up")
         if warm_up is not None:

@@ -11,6 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from zxcvbn_rs_py import zxcvbn
 
+from webapp.registration import hash_memory
+
 # The first 72 characters bound the score from below, and bound the estimate's time.
 ZXCVBN_MAX = 72
 # The most common passwords are refused whatever their score (OWASP ASVS 5.0, 6.2.4: the top
@@ -36,7 +38,10 @@ def hasher() -> PasswordHasher:
 
 
 def hash_secret(secret: str) -> str:
-    return hasher().hash(secret)
+    try:
+        return hasher().hash(secret)
+    finally:
+        hash_memory.hashed()
 
 
 def verify_secret(hashed: str, secret: str) -> bool:
@@ -44,6 +49,8 @@ def verify_secret(hashed: str, secret: str) -> bool:
         return hasher().verify(hashed, secret)
     except (VerificationError, InvalidHashError):
         return False
+    finally:
+        hash_memory.hashed()
 
 
 def _encodable(text: str) -> str:
