@@ -18,7 +18,9 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
 
 from webapp.extensions import babel
 
@@ -71,10 +73,13 @@ def languages() -> tuple[str, ...]:
 
 def supported(tag) -> str | None:
     """The supported language a tag such as `de`, `de-AT` or `DE_at` names, if any."""
+    return _supported_in(tag, languages())
+
+
+def _supported_in(tag, known) -> str | None:
     if not isinstance(tag, str):
         return None
     tag = tag.strip().replace("_", "-").lower()
-    known = languages()
     return next((lang for lang in (tag, tag.partition("-")[0]) if lang in known), None)
 
 
@@ -101,11 +106,18 @@ def chosen() -> str | None:
 def _preferred():
     """The browser's most preferred language that there is a catalogue for (Accept-Language,
     best first; "de-CH" counts as "de" before a less preferred "en" does)."""
+    return _preferred_in(request.headers.get("Accept-Language", ""), languages())
+
+
+@lru_cache(maxsize=256)
+def _preferred_in(header, known):
+    # A browser sends the same header with each request, and most browsers one of a few: each
+    # header is parsed and matched once.
     return next(
         (
             lang
-            for tag, quality in request.accept_languages
-            if quality > 0 and (lang := supported(tag))
+            for tag, quality in parse_accept_header(header, LanguageAccept)
+            if quality > 0 and (lang := _supported_in(tag, known))
         ),
         None,
     )
