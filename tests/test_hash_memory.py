@@ -30,6 +30,26 @@ def test_the_trimmer_gives_memory_back_once_idle_and_not_before_a_hash():
     assert calls == [0, 0]
 
 
+def test_a_forked_worker_starts_its_own_thread():
+    # gunicorn forks its workers from the master: a thread of the master's is not in them.
+    script = textwrap.dedent("""
+        import os, threading
+        from webapp.registration import hash_memory
+
+        trimmed = threading.Event()
+        trimmer = hash_memory.Trimmer(lambda pad: trimmed.set(), idle=0.01)
+        trimmer.hashed()
+        assert trimmed.wait(30)
+        pid = os.fork()
+        if pid == 0:
+            trimmed.clear()
+            trimmer.hashed()
+            os._exit(0 if trimmed.wait(30) else 1)
+        assert os.waitpid(pid, 0)[1] == 0
+    """)
+    subprocess.run([sys.executable, "-c", script], check=True)
+
+
 def test_every_hash_and_verification_tells_the_trimmer(app, monkeypatch):
     told = []
     monkeypatch.setattr(hash_memory, "hashed", lambda: told.append(1))

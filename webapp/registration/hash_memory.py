@@ -32,7 +32,6 @@ class Trimmer:
 
     def __init__(self, trim, idle):
         self._trim, self._idle = trim, idle
-        self._starting = threading.Lock()
         self._reset()
         os.register_at_fork(after_in_child=self._reset)
 
@@ -40,6 +39,7 @@ class Trimmer:
         # A forked child has none of its parent's threads: it starts its own on its first hash.
         self._due = 0.0
         self._hashed = threading.Event()
+        self._starting = threading.Lock()
         self._thread = None
 
     def hashed(self):
