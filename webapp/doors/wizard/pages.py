@@ -92,23 +92,18 @@ def on_colour(colour: str) -> str:
     return max(("#ffffff", "#0b0c0c"), key=lambda text: _contrast(colour, text))
 
 
+# Every wizard answer is personal, and its language may follow Accept-Language. These come
+# before those of `security_headers` and of any later hook (which add to Vary, never replace it).
+WIZARD_HEADERS = (("Cache-Control", "no-store"), ("Vary", "HX-Request, Accept-Language"))
+HTML = "text/html; charset=utf-8"
+
+
 def _response(body: str, status: int = 200):
-    """The response for a drawn page, as Flask's `make_response(body, status)` makes it, without
-    its working out what it was given."""
-    return current_app.response_class(body, status=status)
-
-
-def secure(response):
-    """Headers every wizard response carries beyond those of `security_headers`."""
-    response.headers["Cache-Control"] = "no-store"  # answers are personal
-    # The page's language may follow Accept-Language. Written at once on a new response (as
-    # `vary.add` twice would write it), added to what is there otherwise.
-    if "Vary" in response.headers:
-        response.vary.add("HX-Request")
-        response.vary.add("Accept-Language")
-    else:
-        response.headers["Vary"] = "HX-Request, Accept-Language"
-    return response
+    """The response for a drawn page, as Flask's `make_response(body, status)` makes it, with the
+    headers every wizard response carries, without its working out what it was given."""
+    return current_app.response_class(
+        body, status=status, headers=list(WIZARD_HEADERS), content_type=HTML
+    )
 
 
 @lru_cache(maxsize=256)
@@ -200,14 +195,14 @@ def _variables(visit, **context):
 
 def render(template, status=200, **context):
     page = render_template(template, **_variables(g.get("visit"), **context))
-    return secure(_response(page, status))
+    return _response(page, status)
 
 
 def render_field(view):
     """partials/field.html alone for the field `view` (an inline check's answer), as `render`
     draws it; one every visitor of the tenant and language sees alike from the fields kept."""
     page = _variables(g.visit)
-    return secure(_response(_field(view, page, _completed(page))))
+    return _response(_field(view, page, _completed(page)))
 
 
 def _completed(page):
@@ -270,7 +265,7 @@ def render_kept(template, key, status=200, fields_apart=False, **context):
         for n, view in enumerate(context["fields"]):
             values[f"field{n}"] = lambda view=view: _field(view, page, everything)
     drawn = "".join(piece if n % 2 == 0 else values[piece]() for n, piece in enumerate(pieces))
-    return secure(_response(drawn, status))
+    return _response(drawn, status)
 
 
 def _pieces(template, visit, context, fields_apart):
