@@ -92,8 +92,8 @@ def on_colour(colour: str) -> str:
     return max(("#ffffff", "#0b0c0c"), key=lambda text: _contrast(colour, text))
 
 
-# Every wizard answer is personal, and its language may follow Accept-Language. These come
-# before those of `security_headers` and of any later hook (which add to Vary, never replace it).
+# Beyond those of `security_headers`: every wizard answer is personal, and its language may
+# follow Accept-Language (a later `vary.add`, Flask's for the session cookie, adds to Vary).
 WIZARD_HEADERS = (("Cache-Control", "no-store"), ("Vary", "HX-Request, Accept-Language"))
 HTML = "text/html; charset=utf-8"
 
