@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import deliver_outbox, valid_customer
+from conftest import bearer, deliver_outbox, valid_customer
 from prometheus_client.parser import text_string_to_metric_families
 from wizard_client import Wizard
 
@@ -102,3 +102,83 @@ def test_deliveries_are_counted_by_outcome(make_app):
     after = samples(client)
     assert value(after, "outbox_deliveries_total", kind="email", outcome="sent") == before + 1
     assert value(after, "outbox_messages", kind="email", status="pending") == 0
+
+
+REFUSING_TENANTS = """
+[tenants.default]
+
+[tenants.shut]
+registration_open = false
+
+[tenants.guarded]
+proof_of_work = true
+"""
+
+
+def _grown(before, after):
+    """The registrations_total samples that grew, as {(tenant, door, outcome): by how much}."""
+    grown = {}
+    for (name, labels), count in after.items():
+        if name == "registrations_total" and count != before.get((name, labels), 0):
+            named = dict(labels)
+            grown[named["tenant"], named["door"], named["outcome"]] = count - before.get(
+                (name, labels), 0
+            )
+    return grown
+
+
+def test_registrations_a_door_refuses_before_the_service_are_counted_with_their_fault(make_app):
+    # A closed tenant, a body that is not JSON, a type the door does not take, a proof of work
+    # missing: each is a registration refused, counted once with its fault's code.
+    app = make_app(REFUSING_TENANTS, METRICS_TOKEN=TOKEN)
+    client = app.test_client()
+    before = samples(client)
+    client.post("/api/v1/customers?tenant=shut", json=valid_customer())
+    client.post("/api/v1/customers", data="{not json", headers={"Content-Type": "application/json"})
+    client.post("/api/v1/customers", data="x=1", headers={"Content-Type": "text/plain"})
+    client.post("/api/v1/customers?tenant=guarded", json=valid_customer())
+    wizard = Wizard(client, "/t/guarded/register")
+    wizard.to_review()
+    assert wizard.submit().status == 400  # no solution: the review again, with the friendly fault
+    assert _grown(before, samples(client)) == {
+        ("shut", "api", "90055"): 1,
+        ("default", "api", "91003"): 1,
+        ("default", "api", "91002"): 1,
+        ("guarded", "api", "91017"): 1,
+        ("guarded", "wizard", "91017"): 1,
+    }
+
+
+def test_dialect_refusals_are_counted_under_their_door(make_app):
+    app = make_app(
+        """
+        [tenants.default]
+        store_id = 1001
+        """,
+        METRICS_TOKEN=TOKEN,
+    )
+    client = app.test_client()
+    headers = bearer(app)
+    before = samples(client)
+    client.post(
+        "/api/v3/1001/customers",
+        data="<x/>",
+        headers={**headers, "Content-Type": "application/xml"},
+    )
+    client.put(
+        "/v1/Customers", data="{not json", headers={**headers, "Content-Type": "application/json"}
+    )
+    assert _grown(before, samples(client)) == {
+        ("default", "web_store", "91002"): 1,
+        ("default", "online_ordering", "91003"): 1,
+    }
+
+
+def test_a_request_without_a_known_tenant_is_not_counted_as_a_registration(make_app):
+    # No credentials, an unknown tenant: nothing to label the attempt with, and labels only ever
+    # name the tenants file's tenants.
+    client = make_app(METRICS_TOKEN=TOKEN).test_client()
+    before = samples(client)
+    assert client.put("/v1/Customers", json={}).status_code == 401
+    assert client.post("/api/v1/customers?tenant=nobody", json=valid_customer()).status_code >= 400
+    assert _grown(before, samples(client)) == {}

@@ -10,7 +10,7 @@ import hmac
 import os
 import time
 
-from flask import Blueprint, Response, abort, current_app, g, request
+from flask import Blueprint, Response, abort, current_app, g, has_app_context, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -22,7 +22,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
-from webapp.http.errors import CHALLENGE
+from webapp.http.errors import CHALLENGE, answered_fault
 
 REGISTRATIONS = Counter(
     "registrations",
@@ -52,11 +52,20 @@ def delivered(kind, outcome):
     DELIVERIES.labels(kind, outcome).inc()
 
 
+def attempted(tenant, door):
+    """A door has its tenant and is about to register: a fault it answers before the service
+    counts an outcome (a closed tenant, a malformed body, a refused proof of work) is counted as
+    this registration's outcome when the answer leaves (`_observe`)."""
+    g.registration_attempt = (tenant.slug, door)
+
+
 def counting_registrations(register):
     """`register` that counts each outcome: created, or the first fault's code."""
     from webapp.faults import FaultError
 
     def counted(tenant, answers, door, *args, **kwargs):
+        if has_app_context():
+            g.pop("registration_attempt", None)  # counted here, whatever the door answers then
         try:
             customer = register(tenant, answers, door, *args, **kwargs)
         except FaultError as error:
@@ -86,6 +95,10 @@ def _observe(response):
         RATE_LIMITED.labels(_endpoint()).inc()
     elif request.endpoint == "wizard.check" and response.status_code == 200:
         INLINE_CHECKS.labels(request.view_args["slug"]).inc()
+    attempt = g.pop("registration_attempt", None)
+    code = answered_fault()
+    if attempt is not None and code is not None:
+        registered(*attempt, code)
     return response
 
 

@@ -6,7 +6,7 @@ however unexpected, shows a stack trace: it is logged with the request id and an
 
 import logging
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 from flask.globals import request_ctx
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -58,7 +58,19 @@ def json_fault(error: FaultError):
 CHALLENGE = 'Bearer realm="registration"'
 
 
+def answering(error: FaultError):
+    """Note the fault this request is answered with (`answered_fault`), where a door draws it
+    into its own page rather than through `render_fault`."""
+    g.answered_fault = error.faults[0].code
+
+
+def answered_fault():
+    """The code of the fault this request was answered with, if any."""
+    return g.get("answered_fault")
+
+
 def render_fault(error: FaultError):
+    answering(error)
     if error.status == 401:
         error.headers = {"WWW-Authenticate": CHALLENGE, **error.headers}
     if request_ctx.url_adapter is None:

@@ -3,7 +3,7 @@
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from webapp import registration
+from webapp import metrics, registration
 from webapp.auth import idempotency, ratelimits
 from webapp.auth.credentials import api_tenant, current_credentials
 from webapp.faults import Fault, FaultError, fault
@@ -159,6 +159,7 @@ def _with_paths(error, body):
 @ratelimits.api
 def create_customer():
     tenant, caller, scope = api_tenant()
+    metrics.attempted(tenant, "api")
     registration.ensure_open(tenant)
     body = read_json_object(("application/json",))
     key = request.headers.get("Idempotency-Key")

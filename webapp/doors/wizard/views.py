@@ -7,7 +7,7 @@ The same routes serve the service's own pages (`/register`, `/t/<tenant>/registe
 from flask import Blueprint, abort, g, redirect, request
 from werkzeug.datastructures import MultiDict
 
-from webapp import i18n, registration
+from webapp import i18n, metrics, registration
 from webapp.auth import ratelimits
 from webapp.console import funnel
 from webapp.doors.wizard import access, drafts, guard, ownership
@@ -20,6 +20,7 @@ from webapp.faults import FaultError, fault
 from webapp.forms import STEPS, step_of
 from webapp.http import framing
 from webapp.http.body import ensure_fits
+from webapp.http.errors import answering
 from webapp.registration.passwords import hash_secret, strength
 from webapp.tenants import DEFAULT_SLUG, registry
 from webapp.trust import enumeration, honeypot, proof_of_work
@@ -258,6 +259,7 @@ def create(slug, mode):
         return redirect(visit.step_url("done"), 303)
     if visit.draft is None:
         return _restart(visit)
+    metrics.attempted(visit.tenant, visit.door)
     ownership.refuse_unverified(visit)
     if visit.first_open_page() != "review":
         return redirect(visit.step_url(visit.first_open_page()), 303)
@@ -271,6 +273,7 @@ def create(slug, mode):
                 visit.tenant, request.form.get(proof_of_work.FIELD), proof_of_work.FIELD
             )
         except FaultError as error:
+            answering(error)
             return _review_page(visit, {f.field: said(f) for f in error.faults}, error.status)
     try:
         registration.register(

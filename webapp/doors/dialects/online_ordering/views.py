@@ -7,7 +7,7 @@ Answers come in the format the client asks for (`Accept`), else in the request's
 from flask import Blueprint, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from webapp import registration
+from webapp import metrics, registration
 from webapp.auth import ratelimits
 from webapp.auth.credentials import api_tenant, current_credentials
 from webapp.doors.dialects import openapi as dialects_openapi
@@ -230,6 +230,7 @@ def create_customer():
     if current_credentials() is None:
         raise fault(91005)
     tenant, caller, _ = api_tenant(public_allowed=False)
+    metrics.attempted(tenant, "online_ordering")
     registration.ensure_open(tenant)
     members, prior = _read_members()
     query, verbose = _query(prior)

@@ -8,7 +8,7 @@ import pycountry
 from flask import Blueprint, jsonify, request
 from werkzeug.datastructures import MultiDict
 
-from webapp import registration
+from webapp import metrics, registration
 from webapp.auth import ratelimits
 from webapp.auth.credentials import current_credentials, present_token
 from webapp.doors.dialects import openapi as dialects_openapi
@@ -297,6 +297,7 @@ def render_fault(error):
 @ratelimits.api
 def create_customer(store_id):
     tenant, caller = _tenant(store_id)
+    metrics.attempted(tenant, "web_store")
     registration.ensure_open(tenant)
     prior = []
     customer = _members(read_json_object(JSON_TYPES), MEMBERS, "", prior)
