@@ -24,14 +24,15 @@ def free_port() -> int:
 
 
 class Server:
-    """`gunicorn <app>` with WORKERS sync workers on 127.0.0.1, as a context manager.
+    """`gunicorn <app>` with `workers` sync workers (WORKERS unless told) on 127.0.0.1, as a
+    context manager.
 
     Both servers get the same settings, so that the ratios between them measure the applications:
     those of gunicorn.conf.py that concern memory, not its logging. It starts in `folder`, which
     has no gunicorn.conf.py, so that that one is not read by accident."""
 
-    def __init__(self, name, app, pythonpath, folder, env, probe="/"):
-        self.name, self.probe = name, probe
+    def __init__(self, name, app, pythonpath, folder, env, probe="/", workers=WORKERS):
+        self.name, self.probe, self.count = name, probe, workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = Path(folder) / f"{name}.log"
@@ -45,7 +46,7 @@ class Server:
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",
-            str(WORKERS),
+            str(workers),
             "--worker-class",
             "sync",
             "--no-control-socket",
@@ -78,7 +79,7 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} server exited; see its log:\n{self.tail()}")
-            if len(self.workers()) == WORKERS and self.status(self.probe) is not None:
+            if len(self.workers()) == self.count and self.status(self.probe) is not None:
                 return
             time.sleep(0.2)
         raise RuntimeError(f"{self.name} server did not start in {START_TIMEOUT} s:\n{self.tail()}")
