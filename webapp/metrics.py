@@ -96,8 +96,7 @@ def _observe(response):
     elif request.endpoint == "wizard.check" and response.status_code == 200:
         INLINE_CHECKS.labels(request.view_args["slug"]).inc()
     attempt = g.pop("registration_attempt", None)
-    code = answered_fault()
-    if attempt is not None and code is not None:
+    if attempt is not None and (code := answered_fault()) is not None:
         registered(*attempt, code)
     return response
 
