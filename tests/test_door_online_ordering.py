@@ -651,6 +651,38 @@ def test_entity_bombs_external_entities_and_broken_xml_are_a_quick_400(client, a
     assert b"root:" not in response.data and b"lollol" not in response.data
 
 
+def declared(body, encoding):
+    """An InRegistration whose declaration names `encoding`, in that encoding's bytes."""
+    document = to_xml(body).decode()
+    return f'<?xml version="1.0" encoding="{encoding}"?>{document}'.encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["Shift_JIS", "EUC-JP", "Big5", "GB2312", "UTF-7"])
+def test_xml_in_an_encoding_its_declaration_names_registers(app, client, auth, encoding):
+    # expat reads multi-byte encodings other than UTF-8 and UTF-16 only through the service.
+    response = put(
+        client, auth, declared(registration_body(LastName="山田"), encoding), "", "application/xml"
+    )
+    assert response.status_code == 200, response.data
+    customer = stored(app, ET.fromstring(response.data).find(f"{{{RESPONSE}}}CustomerId").text)
+    assert customer.surname == "山田"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'<?xml version="1.0" encoding="x-bogus"?><InRegistration/>',
+        b'<?xml version="1.0" encoding="rot13"?><InRegistration/>',
+        b'<?xml version="1.0" encoding="utf-32"?><InRegistration/>',  # not in UTF-32's bytes
+        b'<?xml version="1.0" encoding="Shift_JIS"?><InRegistration>\x81</InRegistration>',
+    ],
+)
+def test_xml_in_no_encoding_its_declaration_names_is_400_91003(client, auth, data):
+    response = put(client, auth, data, content_type="application/xml")
+    assert response.status_code == 400
+    assert xml_faults(response) == [(91003, None)]
+
+
 # --- faults in the request's format ---------------------------------------------------------------
 
 

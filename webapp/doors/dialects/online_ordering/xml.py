@@ -83,12 +83,44 @@ def _as_sent(data):
     return _MISDECLARED.sub(rb"\1\2\3utf-8\3", data, count=1)
 
 
-def read_registration(data, schema):
-    """An InRegistration body as ({member: value}, faults found); 400 91003 if it cannot be one."""
+# The encoding a declaration in single bytes names.
+_DECLARED = re.compile(
+    rb"\A(\xef\xbb\xbf)?(<\?xml[^>]*?encoding\s*=\s*)([\"'])([A-Za-z][A-Za-z0-9._:-]*)\3"
+)
+
+
+def _in_utf8(data):
+    """The body decoded by Python's codec for the encoding its declaration names, as UTF-8:
+    expat itself reads UTF-8, UTF-16 and single-byte encodings only, so a Shift_JIS or Big5
+    document would otherwise be refused however well-formed. 400 91003 where Python knows no
+    such encoding or the bytes are not in it."""
+    declared = _DECLARED.match(data)
     try:
-        root = fromstring(_as_sent(data), forbid_dtd=True)
+        text = data[declared.end() :].decode(declared[4].decode("ascii")) if declared else None
+    except (LookupError, UnicodeError):
+        text = None
+    if text is None:
+        raise fault(91003, detail="The body is not in an encoding its declaration names")
+    return declared[2] + declared[3] + b"utf-8" + declared[3] + text.encode("utf-8")
+
+
+def _parsed(data):
+    try:
+        return fromstring(data, forbid_dtd=True)
     except (ParseError, DefusedXmlException):
         raise fault(91003, detail="The body is not well-formed XML without a DTD") from None
+    # expat's answer to an encoding it does not know (LookupError) or reads only in single
+    # bytes (ValueError); defusedxml's own refusals, ValueErrors too, are caught above.
+    except (LookupError, ValueError):
+        return None
+
+
+def read_registration(data, schema):
+    """An InRegistration body as ({member: value}, faults found); 400 91003 if it cannot be one."""
+    data = _as_sent(data)
+    root = _parsed(data)
+    if root is None:
+        root = _parsed(_in_utf8(data))
     if root.tag != f"{{{INBOUND}}}InRegistration":
         raise fault(
             91003, detail=f"The body must be an InRegistration element in the namespace {INBOUND}"
