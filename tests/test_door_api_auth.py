@@ -243,6 +243,13 @@ def test_hmac_timestamp_within_300_seconds_is_accepted(client, acme_key, frozen_
     assert signed_post(client, acme_key, timestamp=frozen_clock + offset).status_code == 201
 
 
+@pytest.mark.parametrize("offset", [-300, 300])
+def test_hmac_window_counts_whole_seconds_both_ways(client, acme_key, monkeypatch, offset):
+    now = 1_900_000_000
+    monkeypatch.setattr(time, "time", lambda: now + 0.9)  # late in the server's second
+    assert signed_post(client, acme_key, timestamp=now + offset).status_code == 201
+
+
 @pytest.mark.parametrize("offset", [-301, 301, -86400])
 def test_hmac_timestamp_further_away_is_401(client, acme_key, frozen_clock, offset):
     assert_unauthorized(signed_post(client, acme_key, timestamp=frozen_clock + offset))

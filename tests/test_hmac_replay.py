@@ -3,11 +3,13 @@
 
 import json
 import time
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 from conftest import CUSTOMERS, faults, hmac_headers, make_api_key, valid_customer
 
+from webapp.auth import signatures
 from webapp.extensions import db
 from webapp.models import Customer, UsedSignature
 
@@ -66,11 +68,23 @@ def test_each_fresh_signature_is_accepted(client, key):
         )
 
 
+def test_a_replay_in_the_last_second_of_the_window_is_401(client, key, monkeypatch):
+    now = 1_900_000_000.9  # late in the server's second: the window's last one for `now - 300`
+    monkeypatch.setattr(time, "time", lambda: now)
+    monkeypatch.setattr(
+        signatures, "utcnow", lambda: datetime.fromtimestamp(now, UTC).replace(tzinfo=None)
+    )
+    path = f"{CUSTOMERS}/00000000-0000-0000-0000-000000000000"
+    headers = _signed("GET", path, key=key, timestamp=int(now) - 300)
+    assert client.get(path, headers=headers).status_code == 404
+    assert client.get(path, headers=headers).status_code == 401
+
+
 def test_signatures_are_forgotten_once_out_of_their_window(app, client, key):
     path = f"{CUSTOMERS}/00000000-0000-0000-0000-000000000000"
-    old = int(time.time()) - 299  # still inside the window: accepted, remembered until +1 s
+    old = int(time.time()) - 299  # still inside the window: accepted, remembered until +2 s
     assert client.get(path, headers=_signed("GET", path, key=key, timestamp=old)).status_code == 404
-    time.sleep(1.1)
+    time.sleep(2.1)
     client.get(path, headers=_signed("GET", path, key=key))  # any later check sweeps
     with app.app_context():
         assert db.session.query(UsedSignature).count() == 1

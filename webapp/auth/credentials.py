@@ -83,7 +83,7 @@ def _hmac(key_id, timestamp, signature):
     if (
         key is None
         or not UNIX_SECONDS.fullmatch(timestamp)
-        or abs(time.time() - int(timestamp)) > CLOCK_SKEW
+        or abs(int(time.time()) - int(timestamp)) > CLOCK_SKEW  # whole seconds, both ways
         or not HEX_SHA256.fullmatch(signature)
     ):
         raise fault(91005)
@@ -98,7 +98,7 @@ def _hmac(key_id, timestamp, signature):
     expected = hmac.new(secret, message, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, signature.lower()):
         raise fault(91005)
-    signatures.spend(expected, int(timestamp) + CLOCK_SKEW)
+    signatures.spend(expected, int(timestamp) + CLOCK_SKEW + 1)  # its last second included
     keys.note_use(key)
     return Credentials(key.tenant, key.id, Caller("HMAC", key.id))
 
