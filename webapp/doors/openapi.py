@@ -347,7 +347,12 @@ def _api_paths():
                         "the same answer whether the email was free (customer "
                         "stored unverified, verification link mailed) or taken "
                         "(the owner mailed a notice)",
-                        "content": {"application/json": {"schema": {"$ref": ID + "Pending"}}},
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": ID + "Pending"},
+                                "example": {"status": "pending"},
+                            }
+                        },
                     },
                     "400": fault_response(
                         "A field breaks a rule, the body does not parse, "
@@ -390,7 +395,7 @@ def _api_paths():
                 "email are free again, unsent mail to the customer is dropped, and "
                 "the tenant's webhook receives customer.erased.",
                 "security": CREDENTIALS,
-                "parameters": [customer_id],
+                "parameters": [{**customer_id, "example": examples.CUSTOMER_ID}],
                 "responses": {
                     "204": {"description": "Erased"},
                     "404": fault_response("91012: no such customer in this tenant"),
