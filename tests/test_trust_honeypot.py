@@ -12,7 +12,7 @@ from queued_mail import code_in, link_in, mails
 from wizard_client import ADDRESS, CONSENTS, PROFILE, Page, Wizard, account
 
 from webapp.extensions import db
-from webapp.models import BlockedAttempt, Customer
+from webapp.models import BlockedAttempt, Customer, Draft
 from webapp.trust import honeypot
 
 TENANTS = """
@@ -51,6 +51,13 @@ def counts(app):
 
 
 def assert_blocked_page(page):
+    # The ordinary way there: "Create account" answers 303 to the draft's completion page.
+    assert [answer.status_code for answer in page.response.history] == [303]
+    assert_completion_without_number(page)
+
+
+def assert_completion_without_number(page):
+    assert urlsplit(page.path).path.endswith("/done")
     assert page.status == 200
     assert page.soup.h1.get_text(strip=True) == "Account created"
     assert not page.soup.select("[data-customer-id]")
@@ -132,6 +139,21 @@ def test_a_trap_filled_on_the_verify_step_stores_no_customer(make_app, form):
     for fields in (PROFILE, ADDRESS, CONSENTS):
         wizard.submit(fields)
     assert_blocked_page(wizard.submit())
+    assert counts(app) == (0, [("wizard", "honeypot")])
+
+
+def test_a_stopped_draft_keeps_nothing_and_its_completion_page_stays(make_app):
+    app = make_app(TENANTS)
+    client = app.test_client()
+    wizard = Wizard(client)
+    wizard.to_review()
+    done = wizard.submit({honeypot.TRAP: "x"})
+    assert_completion_without_number(Page(client.get(done.path)))  # a reload
+    review = wizard.page.path.replace("/done", "/review")
+    assert client.get(review).status_code == 302  # no way back into the draft
+    with app.app_context():
+        (draft,) = db.session.scalars(sa.select(Draft))
+        assert (draft.answers, draft.password_hash, draft.customer_id) == ({}, None, None)
     assert counts(app) == (0, [("wizard", "honeypot")])
 
 

@@ -2,9 +2,9 @@
 time each step was drawn.
 
 Every step's form carries both. A bot that fills the field, or that runs from the first step's
-drawing to "Create account" faster than MIN_WIZARD_SECONDS, is let through to an ordinary-looking
-completion page, but no customer is stored; the attempt is logged and counted (table
-`blocked_attempt`).
+drawing to "Create account" faster than MIN_WIZARD_SECONDS, is let through to the ordinary
+completion page (the same redirect to the same URL), but no customer is stored; the attempt is
+logged and counted (table `blocked_attempt`), and its draft keeps nothing but that it was stopped.
 """
 
 import logging
@@ -13,15 +13,17 @@ from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
+from sqlalchemy import delete
 
 from webapp.extensions import db
-from webapp.models import BlockedAttempt, utcnow
+from webapp.models import BlockedAttempt, VerificationCode, utcnow
 
 # A name that browsers' autofill and password managers recognise as nothing of theirs, and a bot
 # takes for a field to fill. The page also carries the managers' own "ignore" attributes.
 TRAP = "comments"
 RENDERED = "rendered"  # the signed time the step's page was drawn
 HONEYPOT, TOO_FAST = "honeypot", "too_fast"
+STOPPED = "stopped"  # a draft's `trapped` once its "Create account" was refused as a bot's
 LIFETIME = timedelta(hours=24)  # a stamp counts as long as a draft lives
 log = logging.getLogger(__name__)
 
@@ -85,8 +87,9 @@ def watch(draft, form) -> None:
 
 
 def stopped(draft, form, door) -> bool:
-    """On "Create account": True if this is a bot's attempt, which is then logged, counted and
-    its draft deleted, so that no customer is stored."""
+    """On "Create account": True if this is a bot's attempt, which is then logged and counted;
+    no customer is stored, and the draft forgets its answers and codes but stays, so that its
+    completion page can be shown as a person's would be."""
     reason = (
         draft.trapped
         or (HONEYPOT if filled(form) else None)
@@ -96,6 +99,12 @@ def stopped(draft, form, door) -> bool:
         return False
     log.warning("registration blocked", extra={"fields": {"reason": reason}})
     db.session.add(BlockedAttempt(tenant=draft.tenant, door=door, reason=reason))
-    db.session.delete(draft)
+    db.session.execute(delete(VerificationCode).where(VerificationCode.draft_id == draft.id))
+    draft.answers, draft.password_hash, draft.trapped = {}, None, STOPPED
     db.session.commit()
     return True
+
+
+def ended(draft) -> bool:
+    """True for a draft whose "Create account" was refused as a bot's (`stopped`)."""
+    return draft.trapped == STOPPED

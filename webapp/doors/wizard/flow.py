@@ -10,7 +10,7 @@ from webapp.forms import STEPS
 from webapp.i18n import N_, gettext
 from webapp.models import Draft
 from webapp.tenants import Tenant
-from webapp.trust import verification
+from webapp.trust import honeypot, verification
 
 PAGES = (*STEPS, "review")  # "Step N of 5"; the completion page follows
 VERIFY = "verify"  # after the account, for tenants that verify emails (contract section 12)
@@ -63,7 +63,10 @@ class Visit:
 
     @property
     def completed(self):
-        return self.draft is not None and self.draft.customer_id is not None
+        """True once "Create account" has ended the draft: a customer stored, or a bot's attempt
+        stopped (whose completion page is the same, without a number)."""
+        draft = self.draft
+        return draft is not None and (draft.customer_id is not None or honeypot.ended(draft))
 
     def url(self, endpoint, **values):
         """A URL of this wizard (posts carry the draft in the form, not in the URL). One without

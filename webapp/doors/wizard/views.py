@@ -188,10 +188,11 @@ def _review_page(visit, errors=None, status=200):
     )
 
 
-def _done_page(visit, blocked=False):
-    """The completion page; for a bot's attempt (`blocked`) the same page, with no customer."""
-    customer = None if blocked else registration.find(visit.tenant, visit.draft.customer_id)
-    if customer is None and not blocked:
+def _done_page(visit):
+    """The completion page; for a bot's attempt the same page, with no customer."""
+    customer_id = visit.draft.customer_id
+    customer = registration.find(visit.tenant, customer_id) if customer_id else None
+    if customer is None and not honeypot.ended(visit.draft):
         abort(404)
     return forget(
         render("wizard/done.html", step="done", heading=heading("done"), customer=customer)
@@ -265,8 +266,7 @@ def create(slug, mode):
         return redirect(visit.step_url(visit.first_open_page()), 303)
     draft = visit.draft
     if honeypot.stopped(draft, request.form, visit.door):
-        visit.draft = None  # deleted
-        return _done_page(visit, blocked=True)
+        return redirect(visit.step_url("done"), 303)
     if visit.tenant.proof_of_work:
         try:
             proof_of_work.verify(
