@@ -37,6 +37,50 @@ def test_a_replayed_post_is_401_and_creates_nothing(app, client, key):
     assert _customers(app) == 1
 
 
+def test_an_exact_retry_with_its_idempotency_key_gets_the_first_answer(app, client, key):
+    data = json.dumps(valid_customer()).encode()
+    headers = {
+        **_signed("POST", CUSTOMERS, data, key),
+        "Content-Type": "application/json",
+        "Idempotency-Key": "order-1",
+    }
+    first = client.post(CUSTOMERS, data=data, headers=headers)
+    retry = client.post(CUSTOMERS, data=data, headers=headers)  # byte for byte, as urllib3 retries
+    assert first.status_code == retry.status_code == 201
+    assert retry.get_json() == first.get_json()
+    assert retry.headers["Location"] == first.headers["Location"]
+    assert _customers(app) == 1
+
+
+@pytest.mark.parametrize("second_key", ["order-2", None])
+def test_a_replay_with_a_key_that_has_no_answer_for_it_is_401(app, client, key, second_key):
+    data = json.dumps(valid_customer()).encode()
+    headers = {**_signed("POST", CUSTOMERS, data, key), "Content-Type": "application/json"}
+    assert client.post(CUSTOMERS, data=data, headers=headers).status_code == 201
+    again = {**headers, "Idempotency-Key": second_key} if second_key else headers
+    replay = client.post(CUSTOMERS, data=data, headers=again)
+    assert (replay.status_code, faults(replay)) == (401, [(91005, None)])
+    assert _customers(app) == 1
+
+
+def test_a_replayed_get_with_an_idempotency_key_is_401(client, key):
+    path = f"{CUSTOMERS}/00000000-0000-0000-0000-000000000000"
+    headers = {**_signed("GET", path, key=key), "Idempotency-Key": "order-1"}
+    assert client.get(path, headers=headers).status_code == 404
+    assert client.get(path, headers=headers).status_code == 401
+
+
+def test_a_replayed_online_ordering_put_with_an_idempotency_key_is_401(client, key):
+    data = json.dumps({"Customer": {"LastName": "Lovelace"}}).encode()  # refused: no EMail
+    headers = {
+        **_signed("PUT", "/v1/Customers", data, key),
+        "Content-Type": "application/json",
+        "Idempotency-Key": "order-1",
+    }
+    assert client.put("/v1/Customers", data=data, headers=headers).status_code == 400
+    assert client.put("/v1/Customers", data=data, headers=headers).status_code == 401
+
+
 def test_a_replayed_get_is_401(client, key):
     data = json.dumps(valid_customer()).encode()
     created = client.post(

@@ -32,6 +32,9 @@ class Credentials:
     tenant: str
     key_id: str
     caller: Caller
+    # An HMAC signature used before, sent again with an Idempotency-Key: good only for the
+    # answer that key already has (`current_credentials`).
+    spent: bool = False
 
 
 def _fernet() -> Fernet:
@@ -98,9 +101,11 @@ def _hmac(key_id, timestamp, signature):
     expected = hmac.new(secret, message, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, signature.lower()):
         raise fault(91005)
-    signatures.spend(expected, int(timestamp) + CLOCK_SKEW + 1)  # its last second included
+    fresh = signatures.spend(expected, int(timestamp) + CLOCK_SKEW + 1)  # its last second too
+    if not fresh and request.headers.get("Idempotency-Key") is None:
+        raise fault(91005)
     keys.note_use(key)
-    return Credentials(key.tenant, key.id, Caller("HMAC", key.id))
+    return Credentials(key.tenant, key.id, Caller("HMAC", key.id), spent=not fresh)
 
 
 def authenticate() -> Credentials | None:
@@ -129,8 +134,11 @@ def present_token(token):
         g.credentials = error
 
 
-def current_credentials() -> Credentials | None:
-    """authenticate(), once per request; a failure is raised again wherever it is asked for."""
+def current_credentials(spent_allowed=False) -> Credentials | None:
+    """authenticate(), once per request; a failure is raised again wherever it is asked for.
+    A spent signature is 401 unless `spent_allowed`: where only the caller's identity is asked
+    for (the rate limits), or where an exact retry is answered from its Idempotency-Key's record
+    and the door checks that it is one (the JSON API's registration)."""
     if "credentials" not in g:
         try:
             g.credentials = authenticate()
@@ -138,13 +146,15 @@ def current_credentials() -> Credentials | None:
             g.credentials = error
     if isinstance(g.credentials, FaultError):
         raise g.credentials
+    if g.credentials is not None and g.credentials.spent and not spent_allowed:
+        raise fault(91005)
     return g.credentials
 
 
-def api_tenant(public_allowed=True):
+def api_tenant(public_allowed=True, spent_allowed=False):
     """The tenant and caller of an API request: the credentials' tenant, else `?tenant=` (or the
     default) where the tenant allows public registration; 401/404 faults otherwise."""
-    credentials = current_credentials()
+    credentials = current_credentials(spent_allowed)
     if credentials is not None:
         tenant = registry().get(credentials.tenant)
         if tenant is None:  # the key's tenant was removed from the tenants file

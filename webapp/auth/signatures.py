@@ -1,6 +1,7 @@
 """HMAC signatures are good once (docs/production.md): each is remembered in the database, which
 every worker and machine shares, until its timestamp leaves the 300 s window; a second use is
-401 91005, whatever the method."""
+401 91005, whatever the method, but for an exact retry of an answered JSON registration with its
+Idempotency-Key, which gets the first answer again (`credentials.current_credentials`)."""
 
 from datetime import UTC, datetime
 
@@ -8,12 +9,11 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
-from webapp.faults import fault
 from webapp.models import UsedSignature, utcnow
 
 
-def spend(signature: str, valid_until: int) -> None:
-    """Record `signature` as used until `valid_until` (Unix seconds), or refuse it as a replay."""
+def spend(signature: str, valid_until: int) -> bool:
+    """Record `signature` as used until `valid_until` (Unix seconds); False if it was already."""
     db.session.execute(delete(UsedSignature).where(UsedSignature.expires_at < utcnow()))
     expires = datetime.fromtimestamp(valid_until, UTC).replace(tzinfo=None)
     db.session.add(UsedSignature(signature=signature, expires_at=expires))
@@ -21,4 +21,5 @@ def spend(signature: str, valid_until: int) -> None:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise fault(91005) from None
+        return False
+    return True

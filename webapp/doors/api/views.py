@@ -158,12 +158,17 @@ def _with_paths(error, body):
 @ratelimits.public_api
 @ratelimits.api
 def create_customer():
-    tenant, caller, scope = api_tenant()
+    tenant, caller, scope = api_tenant(spent_allowed=True)
     metrics.attempted(tenant, "api")
     registration.ensure_open(tenant)
     body = read_json_object(("application/json",))
     key = request.headers.get("Idempotency-Key")
-    if (
+    credentials = current_credentials(spent_allowed=True)
+    if credentials is not None and credentials.spent:
+        # A signature used before: good only as an exact retry of an answered registration.
+        if not idempotency.answered(scope, key, request.path, body):
+            raise fault(91005)
+    elif (
         tenant.proof_of_work
         and not caller.has_credentials
         and not idempotency.answered(scope, key, request.path, body)
