@@ -103,6 +103,24 @@ def test_search_finds_by_email_username_number_and_id(app):
     ).select("#customers-table")
 
 
+def test_customers_are_known_by_their_customer_number_not_the_row(make_app):
+    # Numbers count per tenant: acme's first customer is number 1, and the second row.
+    app = make_app("[tenants.default]\n[tenants.acme]\n", RATELIMIT_ENABLED=False)
+    client = app.test_client()
+    client.post("/api/v1/customers", json=valid_customer())
+    created = client.post("/api/v1/customers?tenant=acme", json=valid_customer()).get_json()
+    assert created["customerNumber"] == 1
+    console = operator_client(app)
+    customers = "/console/t/acme/customers"
+    (row,) = soup(console.get(customers, query_string={"q": "1"})).select(
+        "#customers-table tbody tr"
+    )
+    assert row.select_one("td.number").get_text() == "1" and created["username"] in row.get_text()
+    assert not soup(console.get(customers, query_string={"q": "2"})).select("#customers-table")
+    page = soup(console.get(f"{customers}/{created['customerId']}"))
+    assert page.h1.get_text(strip=True) == "Customer 1"
+
+
 def test_customers_are_listed_a_page_at_a_time(make_app):
     app = make_app(RATELIMIT_ENABLED=False)
     client = app.test_client()
@@ -183,6 +201,26 @@ def test_commands_list_and_revoke_keys(app):
     assert runner.invoke(args=["list-api-keys", "nobody"]).exit_code == 1
     with app.app_context():
         assert db.session.get(ApiKey, key_id).revoked_at is not None
+
+
+def test_commands_that_act_are_in_the_audit_log(app):
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["create-api-key", "default"]).output
+    key_id = re.search(r"key id: (\S+)", made).group(1)
+    runner.invoke(args=["revoke-api-key", key_id])
+    log = soup(operator_client(app).get("/console/audit")).select_one("#audit-table")
+    rows = [row.get_text(" ", strip=True) for row in log.select("tbody tr")]
+    for action in ("created API key", "revoked API key"):
+        assert any(action in row and key_id in row and "cli" in row for row in rows), action
+
+
+def test_an_operator_of_every_tenant_sees_entries_about_no_tenant(app):
+    operator_client(app, "acme@example.com", "default")  # made by the command, then signs in
+    everyone = soup(operator_client(app).get("/console/audit")).select_one("#audit-table")
+    assert "acme@example.com" in everyone.get_text()  # created, enrolled, signed in
+    limited = operator_client(app, "limited@example.com", "default")
+    shown = soup(limited.get("/console/audit")).select_one("#audit-table").get_text()
+    assert "acme@example.com" not in shown and "ops@example.com" not in shown
 
 
 def test_create_operator_refuses_an_unknown_tenant(app):

@@ -56,9 +56,13 @@ def _known_tenant(slug):
 def create_api_key(tenant):
     """Make an API key for TENANT and print it, once."""
     from webapp.auth.credentials import create_api_key as make
+    from webapp.console import audit
+    from webapp.extensions import db
 
     _known_tenant(tenant)
     key_id, secret = make(tenant)
+    audit.write("cli", "created API key", tenant, detail=key_id)
+    db.session.commit()
     click.echo(f"key id: {key_id}")
     click.echo(f"secret: {secret}")
     click.echo(f"bearer token: {key_id}.{secret}")

@@ -20,14 +20,14 @@ def write(operator, action, tenant=None, customer_id=None, detail=None):
     )
 
 
-def recent(tenants, operator, customer_id=None, limit=PAGE):
-    """The latest entries about `tenants`, and `operator`'s own that concern no tenant."""
-    query = select(AuditEntry).where(
-        or_(
-            AuditEntry.tenant.in_(tenants),
-            AuditEntry.tenant.is_(None) & (AuditEntry.operator == operator),
-        )
-    )
+def recent(operator, tenants, customer_id=None, limit=PAGE):
+    """The latest entries about `tenants`, and those about no tenant that `operator` may see:
+    all of them for an operator of every tenant (the operators made, everyone's sign-ins), else
+    their own."""
+    about_none = AuditEntry.tenant.is_(None)
+    if operator.tenants is not None:
+        about_none &= AuditEntry.operator == operator.email
+    query = select(AuditEntry).where(or_(AuditEntry.tenant.in_(tenants), about_none))
     if customer_id is not None:
         query = query.where(AuditEntry.customer_id == customer_id)
     return db.session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)).all()

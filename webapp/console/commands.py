@@ -107,7 +107,7 @@ def erase_customer(tenant, customer_id):
         raise click.ClickException(f"customer '{customer_id}' was erased before")
     audit.write("cli", "erased customer", found.slug, customer.id)
     erase(found, customer)
-    click.echo(f"customer {customer.id} (number {customer.number}) is erased.")
+    click.echo(f"customer {customer.id} (number {customer.tenant_number}) is erased.")
 
 
 @click.command("demo-data")

@@ -35,7 +35,7 @@ def _matches(tenant, query):
             else Customer.email == query
         )
     if query.isascii() and query.isdigit() and len(query) < 19:
-        matches.append(Customer.number == int(query))
+        matches.append(Customer.tenant_number == int(query))  # its customerNumber
     try:
         matches.append(Customer.id == str(uuid.UUID(query)))
     except ValueError:

@@ -8,4 +8,4 @@ from webapp.console.blueprint import bp, render
 
 @bp.get("/audit")
 def audit_log():
-    return render("console/audit.html", entries=audit.recent(session.slugs(), g.operator.email))
+    return render("console/audit.html", entries=audit.recent(g.operator, session.slugs()))

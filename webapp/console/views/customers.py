@@ -57,7 +57,7 @@ def customer(slug, customer_id):
         customer=found,
         fields=customer_json(found),
         messages=messages,
-        entries=audit.recent([tenant.slug], g.operator.email, customer_id=found.id),
+        entries=audit.recent(g.operator, [tenant.slug], customer_id=found.id),
         erased=request.args.get("erased") == "1",
     )
 
