@@ -1,6 +1,7 @@
 """The console's customer page and email verification (contract sections 12 and 14): resend the
 verification email of an unverified customer, and each consent's status as stored."""
 
+from bs4 import BeautifulSoup
 from conftest import bearer, valid_customer
 from console_client import operator_client
 
@@ -54,5 +55,34 @@ def test_the_customer_page_shows_each_consents_status(make_app):
         .get(f"/console/t/default/customers/{created['customerId']}")
         .get_data(as_text=True)
     )
-    assert page.count(">confirmed</td>") == len(created["consents"]["records"])
+    html = BeautifulSoup(page, "html.parser")
+    records = [
+        [td.get_text() for td in row.select("td")]
+        for row in html.select("#customer-consents tbody tr")
+    ]
+    assert [(r[0], r[4], r[6]) for r in records] == [
+        (r["consentId"], "confirmed", "–") for r in created["consents"]["records"]
+    ]
     assert "Resend the verification email" not in page  # the tenant does not verify
+
+
+def test_the_customer_page_shows_the_evidence_of_each_change(make_app):
+    app = make_app()
+    created = (
+        app.test_client()
+        .post("/api/v1/customers", json=valid_customer(), headers={"User-Agent": "Probe/1.0"})
+        .get_json()
+    )
+    page = operator_client(app).get(f"/console/t/default/customers/{created['customerId']}")
+    html = BeautifulSoup(page.get_data(as_text=True), "html.parser")
+    changes = [
+        [td.get_text() for td in row.select("td")]
+        for row in html.select("#consent-evidence tbody tr")
+    ]
+    assert [change[0] for change in changes] == [
+        r["consentId"] for r in created["consents"]["records"]
+    ]
+    for _, became, _, door, version, address, browser in changes:
+        assert (became, door) == ("confirmed", "JSON API") and version
+        assert len(address) == len(browser) == 16  # keyed hashes, shortened
+    assert "Probe/1.0" not in page.get_data(as_text=True)
