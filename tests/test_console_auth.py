@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from conftest import make_api_key, valid_customer
 from console_client import (
     PASSWORD,
@@ -83,6 +84,25 @@ def test_wrong_password_is_refused_even_with_the_right_code(app):
         sign_in(client, "ops@example.com", secret, password="not-the-password").status_code == 422
     )
     assert client.get("/console/t/default").status_code == 302
+
+
+def test_signing_out_ends_the_session_a_copied_cookie_included(app):
+    client = app.test_client()
+    secret = enrol(client, setup_link(app, "ops@example.com"))
+    assert sign_in(client, "ops@example.com", secret).status_code == 303
+    kept = client.get_cookie("session").value
+    elsewhere = app.test_client()  # the same session, copied to another browser
+    elsewhere.set_cookie("session", kept)
+    assert elsewhere.get("/console/t/default").status_code == 200
+    assert client.post("/console/sign-out").status_code == 303
+    for browser in (client, elsewhere):
+        browser.set_cookie("session", kept)
+        assert browser.get("/console/t/default").status_code == 302
+    with app.app_context():  # as if a minute had passed: the next code is new to the service
+        db.session.execute(sa.update(Operator).values(totp_last_step=0))
+        db.session.commit()
+    assert sign_in(client, "ops@example.com", secret).status_code == 303
+    assert client.get("/console/t/default").status_code == 200  # a new sign-in holds
 
 
 def test_a_replayed_totp_code_is_refused(app):

@@ -30,6 +30,9 @@ class Operator(db.Model):
     setup_expires_at: Mapped[datetime | None] = mapped_column()
     enrolled_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[CreatedAt]
+    # Counts the operator's sign-outs: a session holds the count it began with, so that signing
+    # out ends every session of the operator, a copied cookie's too.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class AuditEntry(db.Model):

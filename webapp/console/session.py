@@ -32,10 +32,13 @@ class CookieSessions(SecureCookieSessionInterface):
 def sign_in(operator):
     session.clear()  # nothing of a session from before the sign-in survives it
     session["operator"] = operator.id
+    session["epoch"] = operator.session_epoch
     session["seen"] = int(time.time())
 
 
-def sign_out():
+def sign_out(operator):
+    """End every session of `operator` (the caller commits), and this one's cookie."""
+    operator.session_epoch += 1
     session.clear()
 
 
@@ -49,7 +52,11 @@ def current():
         session.clear()
         return None
     operator = db.session.get(Operator, operator_id)
-    if operator is None or operator.enrolled_at is None:  # reset since by create-operator
+    if (
+        operator is None
+        or operator.enrolled_at is None  # reset since by create-operator
+        or session.get("epoch", 0) != operator.session_epoch  # signed out since
+    ):
         session.clear()
         return None
     session["seen"] = now

@@ -86,8 +86,8 @@ def sign_in():
 @bp.post("/sign-out")
 def sign_out():
     audit.write(g.operator.email, "signed out")
+    session.sign_out(g.operator)
     db.session.commit()
-    session.sign_out()
     return redirect(url_for("console.sign_in"), 303)
 
 
