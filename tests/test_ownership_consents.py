@@ -2,6 +2,7 @@
 pending until its mailed link is followed, expires unconfirmed after 30 days, and every consent
 can be withdrawn by the link in the mail that carries it; each change keeps its evidence."""
 
+import threading
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -177,3 +178,53 @@ def test_each_change_keeps_its_evidence_without_the_address_in_clear(app):
     ((client_hash, agent_hash),) = hashes
     assert len(client_hash) == 64 and len(agent_hash) == 64
     assert "127.0.0.1" not in stored and AGENT not in stored
+
+
+@pytest.mark.parametrize(
+    "link, event, became",
+    [
+        ("/consent/confirm/", "consent.confirmed", "confirmed"),
+        ("/consent/withdraw/", "consent.withdrawn", "withdrawn"),
+    ],
+)
+def test_two_clicks_at_once_change_the_consent_once(app, monkeypatch, link, event, became):
+    customer = register(app)
+    target = path(confirmation(app, customer), link)
+    real, rival = opt_in._record, []
+
+    def read_then_rival(*args, **kwargs):
+        # Between this click's read and its write, a second click (or a mail scanner's fetch)
+        # follows the same link to the end.
+        # (In a thread of its own: a request on this thread would share this one's session.)
+        record = real(*args, **kwargs)
+        if not rival:
+            rival.append(None)
+            click = threading.Thread(target=lambda: rival.__setitem__(0, client.get(target)))
+            click.start()
+            click.join()
+        return record
+
+    client = app.test_client()
+    monkeypatch.setattr(opt_in, "_record", read_then_rival)
+    first = client.get(target)
+    assert first.status_code == rival[0].status_code == 200
+    assert webhook_types(app).count(event) == 1
+    with app.app_context():
+        changes = db.session.query(ConsentEvent).filter_by(status=became, door="email").count()
+    assert changes == 1
+
+
+def test_an_erased_customers_consent_links_change_nothing(app, credentials):
+    customer = register(app)
+    message = confirmation(app, customer)
+    client = app.test_client()
+    erased = client.delete(f"{CUSTOMERS}/{customer['customerId']}", headers=credentials)
+    assert erased.status_code == 204
+    with app.app_context():
+        evidence = db.session.query(ConsentEvent).count()
+    for link in ("/consent/confirm/", "/consent/withdraw/"):
+        assert client.get(path(message, link)).status_code == 400
+    assert client.post(path(message, "/consent/withdraw/")).status_code == 400
+    assert not {"consent.confirmed", "consent.withdrawn"} & set(webhook_types(app))
+    with app.app_context():
+        assert db.session.query(ConsentEvent).count() == evidence

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from flask import has_request_context, request, url_for
 from itsdangerous import BadData
+from sqlalchemy import update
 
 from webapp import outbox
 from webapp.extensions import db
@@ -103,24 +104,43 @@ def mail_confirmations(tenant, customer):
 
 
 def _record(purpose, token, max_age=None):
+    """The consent record a genuine token names, unless its customer has been erased (erasure
+    keeps the evidence without personal data: no link changes it afterwards)."""
     try:
         record_id = signer(purpose).loads(token, max_age=max_age)
     except BadData:
         return None
-    return db.session.get(ConsentRecord, record_id) if isinstance(record_id, int) else None
+    record = db.session.get(ConsentRecord, record_id) if isinstance(record_id, int) else None
+    return record if record is not None and record.customer.erased_at is None else None
+
+
+def _change(record, guard, new_status):
+    """Give `record` `new_status` (and its time) where `guard` still holds in the database, so
+    that of two requests at once (a second click, a mail scanner's fetch) only one changes it,
+    keeps the evidence and announces it. True when this request made the change."""
+    now = utcnow()
+    changed = db.session.execute(
+        update(ConsentRecord)
+        .where(ConsentRecord.id == record.id, guard)
+        .values({"status": new_status, f"{new_status}_at": now})
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(record)
+    if changed != 1:
+        return False
+    record.events.append(_evidence(record, LINK_DOOR, now))
+    return True
 
 
 def confirm(tenant_of, token):
     """Confirm the pending consent a confirmation token names; the record, or None when the
     token is not genuine or the consent is not pending (expired, withdrawn, or confirmed)."""
     record = _record("consent confirm", token, int(CONFIRM_WITHIN.total_seconds()))
-    if record is None or status(record) != "pending":
-        return record if record is not None and record.status == "confirmed" else None
-    now = utcnow()
-    record.status, record.confirmed_at = "confirmed", now
-    record.events.append(_evidence(record, LINK_DOOR, now))
-    outbox.webhook(tenant_of(record), "consent.confirmed", record.customer)
-    return record
+    if record is not None and status(record) == "pending":
+        if _change(record, ConsentRecord.status == "pending", "confirmed"):
+            outbox.webhook(tenant_of(record), "consent.confirmed", record.customer)
+            return record
+    return record if record is not None and record.status == "confirmed" else None
 
 
 def withdraw(tenant_of, token):
@@ -128,8 +148,6 @@ def withdraw(tenant_of, token):
     record = _record("consent withdraw", token)
     if record is None or record.status == "withdrawn":
         return record
-    now = utcnow()
-    record.status, record.withdrawn_at = "withdrawn", now
-    record.events.append(_evidence(record, LINK_DOOR, now))
-    outbox.webhook(tenant_of(record), "consent.withdrawn", record.customer)
+    if _change(record, ConsentRecord.status != "withdrawn", "withdrawn"):
+        outbox.webhook(tenant_of(record), "consent.withdrawn", record.customer)
     return record
