@@ -142,19 +142,18 @@ def test_csv_has_a_column_per_field_and_parses_back(acme):
     header = list(rows[0])
     assert header[:5] == ["customerId", "customerNumber", "tenantId", "externalId", "username"]
     assert "password" not in header and "addresses" not in header
-    assert header[-15:] == [
+    assert header[-21:] == [
         "address.addressLine1",
         "address.addressLine2",
         "address.city",
         "address.region",
         "address.postcode",
         "address.countryCode",
-        "consents.terms.version",
-        "consents.terms.grantedAt",
-        "consents.terms.door",
-        "consents.marketing.version",
-        "consents.marketing.grantedAt",
-        "consents.marketing.door",
+        *(
+            f"consents.{consent}.{part}"
+            for consent in ("terms", "marketing")
+            for part in ("version", "grantedAt", "door", "status", "confirmedAt", "withdrawnAt")
+        ),
         "contactMethods.email",
         "contactMethods.sms",
         "customAttributes.favouriteTeam",
@@ -174,8 +173,11 @@ def test_csv_has_a_column_per_field_and_parses_back(acme):
         one["consents.terms.version"],
         one["consents.terms.grantedAt"],
         one["consents.terms.door"],
-    ) == ("2026-01", record["grantedAt"], "api")
-    assert one["consents.marketing.version"] == one["consents.marketing.grantedAt"] == ""
+        one["consents.terms.status"],
+        one["consents.terms.confirmedAt"],
+        one["consents.terms.withdrawnAt"],
+    ) == ("2026-01", record["grantedAt"], "api", "confirmed", record["confirmedAt"], "")
+    assert one["consents.marketing.version"] == one["consents.marketing.status"] == ""
     assert (one["contactMethods.email"], one["contactMethods.sms"]) == ("false", "true")
     assert one["customAttributes.favouriteTeam"] == "Rovers"
     assert (two["customerId"], two["externalId"]) == (second["customerId"], "ext-2")

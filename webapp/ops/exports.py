@@ -9,8 +9,8 @@ JSON Lines: one customer JSON object a line, UTF-8, in customer-number order.
 CSV (RFC 4180, UTF-8 without a byte-order mark, a header row): one column per field of the JSON,
 with the nested ones flattened:
 - the address as `address.addressLine1` ... `address.countryCode`;
-- each consent as `consents.<id>.version`, `consents.<id>.grantedAt`, `consents.<id>.door`
-  (empty where not given);
+- each consent as `consents.<id>.version`, `.grantedAt`, `.door`, `.status`, `.confirmedAt` and
+  `.withdrawnAt`, as its record in the JSON (empty where not given);
 - each contact method as `contactMethods.<method>`: `true` or `false`;
 - each custom attribute as `customAttributes.<name>`;
 - the web-store door's `storeProfile` (see webapp/registration/store_profile.py) as one column
@@ -33,7 +33,7 @@ from webapp.registration.representation import customer_json
 
 BATCH = 200
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CONSENT_PARTS = ("version", "grantedAt", "door")
+CONSENT_PARTS = ("version", "grantedAt", "door", "status", "confirmedAt", "withdrawnAt")
 NESTED = ("addresses", "consents", "customAttributes")
 
 
