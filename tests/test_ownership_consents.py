@@ -7,6 +7,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import CUSTOMERS, make_api_key, valid_customer
 from queued_mail import link_in, mails, text
 
@@ -30,6 +31,7 @@ id = "marketing"
 label = "Send me offers"
 version = "m-3"
 double_opt_in = true
+url = "https://acme.example/marketing-terms"
 """
 AGENT = "Mozilla/5.0 (evidence test)"
 
@@ -134,6 +136,14 @@ def test_the_withdraw_link_withdraws_in_one_click(app, credentials):
         app.test_client().get(path(confirmation(app, customer), "/consent/confirm/")).status_code
         == 400
     )
+
+
+def test_the_confirmation_links_the_text_agreed_to(app):
+    message = confirmation(app, register(app))
+    assert "Send me offers (https://acme.example/marketing-terms)." in text(message)
+    html = BeautifulSoup(message.get_body(("html",)).get_content(), "html.parser")
+    (link,) = [a for a in html.find_all("a") if a.get_text(strip=True) == "Send me offers"]
+    assert link["href"] == "https://acme.example/marketing-terms"
 
 
 def test_unconfirmed_after_30_days_it_is_expired(app, credentials, monkeypatch):

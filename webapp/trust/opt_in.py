@@ -96,6 +96,7 @@ def mail_confirmations(tenant, customer):
             sealed=seal(
                 {
                     "consent_label": consent.label if consent else record.consent_id,
+                    "consent_url": consent.url if consent else None,  # the text agreed to
                     "confirm_link": confirm,
                     "withdraw_link": withdraw_link(record),
                 }
