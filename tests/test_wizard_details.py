@@ -25,6 +25,11 @@ url = "https://acme.example/terms"
 [tenants.plain]
 name = "Plain Shop"
 """
+PLAIN_EMBED = """
+[tenants.plain]
+name = "Plain Shop"
+embed_origins = ["https://partner.example"]
+"""
 
 
 @pytest.fixture
@@ -121,3 +126,14 @@ def test_the_embed_names_every_step_and_the_completion_leaves_the_frame(make_app
     steps.append(done.soup.body["data-step"])
     assert steps == ["account", "profile", "address", "consents", "review", "done"]
     assert done.soup.select_one("main a.button")["target"] == "_top"
+
+
+def test_a_problem_page_in_the_embed_tells_the_parent_too(make_app):
+    # Too many final posts: the page that answers one is a change the partner's page must show.
+    app = make_app(PLAIN_EMBED, RATELIMIT_REGISTRATION="1 per hour")
+    Wizard(app.test_client(), "/t/plain/embed").complete()
+    wizard = Wizard(app.test_client(), "/t/plain/embed")
+    wizard.to_review()
+    page = wizard.submit()
+    assert page.status == 429
+    assert page.soup.body["data-step"] == "problem"

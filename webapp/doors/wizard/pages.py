@@ -304,7 +304,11 @@ def _trouble(status, heading, message, headers=None):
         response.headers["HX-Retarget"] = "#wizard-alert"
         response.headers["HX-Reswap"] = "innerHTML"
     else:
-        response = render("errors/problem.html", status, heading=heading, message=message)
+        # In the embed the page says "problem" as a step does its name, so that embed.js brings it
+        # into view and focuses its heading, as after any step change.
+        response = render(
+            "errors/problem.html", status, heading=heading, message=message, step="problem"
+        )
     response.headers.update(headers or {})
     return response
 
