@@ -1,6 +1,7 @@
 /* The wizard works without this file. With it: the error summary takes focus after a failed post,
-   its links land on their fields, inline check results are announced, and the password can be
-   shown while it is typed. Its words come from the page (data-* attributes), in its language. */
+   its links land on their fields, inline check results are announced (and never move a button
+   from under a press), and the password can be shown while it is typed. Its words come from the
+   page (data-* attributes), in its language. */
 (function () {
   "use strict";
 
@@ -63,9 +64,28 @@
     if (document.title.indexOf(prefix) === 0) document.title = document.title.slice(prefix.length);
   }
 
+  // A press on a button that posts the form leaves the focus in the field, so that the field
+  // just corrected is not checked between press and release: its error and the summary's would
+  // go, the button would move up from under the pointer, and the release would miss it. The post
+  // checks every field anyway; a check answered during the press is dropped for the same reason.
+  var pressing = false;
+  document.addEventListener("mousedown", function (event) {
+    var button = event.button === 0 && event.target.closest("button, input[type=submit]");
+    if (!button || button.type !== "submit" || !button.form) return;
+    event.preventDefault();
+    pressing = true;
+  });
+  document.addEventListener("mouseup", function () {
+    window.setTimeout(function () { pressing = false; }, 0);  // after the click it makes
+  });
+
   // Inline checks swap a field's wrapper (or the password's feedback); say what changed.
   var hadError = {};
   document.addEventListener("htmx:beforeSwap", function (event) {
+    if (pressing) {
+      event.detail.shouldSwap = false;
+      return;
+    }
     var target = event.detail.target;
     if (target && target.id) hadError[target.id] = !!target.querySelector(".error-message");
   });

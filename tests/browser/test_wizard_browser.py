@@ -293,3 +293,23 @@ def test_screenshot_of_a_step(serve, browser, tmp_path):
     path = Path(target) / "wizard-step.png"
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000
+
+
+def test_a_press_on_continue_just_after_a_correction_is_not_lost(serve, browser):
+    # The corrected field's inline check would come back during the press, clear its error and
+    # the summary, and move the button up from under the pointer before the release (a page
+    # short enough not to scroll: nothing makes up for the shift).
+    server = serve()
+    page = browser.new_page(viewport={"width": 1000, "height": 1800})
+    page.goto(server.url("/register"))
+    continue_with(page, account())
+    continue_with(page, {**PROFILE, "surname": ""})
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+    page.locator("[name='surname']").fill("Lovelace")
+    box = page.get_by_role("button", name="Continue").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.wait_for_timeout(300)  # time enough for a check to be answered and swapped
+    with page.expect_navigation():
+        page.mouse.up()
+    assert "/register/address" in page.url
