@@ -197,3 +197,18 @@ def test_a_missing_or_forged_stamp_counts_from_the_first_post(make_app, clock):
     clock.wait(2)
     assert_blocked_page(wizard.submit())
     assert counts(app) == (0, [("wizard", "too_fast")])
+
+
+def test_one_drawing_of_the_first_step_counts_for_one_draft_only(make_app, clock):
+    # A bot that keeps one page's stamp and posts it with every run: the first run counts from
+    # it, every later one from its own first post.
+    app = make_app(TENANTS, MIN_WIZARD_SECONDS=5)
+    harvested = Wizard(app.test_client()).page.value(honeypot.RENDERED)
+    clock.wait(60)
+    first, second = Wizard(app.test_client()), Wizard(app.test_client())
+    first.to_review({**account(), honeypot.RENDERED: harvested})
+    assert first.submit().soup.select("[data-customer-id]")
+    second.to_review({**account(), honeypot.RENDERED: harvested})
+    clock.wait(2)
+    assert_blocked_page(second.submit())
+    assert counts(app) == (1, [("wizard", "too_fast")])

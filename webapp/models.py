@@ -265,8 +265,9 @@ class BlockedAttempt(db.Model):
 
 
 class SpentChallenge(db.Model):
-    """A proof-of-work challenge already used, kept until it expires so no worker accepts it
-    again."""
+    """A one-time token already used, kept until it expires so no worker accepts it again: a
+    proof-of-work challenge (its signature), or a first step's pace stamp ("rendered:" and its
+    nonce; webapp/trust/spent.py)."""
 
     __tablename__ = "spent_challenge"
 

@@ -8,6 +8,7 @@ logged and counted (table `blocked_attempt`), and its draft keeps nothing but th
 """
 
 import logging
+import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
 
@@ -17,6 +18,7 @@ from sqlalchemy import delete
 
 from webapp.extensions import db
 from webapp.models import BlockedAttempt, VerificationCode, utcnow
+from webapp.trust import spent
 
 # A name that browsers' autofill and password managers recognise as nothing of theirs, and a bot
 # takes for a field to fill. The page also carries the managers' own "ignore" attributes.
@@ -39,32 +41,43 @@ def _serializer_for(secret_key):
 
 
 def stamp() -> str:
-    """This moment (to the millisecond, naive UTC), signed, for the page being drawn."""
-    return _serializer().dumps(utcnow().isoformat(timespec="milliseconds"))
+    """This moment (to the millisecond, naive UTC) and a nonce, signed, for the page being drawn:
+    the nonce lets the draft that starts from it spend it (`started_at`)."""
+    return _serializer().dumps(
+        [utcnow().isoformat(timespec="milliseconds"), secrets.token_urlsafe(12)]
+    )
 
 
-def _posted_time(form):
+def _posted(form):
+    """The posted stamp's (time, nonce), if it is genuine and younger than a draft lives."""
     posted = form.get(RENDERED, "")
     if not posted:  # nothing to read (a page's GET): no signature to check
         return None
     try:
-        when = datetime.fromisoformat(_serializer().loads(posted))
+        at, nonce = _serializer().loads(posted)
+        when = datetime.fromisoformat(at)
     except (BadData, TypeError, ValueError):
         return None
-    return when if when.tzinfo is None and utcnow() - when < LIFETIME else None
+    if not isinstance(nonce, str) or when.tzinfo is not None or utcnow() - when >= LIFETIME:
+        return None
+    return when, nonce
 
 
 def carried(form) -> str:
     """The stamp for a page: the posted one when a failed post draws its step again (the pace
     counts from the first drawing), else a new one."""
-    return form.get(RENDERED) if _posted_time(form) else stamp()
+    return form.get(RENDERED) if _posted(form) else stamp()
 
 
-def rendered_at(form) -> datetime:
-    """When the posted step was first drawn (naive UTC): the signed stamp's time, or now when the
-    stamp is missing, forged or older than a draft lives (which only makes a bot look faster)."""
-    now = utcnow()
-    return min(_posted_time(form) or now, now)
+def started_at(form) -> datetime:
+    """When a new draft's wizard was first drawn (naive UTC): the posted stamp's time, spent so
+    that no other draft counts from it; now when the stamp is missing, forged, older than a draft
+    lives or spent already (which only makes a bot look faster: one page's stamp, harvested, would
+    otherwise let any number of fast runs through)."""
+    now, posted = utcnow(), _posted(form)
+    if posted is None or not spent.once("rendered:" + posted[1], posted[0] + LIFETIME):
+        return now
+    return min(posted[0], now)
 
 
 def filled(form) -> bool:
@@ -81,7 +94,7 @@ def watch(draft, form) -> None:
     """On a step's post: note when the wizard was first drawn, and whether the trap was
     filled (the caller commits)."""
     if draft.started_at is None:
-        draft.started_at = rendered_at(form)
+        draft.started_at = started_at(form)
     if filled(form):
         draft.trapped = HONEYPOT
 

@@ -15,14 +15,11 @@ from datetime import UTC, datetime, timedelta
 
 from altcha import Payload, create_challenge, verify_solution
 from flask import current_app
-from sqlalchemy import delete, insert
-from sqlalchemy.exc import IntegrityError
 
-from webapp.extensions import db
 from webapp.faults import BY_CODE, Fault, FaultError
 from webapp.forms.rules import Problem
 from webapp.i18n import N_
-from webapp.models import SpentChallenge, utcnow
+from webapp.trust import spent
 
 ALGORITHM = "PBKDF2/SHA-256"
 # The shipped difficulty: each try is PBKDF2 with COST iterations, and the solver needs about
@@ -89,12 +86,5 @@ def _parameters(payload):
 
 def _spend(signature, expires_at, field):
     """Record the challenge as spent; a second use (by any worker) is refused."""
-    expires = datetime.fromtimestamp(expires_at, UTC).replace(tzinfo=None)
-    try:
-        with db.engine.begin() as connection:
-            connection.execute(delete(SpentChallenge).where(SpentChallenge.expires_at < utcnow()))
-            connection.execute(
-                insert(SpentChallenge).values(signature=signature, expires_at=expires)
-            )
-    except IntegrityError:
-        raise _failed(field) from None
+    if not spent.once(signature, datetime.fromtimestamp(expires_at, UTC).replace(tzinfo=None)):
+        raise _failed(field)
