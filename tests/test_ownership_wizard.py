@@ -170,6 +170,20 @@ def test_the_recipients_mail_budget_limits_new_codes(make_app):
     assert len(mails(app, to=who["email"])) == 2
 
 
+def test_an_account_step_past_the_recipients_mail_budget_says_when_to_come_back(make_app):
+    app = make_app(TENANTS, RATELIMIT_VERIFICATION_EMAIL="1 per hour")
+    who = account()
+    at_verify(app.test_client(), who)
+    again = Wizard(app.test_client())
+    page = again.submit({**account(), "email": who["email"]})
+    assert page.status == 429 and int(page.response.headers["Retry-After"]) > 0
+    assert heading(page) == "Too many attempts"
+    assert re.search(r"Try again in \d+ minutes", page.soup.main.get_text(" ", strip=True))
+    assert len(mails(app, to=who["email"])) == 1
+    with app.app_context():
+        assert db.session.query(Draft).count() == 1  # the refused one was not kept
+
+
 def test_later_steps_the_review_and_create_refuse_an_unverified_draft(app, client):
     wizard, _ = at_verify(client)
     draft = wizard.page.hidden["draft"]

@@ -4,7 +4,7 @@ account" when the draft proved its email."""
 
 from webapp import i18n, registration
 from webapp.faults import fault
-from webapp.trust import enumeration, verification
+from webapp.trust import enumeration, mail_budget, verification
 
 
 def email_of(visit):
@@ -32,11 +32,18 @@ def taken(visit, email) -> bool:
 
 def account_saved(visit, email, taken):
     """Queue the code (or, the address being taken, the owner's notice) for a saved account
-    step, unless the draft has proved this email already; committed with the draft."""
-    if verification.applies(visit.tenant) and verification.verified_at(visit.draft, email) is None:
-        verification.issue(
-            visit.tenant, visit.draft, email, link_for(visit), i18n.current(), taken=taken
+    step, unless the draft has proved this email already; committed with the draft. When the
+    address's mail budget is spent, 429 saying when to come back (nothing is saved), as the
+    verify step would promise a code that is never sent; but not where the tenant hides whether
+    an address is registered: the budget spent sooner would tell a taken one (its owner had mail
+    from the API's verification link), so that step goes on and "Send a new code" says when."""
+    tenant = visit.tenant
+    if verification.applies(tenant) and verification.verified_at(visit.draft, email) is None:
+        sent = verification.issue(
+            tenant, visit.draft, email, link_for(visit), i18n.current(), taken
         )
+        if not sent and not tenant.enumeration_safe:
+            raise mail_budget.refused(email)
 
 
 def refuse_unverified(visit):
