@@ -114,6 +114,7 @@ def nginx_config(folder, port, upstream_port) -> Path:
     for old, new in (
         ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};"),
         ("listen 80;", f"listen 127.0.0.1:{port};"),
+        ("/var/log/nginx/access.log", f"{folder}/access.log"),
     ):
         assert old in site, f"{NGINX_SITE} no longer says {old!r}"
         site = site.replace(old, new)

@@ -67,6 +67,16 @@ def test_the_apps_own_policy_passes_through_unchanged(production):
     assert page.headers["X-Frame-Options"] == "DENY"
 
 
+def test_nginx_logs_no_query_string(production, tmp_path):
+    # A verification link carries its code and the draft's token in the query string.
+    page = requests.get(production + "/register?draft=d1a2f7&code=042656", timeout=10)
+    assert page.status_code == 200
+    lines = (tmp_path / "access.log").read_text().splitlines()
+    (line,) = [line for line in lines if "/register" in line]  # beside the start-up's probes
+    assert '"GET /register HTTP/1.1" 200' in line
+    assert "042656" not in line and "d1a2f7" not in line
+
+
 def test_an_oversized_chunked_body_reaches_the_app_whole_and_gets_its_fault(production):
     host, port = production.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=10)

@@ -5,9 +5,12 @@ attempt)."""
 import json
 import logging
 import sys
+import threading
+import urllib.request
 
 from conftest import deliver_outbox, valid_customer
 from servers import app_environment, run
+from werkzeug.serving import make_server
 
 from webapp.http.logs import JsonFormatter
 
@@ -61,3 +64,18 @@ def test_the_worker_logs_a_line_per_delivery(make_app, caplog):
     fields = sent[0].fields
     assert (fields["kind"], fields["tenant"], fields["attempts"]) == ("email", "default", 1)
     assert "email" in sent[0].getMessage() and "default" in sent[0].getMessage()
+
+
+def test_the_development_server_logs_no_query_string(app, caplog):
+    # A verification link carries its code and the draft's token in the query string.
+    server = make_server("127.0.0.1", 0, app)
+    serving = threading.Thread(target=server.handle_request)
+    serving.start()
+    url = f"http://127.0.0.1:{server.server_port}/register?draft=d1a2f7&code=042656"
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        urllib.request.urlopen(url).close()
+        serving.join()
+    server.server_close()
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert '"GET /register HTTP/1.1" 200' in line
+    assert "042656" not in line and "d1a2f7" not in line

@@ -132,11 +132,30 @@ def _use_json_lines():
     root.setLevel(logging.INFO)
 
 
+# A request line's query string, as the development server logs it ("GET /x?a=1 HTTP/1.1").
+QUERY = re.compile(r"\?[^\s\x1b]*(?= HTTP/)")
+
+
+class WithoutQuery(logging.Filter):
+    """The development server's access line without the query string, as gunicorn's has it: a
+    verification link's code and a draft's token travel there, and neither may be logged."""
+
+    def filter(self, record):
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                QUERY.sub("", arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        return True
+
+
 def init_app(app):
     if app.config["LOG_JSON"]:
         _use_json_lines()
     else:
         logging.basicConfig(level=logging.INFO)
+    development_server = logging.getLogger("werkzeug")
+    if not any(isinstance(f, WithoutQuery) for f in development_server.filters):
+        development_server.addFilter(WithoutQuery())
 
     @app.after_request
     def return_request_id(response):
