@@ -360,15 +360,27 @@ def test_the_tenant_is_named_on_every_page(app):
 
 
 def test_the_review_shows_not_provided_for_every_empty_answer_never_a_placeholder(client):
-    # Contract section 15: no list's placeholder ("Select a country", "GBP, the usual currency").
-    review = Wizard(client).to_review()
+    # Contract section 15: no list's placeholder ("Select a country", "GBP, the usual currency"),
+    # and an answer of spaces alone is none (it is stored as nothing).
+    wizard = Wizard(client)
+    wizard.submit(account())
+    for fields in ({**PROFILE, "gender": "   ", "forename": " "}, ADDRESS, CONSENTS):
+        wizard.submit(fields)
+    review = wizard.page
     rows = {
         row.select_one(".summary-key").get_text(strip=True): row.select_one(
             ".summary-value"
         ).get_text(strip=True)
         for row in review.soup.select(".summary-row")
     }
-    for empty in ("Currency", "Nationality", "Display name", "Phone number", "Gender"):
+    for empty in (
+        "Currency",
+        "Nationality",
+        "Display name",
+        "Phone number",
+        "Gender",
+        "First name",
+    ):
         assert rows[empty] == "Not provided", (empty, rows[empty])
 
 

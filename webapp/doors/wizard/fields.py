@@ -114,7 +114,7 @@ class FieldView:
             return ", ".join(labels.get(v, v) for v in self.value)
         if self.kind == "select":  # left blank: not provided, never the list's placeholder
             return labels.get(self.value, self.value) if self.value else ""
-        return self.value
+        return self.value.strip()  # as it is stored: only spaces are no answer
 
 
 @lru_cache(maxsize=256)
