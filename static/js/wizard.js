@@ -79,6 +79,34 @@
     window.setTimeout(function () { pressing = false; }, 0);  // after the click it makes
   });
 
+  // Typing a country's name into a closed list picks by its letters, each letter a change: the
+  // list is checked once the typing stops, not drawn again under each letter (which would start
+  // the browser's type-ahead again, so that "Germany" ended on Yemen). A choice by pointer, or
+  // any without a key, is checked at once.
+  var TYPE_AHEAD_MS = 1000;
+  var lastKey = 0;
+  var held = null;  // the list's check, held until the typing stops
+  var timer = null;
+  function sendWhenTypingStops() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      var send = held;
+      held = null;
+      if (send) send();
+    }, TYPE_AHEAD_MS);
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.target.tagName !== "SELECT") return;
+    lastKey = Date.now();
+    if (held) sendWhenTypingStops();
+  });
+  document.addEventListener("htmx:confirm", function (event) {
+    if (event.target.tagName !== "SELECT" || Date.now() - lastKey > TYPE_AHEAD_MS) return;
+    event.preventDefault();
+    held = function () { event.detail.issueRequest(true); };
+    sendWhenTypingStops();
+  });
+
   // Inline checks swap a field's wrapper (or the password's feedback); say what changed.
   var hadError = {};
   document.addEventListener("htmx:beforeSwap", function (event) {

@@ -313,3 +313,23 @@ def test_a_press_on_continue_just_after_a_correction_is_not_lost(serve, browser)
     with page.expect_navigation():
         page.mouse.up()
     assert "/register/address" in page.url
+
+
+def test_a_country_typed_by_name_into_its_list_is_the_one_chosen(serve, browser):
+    # Each letter is a change; drawn again under each, the list would restart its type-ahead.
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register"))
+    for fields in (account(), PROFILE):
+        continue_with(page, fields)
+    page.evaluate(
+        "() => { window.checks = 0; document.addEventListener('htmx:beforeRequest', () => "
+        "window.checks++); window.redrawn = new Promise(done => document.addEventListener("
+        "'htmx:afterSettle', done, {once: true})); }"
+    )
+    page.focus("#countryCode")
+    page.keyboard.type("Germany", delay=120)
+    page.evaluate("window.redrawn")
+    assert page.input_value("#countryCode") == "DE"
+    assert page.evaluate("window.checks") == 1  # once the typing stopped
+    expect(page.locator("#countryCode")).to_be_focused()
