@@ -1,7 +1,8 @@
 /* The wizard works without this file. With it: the error summary takes focus after a failed post,
-   its links land on their fields, inline check results are announced (and never move a button
-   from under a press), and the password can be shown while it is typed. Its words come from the
-   page (data-* attributes), in its language. */
+   its links land on their fields, a date or a list of checkboxes is checked as a whole, inline
+   check results are announced (and never move a button from under a press), and the password
+   can be shown while it is typed. Its words come from the page (data-* attributes), in its
+   language. */
 (function () {
   "use strict";
 
@@ -77,6 +78,28 @@
   });
   document.addEventListener("mouseup", function () {
     window.setTimeout(function () { pressing = false; }, 0);  // after the click it makes
+  });
+
+  // A field of several inputs is checked as a whole. The date: its year carries the check, and a
+  // change of the day or month asks it too once every part is answered or while the date shows
+  // an error. The checkboxes: a change asks while the list shows an error, so that a correction
+  // clears it (a first tick is not answered with the error of a box still to tick).
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    var field = input.closest && input.closest(".field");
+    var group = field && input.closest("fieldset");
+    if (!group || !window.htmx) return;
+    var erring = field.classList.contains("field-error");
+    if (input.type === "checkbox") {
+      if (erring) htmx.trigger(input, "recheck");
+      return;
+    }
+    var carrier = group.querySelector("[hx-post]");
+    if (!carrier || carrier === input) return;
+    var answered = Array.prototype.every.call(group.querySelectorAll("input"), function (part) {
+      return part.value.trim() !== "";
+    });
+    if (erring || answered) htmx.trigger(carrier, "change");
   });
 
   // Typing a country's name into a closed list picks by its letters, each letter a change: the

@@ -333,3 +333,51 @@ def test_a_country_typed_by_name_into_its_list_is_the_one_chosen(serve, browser)
     assert page.input_value("#countryCode") == "DE"
     assert page.evaluate("window.checks") == 1  # once the typing stopped
     expect(page.locator("#countryCode")).to_be_focused()
+
+
+def error_of(page, field):
+    return page.locator(f"#field-{field} .error-message")
+
+
+def expect_drawn(page, field):
+    """Returns a wait for the field to have been drawn again by its check (and for htmx to have
+    made the new inputs its own); set up before what makes the check."""
+    page.evaluate(
+        "id => { window.drawn = false; document.addEventListener('htmx:afterSettle', "
+        "e => { if (e.detail.elt.id === id) window.drawn = true; }); }",
+        f"field-{field}",
+    )
+    return lambda: page.wait_for_function("() => window.drawn")
+
+
+def test_a_date_corrected_in_its_day_is_checked_again(serve, browser):
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register"))
+    continue_with(page, account())
+    fill(page, {"title": "Ms", "surname": "Lovelace"})
+    drawn = expect_drawn(page, "dateOfBirth")
+    for part, value in (("day", "31"), ("month", "2"), ("year", "2000")):
+        page.fill(f"#dateOfBirth-{part}", value)
+        page.keyboard.press("Tab")
+    drawn()  # the date drawn again, with its error, and ready
+    expect(error_of(page, "dateOfBirth")).to_contain_text("real date")
+    page.fill("#dateOfBirth-day", "28")
+    page.keyboard.press("Tab")
+    expect(error_of(page, "dateOfBirth")).to_have_count(0)
+    expect(page.locator("#dateOfBirth-day")).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_a_consent_ticked_after_a_failed_post_clears_its_error(serve, browser):
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register"))
+    for fields in (account(), PROFILE, ADDRESS, {"contactMethods": ["email"]}):
+        continue_with(page, fields)
+    expect(error_of(page, "consentIds")).to_be_visible()
+    drawn = expect_drawn(page, "consentIds")
+    page.check("#consentIds-terms")
+    drawn()
+    expect(error_of(page, "consentIds")).to_contain_text("privacy")  # one still to tick
+    page.check("#consentIds-privacy")
+    expect(error_of(page, "consentIds")).to_have_count(0)
