@@ -303,6 +303,22 @@ def test_a_conflict_found_at_the_end_is_shown_on_the_review_with_a_way_to_fix_it
     assert wizard.submit().soup.select_one("[data-customer-id]") is not None
 
 
+def test_an_answer_a_later_step_made_wrong_is_shown_on_the_review_before_create(client):
+    # A national phone number is read in the address's country: a GB number, then a US address.
+    wizard = Wizard(client)
+    wizard.submit(account())
+    wizard.submit({**PROFILE, "phone": "07911 123456"})
+    us = {"addressLine1": "1 Main St", "city": "Springfield", "postcode": "62701"}
+    wizard.submit({**ADDRESS, **us, "countryCode": "US", "region": "IL"})
+    review = wizard.submit(CONSENTS)
+    assert review.soup.h1.get_text(strip=True) == "Check your answers"
+    assert review.status == 200
+    (problem,) = review.summary()
+    assert "international form" in problem
+    link = review.soup.select_one(".error-summary a")["href"]
+    assert link.startswith("/register/profile?then=review&draft=") and link.endswith("#phone")
+
+
 def test_create_account_twice_lands_on_the_same_completion(client, app):
     wizard = Wizard(client)
     review = wizard.to_review()

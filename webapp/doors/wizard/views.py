@@ -158,6 +158,18 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
     )
 
 
+def _answers_now_wrong(visit):
+    """The answers that would fail "Create account" now though each passed its step: a phone
+    number read in the address's country chosen since, a username taken meanwhile. Shown on the
+    review, each with its step's Change link, before the person asks to create the account."""
+    answers = stored(visit.draft.answers)
+    _, faults = registration.check(
+        visit.tenant, answers, visit.door, password_hash=visit.draft.password_hash
+    )
+    faults, _ = enumeration.split_taken(visit.tenant, faults)
+    return {f.field: said(f, answers) for f in faults if f.field is not None}
+
+
 def _review_page(visit, errors=None, status=200):
     shown = stored(visit.draft.answers)
     sections = [
@@ -209,7 +221,7 @@ def show(slug, mode, step):
     if step == "done" or visit.pages.index(step) > visit.pages.index(opened):
         return _restart(visit) if opened == "account" else redirect(visit.step_url(opened))
     if step == "review":
-        return _review_page(visit)
+        return _review_page(visit, _answers_now_wrong(visit))
     return _step_page(visit, step, stored(visit.draft.answers) if visit.draft else MultiDict())
 
 
