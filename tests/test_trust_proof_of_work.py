@@ -169,11 +169,21 @@ def test_the_review_step_carries_the_challenge_and_says_javascript_is_needed(cli
 def test_create_account_without_a_solution_is_refused_with_a_friendly_message(client, start):
     wizard = Wizard(client, start)
     wizard.to_review()
-    page = wizard.submit()
+    page = wizard.submit({"altcha": ""})  # the widget's field, still empty
     assert page.status == 400
     assert page.soup.h1.get_text(strip=True) == "Check your answers"
     assert page.summary() == [FRIENDLY]
     assert not page.soup.select("[data-customer-id]")
+
+
+def test_create_account_without_javascript_is_told_javascript_is_needed(client):
+    wizard = Wizard(client, "/t/guarded/register")
+    wizard.to_review()
+    page = wizard.submit()  # no widget ran: no field
+    assert page.status == 400
+    (said,) = page.summary()
+    assert said.startswith("JavaScript is needed for this last step")
+    assert not page.soup.find("noscript")  # said once, by the error
 
 
 def test_create_account_with_the_solved_challenge_completes(client):

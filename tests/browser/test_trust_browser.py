@@ -85,5 +85,5 @@ def test_without_javascript_the_review_step_says_it_is_needed(serve, browser):
     assert "JavaScript is needed for this last step" in page.locator("main").inner_text()
     continue_with(page, {}, "Create account")
     assert heading(page) == "Check your answers"
-    assert "wait a moment for the check to finish" in page.locator(".error-summary").inner_text()
+    assert "JavaScript is needed" in page.locator(".error-summary").inner_text()
     context.close()

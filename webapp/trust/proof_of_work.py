@@ -33,6 +33,11 @@ SOLVE_AGAIN = N_(
     "We could not check that this browser is not a robot – wait a moment for the "
     "check to finish, then select Create account again"
 )
+# The review step's notice without JavaScript, and the refusal of a post the widget never ran on.
+NEEDS_SCRIPT = N_(
+    "JavaScript is needed for this last step: it lets your browser show that it is not a robot, "
+    "with nothing for you to do. Turn JavaScript on and reload this page."
+)
 
 
 def _secret(purpose: str) -> bytes:
@@ -57,17 +62,16 @@ def challenge(tenant) -> dict:
     return made.to_dict()
 
 
-def _failed(field):
-    return FaultError(
-        [Fault(91017, field, Problem(BY_CODE[91017].message, 91017, person=SOLVE_AGAIN))]
-    )
+def _failed(field, person=SOLVE_AGAIN):
+    return FaultError([Fault(91017, field, Problem(BY_CODE[91017].message, 91017, person=person))])
 
 
-def verify(tenant, payload: str | None, field=None) -> None:
+def verify(tenant, payload: str | None, field=None, scripted=True) -> None:
     """Accept a solved challenge of this tenant once; raise 91017 (on `field`) for anything
-    else."""
+    else. `scripted`: False for a form the widget never ran on (no JavaScript), whose refusal
+    says so instead of asking to wait for the check."""
     if not payload:
-        raise _failed(field)
+        raise _failed(field, SOLVE_AGAIN if scripted else NEEDS_SCRIPT)
     try:
         result = verify_solution(payload, _secret("challenge"), hmac_key_secret=_secret("key"))
         parameters = _parameters(payload) if result.verified else None

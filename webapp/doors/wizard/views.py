@@ -282,7 +282,10 @@ def create(slug, mode):
     if visit.tenant.proof_of_work:
         try:
             proof_of_work.verify(
-                visit.tenant, request.form.get(proof_of_work.FIELD), proof_of_work.FIELD
+                visit.tenant,
+                request.form.get(proof_of_work.FIELD),
+                proof_of_work.FIELD,
+                scripted=proof_of_work.FIELD in request.form,  # the widget adds the field
             )
         except FaultError as error:
             answering(error)
