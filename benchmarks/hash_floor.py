@@ -12,14 +12,13 @@ the hash (rules, storage, hooks) comes on top of that route's work. It asserts n
 """
 
 import argparse
-import secrets
 import sys
 import tempfile
 from pathlib import Path
 
 import hash_limit
 import wrk
-from run import REGISTRATION, ROOT, service_environment, shipped_argon2
+from run import REGISTRATION, ROOT, loaded, service_environment, shipped_argon2
 from servers import WORKERS, Server
 
 HERE = Path(__file__).resolve().parent
@@ -70,13 +69,7 @@ def main():
 
 def _measure(server, request, options):
     """(requests per second, worker CPU ms per request), or None unless every answer was 201."""
-    prefix = secrets.token_hex(3)
-    wrk.run(server.url, request, options.warmup, options.connections, f"w{prefix}")
-    server.settle()
-    cpu = server.worker_cpu_seconds()
-    result = wrk.run(server.url, request, options.duration, options.connections, f"m{prefix}")
-    cpu = server.worker_cpu_seconds() - cpu
-    server.settle()
+    result, cpu = loaded(server, request, options)
     if set(result.statuses) != {201} or not result.requests:
         return None
     return result.rate, cpu * 1000 / result.requests

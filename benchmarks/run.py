@@ -104,6 +104,20 @@ def service_environment(folder: Path) -> dict:
     return env
 
 
+def loaded(server, request, options):
+    """wrk's result for `request` after its warm-up, and the CPU seconds the server's workers
+    spent on it (the queue wrk left behind drained before and after)."""
+    prefix = secrets.token_hex(3)
+    if options.warmup:
+        wrk.run(server.url, request, options.warmup, options.connections, f"w{prefix}")
+        server.settle()
+    cpu = server.worker_cpu_seconds()
+    result = wrk.run(server.url, request, options.duration, options.connections, f"m{prefix}")
+    cpu = server.worker_cpu_seconds() - cpu
+    server.settle()
+    return result, cpu
+
+
 def shipped_argon2():
     from webapp import config
 
@@ -133,15 +147,7 @@ class Run:
         self.invalid = []
 
     def measure(self, key, title, line, server, request, expected, who):
-        options = self.options
-        prefix = secrets.token_hex(3)
-        if options.warmup:
-            wrk.run(server.url, request, options.warmup, options.connections, f"w{prefix}")
-            server.settle()
-        cpu = server.worker_cpu_seconds()
-        result = wrk.run(server.url, request, options.duration, options.connections, f"m{prefix}")
-        cpu = server.worker_cpu_seconds() - cpu
-        server.settle()
+        result, cpu = loaded(server, request, self.options)
         at_end = server.worker_memory_kib()
         time.sleep(AT_REST_SECONDS)
         memory = server.worker_memory_kib()
