@@ -238,3 +238,15 @@ def test_an_erased_customers_consent_links_change_nothing(app, credentials):
     assert not {"consent.confirmed", "consent.withdrawn"} & set(webhook_types(app))
     with app.app_context():
         assert db.session.query(ConsentEvent).count() == evidence
+
+
+def test_a_link_checkers_head_request_changes_nothing(app, credentials):
+    customer = register(app)
+    message = confirmation(app, customer)
+    client = app.test_client()
+    for link in ("/consent/confirm/", "/consent/withdraw/"):
+        assert client.head(path(message, link)).status_code == 200
+    assert records(fetch(app, credentials, customer))["marketing"]["status"] == "pending"
+    assert not {"consent.confirmed", "consent.withdrawn"} & set(webhook_types(app))
+    assert client.get(path(message, "/consent/confirm/")).status_code == 200  # the click acts
+    assert records(fetch(app, credentials, customer))["marketing"]["status"] == "confirmed"

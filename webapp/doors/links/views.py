@@ -1,11 +1,12 @@
 """`GET /verify/<token>`, `GET /consent/confirm/<token>` and `GET|POST /consent/withdraw/<token>`.
 
-Following a link is the action (a person clicks once); a wrong, expired or spent link answers
-400 with the meaning of fault 91016 on a friendly page. A withdraw link also takes the POST that
-mail programs send for one-click unsubscribing (RFC 8058).
+Following a link is the action (a person clicks once), but a HEAD, which mail scanners send to
+look at a link, changes nothing; a wrong, expired or spent link answers 400 with the meaning of
+fault 91016 on a friendly page. A withdraw link also takes the POST that mail programs send for
+one-click unsubscribing (RFC 8058).
 """
 
-from flask import Blueprint, make_response, render_template
+from flask import Blueprint, make_response, render_template, request
 
 from webapp.extensions import db
 from webapp.faults import BY_CODE
@@ -48,6 +49,15 @@ def _invalid():
         ),
         INVALID.status,
     )
+
+
+@bp.before_request
+def looked_at_only():
+    """A HEAD is a link checker's look (mail scanners send them before a person clicks): it is
+    answered, but changes nothing, so that the person's own click is the one that acts."""
+    if request.method == "HEAD":
+        return "", 200, {"Cache-Control": "no-store"}
+    return None
 
 
 @bp.get("/verify/<token>")
