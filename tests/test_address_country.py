@@ -154,7 +154,7 @@ def test_without_javascript_a_failed_post_draws_the_address_for_its_country(clie
     wizard = at_address(client)
     page = wizard.submit({**ADDRESS, "countryCode": "US", "postcode": "SW1A 1AA"})
     assert page.status == 422
-    assert page.errors() == ["Enter a real postcode, like 95014"]
+    assert page.errors() == ["Enter a real ZIP code, like 95014"]
     assert label(page.soup, "postcode") == "ZIP code"
     assert page.soup.select_one("select#region") is not None
 
@@ -181,8 +181,10 @@ def test_the_rules_stay_the_contracts_whatever_is_shown(client):
 @pytest.mark.parametrize(
     "country, postcode, error",
     [
-        ("US", "", "Enter a postcode"),  # the US requires one
+        ("US", "", "Enter a ZIP code"),  # the US requires one, and calls it so
+        ("US", "ABCDE", "Enter a real ZIP code, like 95014"),
         ("GB", "12345", "Enter a real postcode, like EC1Y 8SY"),
+        ("IE", "zzz", "Enter a real Eircode, like A65 F4E2"),
         ("AE", "", None),
         ("IE", "", None),
     ],

@@ -19,6 +19,30 @@ POSTCODE = {
     "eircode": N_("Eircode"),
     "pin": N_("PIN code"),
 }
+# What an error says of each kind of postcode, by the label's msgid (the field as labelled):
+# (left out, wrong with an example, wrong without one).
+POSTCODE_ERRORS = {
+    N_("Postcode"): (
+        N_("Enter a postcode"),
+        N_("Enter a real postcode, like %(example)s"),
+        N_("Enter a real postcode"),
+    ),
+    N_("ZIP code"): (
+        N_("Enter a ZIP code"),
+        N_("Enter a real ZIP code, like %(example)s"),
+        N_("Enter a real ZIP code"),
+    ),
+    N_("Eircode"): (
+        N_("Enter an Eircode"),
+        N_("Enter a real Eircode, like %(example)s"),
+        N_("Enter a real Eircode"),
+    ),
+    N_("PIN code"): (
+        N_("Enter a PIN code"),
+        N_("Enter a real PIN code, like %(example)s"),
+        N_("Enter a real PIN code"),
+    ),
+}
 AREA = {
     "state": N_("State"),
     "province": N_("Province"),

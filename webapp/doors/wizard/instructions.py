@@ -6,7 +6,7 @@ what to do instead ("Date of birth must be in the past", not "Date of Birth prov
 incorrect"). Where one fault has several causes, the answers say which one it was.
 """
 
-from webapp.doors.wizard.countries import layout
+from webapp.doors.wizard.countries import POSTCODE_ERRORS, Layout, layout
 from webapp.forms.rules import (
     MAX_AGE,
     Problem,
@@ -98,12 +98,14 @@ def _birth_date(tenant, answers):
 
 
 def _postcode(answers):
+    """Named as the country's form labels the field ("ZIP code" for the US)."""
     form = layout((answers.get("countryCode") or "").strip().upper() or None)
+    missing, wrong_like, wrong = POSTCODE_ERRORS[form.postcode or Layout.postcode]
     if not (answers.get("postcode") or "").strip():
-        return gettext("Enter a postcode")
+        return gettext(missing)
     if form.postcode_example:
-        return gettext("Enter a real postcode, like %(example)s", example=form.postcode_example)
-    return gettext("Enter a real postcode")
+        return gettext(wrong_like, example=form.postcode_example)
+    return gettext(wrong)
 
 
 def _consent(tenant, answers):
