@@ -4,6 +4,7 @@ API keys, outbox; and the commands beside them."""
 import json
 import re
 
+import pytest
 from bs4 import BeautifulSoup
 from conftest import make_api_key, valid_customer
 from console_client import operator_client
@@ -39,6 +40,15 @@ def test_overview_counts_registrations_by_door_in_chart_and_table(app):
     today = page.select("#registrations-table tbody tr")[0]
     assert [td.get_text() for td in today.select("td")] == ["2", "2"]
     assert len(page.select("#registrations-table tbody tr")) == 30
+
+
+@pytest.mark.parametrize("registrations, axis", [(1, ["0", "1", "2"]), (5, ["0", "5", "10"])])
+def test_the_charts_axis_labels_each_gridline_with_its_own_value(app, registrations, axis):
+    for _ in range(registrations):
+        app.test_client().post("/api/v1/customers", json=valid_customer())
+    chart = soup(operator_client(app).get("/console/t/default")).select_one("svg[role=img]")
+    # The gridlines' labels from the bottom up: none, half the top (the middle line), the top.
+    assert [text.get_text() for text in chart.select("text[x='36']")] == axis
 
 
 def test_the_funnel_moves_by_one_at_each_step_and_keeps_no_personal_data(app):

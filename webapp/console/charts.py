@@ -30,10 +30,11 @@ class Chart:
 
 
 def _nice_top(value):
-    """The value axis's top: 1, 2 or 5 times a power of ten, at least `value`."""
+    """The value axis's top: 2, 4 or 10 times a power of ten, at least `value`, so that the
+    middle gridline, too, falls on a whole number of registrations."""
     magnitude = 1
     while True:
-        for step in (1, 2, 5):
+        for step in (2, 4, 10):
             if step * magnitude >= value:
                 return step * magnitude
         magnitude *= 10
@@ -72,7 +73,7 @@ def stacked_days(title, description, days, doors, counts, door_label, day_label)
             chart.labels.append((round(x + slot * 0.35, 1), HEIGHT - 8, day_label(day), "middle"))
     for fraction in (0, 0.5, 1):
         chart.ticks.append(
-            (round(HEIGHT - BOTTOM - fraction * plot_height, 1), f"{int(top * fraction)}")
+            (round(HEIGHT - BOTTOM - fraction * plot_height, 1), f"{top * fraction:g}")
         )
     chart.legend = [(DOOR_COLOURS.get(door, OTHER_COLOUR), door_label(door)) for door in doors]
     return chart
