@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from bs4 import BeautifulSoup
 from conftest import make_api_key, valid_customer
 from console_client import (
     PASSWORD,
@@ -138,6 +139,9 @@ def test_an_expired_setup_link_is_refused(app):
     assert page.status_code == 404
     assert "expired" in page.get_data(as_text=True)
     assert 'class="secret"' not in page.get_data(as_text=True)  # no QR code, no key
+    # The command to ask for a new link reads whole, its placeholder as text, not as a tag.
+    said = BeautifulSoup(page.get_data(as_text=True), "html.parser").select_one(".lead").get_text()
+    assert "flask --app webapp create-operator <email>." in said
 
 
 def test_a_setup_link_works_once(app):

@@ -36,11 +36,25 @@ def test_an_operator_resends_the_verification_email_of_an_unverified_customer(ma
     path = f"/console/t/default/customers/{created['customerId']}"
     page = client.get(path).get_data(as_text=True)
     assert "Resend the verification email" in page
-    assert client.post(path + "/resend-verification").status_code == 303
+    resent = client.post(path + "/resend-verification", follow_redirects=True)
+    assert "A new verification email is queued" in resent.get_data(as_text=True)
     assert len(verification_mails(app)) == 2
     with app.app_context():
         entry = db.session.query(AuditEntry).filter_by(action="resent verification").one()
         assert entry.customer_id == created["customerId"]
+
+
+def test_a_resend_past_the_addresss_mail_budget_says_none_was_sent(make_app):
+    app = make_app(VERIFYING, RATELIMIT_VERIFICATION_EMAIL="1 per hour")
+    created = (
+        app.test_client()
+        .post("/api/v1/customers", json=valid_customer(), headers=bearer(app))
+        .get_json()
+    )
+    path = f"/console/t/default/customers/{created['customerId']}"
+    resent = operator_client(app).post(path + "/resend-verification", follow_redirects=True)
+    assert "No verification email was sent" in resent.get_data(as_text=True)
+    assert len(verification_mails(app)) == 1
 
 
 def test_the_customer_page_shows_each_consents_status(make_app):

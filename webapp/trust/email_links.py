@@ -22,10 +22,11 @@ LIFETIME = timedelta(days=7)
 PURPOSE = "email verification"
 
 
-def mail_link(tenant, customer):
-    """Queue the verification mail for a flushed customer (the caller commits)."""
+def mail_link(tenant, customer) -> bool:
+    """Queue the verification mail for a flushed customer (the caller commits); False when the
+    address's mail budget is spent, and nothing is queued."""
     if not mail_budget.take(customer.email):
-        return
+        return False
     token = signer(PURPOSE).dumps({"c": customer.id, "e": email_key(customer.email)})
     link = url_for("links.verify_email", token=token, _external=True)
     outbox.email(
@@ -36,6 +37,7 @@ def mail_link(tenant, customer):
         customer.id,
         sealed=seal({"link": link}),
     )
+    return True
 
 
 def verify(token) -> Customer | None:

@@ -93,14 +93,18 @@ def erase_customer(slug, customer_id):
 
 @bp.post("/t/<slug>/customers/<customer_id>/resend-verification")
 def resend_verification(slug, customer_id):
-    """Mail the customer a fresh verification link (within the address's mail budget)."""
+    """Mail the customer a fresh verification link (within the address's mail budget); the
+    customer's page then says whether it was queued."""
     tenant, found = _customer(slug, customer_id)
+    sent = False
     if (
         tenant.verify_email == "code"
         and found.erased_at is None
         and found.email_verified_at is None
     ):
         audit.write(g.operator.email, "resent verification", tenant.slug, found.id)
-        email_links.mail_link(tenant, found)
+        sent = email_links.mail_link(tenant, found)
         db.session.commit()
-    return redirect(url_for("console.customer", slug=slug, customer_id=found.id, resent=1), 303)
+    return redirect(
+        url_for("console.customer", slug=slug, customer_id=found.id, resent=int(sent)), 303
+    )
