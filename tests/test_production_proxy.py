@@ -71,8 +71,15 @@ def test_nginx_logs_no_query_string(production, tmp_path):
     # A verification link carries its code and the draft's token in the query string.
     page = requests.get(production + "/register?draft=d1a2f7&code=042656", timeout=10)
     assert page.status_code == 200
-    lines = (tmp_path / "access.log").read_text().splitlines()
-    (line,) = [line for line in lines if "/register" in line]  # beside the start-up's probes
+    # nginx writes the line once the answer is sent, which may be after the client has it.
+    deadline = time.monotonic() + 10
+    while True:
+        lines = (tmp_path / "access.log").read_text().splitlines()
+        found = [line for line in lines if "/register" in line]  # beside the start-up's probes
+        if found or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    (line,) = found
     assert '"GET /register HTTP/1.1" 200' in line
     assert "042656" not in line and "d1a2f7" not in line
 
