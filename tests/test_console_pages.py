@@ -179,6 +179,18 @@ def test_keys_are_created_once_listed_and_revoked_to_401(app):
     assert api.post("/api/v1/customers", json=valid_customer(), headers=headers).status_code == 401
 
 
+def test_a_reload_of_the_created_keys_page_makes_no_second_key(app):
+    console = operator_client(app)
+    form = soup(console.get("/console/t/default/keys")).select_one("form:not(.inline-form)")
+    data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
+    assert console.post(form["action"], data=data).status_code == 201
+    again = console.post(form["action"], data=data, follow_redirects=True)  # the reload
+    assert "That form was sent already" in again.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(ApiKey).count() == 1
+    assert console.post(form["action"], data=data | {"form_nonce": "fresh"}).status_code == 201
+
+
 def test_outbox_lists_pending_by_tenant_and_kind_and_retries_now(app):
     app.test_client().post("/api/v1/customers", json=valid_customer())
     console = operator_client(app)

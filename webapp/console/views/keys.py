@@ -1,23 +1,41 @@
 """A tenant's API keys: list (created, last used, revoked), create (secret shown once), revoke."""
 
-from flask import abort, g, redirect, url_for
+import secrets
+from datetime import timedelta
+
+from flask import abort, g, redirect, request, url_for
 
 from webapp.auth import keys as api_keys
 from webapp.auth.credentials import create_api_key
 from webapp.console import audit, session
 from webapp.console.blueprint import bp, render
 from webapp.extensions import db
+from webapp.models import utcnow
+from webapp.trust import spent
+
+# How long a drawn "Create" form's nonce is remembered once used: a reload of the page that
+# showed a new key posts it again, and makes no second key.
+FORM_SENT_FOR = timedelta(hours=12)
 
 
 @bp.get("/t/<slug>/keys")
 def keys(slug):
     tenant = session.tenant(slug)
-    return render("console/keys.html", shown=tenant, keys=api_keys.of_tenant(tenant.slug))
+    return render(
+        "console/keys.html",
+        shown=tenant,
+        keys=api_keys.of_tenant(tenant.slug),
+        form_nonce=secrets.token_urlsafe(16),
+        again=request.args.get("again") == "1",
+    )
 
 
 @bp.post("/t/<slug>/keys")
 def create_key(slug):
     tenant = session.tenant(slug)
+    nonce = request.form.get("form_nonce", "")[:64]
+    if nonce and not spent.once("key form:" + nonce, utcnow() + FORM_SENT_FOR):
+        return redirect(url_for("console.keys", slug=slug, again=1), 303)
     key_id, secret = create_api_key(tenant.slug)
     audit.write(g.operator.email, "created API key", tenant.slug, detail=key_id)
     db.session.commit()
