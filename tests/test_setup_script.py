@@ -1,7 +1,8 @@
 """`scripts/setup --if-changed` (scripts/serve and scripts/test run it): each side installed again
-only when what it is installed from changed, pyproject.toml for Python and package-lock.json for
-npm. Run in a copy of the files it reads, with `python3` and `npm` stand-ins that write down how
-they were called: neither this checkout's .venv nor the network is touched."""
+only when what it is installed from changed, pyproject.toml and the interpreter for Python and
+package-lock.json for npm. Run in a copy of the files it reads, with `python3` and `npm`
+stand-ins that write down how they were called: neither this checkout's .venv nor the network is
+touched."""
 
 import os
 import re
@@ -32,13 +33,15 @@ def make_checkout(folder):
         (folder / path).write_text("/* stand-in */\n")
 
 
-def setup(folder, stand_ins, calls):
-    """Run `scripts/setup --if-changed` in `folder`; return the stand-ins' calls, one a line."""
+def setup(folder, stand_ins, calls, python="python3"):
+    """Run `scripts/setup --if-changed` in `folder` with the interpreter `python`; return the
+    stand-ins' calls, one a line."""
     calls.write_text("")
     env = {
         **os.environ,
         "PATH": f"{stand_ins}{os.pathsep}{os.environ['PATH']}",
         "SETUP_CALLS": str(calls),
+        "PYTHON": python,
     }
     done = subprocess.run(
         ["bash", str(folder / "scripts/setup"), "--if-changed"],
@@ -57,7 +60,7 @@ def installs(calls):
     """Which sides were installed: 'python' (a virtualenv, pip) and 'npm'."""
     sides = set()
     for call in calls:
-        if call.startswith(("python3 -m venv", "pip ")):
+        if call.startswith(("python3 -m venv", "python3.99 -m venv", "pip ")):
             sides.add("python")
         if call.startswith("npm "):
             sides.add("npm")
@@ -91,3 +94,10 @@ def test_setup_if_changed_installs_only_the_side_that_changed(tmp_path):
         lock.write("\n")
     assert installs(setup(checkout, stand_ins, calls)) == {"npm"}
     assert installs(setup(checkout, stand_ins, calls)) == set()
+
+    # Another interpreter: the virtualenv is made again with it.
+    shutil.copy2(stand_ins / "python3", stand_ins / "python3.99")
+    other = setup(checkout, stand_ins, calls, python="python3.99")
+    assert installs(other) == {"python"}
+    assert "python3.99 -m venv .venv --clear" in other
+    assert installs(setup(checkout, stand_ins, calls, python="python3.99")) == set()
