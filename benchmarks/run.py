@@ -13,6 +13,7 @@ wrk`).
 import argparse
 import json
 import os
+import platform
 import secrets
 import sys
 import tempfile
@@ -82,6 +83,16 @@ def machine() -> str:
     return (
         f"{os.cpu_count()} cores (nproc {len(os.sched_getaffinity(0))}), {cpu}, "
         f"{memory_kib / MiB / MiB:.1f} GiB memory"
+    )
+
+
+def interpreter() -> str:
+    """The Python that runs both servers: version, executable, and whether the interpreter is
+    linked into it or loaded from libpython's shared library (a default source build's, slower)."""
+    shared = any("libpython" in line for line in Path("/proc/self/maps").read_text().splitlines())
+    return (
+        f"Python {platform.python_version()} ({os.path.realpath(sys.executable)}, "
+        f"{'libpython shared' if shared else 'libpython linked in'})"
     )
 
 
@@ -243,6 +254,7 @@ class Run:
     def report(self):
         options = self.options
         print(f"Machine: {machine()}")
+        print(f"Interpreter: {interpreter()}")
         print(
             f"Run: {options.duration} s per scenario after {options.warmup} s of warm-up, "
             f"{options.connections} connections (wrk, 1 thread), gunicorn with {WORKERS} sync "
