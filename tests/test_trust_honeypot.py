@@ -3,7 +3,7 @@ on the ordinary completion page, with no customer stored, logged with a reason a
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,8 +12,8 @@ from queued_mail import code_in, link_in, mails
 from wizard_client import ADDRESS, CONSENTS, PROFILE, Page, Wizard, account
 
 from webapp.extensions import db
-from webapp.models import BlockedAttempt, Customer, Draft
-from webapp.trust import honeypot
+from webapp.models import BlockedAttempt, Customer, Draft, utcnow
+from webapp.trust import honeypot, spent
 
 TENANTS = """
 [tenants.acme]
@@ -24,10 +24,12 @@ STARTS = ("/register", "/t/acme/embed")
 
 
 class Clock:
-    """The honeypot's idea of now, moved by hand."""
+    """The honeypot's idea of now, and the spent stamps' store's, moved by hand from the real time
+    (a fixed date would have the store forget a stamp as soon as the real clock passed the date
+    plus the stamp's lifetime)."""
 
     def __init__(self):
-        self.now = datetime(2026, 12, 6, 12, 0, 0)
+        self.now = utcnow().replace(microsecond=0)
 
     def __call__(self):
         return self.now
@@ -40,6 +42,7 @@ class Clock:
 def clock(monkeypatch):
     made = Clock()
     monkeypatch.setattr(honeypot, "utcnow", made)
+    monkeypatch.setattr(spent, "utcnow", made)
     return made
 
 
