@@ -100,7 +100,7 @@ def test_the_owner_is_mailed_a_notice_and_no_code_continues_that_draft(app):
         assert row.code_hash is None
     for guess in ("000000", "123456", "999999"):
         page = wizard.submit({"code": guess})
-        assert page.status == 422
+        assert page.status == 400
     # A new code for such a draft is a new notice, never a code.
     form = wizard.page.soup.find("form", action=re.compile(r"/verify/new$"))
     data = {i["name"]: i.get("value", "") for i in form.find_all("input", type="hidden")}

@@ -89,13 +89,27 @@ def test_a_wrong_code_says_so_and_five_wrong_tries_spend_the_code(app, client):
     code = latest_code(app, who["email"])
     for _ in range(verification.TRIES):
         page = wizard.submit({"code": wrong(code)})
-        assert page.status == 422
+        assert page.status == 400  # 91016 InvalidCodeFault
         assert page.errors() == [
             "The code is wrong or has expired – check the email, or send a new code"
         ]
         assert page.soup.find("input", id="code")["aria-invalid"] == "true"
     page = wizard.submit({"code": code})
-    assert page.status == 422 and heading(page) == "Check your email"
+    assert page.status == 400 and heading(page) == "Check your email"
+
+
+def test_a_link_with_a_wrong_code_opens_the_step_with_the_fault(app, client):
+    wizard, who = at_verify(client)
+    link = link_in(mails(app, to=who["email"])[0], "/register/verify")
+    query = re.sub(
+        r"code=\d+", "code=" + wrong(latest_code(app, who["email"])), urlsplit(link).query
+    )
+    page = wizard.open(urlsplit(link).path + "?" + query)
+    assert page.status == 400  # 91016 InvalidCodeFault
+    assert page.errors() == [
+        "The code is wrong or has expired – check the email, or send a new code"
+    ]
+    assert "code=" not in page.path
 
 
 def test_four_wrong_tries_leave_the_fifth_its_chance(app, client):
@@ -126,7 +140,7 @@ def test_a_code_older_than_15_minutes_fails(app, client, monkeypatch):
     later = utcnow() + verification.LIFETIME + timedelta(seconds=1)
     monkeypatch.setattr(verification, "utcnow", lambda: later)
     page = wizard.submit({"code": code})
-    assert page.status == 422 and heading(page) == "Check your email"
+    assert page.status == 400 and heading(page) == "Check your email"
 
 
 def test_a_code_just_inside_15_minutes_works(app, client, monkeypatch):
@@ -156,7 +170,7 @@ def test_a_new_code_replaces_the_old_one_three_times_an_hour(app, client):
 
     new = latest_code(app, who["email"])
     if new != old:
-        assert wizard.submit({"code": old}).status == 422
+        assert wizard.submit({"code": old}).status == 400
     assert heading(wizard.submit({"code": new})) == "About you"
 
 

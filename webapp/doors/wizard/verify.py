@@ -13,11 +13,15 @@ from webapp.doors.wizard.ownership import email_of, link_for, taken
 from webapp.doors.wizard.pages import render
 from webapp.doors.wizard.views import remember, route
 from webapp.extensions import db
+from webapp.faults import Fault
 from webapp.i18n import N_, gettext
 from webapp.trust import honeypot, mail_budget, verification
 
 ENTER_CODE = N_("Enter the 6-digit code from the email we sent you")
 WRONG_CODE = N_("The code is wrong or has expired – check the email, or send a new code")
+# A wrong, spent or expired code is the contract's fault 91016, whose status the page keeps (an
+# empty field is a field left out, 422 as on every step).
+WRONG_CODE_STATUS = Fault(91016).status
 
 
 def _then(visit):
@@ -86,7 +90,7 @@ def show(slug, mode):
         accepted = visit.needs_code and verification.accept(visit.draft, email_of(visit), code)
         return redirect(visit.step_url(VERIFY, **({} if accepted else {"wrong": 1})), 303)
     error = gettext(WRONG_CODE) if request.args.get("wrong") == "1" and visit.needs_code else None
-    return _page(visit, error, 422 if error else 200)
+    return _page(visit, error, WRONG_CODE_STATUS if error else 200)
 
 
 @route("/verify", "check_code", ["POST"])
@@ -100,7 +104,7 @@ def check_code(slug, mode):
     if not code.strip():
         return _page(visit, gettext(ENTER_CODE), 422)
     if not verification.accept(visit.draft, email_of(visit), code):
-        return _page(visit, gettext(WRONG_CODE), 422)
+        return _page(visit, gettext(WRONG_CODE), WRONG_CODE_STATUS)
     honeypot.watch(visit.draft, request.form)
     db.session.commit()
     return remember(redirect(visit.step_url(_then(visit)), 303))
