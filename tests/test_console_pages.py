@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import make_api_key, valid_customer
 from console_client import operator_client
+from queued_mail import code_in, mails
 from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
 
 from webapp.console.models import StepEvent
@@ -91,6 +92,32 @@ def test_the_funnel_shows_drop_off_between_steps(app):
     page = soup(operator_client(app).get("/console/t/default"))
     profile = page.select_one('#funnel-table tr[data-step="profile"]')
     assert [td.get_text() for td in profile.select("td")] == ["1", "50.0 %"]
+
+
+def test_the_funnel_of_a_tenant_that_verifies_emails_counts_the_verify_step(make_app):
+    app = make_app('[tenants.default]\nverify_email = "code"\n')
+    console = operator_client(app)
+    walkers, people = [Wizard(app.test_client()) for _ in range(3)], [account() for _ in range(3)]
+    for walker, who in zip(walkers, people, strict=True):
+        walker.submit(who)
+    walkers[0].submit({"code": code_in(mails(app, to=people[0]["email"])[-1])})
+    assert walkers[0].page.soup.h1.get_text(strip=True) == "About you"
+    walkers[1].submit({"code": "000000"})  # a wrong code counts nothing
+    page = soup(console.get("/console/t/default"))
+    rows = page.select("#funnel-table tr[data-step]")
+    assert [row["data-step"] for row in rows] == [
+        "account",
+        "verify",
+        "profile",
+        "address",
+        "consents",
+        "done",
+    ]
+    verify = page.select_one('#funnel-table tr[data-step="verify"]')
+    assert verify.th.get_text() == "Check your email"
+    assert [td.get_text() for td in verify.select("td")] == ["1", "66.7 %"]
+    # The tenants that do not verify have no such step.
+    assert "verify" not in funnel_counts(operator_client(make_app(), "other@example.com"))
 
 
 def test_search_finds_by_email_username_number_and_id(app):

@@ -29,6 +29,7 @@ DOORS = {
 }
 STEPS = {
     "account": N_("Account"),
+    "verify": N_("Check your email"),
     "profile": N_("About you"),
     "address": N_("Address"),
     "consents": N_("Consents"),

@@ -19,9 +19,18 @@ from webapp.console.rollups import add_one, insert_once
 from webapp.extensions import db
 from webapp.forms import STEPS
 from webapp.models import utcnow
+from webapp.trust import verification
 
 log = logging.getLogger(__name__)
 FUNNEL = (*STEPS, "done")  # each step's answers saved, then "done": the customer created
+VERIFIED = "verify"  # the emailed code accepted: a step of its own where the tenant asks for one
+
+
+def steps_of(tenant):
+    """The funnel's steps for `tenant`, in the wizard's order."""
+    if verification.applies(tenant):
+        return (FUNNEL[0], VERIFIED, *FUNNEL[1:])
+    return FUNNEL
 
 
 def _pseudonym(draft_id):
@@ -30,8 +39,9 @@ def _pseudonym(draft_id):
 
 
 def record(visit, step):
-    """A draft got past `step` (its answers saved; "done": the customer created). Reading a page
-    writes nothing: only the wizard's own posts, which write anyway, count."""
+    """A draft got past `step` (its answers saved; "verify": its code accepted; "done": the
+    customer created). Reading a page writes nothing: only the wizard's own posts (and the
+    mailed code's link), which write anyway, count."""
     day = utcnow().date()
     try:
         with db.engine.begin() as connection:
@@ -59,17 +69,17 @@ def record(visit, step):
         log.exception("step event not recorded")
 
 
-def funnel(tenant_slug, days=30):
+def funnel(tenant, days=30):
     """[(step, drafts past it, drop-off % from the step before or None)] over `days` days."""
     since = utcnow().date() - timedelta(days=days - 1)
     rows = db.session.execute(
         select(DailyFunnel.step, func.sum(DailyFunnel.drafts))
-        .where(DailyFunnel.tenant == tenant_slug, DailyFunnel.day >= since)
+        .where(DailyFunnel.tenant == tenant.slug, DailyFunnel.day >= since)
         .group_by(DailyFunnel.step)
     ).all()
     counts = {step: int(total) for step, total in rows}
     result, before = [], None
-    for step in FUNNEL:
+    for step in steps_of(tenant):
         reached = counts.get(step, 0)
         drop = round(100 * (before - reached) / before, 1) if before else None
         result.append((step, reached, drop))

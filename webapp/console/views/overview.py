@@ -52,7 +52,7 @@ def overview(slug):
         door_label,
         _day_label,
     )
-    steps = funnel.funnel(slug, DAYS)
+    steps = funnel.funnel(tenant, DAYS)
     funnel_chart = charts.horizontal(
         gettext("Wizard funnel, last %(days)s days", days=DAYS),
         gettext(

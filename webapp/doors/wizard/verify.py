@@ -7,6 +7,7 @@ from flask import g, redirect, request
 
 from webapp import i18n
 from webapp.auth import ratelimits
+from webapp.console import funnel
 from webapp.doors.wizard import guard
 from webapp.doors.wizard.flow import VERIFY, heading
 from webapp.doors.wizard.ownership import email_of, link_for, taken
@@ -88,6 +89,8 @@ def show(slug, mode):
     code = request.args.get("code")
     if code is not None:  # the mailed link: accept its code, then lose it from the address
         accepted = visit.needs_code and verification.accept(visit.draft, email_of(visit), code)
+        if accepted:
+            funnel.record(visit, funnel.VERIFIED)
         return redirect(visit.step_url(VERIFY, **({} if accepted else {"wrong": 1})), 303)
     error = gettext(WRONG_CODE) if request.args.get("wrong") == "1" and visit.needs_code else None
     return _page(visit, error, WRONG_CODE_STATUS if error else 200)
@@ -107,6 +110,7 @@ def check_code(slug, mode):
         return _page(visit, gettext(WRONG_CODE), WRONG_CODE_STATUS)
     honeypot.watch(visit.draft, request.form)
     db.session.commit()
+    funnel.record(visit, funnel.VERIFIED)
     return remember(redirect(visit.step_url(_then(visit)), 303))
 
 
