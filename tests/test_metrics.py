@@ -71,6 +71,14 @@ def test_registrations_steps_checks_and_outbox_are_counted(make_app):
     assert grew("request_duration_seconds_count", endpoint="api.create_customer") == 2
 
 
+def test_an_empty_outbox_is_every_kind_and_status_at_zero(make_app):
+    found = samples(make_app(METRICS_TOKEN=TOKEN).test_client())
+    for kind in ("email", "webhook"):
+        for status in ("pending", "failed"):
+            key = ("outbox_messages", (("kind", kind), ("status", status)))
+            assert found[key] == 0, key
+
+
 def test_rate_limited_requests_are_counted(make_app):
     client = make_app(
         METRICS_TOKEN=TOKEN, RATELIMIT_PUBLIC_API="1 per hour", RATELIMIT_REGISTRATION="1 per hour"

@@ -101,6 +101,10 @@ def _observe(response):
     return response
 
 
+OUTBOX_KINDS = ("email", "webhook")  # OutboxMessage.kind
+OUTBOX_STATUSES = ("pending", "failed")
+
+
 class OutboxCollector:
     """Pending and failed outbox messages by kind, read from the database at each scrape."""
 
@@ -117,10 +121,14 @@ class OutboxCollector:
         )
         rows = db.session.execute(
             select(OutboxMessage.kind, OutboxMessage.status, func.count())
-            .where(OutboxMessage.status.in_(("pending", "failed")))
+            .where(OutboxMessage.status.in_(OUTBOX_STATUSES))
             .group_by(OutboxMessage.kind, OutboxMessage.status)
         ).all()
-        for kind, status, count in rows:
+        # Every kind and status, 0 where none: an empty outbox is a series at 0 for alerts and
+        # graphs, not a series missing.
+        counts = {(kind, status): 0 for kind in OUTBOX_KINDS for status in OUTBOX_STATUSES}
+        counts.update({(kind, status): count for kind, status, count in rows})
+        for (kind, status), count in counts.items():
             family.add_metric([kind, status], count)
         yield family
 
