@@ -119,6 +119,8 @@ def test_a_password_containing_the_username_is_refused_inline(client):
         error_of(soup)
         == "Password must not contain your username or the start of your email address"
     )
+    # zxcvbn scores it Strong, but it is refused: no strength beside the error.
+    assert soup.select_one(".strength") is None
 
 
 def test_a_saved_password_is_not_asked_for_again(client):
