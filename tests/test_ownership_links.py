@@ -16,7 +16,7 @@ from webapp.extensions import db
 from webapp.models import OutboxMessage
 from webapp.ops.exports import write_jsonl
 from webapp.tenants import registry
-from webapp.trust import email_links
+from webapp.trust import email_links, mail_budget
 
 TENANTS = """
 [tenants.default]
@@ -131,3 +131,22 @@ def test_a_tenant_that_does_not_verify_mails_no_link(make_app):
     response = app.test_client().post(CUSTOMERS, json=valid_customer())
     assert response.get_json()["emailVerified"] is False
     assert mails(app) and all("/verify/" not in text(m) for m in mails(app))
+
+
+def test_a_link_the_mail_budget_holds_back_is_logged_without_the_address(make_app, caplog):
+    app = make_app(TENANTS, RATELIMIT_VERIFICATION_EMAIL="1 per hour")
+    key_id, secret = make_api_key(app)
+    body = valid_customer()
+    with app.test_request_context():
+        assert mail_budget.take(body["email"])  # someone else spent the address's budget
+    with caplog.at_level("WARNING", logger="webapp.trust.stored"):
+        response = app.test_client().post(
+            CUSTOMERS, json=body, headers={"Authorization": f"Bearer {key_id}.{secret}"}
+        )
+    assert response.status_code == 201
+    assert response.get_json()["emailVerified"] is False
+    assert not [m for m in mails(app, to=body["email"]) if "/verify/" in text(m)]
+    (record,) = [r for r in caplog.records if r.name == "webapp.trust.stored"]
+    assert "not mailed: the address's mail budget is spent" in record.getMessage()
+    assert response.get_json()["customerId"] in record.getMessage()
+    assert body["email"] not in record.getMessage()
