@@ -214,17 +214,16 @@ def test_the_command_erases_and_writes_the_audit_log(hooked):
 
 def test_the_console_erases_after_confirmation(hooked):
     app, _ = hooked
-    created = (
-        app.test_client()
-        .post("/api/v1/customers", json=valid_customer(), headers=bearer(app))
-        .get_json()
-    )
+    body = valid_customer()
+    created = app.test_client().post("/api/v1/customers", json=body, headers=bearer(app)).get_json()
     client = operator_client(app)
     path = f"/console/t/default/customers/{created['customerId']}"
     assert client.post(path + "/erase").status_code == 400  # not confirmed
     assert stored(app, created["customerId"]).erased_at is None
     response = client.post(path + "/erase", data={"confirm": "yes"}, follow_redirects=True)
-    assert response.status_code == 200 and "was erased" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "was erased" in page and "nothing personal" in page
+    assert body["email"] not in page and body["username"] not in page
     assert stored(app, created["customerId"]).erased_at is not None
 
 
