@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import deliver_outbox, make_api_key, unique, valid_customer
+from conftest import STRONG_PASSWORD, deliver_outbox, make_api_key, unique, valid_customer
 from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
 
 TENANTS = """
@@ -253,14 +253,42 @@ def test_a_web_store_customers_language_picks_the_email_language_where_there_is_
     assert written_email(app)[0] == subject
 
 
-def test_api_customers_get_english_email(app, client):
-    assert (
-        client.post(
-            "/api/v1/customers", json=valid_customer(), headers={"Accept-Language": "de"}
-        ).status_code
-        == 201
+@pytest.mark.parametrize(
+    "header, subject",
+    [
+        ({"Accept-Language": "de-CH, en;q=0.5"}, "Ihr Konto bei Acme Bets"),
+        ({"Accept-Language": "pt-BR"}, "Your Acme Bets account"),
+        ({}, "Your Acme Bets account"),
+    ],
+)
+def test_api_customers_get_the_email_in_the_language_the_request_accepts(
+    app, client, header, subject
+):
+    # A partner's front end sends the person's browser's Accept-Language; the answer itself keeps
+    # the seeds' English.
+    response = client.post("/api/v1/customers", json=valid_customer(), headers=header)
+    assert response.status_code == 201
+    assert written_email(app)[0] == subject
+
+
+def test_online_ordering_customers_get_the_email_in_the_language_the_request_accepts(app, client):
+    key_id, secret = make_api_key(app)
+    response = client.put(
+        "/v1/Customers?accountCreationEmailOption=SendEmail",
+        json={
+            "Customer": {
+                "FirstName": "Ada",
+                "LastName": "Lovelace",
+                "EMail": f"{unique()}@example.com",
+            },
+            "Password": STRONG_PASSWORD,
+            "SecurityQuestion": "First pet?",
+            "SecurityAnswer": "Rex",
+        },
+        headers={"Authorization": f"Bearer {key_id}.{secret}", "Accept-Language": "de"},
     )
-    assert written_email(app)[0] == "Your Acme Bets account"
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert written_email(app)[0] == "Ihr Konto bei Acme Bets"
 
 
 def test_the_tenants_branding_is_on_the_german_pages_the_embed_and_the_email(

@@ -109,6 +109,13 @@ def _preferred():
     return _preferred_in(request.headers.get("Accept-Language", ""), languages())
 
 
+def accepted() -> str | None:
+    """The language of the mails an API request causes: the best of its `Accept-Language` (a
+    partner's front end sends the person's browser's; a partner's server can pass it on), or None
+    (English). The answer itself stays in the seeds' English."""
+    return _preferred() if has_request_context() else None
+
+
 @lru_cache(maxsize=256)
 def _preferred_in(header, known):
     # A browser sends the same header with each request, and most browsers one of a few: each

@@ -31,16 +31,16 @@ def notify_owner(tenant, email, language=None):
         outbox.email(tenant, "address_in_use", email, language)
 
 
-def register_pending(tenant, answers, door, caller, prior=()):
+def register_pending(tenant, answers, door, caller, prior=(), options=None):
     """Register for the public JSON API of an enumeration-safe tenant: a free email stores the
     customer (unverified, its link mailed), a taken one mails the owner the notice; the caller
     answers both alike. Other faults are raised as ever, without the taken email's."""
     try:
-        registration.register(tenant, answers, door, caller, prior=prior)
+        registration.register(tenant, answers, door, caller, prior=prior, options=options)
     except FaultError as error:
         shown, taken = split_taken(tenant, error.faults)
         if shown or not taken:
             raise FaultError(shown or error.faults, error.headers) from None
         hash_secret(answers.get("password") or "")  # the work a free address costs
-        notify_owner(tenant, answers.get("email"))
+        notify_owner(tenant, answers.get("email"), options and options.language)
         db.session.commit()

@@ -3,7 +3,7 @@
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from webapp import metrics, registration
+from webapp import i18n, metrics, registration
 from webapp.auth import idempotency, ratelimits
 from webapp.auth.credentials import api_tenant, current_credentials
 from webapp.faults import Fault, FaultError, fault
@@ -192,10 +192,11 @@ def create_customer():
 def _register(tenant, answers, caller, prior):
     """The customer stored; None for an enumeration-safe tenant's public caller, who learns
     only that the registration is pending, whether the email was free or taken."""
+    options = registration.Options(language=i18n.accepted())
     if tenant.enumeration_safe and not caller.has_credentials:
-        enumeration.register_pending(tenant, answers, "api", caller, prior)
+        enumeration.register_pending(tenant, answers, "api", caller, prior, options)
         return None
-    return registration.register(tenant, answers, "api", caller, prior=prior)
+    return registration.register(tenant, answers, "api", caller, prior=prior, options=options)
 
 
 def _answer(status, body):

@@ -7,7 +7,7 @@ Answers come in the format the client asks for (`Accept`), else in the request's
 from flask import Blueprint, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from webapp import metrics, registration
+from webapp import i18n, metrics, registration
 from webapp.auth import ratelimits
 from webapp.auth.credentials import api_tenant, current_credentials
 from webapp.doors.dialects import openapi as dialects_openapi
@@ -241,6 +241,7 @@ def create_customer():
         security_question=(members.get("SecurityQuestion") or "").strip() or None,
         security_answer=(members.get("SecurityAnswer") or "").strip() or None,
         extra={"channel": channel} if channel else {},
+        language=i18n.accepted(),
     )
     try:
         customer = registration.register(
