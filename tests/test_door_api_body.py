@@ -49,7 +49,8 @@ def test_unknown_top_level_field_is_91000_naming_it(client, name):
 def test_value_of_the_wrong_json_type_is_91000_naming_the_field(client, field, value):
     response = client.post(CUSTOMERS, json=valid_customer(**{field: value}))
     assert response.status_code == 400
-    assert faults(response)[0] == (91000, field)
+    # Alone: what the value holds could not be read, so nothing in it is "missing" as well.
+    assert faults(response) == [(91000, field)]
     assert field in response.get_json()["message"]
 
 
@@ -161,6 +162,12 @@ def test_text_is_stored_trimmed_and_as_typed(client):
         body["displayName"],
         body["gender"],
     ) == ("Dr", "Ada", "de la Tour-d'Auvergne", "Ada  L.", "non-binary")
+
+
+def test_a_required_field_of_invisible_characters_alone_is_missing(client):
+    response = client.post(CUSTOMERS, json=valid_customer(title="\u2060", surname="\u200b\u200b"))
+    assert faults(response) == [(91000, "title"), (91000, "surname")]
+    assert "Enter" in response.get_json()["faults"][1]["message"]
 
 
 def test_markup_is_data(client):

@@ -336,6 +336,20 @@ def test_required_custom_attribute_missing_is_91000(attributes_client):
         )
 
 
+def test_custom_attribute_names_are_trimmed(attributes_client):
+    given = [{"name": " memberNo ", "value": "M-1"}]
+    response = attributes_client.post(CUSTOMERS, json=valid_customer(customAttributes=given))
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["customAttributes"] == [{"name": "memberNo", "value": "M-1"}]
+
+
+def test_a_custom_attribute_value_of_the_wrong_type_is_one_fault_on_it(attributes_client):
+    given = [{"name": "memberNo", "value": 5}]
+    response = attributes_client.post(CUSTOMERS, json=valid_customer(customAttributes=given))
+    assert faults(response) == [(91000, "customAttributes[0].value")]
+    assert "Must be a string" in response.get_json()["message"]
+
+
 def test_unknown_custom_attribute_is_91000_naming_it(attributes_client):
     given = [{"name": "memberNo", "value": "M-1"}, {"name": "shoeSize", "value": "9"}]
     response = attributes_client.post(CUSTOMERS, json=valid_customer(customAttributes=given))

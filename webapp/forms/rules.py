@@ -75,8 +75,15 @@ def _exempt(form, field):
     return field.name in getattr(form.meta, "exempt", ())
 
 
+# Characters that show nothing (zero-width space, zero-width (non-)joiner, word joiner, byte order
+# mark, soft hyphen, direction marks...): a required field of these and white space alone is
+# empty. Not every format character: an emoji tag sequence (a subdivision's flag) holds some.
+INVISIBLE = "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+BLANK = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + INVISIBLE
+
+
 def blank(data):
-    return data is None or (isinstance(data, str) and not data.strip()) or data == []
+    return data is None or (isinstance(data, str) and not data.strip(BLANK)) or data == []
 
 
 class Required:

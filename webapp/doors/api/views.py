@@ -95,22 +95,26 @@ def _consents(value, answers, faults):
         _string_list(value.get(key), key, answers, key, faults)
 
 
+def _attribute_name(item):
+    """The name a `customAttributes` entry gives, trimmed as every identifier is; else None."""
+    name = item.get("name") if isinstance(item, dict) else None
+    return name.strip() if isinstance(name, str) else None
+
+
 def _attributes(value, answers, faults):
     if not _of_kind(value, list, "customAttributes", "an array of {name, value}", faults):
         return
     for index, item in enumerate(value):
         path = f"customAttributes[{index}]"
-        if not (
-            isinstance(item, dict)
-            and set(item) <= {"name", "value"}
-            and isinstance(item.get("name"), str)
-            and isinstance(item.get("value"), (str, type(None)))
-        ):
+        name = _attribute_name(item)
+        if name is None or not set(item) <= {"name", "value"}:
             faults.append(_wrong_type(path, "an object {name, value} of strings"))
-        elif ATTRIBUTE_PREFIX + item["name"] in answers:
-            faults.append(Fault(91000, path, f"'{item['name']}' is given twice"))
+        elif not isinstance(item.get("value"), (str, type(None))):
+            faults.append(_wrong_type(f"{path}.value", "a string"))
+        elif ATTRIBUTE_PREFIX + name in answers:
+            faults.append(Fault(91000, path, f"'{name}' is given twice"))
         else:
-            answers[ATTRIBUTE_PREFIX + item["name"]] = item.get("value") or ""
+            answers[ATTRIBUTE_PREFIX + name] = item.get("value") or ""
 
 
 def to_path(name, body):
@@ -123,7 +127,7 @@ def to_path(name, body):
         wanted = name[len(ATTRIBUTE_PREFIX) :]
         items = body.get("customAttributes") if isinstance(body, dict) else None
         for index, item in enumerate(items if isinstance(items, list) else []):
-            if isinstance(item, dict) and item.get("name") == wanted:
+            if _attribute_name(item) == wanted:
                 return f"customAttributes[{index}].value"
         return "customAttributes"
     return name
@@ -133,21 +137,27 @@ def _unknown_attributes(tenant, body):
     items = body.get("customAttributes")
     return [
         Fault(
-            91000,
-            f"customAttributes[{index}].name",
-            f"'{item['name']}' is not an attribute of this tenant",
+            91000, f"customAttributes[{index}].name", f"'{name}' is not an attribute of this tenant"
         )
         for index, item in enumerate(items if isinstance(items, list) else [])
-        if isinstance(item, dict)
-        and isinstance(item.get("name"), str)
-        and tenant.attribute(item["name"]) is None
+        if (name := _attribute_name(item)) is not None and tenant.attribute(name) is None
     ]
 
 
-def _with_paths(error, body):
+def _within(path, outer):
+    return path == outer or path.startswith((outer + ".", outer + "["))
+
+
+def _with_paths(error, body, parsed=()):
+    """The service's faults with paths into the body. A fault the parsing found (`parsed`: a
+    wrongly typed `consents` object, say) stands for what it holds: the rules' faults about its
+    members, which they found missing because they could not be read, are left out."""
+    unread = [to_path(item.field, body) for item in parsed]
     faults = []
     for item in error.faults:
         path = to_path(item.field, body)
+        if all(item is not p for p in parsed) and any(_within(path, u) for u in unread):
+            continue
         # The product's own faults name the field in the message; seed faults keep theirs.
         detail = f"{path}: {item.detail}" if item.code == 91000 and item.detail else item.detail
         faults.append(Fault(item.code, path, detail))
@@ -184,7 +194,7 @@ def create_customer():
         try:
             customer = _register(tenant, answers, caller, prior)
         except FaultError as error:
-            raise _with_paths(error, body) from None
+            raise _with_paths(error, body, prior) from None
         status, answer = (202, PENDING) if customer is None else (201, customer_json(customer))
         return _answer(*claim.answer(status, answer))
 
