@@ -336,6 +336,20 @@ def test_email_taken_is_409_91001_case_insensitively(client):
     assert faults(response) == [(91001, "email")]
 
 
+@pytest.mark.parametrize(
+    "first, again",
+    [
+        ("{}@example.com", "{}@ｅｘａｍｐｌｅ.ｃｏｍ"),  # the domain typed in full width
+        ("{}@bücher.de", "{}@XN--BCHER-KVA.de"),  # an international domain, and its DNS form
+    ],
+)
+def test_an_email_is_taken_in_any_form_of_its_domain(client, first, again):
+    name = unique("ada")
+    assert client.post(CUSTOMERS, json=valid_customer(email=first.format(name))).status_code == 201
+    response = client.post(CUSTOMERS, json=valid_customer(email=again.format(name)))
+    assert faults(response) == [(91001, "email")]
+
+
 def test_tenant_with_unique_email_off_accepts_a_repeated_email(make_app):
     client = make_app("[tenants.default]\nunique_email = false\n").test_client()
     email = unique() + "@example.com"

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from conftest import CUSTOMERS, valid_customer
 from flask_migrate import downgrade, upgrade
 from servers import ROOT, app_environment, postgres_database
 
@@ -175,4 +176,54 @@ def test_0003_renames_the_stored_door_values_and_back(empty_database, tmp_path):
             downgrade(directory=directory, revision="0002")
             assert stored_doors() == [old, old]
             downgrade(directory=directory, revision="base")  # empty for the next door
+        db.engine.dispose()
+
+
+def email_keys():
+    with db.engine.connect() as connection:
+        found = connection.execute(
+            sa.text("SELECT email, email_unique_key FROM customer ORDER BY number")
+        )
+        return [tuple(row) for row in found]
+
+
+def test_0011_keys_emails_by_the_domain_the_dns_resolves(empty_database, tmp_path, caplog):
+    app, directory, _ = migrating(empty_database, tmp_path)
+    with app.app_context():
+        upgrade(directory=directory)
+        client = app.test_client()
+        for number, email in enumerate(
+            ("ada@example.com", "ada2@example.com", "bo@Bücher.de"), start=1
+        ):
+            body = valid_customer(username=f"user{number}", email=email)
+            assert client.post(CUSTOMERS, json=body).status_code == 201
+        with db.engine.begin() as connection:  # the second as typed in full width, keyed as before
+            connection.execute(
+                sa.text(
+                    "UPDATE customer SET email = :email, email_unique_key = :key "
+                    "WHERE email = 'ada2@example.com'"
+                ),
+                {"email": "ada@ＥＸＡＭＰＬＥ.com", "key": "ada@ｅｘａｍｐｌｅ.com"},
+            )
+            connection.execute(
+                sa.text("UPDATE customer SET email_unique_key = 'bo@bücher.de' WHERE number = 3")
+            )
+        downgrade(directory=directory, revision="0010")
+        assert [key for _, key in email_keys()] == [
+            "ada@example.com",
+            "ada@ｅｘａｍｐｌｅ.com",
+            "bo@bücher.de",
+        ]
+        upgrade(directory=directory, revision="0011")
+        # The full-width address is the first customer's mailbox: it keeps its key, and says so.
+        assert [key for _, key in email_keys()] == [
+            "ada@example.com",
+            "ada@ｅｘａｍｐｌｅ.com",
+            "bo@xn--bcher-kva.de",
+        ]
+        assert "customer 2 of tenant default keeps its email key" in caplog.text
+        taken = client.post(CUSTOMERS, json=valid_customer(username="bo2", email="BO@bücher.DE"))
+        assert taken.status_code == 409
+        downgrade(directory=directory, revision="0010")
+        assert [key for _, key in email_keys()][2] == "bo@bücher.de"
         db.engine.dispose()

