@@ -21,6 +21,12 @@
 
   var summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();
+  // A failed post's page answers a POST: coming Back to it, or reloading it, would post again.
+  // Its history entry takes the step's own address, which draws the step anew.
+  var pageUrl = summary && summary.getAttribute("data-page-url");
+  if (pageUrl && window.history.replaceState) {
+    window.history.replaceState(window.history.state, "", pageUrl);
+  }
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-error-summary] a");

@@ -218,6 +218,25 @@ def test_back_keeps_earlier_answers(serve, browser):
     assert page.input_value("#password") == ""
 
 
+def test_back_to_a_step_that_failed_and_a_reload_of_it_draw_the_step_again(serve, browser):
+    # The failed post's page answers a POST: without its history entry at the step's own
+    # address, Back finds nothing to show (no-store) and a reload would post again.
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register"))
+    continue_with(page, account())
+    continue_with(page, {**PROFILE, "surname": ""})
+    assert page.title().startswith("Error: ")
+    assert "draft=" in page.url
+    continue_with(page, PROFILE)
+    assert heading(page) == "Your address"
+    page.go_back()
+    assert heading(page) == "About you"
+    assert page.input_value("#surname") == "Lovelace"
+    page.reload()
+    assert heading(page) == "About you" and not page.title().startswith("Error: ")
+
+
 def test_a_draft_survives_a_restart_of_the_server(serve, browser, make_app):
     server = serve()
     page = browser.new_page()
