@@ -236,6 +236,20 @@ def test_changing_the_email_from_the_review_asks_for_a_new_code(app, client):
     assert customer.email == new_email and customer.email_verified_at is not None
 
 
+def test_the_link_for_an_email_changed_from_the_review_leads_back_to_the_review(app, client):
+    wizard, who = at_verify(client)
+    wizard.submit({"code": latest_code(app, who["email"])})
+    for fields in (PROFILE, ADDRESS, CONSENTS):
+        wizard.submit(fields)
+    wizard.open(f"/register?draft={wizard.page.hidden['draft']}&then=review")
+    new_email = "changed-" + who["email"]
+    wizard.submit({"email": new_email})
+    link = link_in(mails(app, to=new_email)[0], "/register/verify")
+    page = wizard.open(urlsplit(link).path + "?" + urlsplit(link).query)
+    assert "Your email address is confirmed." in page.html
+    assert heading(wizard.submit()) == "Check your answers"
+
+
 def test_a_verified_email_kept_on_the_account_step_needs_no_new_code(app, client):
     wizard, who = at_verify(client)
     wizard.submit({"code": latest_code(app, who["email"])})

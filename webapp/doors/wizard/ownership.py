@@ -2,6 +2,8 @@
 the account step is saved, refuse later steps while the code is awaited, and tell "Create
 account" when the draft proved its email."""
 
+from flask import request
+
 from webapp import i18n, registration
 from webapp.faults import fault
 from webapp.trust import enumeration, mail_budget, verification
@@ -12,12 +14,15 @@ def email_of(visit):
 
 
 def link_for(visit):
-    """The link a code mail carries: this step, with the draft and the code."""
+    """The link a code mail carries: this step, with the draft and the code (and, for an email
+    changed from the review, the way back there)."""
 
     def link_for(code):
         values = {"draft": visit.token, "code": code}
         if visit.language:
             values["lang"] = visit.language
+        if request.values.get("then") == "review":
+            values["then"] = "review"
         return visit.url("verify", _external=True, **values)
 
     return link_for

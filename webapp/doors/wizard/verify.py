@@ -26,7 +26,17 @@ WRONG_CODE_STATUS = Fault(91016).status
 
 
 def _then(visit):
-    return "review" if request.values.get("then") == "review" else visit.next_page(VERIFY)
+    return "review" if _from_review() else visit.next_page(VERIFY)
+
+
+def _from_review() -> bool:
+    """Whether the person came from the review (a changed email): they go back there after."""
+    return request.values.get("then") == "review"
+
+
+def _here_again(visit, **values):
+    """This step's address, still on the way back to the review where the person came from it."""
+    return visit.step_url(VERIFY, **values, **({"then": "review"} if _from_review() else {}))
 
 
 def _page(visit, error=None, status=200):
@@ -91,7 +101,7 @@ def show(slug, mode):
         accepted = visit.needs_code and verification.accept(visit.draft, email_of(visit), code)
         if accepted:
             funnel.record(visit, funnel.VERIFIED)
-        return redirect(visit.step_url(VERIFY, **({} if accepted else {"wrong": 1})), 303)
+        return redirect(_here_again(visit, **({} if accepted else {"wrong": 1})), 303)
     error = gettext(WRONG_CODE) if request.args.get("wrong") == "1" and visit.needs_code else None
     return _page(visit, error, WRONG_CODE_STATUS if error else 200)
 
@@ -138,4 +148,4 @@ def new_code(slug, mode):
         raise mail_budget.refused(email)
     honeypot.watch(visit.draft, request.form)
     db.session.commit()
-    return redirect(visit.step_url(VERIFY, sent=1), 303)
+    return redirect(_here_again(visit, sent=1), 303)
