@@ -94,7 +94,9 @@ def test_a_national_phone_number_is_checked_with_the_drafts_address_country(clie
     _, soup = check(client, "phone", {"phone": "020 7946 0958"})
     assert error_of(soup) is None
     _, soup = check(client, "phone", {"phone": "(650) 253-0000"})
-    assert error_of(soup) == "Enter phone number in international form, like +44 7911 123456"
+    assert error_of(soup) == (
+        "Enter phone number like 07400 123456, or in international form, like +44 7400 123456"
+    )
 
 
 def test_password_strength_and_advice_come_as_it_is_typed_and_the_password_never_comes_back(client):

@@ -133,8 +133,8 @@ def test_a_failed_post_and_an_inline_check_answer_in_the_pages_language(client):
         .get_text(" ", strip=True)
     )
     assert (
-        message == "Fehler: Telefonnummer in internationaler Form eingeben, zum Beispiel "
-        "+49 30 1234567"
+        message == "Fehler: Telefonnummer wie 07400 123456 oder in internationaler Form wie "
+        "+44 7400 123456 eingeben"
     )
 
 
@@ -174,7 +174,10 @@ def test_the_json_api_says_the_same_bytes_whatever_the_language(client):
     body = valid_customer(surname="", phone="12", email="x@", addresses=[{"countryCode": "GB"}])
     english = client.post("/api/v1/customers", json=body)
     assert english.status_code == 400
-    assert "Enter phone number in international form" in english.get_data(as_text=True)
+    assert (
+        "Enter phone number like 07400 123456, or in international form, like +44 7400 123456"
+        in (english.get_data(as_text=True))
+    )
     for headers, query in (({"Accept-Language": "de"}, ""), ({}, "?lang=de")):
         german = client.post("/api/v1/customers" + query, headers=headers, json=body)
         assert german.get_data() == english.get_data() and german.status_code == 400

@@ -322,12 +322,42 @@ def phone_number(form, field):
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
+        examples = phone_examples(region.upper() if region else None)
+        if examples is None:
+            stop(
+                Problem(
+                    N_("Enter %(noun)s in international form, like +44 7911 123456"),
+                    noun=noun(field, lower=True),
+                )
+            )
+        national, international = examples
         stop(
             Problem(
-                N_("Enter %(noun)s in international form, like +44 7911 123456"),
+                N_(
+                    "Enter %(noun)s like %(national)s, or in international form, like "
+                    "%(international)s"
+                ),
                 noun=noun(field, lower=True),
+                national=national,
+                international=international,
             )
         )
+
+
+@lru_cache(maxsize=256)
+def phone_examples(region):
+    """A mobile number of `region` (the library's example) as its people write it and in
+    international form; None where the library has none."""
+    example = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
+    if example is None:
+        return None
+    return tuple(
+        phonenumbers.format_number(example, form)
+        for form in (
+            phonenumbers.PhoneNumberFormat.NATIONAL,
+            phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+        )
+    )
 
 
 @lru_cache(maxsize=256)  # the library reads and parses a JSON file on every call
