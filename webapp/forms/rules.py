@@ -322,7 +322,7 @@ def phone_number(form, field):
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        examples = phone_examples(region.upper() if region else None)
+        examples = phone_examples(region.upper()) if region else None
         if examples is None:
             stop(
                 Problem(
