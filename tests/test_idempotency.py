@@ -68,6 +68,15 @@ def test_key_empty_or_over_255_characters_is_91000(app, client, key):
     assert customers(app) == 0
 
 
+def test_a_malformed_key_is_listed_with_the_bodys_faults(app, client):
+    response = post(client, valid_customer(surname=""), "k" * 256)
+    assert faults(response) == [(91000, "surname"), (91000, "Idempotency-Key")]
+    assert "Idempotency-Key: Must be 1 to 255 characters" in [
+        f["message"] for f in response.get_json()["faults"]
+    ]
+    assert customers(app) == 0
+
+
 def test_a_refused_body_is_answered_again_and_its_key_stays_spent(app, client):
     refused = valid_customer(username="")
     first = post(client, refused, "order-4")

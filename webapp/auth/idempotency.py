@@ -19,7 +19,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
-from webapp.faults import FaultError, fault
+from webapp.faults import Fault, FaultError, fault
 from webapp.models import IdempotencyRecord, utcnow
 
 LIFETIME = timedelta(hours=24)
@@ -33,11 +33,12 @@ def fingerprint(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def check_key(key):
+def key_faults(key) -> list[Fault]:
+    """The fault of a malformed key, listed with the body's (a request with one claims nothing
+    and stores nothing); none for a good key or no key."""
     if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH):
-        raise fault(
-            91000, "Idempotency-Key", f"Idempotency-Key: must be 1 to {MAX_KEY_LENGTH} characters"
-        )
+        return [Fault(91000, "Idempotency-Key", f"Must be 1 to {MAX_KEY_LENGTH} characters")]
+    return []
 
 
 class Claim:
@@ -79,8 +80,8 @@ def answered(scope: str, key: str | None, path: str, body: dict) -> bool:
 @contextmanager
 def claimed(scope: str, key: str | None, path: str, body: dict):
     """Claim `key` for this request (without a key: nothing to claim). A FaultError leaving the
-    block is the body's answer, kept for replays; any other error gives the claim up."""
-    check_key(key)
+    block is the body's answer, kept for replays; any other error gives the claim up. `key` is
+    well formed (`key_faults`), or None."""
     if key is None:
         yield Claim()
         return

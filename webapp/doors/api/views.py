@@ -173,6 +173,9 @@ def create_customer():
     registration.ensure_open(tenant)
     body = read_json_object(("application/json",))
     key = request.headers.get("Idempotency-Key")
+    malformed = idempotency.key_faults(key)
+    if malformed:
+        key = None  # nothing to claim: the request fails with the key's fault and the body's
     credentials = current_credentials(spent_allowed=True)
     if credentials is not None and credentials.spent:
         # A signature used before: good only as an exact retry of an answered registration.
@@ -190,7 +193,7 @@ def create_customer():
         if claim.replay is not None:
             return _answer(*claim.replay)
         answers, prior = to_answers(body)
-        prior += _unknown_attributes(tenant, body)
+        prior += _unknown_attributes(tenant, body) + malformed
         try:
             customer = _register(tenant, answers, caller, prior)
         except FaultError as error:
