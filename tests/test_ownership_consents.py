@@ -101,6 +101,7 @@ def test_a_double_opt_in_is_pending_until_its_link_is_followed(app, credentials)
     customer = register(app)
     marketing = records(customer)["marketing"]
     assert (marketing["status"], marketing["confirmedAt"]) == ("pending", None)
+    assert "marketing" in customer["consents"]["consentIds"]  # given, awaiting its confirmation
     message = confirmation(app, customer)
     body = text(message)
     assert "Send me offers" in body and "/consent/withdraw/" in body
@@ -120,8 +121,12 @@ def test_the_withdraw_link_withdraws_in_one_click(app, credentials):
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     page = app.test_client().get(path(message, "/consent/withdraw/"))
     assert page.status_code == 200 and "Consent withdrawn" in page.get_data(as_text=True)
-    marketing = records(fetch(app, credentials, customer))["marketing"]
+    stored = fetch(app, credentials, customer)
+    marketing = records(stored)["marketing"]
     assert marketing["status"] == "withdrawn" and marketing["withdrawnAt"].endswith("Z")
+    # The consents in force: a withdrawn one is no longer given (its record keeps the evidence).
+    assert "marketing" not in stored["consents"]["consentIds"]
+    assert "terms" in stored["consents"]["consentIds"]
     assert webhook_types(app).count("consent.withdrawn") == 1
     # The mail program's one-click POST (RFC 8058) finds it withdrawn already: no second event.
     assert (
@@ -150,7 +155,9 @@ def test_unconfirmed_after_30_days_it_is_expired(app, credentials, monkeypatch):
     customer = register(app)
     later = utcnow() + opt_in.CONFIRM_WITHIN + timedelta(minutes=1)
     monkeypatch.setattr(opt_in, "utcnow", lambda: later)
-    assert records(fetch(app, credentials, customer))["marketing"]["status"] == "expired"
+    stored = fetch(app, credentials, customer)
+    assert records(stored)["marketing"]["status"] == "expired"
+    assert "marketing" not in stored["consents"]["consentIds"]
     assert (
         app.test_client().get(path(confirmation(app, customer), "/consent/confirm/")).status_code
         == 400

@@ -20,7 +20,13 @@ def customer_json(customer) -> dict:
         "emailVerifiedAt": iso(customer.email_verified_at),
         "addresses": [dict(customer.address)] if customer.address else [],
         "consents": {
-            consents: [record.consent_id for record in customer.consents],
+            # Those in force: a withdrawn or expired consent is no longer given (its record
+            # stays below, with its evidence); a pending one is, awaiting its confirmation.
+            consents: [
+                record.consent_id
+                for record in customer.consents
+                if status(record) not in ("withdrawn", "expired")
+            ],
             contact_methods: list(customer.contact_methods or []),
             "records": [
                 {
