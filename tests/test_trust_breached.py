@@ -86,6 +86,41 @@ def test_a_missing_file_stops_the_start_up(make_app, tmp_path):
         make_app(BREACHED_PASSWORDS_FILE=str(tmp_path / "missing.bloom"))
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"garbage\n",  # any 8 bytes read as a filter: no bits
+        f"{sha1(LEAKED)}:3861493\n".encode(),  # the hash list itself, not the filter made of it
+        b"\x0a\x00\x00",  # cut short
+    ],
+)
+def test_a_file_that_is_not_a_filter_stops_the_start_up_and_check_config_says_why(
+    make_app, tmp_path, content
+):
+    broken = tmp_path / "broken.bloom"
+    broken.write_bytes(content)
+    with pytest.raises(breached.FilterError, match="cannot be read as a filter"):
+        make_app(BREACHED_PASSWORDS_FILE=str(broken))
+    result = check_config(tmp_path, BREACHED_PASSWORDS_FILE=str(broken))
+    assert result.exit_code == 1
+    assert "cannot be read as a filter made by import-breached-passwords" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_import_into_a_folder_that_is_not_there_says_so(make_app, tmp_path):
+    source = tmp_path / "pwned.txt"
+    source.write_text(f"{sha1(LEAKED)}\n")
+    result = (
+        make_app()
+        .test_cli_runner()
+        .invoke(
+            args=["import-breached-passwords", str(source), "--output", str(tmp_path / "no" / "x")]
+        )
+    )
+    assert result.exit_code == 1 and "is not a folder" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_the_filter_keeps_its_false_positive_rate(tmp_path):
     source = tmp_path / "many.txt"
     with source.open("w") as handle:

@@ -140,6 +140,8 @@ def import_breached_passwords(source, output):
     from webapp.trust import breached
 
     output = output or str(Path(current_app.instance_path) / "breached-passwords.bloom")
+    if not Path(output).parent.is_dir():
+        raise click.ClickException(f"{Path(output).parent} is not a folder: make it first")
     with click.progressbar(
         length=Path(source).stat().st_size, label="Importing", file=sys.stderr
     ) as bar:

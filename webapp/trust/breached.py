@@ -70,23 +70,41 @@ class FilterError(RuntimeError):
     """BREACHED_PASSWORDS_FILE is missing or is not a filter this service made."""
 
 
+# A filter at 1 in 1,000 takes 10 hash functions; rbloom reads any file of 8 bytes or more as a
+# filter, and one with no bits, or a number of functions no filter has (a text file's first
+# bytes), would fail its first look-up (a panic in rbloom, past any error handler).
+MAX_FUNCTIONS = 64
+
+
 @lru_cache(maxsize=2)
 def load(path: str) -> Bloom:
     """The filter at `path`, read once per process."""
     try:
-        return Bloom.load(path, _hash)
-    except (OSError, ValueError) as error:
-        raise FilterError(
-            f"BREACHED_PASSWORDS_FILE {path}: cannot be read as a filter "
-            f"made by import-breached-passwords ({error})"
-        ) from None
+        bloom = Bloom.load(path, _hash)
+        functions = _functions(path)
+    except (OSError, ValueError, struct.error) as error:
+        raise _unreadable(path, error) from None
+    if bloom.size_in_bits == 0 or not 1 <= functions <= MAX_FUNCTIONS:
+        raise _unreadable(path, f"{functions} hash functions, {bloom.size_in_bits} bits")
+    return bloom
+
+
+def _functions(path: str) -> int:
+    with open(path, "rb") as handle:
+        return struct.unpack("<Q", handle.read(8))[0]
+
+
+def _unreadable(path, why) -> FilterError:
+    return FilterError(
+        f"BREACHED_PASSWORDS_FILE {path}: cannot be read as a filter "
+        f"made by import-breached-passwords ({why})"
+    )
 
 
 def describe(path: str) -> dict:
     """The file's size, how many hashes it holds (estimated) and its false-positive rate."""
     bloom = load(path)
-    with open(path, "rb") as handle:
-        functions = struct.unpack("<Q", handle.read(8))[0]
+    functions = _functions(path)
     items = bloom.approx_items
     rate = (1 - math.exp(-functions * items / bloom.size_in_bits)) ** functions
     return {"bytes": os.path.getsize(path), "hashes": round(items), "rate": rate}
