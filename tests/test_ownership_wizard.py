@@ -81,6 +81,8 @@ def test_the_mailed_link_opens_the_step_with_its_code_accepted(app, client):
     assert heading(page) == "Check your email"
     assert "Your email address is confirmed." in page.html
     assert "code=" not in page.path  # the code leaves the address bar
+    again = wizard.open(urlsplit(link).path + "?" + urlsplit(link).query)  # followed again
+    assert "wrong=" not in again.path and "Your email address is confirmed." in again.html
     assert heading(wizard.submit()) == "About you"
 
 

@@ -98,7 +98,9 @@ def show(slug, mode):
         return _away(visit)
     code = request.args.get("code")
     if code is not None:  # the mailed link: accept its code, then lose it from the address
-        accepted = visit.needs_code and verification.accept(visit.draft, email_of(visit), code)
+        if not visit.needs_code:  # followed again: the page says the address is confirmed
+            return redirect(_here_again(visit), 303)
+        accepted = verification.accept(visit.draft, email_of(visit), code)
         if accepted:
             funnel.record(visit, funnel.VERIFIED)
         return redirect(_here_again(visit, **({} if accepted else {"wrong": 1})), 303)
