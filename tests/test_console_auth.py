@@ -322,3 +322,13 @@ def test_only_a_request_with_the_session_cookie_has_its_signature_checked(app, m
     page = signed_in.get("/console/", follow_redirects=True)
     assert "Registrations per day" in page.get_data(as_text=True)
     assert serializers  # the cookie was read (and the session saved) through it
+
+
+def test_a_rate_limited_sign_in_says_when_to_come_back_in_words(app):
+    client = app.test_client()
+    for _ in range(10):
+        assert sign_in(client, "ops@example.com", "JBSWY3DPEHPK3PXPJBSWY3DP").status_code == 422
+    limited = sign_in(client, "ops@example.com", "JBSWY3DPEHPK3PXPJBSWY3DP")
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) <= 60
+    page = BeautifulSoup(limited.get_data(as_text=True), "html.parser").get_text(" ", strip=True)
+    assert "Try again in 1 minute." in page

@@ -15,7 +15,7 @@ from functools import lru_cache
 import pycountry
 from babel import Locale
 from flask import current_app, g, has_request_context, request
-from flask_babel import get_locale, get_translations
+from flask_babel import format_timedelta, get_locale, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
@@ -263,3 +263,21 @@ def init_app(app):
     @app.context_processor
     def language():
         return {"language": current()}
+
+
+def waiting(headers) -> str:
+    """When a rate-limited person may try again, in words: "Try again in 59 minutes"."""
+    try:
+        seconds = max(int(headers.get("Retry-After", "")), 1)
+    except ValueError:
+        return gettext("Try again later.")
+    # Whole units, rounded up: 3,599 seconds is "60 minutes", never a promise of "1 hour" early.
+    for unit, size in (("minute", 60), ("hour", 3600)):
+        if seconds <= size * (60 if unit == "minute" else 48):
+            return gettext(
+                "Try again in %(wait)s.",
+                wait=format_timedelta(
+                    -(-seconds // size) * size, granularity=unit, threshold=10**6
+                ),
+            )
+    return gettext("Try again tomorrow.")

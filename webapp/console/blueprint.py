@@ -15,7 +15,7 @@ from flask import (
 from webapp.console import session
 from webapp.console.operators import tenants_of
 from webapp.http import errors
-from webapp.i18n import N_, gettext
+from webapp.i18n import N_, gettext, waiting
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 PUBLIC = {"console.sign_in", "console.setup"}
@@ -89,7 +89,8 @@ def fault_page(error):
         "console/problem.html",
         error.status,
         heading=gettext("There is a problem"),
-        message=gettext(first.message),
+        # A rate limit says when to come back, in words (section 15), as the wizard's does.
+        message=waiting(error.headers) if error.status == 429 else gettext(first.message),
     )
     response.headers.update(error.headers)
     return response

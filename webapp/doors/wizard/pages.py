@@ -6,7 +6,6 @@ from dataclasses import replace
 from functools import lru_cache
 
 from flask import current_app, g, render_template, request
-from flask_babel import format_timedelta
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
@@ -48,24 +47,6 @@ def said(fault: Fault, answers=None) -> str:
     """A fault beside a field as the person reads it: a plain instruction in the page's
     language (the answers it was found in tell which cause it had)."""
     return instruction(fault, g.visit.tenant, answers if answers is not None else MultiDict())
-
-
-def waiting(headers) -> str:
-    """When a rate-limited person may try again, in words: "Try again in 59 minutes"."""
-    try:
-        seconds = max(int(headers.get("Retry-After", "")), 1)
-    except ValueError:
-        return gettext("Try again later.")
-    # Whole units, rounded up: 3,599 seconds is "60 minutes", never a promise of "1 hour" early.
-    for unit, size in (("minute", 60), ("hour", 3600)):
-        if seconds <= size * (60 if unit == "minute" else 48):
-            return gettext(
-                "Try again in %(wait)s.",
-                wait=format_timedelta(
-                    -(-seconds // size) * size, granularity=unit, threshold=10**6
-                ),
-            )
-    return gettext("Try again tomorrow.")
 
 
 def is_htmx() -> bool:
@@ -318,7 +299,7 @@ def _trouble(status, heading, message, headers=None):
 def fault_page(error: FaultError):
     first = error.faults[0]
     if first.code == 91004:
-        heading, message = gettext("Too many attempts"), waiting(error.headers)
+        heading, message = gettext("Too many attempts"), i18n.waiting(error.headers)
     else:
         heading, message = TROUBLE.get(
             first.code, (N_("There is a problem"), N_("Go back to the form and try again."))
