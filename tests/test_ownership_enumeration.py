@@ -196,6 +196,16 @@ def test_the_public_api_answers_202_pending_for_taken_and_free_alike(app):
     assert len(stored) == 2  # nothing stored for the taken email
 
 
+def test_the_notice_goes_to_the_address_as_its_owner_gave_it(app):
+    taken = registered(app)
+    shouted = taken.upper()
+    response = app.test_client().post(CUSTOMERS, json=valid_customer(email=shouted))
+    assert response.status_code == 202
+    assert [m for m in mails(app, to=shouted) if m["To"] == shouted] == []
+    (notice,) = [m for m in mails(app, to=taken) if "Someone tried" in m["Subject"]]
+    assert notice["To"] == taken
+
+
 def test_other_faults_still_show_without_the_taken_email(app):
     taken = registered(app)
     response = app.test_client().post(CUSTOMERS, json=valid_customer(email=taken, surname=None))

@@ -5,9 +5,13 @@ answer a taken address exactly as a free one; the owner of a taken address is ma
 instead. Credentialed callers, and the username (public by nature), are not concealed.
 """
 
+from sqlalchemy import select
+
 from webapp import outbox, registration
 from webapp.extensions import db
 from webapp.faults import FaultError
+from webapp.forms.rules import email_key
+from webapp.models import Customer
 from webapp.registration.passwords import hash_secret
 from webapp.trust import mail_budget
 
@@ -28,7 +32,22 @@ def split_taken(tenant, faults):
 def notify_owner(tenant, email, language=None):
     """Queue "someone tried to create an account with your address" (the caller commits)."""
     if mail_budget.take(email):
-        outbox.email(tenant, "address_in_use", email, language)
+        notice(tenant, email, language)
+
+
+def notice(tenant, email, language=None):
+    """Queue the notice to the owner of the taken `email`: to the address as they gave it (not as
+    typed now: "ADA@EXAMPLE.COM" is their "ada@example.com"), in their language where they have
+    one. The caller has taken the mail budget."""
+    owner = db.session.execute(
+        select(Customer.email, Customer.language).where(
+            Customer.tenant == tenant.slug,
+            Customer.email_unique_key == email_key(email),
+            Customer.erased_at.is_(None),
+        )
+    ).first()
+    to, theirs = (owner.email, owner.language) if owner is not None else (email, None)
+    outbox.email(tenant, "address_in_use", to, theirs or language)
 
 
 def register_pending(tenant, answers, door, caller, prior=(), options=None):

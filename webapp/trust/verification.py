@@ -19,7 +19,7 @@ from webapp import outbox
 from webapp.extensions import db
 from webapp.forms.rules import email_key
 from webapp.models import VerificationCode, new_uuid, utcnow
-from webapp.trust import mail_budget
+from webapp.trust import enumeration, mail_budget
 from webapp.trust.keys import keyed_hash, seal
 
 LIFETIME = timedelta(minutes=15)
@@ -67,7 +67,7 @@ def issue(tenant, draft, email, link_for, language=None, taken=False, resent=Fal
         expires_at=now + LIFETIME,
     )
     if taken:
-        outbox.email(tenant, "address_in_use", email, language)
+        enumeration.notice(tenant, email, language)
     else:
         code = f"{secrets.randbelow(10**6):06d}"
         row.code_hash = _hash(row.id, code)
