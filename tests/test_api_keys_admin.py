@@ -58,7 +58,10 @@ def test_a_revoked_key_is_401_with_bearer_and_hmac(app, client):
 def test_revoking_keeps_the_first_revocation_time(app):
     key_id, _ = make_api_key(app)
     with app.app_context():
-        first = revoke(key_id).revoked_at
+        key, now = revoke(key_id)
+        first = key.revoked_at
+        assert now and first is not None
         db.session.commit()
-        assert revoke(key_id).revoked_at == first
-        assert revoke(key_id, "another-tenant") is None
+        key, now = revoke(key_id)
+        assert key.revoked_at == first and not now
+        assert revoke(key_id, "another-tenant") == (None, False)

@@ -273,8 +273,10 @@ def test_every_action_is_in_the_audit_log_which_cannot_be_changed(app):
     client = operator_client(app)
     key_id, _ = make_api_key(app)
     client.post(f"/console/t/default/keys/{key_id}/revoke")
+    client.post(f"/console/t/default/keys/{key_id}/revoke")  # a stale page: nothing more happens
     page = client.get("/console/audit").get_data(as_text=True)
     assert "revoked API key" in page and key_id in page and "signed in" in page
+    assert "asked to revoke an API key revoked before" in page
     with app.app_context():
         entry = db.session.query(AuditEntry).filter_by(action="revoked API key").one()
         assert entry.operator == "ops@example.com" and entry.tenant == "default"

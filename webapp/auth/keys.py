@@ -23,13 +23,15 @@ def of_tenant(tenant_slug):
 
 
 def revoke(key_id, tenant_slug=None):
-    """Revoke a key (of `tenant_slug`, when given); the key, or None if there is none such."""
+    """Revoke a key (of `tenant_slug`, when given): (the key, or None if there is none such;
+    whether it was revoked now rather than before)."""
     key = db.session.get(ApiKey, key_id) if key_id else None
     if key is None or (tenant_slug is not None and key.tenant != tenant_slug):
-        return None
-    if key.revoked_at is None:
-        key.revoked_at = utcnow()
-    return key
+        return None, False
+    if key.revoked_at is not None:
+        return key, False
+    key.revoked_at = utcnow()
+    return key, True
 
 
 def note_use(key):

@@ -81,12 +81,13 @@ def revoke_api_key(key_id):
     from webapp.auth.keys import revoke
     from webapp.console import audit
 
-    key = revoke(key_id)
+    key, now = revoke(key_id)
     if key is None:
         raise click.ClickException(f"no API key '{key_id}'")
-    audit.write("cli", "revoked API key", key.tenant, detail=key.id)
+    action = "revoked API key" if now else "asked to revoke an API key revoked before"
+    audit.write("cli", action, key.tenant, detail=key.id)
     db.session.commit()
-    click.echo(f"{key.id} is revoked.")
+    click.echo(f"{key.id} is revoked." if now else f"{key.id} was revoked before.")
 
 
 @click.command("erase-customer")

@@ -102,8 +102,13 @@ def resend_verification(slug, customer_id):
         and found.erased_at is None
         and found.email_verified_at is None
     ):
-        audit.write(g.operator.email, "resent verification", tenant.slug, found.id)
         sent = email_links.mail_link(tenant, found)
+        action = (
+            "resent verification"
+            if sent
+            else "asked to resend verification: not sent, the address's mail budget is spent"
+        )
+        audit.write(g.operator.email, action, tenant.slug, found.id)
         db.session.commit()
     return redirect(
         url_for("console.customer", slug=slug, customer_id=found.id, resent=int(sent)), 303

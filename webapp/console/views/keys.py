@@ -45,8 +45,11 @@ def create_key(slug):
 @bp.post("/t/<slug>/keys/<key_id>/revoke")
 def revoke_key(slug, key_id):
     tenant = session.tenant(slug)
-    if api_keys.revoke(key_id[:64], tenant.slug) is None:
+    key, now = api_keys.revoke(key_id[:64], tenant.slug)
+    if key is None:
         abort(404)
-    audit.write(g.operator.email, "revoked API key", tenant.slug, detail=key_id[:64])
+    # The log says what happened: a second press (a stale page) revokes nothing.
+    action = "revoked API key" if now else "asked to revoke an API key revoked before"
+    audit.write(g.operator.email, action, tenant.slug, detail=key.id)
     db.session.commit()
     return redirect(url_for("console.keys", slug=slug), 303)
