@@ -189,6 +189,14 @@ def test_a_session_active_within_12_hours_goes_on(app):
     assert client.get("/console/t/default").status_code == 200
 
 
+@pytest.mark.parametrize("operator", [10**30, -1, 0, True])
+def test_a_session_naming_no_possible_operator_is_signed_out(app, operator):
+    client = operator_client(app)
+    with client.session_transaction() as session:
+        session["operator"] = operator
+    assert client.get("/console/t/default").status_code == 302
+
+
 def test_another_tenants_pages_and_customers_are_not_found(two_tenants):
     app = two_tenants
     theirs = app.test_client().post("/api/v1/customers?tenant=acme", json=valid_customer())

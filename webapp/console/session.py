@@ -45,7 +45,9 @@ def sign_out(operator):
 def current():
     """The signed-in operator, or None; each request counts as activity."""
     operator_id, seen = session.get("operator"), session.get("seen")
-    if not isinstance(operator_id, int) or not isinstance(seen, int):
+    # Only this service signs the cookie; the bounds keep even a value it never wrote (a key
+    # leaked) from reaching the database as an integer it cannot hold.
+    if not (type(operator_id) is int and 0 < operator_id < 2**31 and isinstance(seen, int)):
         return None
     now = int(time.time())
     if now - seen > IDLE_SECONDS:
