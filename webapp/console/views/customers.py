@@ -103,12 +103,16 @@ def resend_verification(slug, customer_id):
         and found.email_verified_at is None
     ):
         sent = email_links.mail_link(tenant, found)
-        action = (
-            "resent verification"
-            if sent
-            else "asked to resend verification: not sent, the address's mail budget is spent"
-        )
-        audit.write(g.operator.email, action, tenant.slug, found.id)
+        if sent:
+            audit.write(g.operator.email, "resent verification", tenant.slug, found.id)
+        else:
+            audit.write(
+                g.operator.email,
+                "verification not resent",
+                tenant.slug,
+                found.id,
+                detail="the address's mail budget is spent",
+            )
         db.session.commit()
     return redirect(
         url_for("console.customer", slug=slug, customer_id=found.id, resent=int(sent)), 303
