@@ -295,6 +295,22 @@ def test_every_action_is_in_the_audit_log_which_cannot_be_changed(app):
         with pytest.raises(PermissionError):
             db.session.delete(entry)
             db.session.commit()
+        db.session.rollback()
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["UPDATE operator_audit SET detail = 'something else'", "DELETE FROM operator_audit"],
+)
+def test_the_database_itself_refuses_to_change_the_audit_log(app, change):
+    operator_client(app)  # signs in: an entry
+    with app.app_context():
+        before = [(e.id, e.action, e.detail) for e in db.session.query(AuditEntry)]
+        assert before
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            db.session.execute(sa.text(change))
+        db.session.rollback()
+        assert [(e.id, e.action, e.detail) for e in db.session.query(AuditEntry)] == before
 
 
 @pytest.mark.parametrize(

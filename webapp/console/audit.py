@@ -1,6 +1,7 @@
 """The audit log: every action an operator takes (who, what, when, which customer).
 
-Rows are only ever added: nothing in the service updates or deletes them, and the ORM refuses to.
+Rows are only ever added: nothing in the service updates or deletes them, the ORM refuses to, and
+so does the database (migration 0012's triggers).
 """
 
 from sqlalchemy import event, or_, select
