@@ -45,8 +45,9 @@ max_length = 50
 """
 
 
-def check_config(tmp_path, tenants=None):
-    """Run `flask --app webapp check-config` on a tenants file holding `tenants` (None: no file)."""
+def check_config(tmp_path, tenants=None, **environment):
+    """Run `flask --app webapp check-config` on a tenants file holding `tenants` (None: no file),
+    with `environment`'s variables set besides."""
     tenants_file = tmp_path / "tenants.toml"
     if tenants is not None:
         tenants_file.write_text(textwrap.dedent(tenants))
@@ -54,6 +55,7 @@ def check_config(tmp_path, tenants=None):
         "TENANTS_FILE": str(tenants_file),
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SECRET_KEY": "test-secret-key",
+        **environment,
     }
     return CliRunner().invoke(flask_cli, ["--app", "webapp", "check-config"], env=env), tenants_file
 
@@ -152,6 +154,23 @@ def test_a_broken_tenant_exits_non_zero_naming_the_tenant_and_the_key(tmp_path, 
     assert result.stdout == ""
     assert result.stderr.startswith("Error: the tenants file is broken: ")
     assert named in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "key, value, named",
+    [
+        ("RATELIMIT_PUBLIC_API", "banana", "RATELIMIT_PUBLIC_API='banana' is not a rate limit"),
+        ("RATELIMIT_ENABLED", "maybe", "RATELIMIT_ENABLED='maybe': expected true or false"),
+        ("MAIL_PORT", "abc", "MAIL_PORT='abc': expected a whole number"),
+        ("RATELIMIT_STORAGE_URI", "bogus://", "RATELIMIT_STORAGE_URI='bogus://'"),
+    ],
+)
+def test_a_setting_that_cannot_serve_is_named_without_a_traceback(tmp_path, key, value, named):
+    result, _ = check_config(tmp_path, **{key: value})
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and named in result.stderr
     assert "Traceback" not in result.output
 
 

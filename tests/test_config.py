@@ -6,6 +6,7 @@ import stat
 import pytest
 
 from webapp import create_app
+from webapp.config import ConfigError
 
 SECTION_10 = [
     "SECRET_KEY",
@@ -137,8 +138,41 @@ def test_switches_read_true_or_false(instance, monkeypatch, value, expected):
 )
 def test_a_value_of_the_wrong_kind_stops_start_up_naming_the_key(instance, monkeypatch, key, value):
     monkeypatch.setenv(key, value)
-    with pytest.raises(ValueError, match=key):
+    with pytest.raises(ConfigError, match=key):
         build()
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "RATELIMIT_REGISTRATION",
+        "RATELIMIT_PUBLIC_API",
+        "RATELIMIT_VERIFICATION_EMAIL",
+        "RATELIMIT_VALIDATION",
+        "RATELIMIT_API",
+        "RATELIMIT_USERNAME_CHECK",
+    ],
+)
+@pytest.mark.parametrize("value", ["banana", "3 a hour", ""])
+def test_a_rate_limit_that_does_not_parse_stops_start_up_naming_the_key(
+    instance, monkeypatch, key, value
+):
+    # Flask-Limiter itself would log the typo at each request and apply no limit at all.
+    monkeypatch.setenv(key, value)
+    with pytest.raises(ConfigError, match=f"{key}=.*is not a rate limit"):
+        build()
+
+
+def test_a_rate_limit_storage_of_no_known_kind_stops_start_up_naming_the_key(instance, monkeypatch):
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "bogus://")
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI='bogus://'"):
+        build()
+
+
+def test_rate_limits_as_written_in_the_contract_start(instance, monkeypatch):
+    monkeypatch.setenv("RATELIMIT_PUBLIC_API", "3 per hour")
+    monkeypatch.setenv("RATELIMIT_API", "600/minute; 10000 per day")
+    assert build().config["RATELIMIT_PUBLIC_API"] == "3 per hour"
 
 
 def test_keys_take_the_type_of_their_default(instance, monkeypatch):

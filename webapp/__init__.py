@@ -7,7 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import config as settings
-from webapp.extensions import csrf, db, limiter
+from webapp.extensions import csrf, db
 from webapp.http.request import Request
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -50,8 +50,7 @@ def create_app(test_config=None):
         tune(db.engine)
     from webapp.auth import ratelimits
 
-    ratelimits.init_app(app)  # before the limiter: its after_request hook runs after the limiter's
-    limiter.init_app(app)
+    ratelimits.init_app(app)  # the limiter too, on checked settings
     csrf.init_app(app)
     from webapp import i18n
 

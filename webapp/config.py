@@ -72,16 +72,20 @@ def defaults(instance_path: str) -> dict:
     }
 
 
+class ConfigError(ValueError):
+    """The configuration cannot serve; the message says which key and why."""
+
+
 def _parse(key, value, default):
     if key in SWITCHES or isinstance(default, bool):
         if value.strip().lower() not in TRUE | FALSE:
-            raise ValueError(f"environment variable {key}={value!r}: expected true or false")
+            raise ConfigError(f"environment variable {key}={value!r}: expected true or false")
         return value.strip().lower() in TRUE
     if key in NUMBERS or isinstance(default, int):
         try:
             return int(value)
         except ValueError:
-            raise ValueError(
+            raise ConfigError(
                 f"environment variable {key}={value!r}: expected a whole number"
             ) from None
     if key == "SQLALCHEMY_DATABASE_URI" and value.startswith(POSTGRES_SCHEMES):
@@ -100,10 +104,6 @@ def from_environment(config) -> dict:
                 found[key] = _parse(key, os.environ[name], default)
                 break
     return found
-
-
-class ConfigError(ValueError):
-    """The configuration cannot serve; the message says which key and why."""
 
 
 def refuse_private_secret_key(config) -> None:

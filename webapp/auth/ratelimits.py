@@ -9,11 +9,25 @@ address nor per tenant (section 15: "count only against RATELIMIT_API per key").
 from functools import wraps
 
 from flask import current_app, request
+from limits import parse_many
+from limits.errors import ConfigurationError
 
 from webapp.auth.credentials import current_credentials
 from webapp.auth.ratelimit_keys import client_address
+from webapp.config import ConfigError
 from webapp.extensions import limiter
 from webapp.faults import FaultError
+
+# The configured budgets. Flask-Limiter reads them at each request and, finding one it cannot
+# parse, logs an error and applies no limit at all: a typo would switch a budget off unnoticed.
+BUDGETS = (
+    "RATELIMIT_REGISTRATION",
+    "RATELIMIT_PUBLIC_API",
+    "RATELIMIT_VERIFICATION_EMAIL",
+    "RATELIMIT_VALIDATION",
+    "RATELIMIT_API",
+    "RATELIMIT_USERNAME_CHECK",
+)
 
 
 def _config(key):
@@ -96,16 +110,36 @@ api = _switched(
 )
 
 
+def _checked(config):
+    """Refuses to start on a budget or a storage the limits cannot use, naming the key."""
+    for key in BUDGETS:
+        try:
+            parse_many(str(config[key]))
+        except ValueError:
+            raise ConfigError(
+                f"{key}={config[key]!r} is not a rate limit: write it like '20 per hour' "
+                "(several joined with ';')"
+            ) from None
+
+
 def init_app(app):
-    """`Retry-After` on a 429 alone (section 15): Flask-Limiter adds it to every answer of a
-    limited route. Registered before the limiter, so that it runs after it has added its
-    headers."""
+    """The limiter, on checked settings, and `Retry-After` on a 429 alone (section 15):
+    Flask-Limiter adds it to every answer of a limited route. The hook is registered before the
+    limiter's, so that it runs after the limiter has added its headers."""
+    _checked(app.config)
 
     @app.after_request
     def retry_after_only_when_limited(response):
         if response.status_code != 429:
             response.headers.pop("Retry-After", None)
         return response
+
+    try:
+        limiter.init_app(app)
+    except ConfigurationError as error:
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI={app.config['RATELIMIT_STORAGE_URI']!r}: {error}"
+        ) from None
 
 
 def _probes_account():
