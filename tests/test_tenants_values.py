@@ -1,6 +1,7 @@
 """Tenant values that would break things later are refused when the file is read: a support
 address that is not a bare address (line breaks would break every mail's Reply-To, markup would
-garble it) and embed origins that are not origins (a `;` would add a CSP directive)."""
+garble it), embed origins that are not origins (a `;` would add a CSP directive), and names or
+labels that are not one line of text (the name is a mail header too)."""
 
 import pytest
 from flask.cli import cli as flask_cli
@@ -49,6 +50,26 @@ def test_an_embed_origin_that_is_not_an_origin_is_refused(origin):
     with pytest.raises(TenantConfigError) as error:
         parse_tenants(_tenant(f'embed_origins = ["{origin}"]'), "tenants.toml")
     assert "tenant 'acme', key 'embed_origins'" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "line, key",
+    [
+        ('name = "Acme\\nBcc: evil@example.net"', "name"),
+        ('name = "Acme\\r"', "name"),
+        ('name = "Acme\\u2028Bets"', "name"),
+        ('continue_label = "Continue\\tto Acme"', "continue_label"),
+        ('[[tenants.acme.consents]]\nid = "terms"\nlabel = "I accept\\nthe terms"', "label"),
+        ('[[tenants.acme.custom_attributes]]\nname = "team"\nlabel = "Team\\u0000"', "label"),
+    ],
+)
+def test_a_name_or_label_with_a_line_break_or_control_character_is_refused(line, key):
+    # The tenant's name is the account email's sender name and subject: a line break there
+    # failed every mail of the tenant at delivery, long after the file was accepted.
+    with pytest.raises(TenantConfigError) as error:
+        parse_tenants(_tenant(line), "tenants.toml")
+    assert "tenant 'acme'" in str(error.value) and f"key '{key}'" in str(error.value)
+    assert "no line break" in str(error.value)
 
 
 def test_real_addresses_and_origins_are_kept():

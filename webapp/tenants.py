@@ -166,8 +166,14 @@ def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
 # Checks several keys share: (predicate, what the key must be).
-_TEXT = (lambda v: isinstance(v, str) and v.strip(), "a non-empty string")
+# A name or label also goes into mail headers (the sender's name, the subject): one line.
+_TEXT = (
+    lambda v: isinstance(v, str) and v.strip() and not CONTROL.search(v),
+    "a non-empty line of text (no line break or other control character)",
+)
 _BOOLEAN = (lambda v: isinstance(v, bool), "true or false")
 _WEB_URL = (_is_web_url, "an http(s) URL with a host, like https://a.example/")
 _DOMAINS = (
