@@ -121,6 +121,35 @@ def test_the_import_into_a_folder_that_is_not_there_says_so(make_app, tmp_path):
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+def test_a_source_without_any_hash_leaves_the_filter_there_as_it_was(make_app, breach_list):
+    source = breach_list.parent / "binary.dat"
+    source.write_bytes(bytes(range(256)) * 64)
+    before = breach_list.read_bytes()
+    result = (
+        make_app()
+        .test_cli_runner()
+        .invoke(args=["import-breached-passwords", str(source), "--output", str(breach_list)])
+    )
+    assert result.exit_code == 1, result.output
+    assert "holds no SHA-1 hash" in result.output and "nothing written" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert breach_list.read_bytes() == before
+    assert sorted(p.name for p in breach_list.parent.glob("*.part")) == []
+
+
+def test_an_output_that_cannot_be_written_is_said_without_a_traceback(make_app, tmp_path):
+    source = tmp_path / "pwned.txt"
+    source.write_text(f"{sha1(LEAKED)}\n")
+    output = "/proc/breached.bloom"  # a folder where no one, root included, can make a file
+    result = (
+        make_app()
+        .test_cli_runner()
+        .invoke(args=["import-breached-passwords", str(source), "--output", output])
+    )
+    assert result.exit_code == 1 and f"cannot write {output}" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_the_filter_keeps_its_false_positive_rate(tmp_path):
     source = tmp_path / "many.txt"
     with source.open("w") as handle:

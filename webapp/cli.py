@@ -145,7 +145,15 @@ def import_breached_passwords(source, output):
     with click.progressbar(
         length=Path(source).stat().st_size, label="Importing", file=sys.stderr
     ) as bar:
-        added, skipped = breached.build(source, output, bar.update)
+        try:
+            added, skipped = breached.build(source, output, bar.update)
+        except OSError as error:
+            raise click.ClickException(f"cannot write {output}: {error.strerror}") from None
+    if not added:
+        raise click.ClickException(
+            f"{source} holds no SHA-1 hash (one a line, as HASH or HASH:COUNT): nothing written"
+            + (f", {output} is as it was" if Path(output).exists() else "")
+        )
     click.echo(
         f"{added} hashes written to {output} ({Path(output).stat().st_size} bytes, "
         f"false-positive rate 1 in {round(1 / breached.FALSE_POSITIVE_RATE)}); "

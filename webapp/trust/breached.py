@@ -46,7 +46,9 @@ def parse(line: bytes) -> bytes | None:
 
 def build(source, output, on_progress=lambda read: None) -> tuple[int, int]:
     """Stream the hash list at `source` into a filter saved at `output`; return (hashes added,
-    lines skipped). Memory stays that of the filter (about 1.8 bytes a line) and of one chunk."""
+    lines skipped). Memory stays that of the filter (about 1.8 bytes a line) and of one chunk.
+    A source without any hash writes nothing, and a filter already at `output` is replaced whole
+    or not at all (a process loading it never reads half a file)."""
     capacity = max(os.path.getsize(source) // SHORTEST_LINE, 1)
     bloom = Bloom(capacity, FALSE_POSITIVE_RATE, _hash)
     added = skipped = 0
@@ -62,7 +64,14 @@ def build(source, output, on_progress=lambda read: None) -> tuple[int, int]:
                 if digest is None and line.strip()
             )
             on_progress(sum(map(len, chunk)))
-    bloom.save(output)
+    if added:
+        written = f"{output}.{os.getpid()}.part"
+        try:
+            bloom.save(written)
+            os.replace(written, output)
+        finally:
+            if os.path.exists(written):
+                os.remove(written)
     return added, skipped
 
 
