@@ -44,6 +44,16 @@ def two_tenants(make_app):
     return make_app(TWO_TENANTS)
 
 
+@pytest.mark.parametrize(
+    "email", ["@", "ops", "Ops Team <ops@example.com>", "ops@example.com\nBcc: z@q.example"]
+)
+def test_create_operator_refuses_what_is_not_a_bare_email_address(app, email):
+    result = app.test_cli_runner().invoke(args=["create-operator", email])
+    assert result.exit_code == 1 and "is not an email address" in result.output
+    with app.app_context():
+        assert db.session.query(Operator).count() == 0
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_no_session_is_sent_to_sign_in(client, path):
     response = client.get(path)

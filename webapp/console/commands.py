@@ -1,6 +1,7 @@
 """The operator's commands of contract section 14: `flask --app webapp <command>`."""
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
 
 from webapp.extensions import db
@@ -39,8 +40,12 @@ def create_operator(email, tenants, base_url):
 
     from webapp.console import audit, operators
 
-    if "@" not in email or len(email) > 200:
-        raise click.ClickException(f"'{email}' is not an email address")
+    try:  # a bare address, as the sign-in form and the audit log name the operator by it
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise click.ClickException(f"{email!r} is not an email address") from None
+    if len(email) > 200:
+        raise click.ClickException(f"{email!r} is longer than 200 characters")
     try:
         operator, token = operators.create(email, tenants)
     except ValueError as error:
