@@ -369,6 +369,27 @@ def test_an_address_may_be_left_out(client, app):
     assert customer(app, number).address is None
 
 
+@pytest.mark.parametrize("month", ["mar", "March", "MARCH", "Mar.", "März", "mär"])
+def test_a_month_may_be_written_by_name(client, app, month):
+    wizard = Wizard(client)
+    wizard.submit(account())
+    wizard.submit({**PROFILE, "dateOfBirth-month": month})
+    wizard.submit(ADDRESS)
+    wizard.submit(CONSENTS)
+    number = int(wizard.submit().soup.select_one(".customer-number").get_text(strip=True))
+    assert str(customer(app, number).date_of_birth) == "1990-03-27"
+
+
+@pytest.mark.parametrize("month", ["marc", "Mrch", "3rd"])
+def test_a_month_that_is_no_months_name_is_not_a_real_date(client, month):
+    wizard = Wizard(client)
+    wizard.submit(account())
+    page = wizard.submit({**PROFILE, "dateOfBirth-month": month})
+    assert page.status == 422
+    assert page.summary() == ["Date of birth must be a real date, like 27 3 1990"]
+    assert page.value("dateOfBirth-month") == month
+
+
 def test_the_tenant_is_named_on_every_page(app):
     wizard = Wizard(app.test_client(), "/t/acme/register")
     assert "Acme Bets" in wizard.page.soup.select_one(".masthead").get_text()

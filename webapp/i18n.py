@@ -232,6 +232,31 @@ def country_name(code) -> str | None:
     return _country_names(current()).get((code or "").upper())
 
 
+def month_number(text) -> int | None:
+    """The month a person wrote by name, as GOV.UK's date input accepts it ("jan", "January",
+    "Sept", "März", "Okt."): in any language the pages speak, written out, abbreviated, or its
+    first three letters, in any case."""
+    return _month_names(languages()).get(_folded(text))
+
+
+def _folded(name):
+    return unicodedata.normalize("NFC", name).strip().rstrip(".").casefold()
+
+
+@lru_cache(maxsize=4)
+def _month_names(known):
+    from babel.dates import get_month_names
+
+    names = {}
+    for language in known:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale=language).items():
+                    names[_folded(name)] = number
+                    names.setdefault(_folded(name)[:3], number)
+    return names
+
+
 def currency_name(code) -> str:
     """A currency's ISO 4217 name (pycountry's), in the current language where it has one."""
     return _pycountry("iso4217", current()).gettext(pycountry.currencies.get(alpha_3=code).name)

@@ -5,6 +5,7 @@ from functools import lru_cache
 
 from werkzeug.datastructures import MultiDict
 
+from webapp import i18n
 from webapp.forms import blank_form, field_names
 from webapp.forms.address import PARTS as ADDRESS_PARTS
 from webapp.forms.rules import phone_number
@@ -20,10 +21,12 @@ COUNTRY = "countryCode"  # the address's country, which national phone numbers a
 def joined_date(form) -> str:
     """`dateOfBirth` from its day, month and year parts (or as one field, which is also allowed).
 
-    Parts that are not numbers are passed on as they are, for the service to refuse."""
+    A month may be written by name ("jan", "März"). Parts that are not numbers are passed on as
+    they are, for the service to refuse."""
     day, month, year = (form.get(f"{DATE}-{part}", "").strip() for part in DATE_PARTS)
     if not (day or month or year):
         return form.get(DATE, "")
+    month = str(i18n.month_number(month) or month)
     numbers = all(p.isascii() and p.isdigit() for p in (day, month, year))
     if numbers and len(day) <= 2 and len(month) <= 2 and len(year) == 4:
         return f"{year}-{int(month):02d}-{int(day):02d}"
