@@ -136,6 +136,53 @@
     sendWhenTypingStops();
   });
 
+  // A check's answer draws its field (a date's three parts, the address after its country) with
+  // the values it was sent. What the person typed while it was on its way is kept: the values
+  // that changed since it was sent are put back after the swap, with the caret where it was, and
+  // checked in their turn (the field being typed in, when it is left).
+  function valuesIn(node) {
+    var values = {};
+    node.querySelectorAll("input, select, textarea").forEach(function (field) {
+      if (field.name && field.type !== "checkbox" && field.type !== "radio") {
+        values[field.name] = field.value;
+      }
+    });
+    return values;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var target = event.detail.target;
+    if (target) target.sentValues = valuesIn(target);
+  });
+  var typedSince = null;  // [{name, value, selection}] to put back after the swap
+  function keepTyped(target) {
+    var sent = target.sentValues;
+    if (!sent) return;
+    var now = valuesIn(target);
+    typedSince = Object.keys(now).filter(function (name) {
+      return name in sent && now[name] !== sent[name];
+    }).map(function (name) {
+      var field = target.querySelector("[name='" + CSS.escape(name) + "']");
+      var focused = field === document.activeElement && typeof field.selectionStart === "number";
+      return { name: name, value: now[name],
+               selection: focused ? [field.selectionStart, field.selectionEnd] : null };
+    });
+  }
+  document.addEventListener("htmx:afterSwap", function () {
+    (typedSince || []).forEach(function (typed) {
+      var field = document.querySelector("form [name='" + CSS.escape(typed.name) + "']");
+      if (!field) return;
+      field.value = typed.value;
+      var check = function () { field.dispatchEvent(new Event("change", { bubbles: true })); };
+      if (field === document.activeElement) {
+        if (typed.selection) field.setSelectionRange(typed.selection[0], typed.selection[1]);
+        field.addEventListener("blur", check, { once: true });
+      } else {
+        window.setTimeout(check, 0);  // once this swap has settled
+      }
+    });
+    typedSince = null;
+  });
+
   // Inline checks swap a field's wrapper (or the password's feedback); say what changed.
   var hadError = {};
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -144,6 +191,7 @@
       return;
     }
     var target = event.detail.target;
+    if (target) keepTyped(target);
     if (target && target.id) hadError[target.id] = !!target.querySelector(".error-message");
   });
   document.addEventListener("htmx:afterSettle", function () {

@@ -400,3 +400,76 @@ def test_a_consent_ticked_after_a_failed_post_clears_its_error(serve, browser):
     expect(error_of(page, "consentIds")).to_contain_text("privacy")  # one still to tick
     page.check("#consentIds-privacy")
     expect(error_of(page, "consentIds")).to_have_count(0)
+
+
+def hold_checks(page):
+    """Holds every inline check on its way until the returned function lets them go (a slow
+    network, with the test deciding when the answer lands)."""
+    held = []
+    page.route("**/check/**", lambda route: held.append(route))
+
+    def release():
+        while held:
+            held.pop(0).continue_()
+        page.unroute("**/check/**")
+
+    return held, release
+
+
+def test_a_part_of_the_date_typed_while_its_check_is_on_the_way_is_kept(serve, browser):
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register"))
+    continue_with(page, account())
+    fill(page, {"title": "Ms", "surname": "Lovelace"})
+    drawn = expect_drawn(page, "dateOfBirth")
+    for part, value in (("day", "31"), ("month", "2"), ("year", "2000")):
+        page.fill(f"#dateOfBirth-{part}", value)
+        page.keyboard.press("Tab")
+    drawn()
+    expect(error_of(page, "dateOfBirth")).to_contain_text("real date")
+
+    held, release = hold_checks(page)
+    drawn = expect_drawn(page, "dateOfBirth")
+    page.fill("#dateOfBirth-day", "1")
+    page.keyboard.press("Tab")  # the date is checked with the day changed and month 2
+    page.wait_for_function("() => document.activeElement.id === 'dateOfBirth-month'")
+    assert len(held) == 1
+    page.keyboard.type("1")  # the month, typed while that check is on its way
+    release()
+    drawn()
+    assert page.input_value("#dateOfBirth-month") == "1"
+    expect(page.locator("#dateOfBirth-month")).to_be_focused()
+    with page.expect_request(lambda request: "/check/" in request.url) as again:
+        page.keyboard.press("Tab")  # leaving the month checks the date as it now is
+    assert parse_qs(again.value.post_data)["dateOfBirth-month"] == ["1"]
+    expect(error_of(page, "dateOfBirth")).to_have_count(0)
+    assert [page.input_value(f"#dateOfBirth-{p}") for p in ("day", "month", "year")] == [
+        "1",
+        "1",
+        "2000",
+    ]
+
+
+def test_an_address_line_typed_while_the_country_is_redrawn_is_kept(serve, browser):
+    server = serve()
+    page = browser.new_page()
+    page.goto(server.url("/register"))
+    for fields in (account(), PROFILE):
+        continue_with(page, fields)
+    held, release = hold_checks(page)
+    page.evaluate(
+        "() => { window.settled = false; document.addEventListener('htmx:afterSettle', "
+        "() => { window.settled = true; }, {once: true}); }"
+    )
+    page.select_option("#countryCode", "DE")  # the address is drawn again for Germany...
+    page.focus("#addressLine1")
+    page.keyboard.type("Hauptstr")  # ...while this is typed
+    assert len(held) == 1
+    release()
+    page.keyboard.type("asse 5")
+    page.wait_for_function("() => window.settled")
+    page.keyboard.type(", Berlin")
+    assert page.input_value("#addressLine1") == "Hauptstrasse 5, Berlin"
+    assert page.input_value("#countryCode") == "DE"
+    expect(page.locator("#addressLine1")).to_be_focused()
