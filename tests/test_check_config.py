@@ -174,6 +174,25 @@ def test_a_setting_that_cannot_serve_is_named_without_a_traceback(tmp_path, key,
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    "command", [["create-api-key", "default"], ["worker", "--once"], ["routes"]]
+)
+def test_every_command_names_a_broken_tenants_file_without_a_traceback(tmp_path, command):
+    tenants_file = tmp_path / "tenants.toml"
+    tenants_file.write_text('[tenants.acme]\nmin_age = "18"\n')
+    env = {
+        "TENANTS_FILE": str(tenants_file),
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": "test-secret-key",
+    }
+    result = CliRunner().invoke(flask_cli, ["--app", "webapp", *command], env=env)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {tenants_file}: tenant 'acme', key 'min_age': must be an integer from 0 to 120\n"
+    )
+
+
 def test_a_file_that_is_not_toml_names_the_line(tmp_path):
     result, tenants_file = check_config(tmp_path, '[tenants.acme]\nname = "Acme"\nmin_age = \n')
 

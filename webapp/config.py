@@ -6,6 +6,8 @@ import secrets
 import time
 from pathlib import Path
 
+import click
+
 # Keys whose environment value is a switch ("true"/"false") or a number. Keys not listed take
 # the type of their default; those with a structured default (a dict...) are not read from it.
 SWITCHES = {"RATELIMIT_ENABLED", "TESTING", "SESSION_COOKIE_SECURE", "WTF_CSRF_ENABLED", "LOG_JSON"}
@@ -72,8 +74,9 @@ def defaults(instance_path: str) -> dict:
     }
 
 
-class ConfigError(ValueError):
-    """The configuration cannot serve; the message says which key and why."""
+class ConfigError(click.ClickException, ValueError):
+    """The configuration cannot serve; the message says which key and why. A ClickException too:
+    a `flask` command that builds the app says it in one line, not as a traceback."""
 
 
 def _parse(key, value, default):

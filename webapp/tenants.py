@@ -16,6 +16,7 @@ import pycountry
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
+from webapp.config import ConfigError
 from webapp.i18n import N_
 
 DEFAULT_SLUG = "default"
@@ -30,7 +31,7 @@ ORIGIN = re.compile(
 )
 
 
-class TenantConfigError(ValueError):
+class TenantConfigError(ConfigError):
     """The tenants file cannot be used; the message says where and why."""
 
 

@@ -17,6 +17,7 @@ from functools import lru_cache
 from flask import current_app
 from rbloom import Bloom
 
+from webapp.config import ConfigError
 from webapp.faults import BY_CODE, Fault
 from webapp.forms.rules import Problem
 from webapp.i18n import N_
@@ -75,7 +76,7 @@ def build(source, output, on_progress=lambda read: None) -> tuple[int, int]:
     return added, skipped
 
 
-class FilterError(RuntimeError):
+class FilterError(ConfigError):
     """BREACHED_PASSWORDS_FILE is missing or is not a filter this service made."""
 
 
