@@ -2,6 +2,8 @@
 same way: personal fields gone, the record's id, number, tenant, time and consent evidence kept,
 username and email free again, unsent mail dropped, webhook customer.erased, GET 410 91019."""
 
+import json
+
 import pytest
 from conftest import bearer, deliver_outbox, fault_codes, valid_customer
 from console_client import operator_client
@@ -174,10 +176,19 @@ def test_idempotent_replays_and_drafts_keep_nothing_of_the_customer(hooked):
     headers = {**bearer(app), "Idempotency-Key": "erase-me"}
     body = valid_customer()
     created = client.post("/api/v1/customers", json=body, headers=headers).get_json()
-    client.delete(f"/api/v1/customers/{created['customerId']}", headers=headers)
+    client.delete(f"/api/v1/customers/{created['customerId']}", headers=bearer(app))
     with app.app_context():
-        assert db.session.query(IdempotencyRecord).count() == 0
+        (record,) = db.session.query(IdempotencyRecord).all()
+        assert body["email"] not in json.dumps(record.response)
+        assert body["username"] not in json.dumps(record.response)
         assert db.session.query(Draft).filter_by(customer_id=created["customerId"]).count() == 0
+
+    # A partner's retry after the erasure registers nobody again: it learns the customer is gone.
+    again = client.post("/api/v1/customers", json=body, headers=headers)
+    assert again.status_code == 410 and again.get_json()["faultCode"] == 91019
+    assert "Location" not in again.headers
+    with app.app_context():
+        assert db.session.query(Customer).count() == 1
 
 
 def test_delete_needs_credentials_of_the_customers_tenant(hooked):

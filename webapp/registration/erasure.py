@@ -11,7 +11,7 @@ dropped, what the outbox keeps about them is blanked, and the tenant's webhook h
 
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from webapp.extensions import db
 from webapp.faults import fault
@@ -64,10 +64,13 @@ def erase(tenant, customer):
     customer.erased_at = utcnow()
     session = db.session
     session.execute(delete(Draft).where(Draft.customer_id == customer.id))
+    # A retry of the request that made the customer answers that the customer is erased: the
+    # first answer held the person's data, and no answer at all would register them again.
+    erased = fault(91019)
     session.execute(
-        delete(IdempotencyRecord).where(
-            IdempotencyRecord.response["customerId"].as_string() == customer.id
-        )
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.response["customerId"].as_string() == customer.id)
+        .values(status=erased.status, response=erased.to_dict())
     )
     # The consent evidence stays, without the keyed hashes of the person's address and browser.
     session.execute(
