@@ -1,5 +1,6 @@
 """The OpenAPI 3.1 document of the JSON doors at /api/openapi.json (section 4)."""
 
+import re
 import types
 
 import pytest
@@ -31,6 +32,23 @@ def test_both_json_api_routes_are_described(document):
         post["responses"]
     )
     assert {p["name"] for p in post["parameters"]} == {"tenant", "Idempotency-Key", "X-Altcha"}
+
+
+def test_every_rate_limited_operation_documents_its_429_and_every_one_its_500(app, document):
+    # A generated client raises on a status its document leaves out, rather than return a Fault.
+    urls = app.url_map.bind("localhost")
+    limited = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            url = re.sub(r"\{[^}]+\}", "1", path)
+            endpoint, _ = urls.match(url, method=method.upper())
+            view = app.view_functions[endpoint]
+            if hasattr(view, "limited"):  # under one of webapp.auth.ratelimits' decorators
+                limited.append(f"{method} {path}")
+                assert "429" in operation["responses"], f"{method} {path}"
+                assert "Retry-After" in operation["responses"]["429"]["headers"]
+            assert "500" in operation["responses"], f"{method} {path}"
+    assert "get /api/v1/challenge" in limited and len(limited) == 6
 
 
 def test_security_schemes_are_bearer_and_the_hmac_headers(document):

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify
 
 from webapp.auth import ratelimits
 from webapp.auth.credentials import api_tenant
+from webapp.doors.openapi import COMMON_FAULTS, fault_response
 from webapp.trust import proof_of_work
 
 bp = Blueprint("api_challenge", __name__, url_prefix="/api/v1")
@@ -63,12 +64,9 @@ OPENAPI_PATHS = {
                         }
                     },
                 },
-                "404": {
-                    "description": "91009: no such tenant",
-                    "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/Fault"}}
-                    },
-                },
+                "404": fault_response("91009: no such tenant"),
+                "429": COMMON_FAULTS["429"],  # it counts against RATELIMIT_VALIDATION
+                "500": COMMON_FAULTS["500"],
             },
         }
     }

@@ -231,7 +231,8 @@ def online_ordering(email_options, security_max):
             "413": _online_ordering_faults("91006: body over 64 KiB"),
             "415": _online_ordering_faults("91002: body not JSON or XML"),
             **{
-                status: _online_ordering_faults(response["description"])
+                # the 429's Retry-After header too
+                status: {**response, **_online_ordering_faults(response["description"])}
                 for status, response in COMMON_FAULTS.items()
             },
         },
