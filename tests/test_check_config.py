@@ -45,9 +45,9 @@ max_length = 50
 """
 
 
-def check_config(tmp_path, tenants=None, **environment):
-    """Run `flask --app webapp check-config` on a tenants file holding `tenants` (None: no file),
-    with `environment`'s variables set besides."""
+def check_config(tmp_path, tenants=None, command=("check-config",), **environment):
+    """Run `flask --app webapp check-config` (or `command`) on a tenants file holding `tenants`
+    (None: no file), with `environment`'s variables set besides."""
     tenants_file = tmp_path / "tenants.toml"
     if tenants is not None:
         tenants_file.write_text(textwrap.dedent(tenants))
@@ -57,7 +57,7 @@ def check_config(tmp_path, tenants=None, **environment):
         "SECRET_KEY": "test-secret-key",
         **environment,
     }
-    return CliRunner().invoke(flask_cli, ["--app", "webapp", "check-config"], env=env), tenants_file
+    return CliRunner().invoke(flask_cli, ["--app", "webapp", *command], env=env), tenants_file
 
 
 def test_prints_what_each_tenant_allows(tmp_path):
@@ -178,14 +178,7 @@ def test_a_setting_that_cannot_serve_is_named_without_a_traceback(tmp_path, key,
     "command", [["create-api-key", "default"], ["worker", "--once"], ["routes"]]
 )
 def test_every_command_names_a_broken_tenants_file_without_a_traceback(tmp_path, command):
-    tenants_file = tmp_path / "tenants.toml"
-    tenants_file.write_text('[tenants.acme]\nmin_age = "18"\n')
-    env = {
-        "TENANTS_FILE": str(tenants_file),
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "SECRET_KEY": "test-secret-key",
-    }
-    result = CliRunner().invoke(flask_cli, ["--app", "webapp", *command], env=env)
+    result, tenants_file = check_config(tmp_path, '[tenants.acme]\nmin_age = "18"\n', command)
 
     assert result.exit_code == 1
     assert result.stderr == (

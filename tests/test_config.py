@@ -6,7 +6,8 @@ import stat
 import pytest
 
 from webapp import create_app
-from webapp.config import ConfigError
+from webapp.auth import ratelimits
+from webapp.config import ConfigError, defaults
 
 SECTION_10 = [
     "SECRET_KEY",
@@ -142,17 +143,16 @@ def test_a_value_of_the_wrong_kind_stops_start_up_naming_the_key(instance, monke
         build()
 
 
-@pytest.mark.parametrize(
-    "key",
-    [
-        "RATELIMIT_REGISTRATION",
-        "RATELIMIT_PUBLIC_API",
-        "RATELIMIT_VERIFICATION_EMAIL",
-        "RATELIMIT_VALIDATION",
-        "RATELIMIT_API",
-        "RATELIMIT_USERNAME_CHECK",
-    ],
-)
+def test_every_rate_limit_setting_is_checked_at_start_up():
+    written = {
+        key
+        for key, value in defaults("/instance").items()
+        if key.startswith("RATELIMIT_") and isinstance(value, str) and "STORAGE" not in key
+    }
+    assert written == set(ratelimits.BUDGETS)
+
+
+@pytest.mark.parametrize("key", ratelimits.BUDGETS)
 @pytest.mark.parametrize("value", ["banana", "3 a hour", ""])
 def test_a_rate_limit_that_does_not_parse_stops_start_up_naming_the_key(
     instance, monkeypatch, key, value

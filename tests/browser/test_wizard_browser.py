@@ -369,7 +369,8 @@ def expect_drawn(page, field):
     return lambda: page.wait_for_function("() => window.drawn")
 
 
-def test_a_date_corrected_in_its_day_is_checked_again(serve, browser):
+def profile_with_a_date_that_is_not_real(serve, browser):
+    """A page on the profile step, its date 31 2 2000 drawn again by its check with its error."""
     server = serve()
     page = browser.new_page()
     page.goto(server.url("/register"))
@@ -381,6 +382,11 @@ def test_a_date_corrected_in_its_day_is_checked_again(serve, browser):
         page.keyboard.press("Tab")
     drawn()  # the date drawn again, with its error, and ready
     expect(error_of(page, "dateOfBirth")).to_contain_text("real date")
+    return page
+
+
+def test_a_date_corrected_in_its_day_is_checked_again(serve, browser):
+    page = profile_with_a_date_that_is_not_real(serve, browser)
     page.fill("#dateOfBirth-day", "28")
     page.keyboard.press("Tab")
     expect(error_of(page, "dateOfBirth")).to_have_count(0)
@@ -417,18 +423,7 @@ def hold_checks(page):
 
 
 def test_a_part_of_the_date_typed_while_its_check_is_on_the_way_is_kept(serve, browser):
-    server = serve()
-    page = browser.new_page()
-    page.goto(server.url("/register"))
-    continue_with(page, account())
-    fill(page, {"title": "Ms", "surname": "Lovelace"})
-    drawn = expect_drawn(page, "dateOfBirth")
-    for part, value in (("day", "31"), ("month", "2"), ("year", "2000")):
-        page.fill(f"#dateOfBirth-{part}", value)
-        page.keyboard.press("Tab")
-    drawn()
-    expect(error_of(page, "dateOfBirth")).to_contain_text("real date")
-
+    page = profile_with_a_date_that_is_not_real(serve, browser)
     held, release = hold_checks(page)
     drawn = expect_drawn(page, "dateOfBirth")
     page.fill("#dateOfBirth-day", "1")
