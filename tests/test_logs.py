@@ -2,16 +2,24 @@
 
 import json
 import logging
+import re
+import runpy
 import sys
+import types
+from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from conftest import valid_customer
 from flask_migrate import upgrade
+from gunicorn.config import Config
 
 from webapp import registration
 from webapp.database.schema import migrations
 from webapp.http.logs import ENVIRON_KEY, JsonFormatter
 from webapp.registration import store
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def json_lines(text):
@@ -147,3 +155,46 @@ def test_a_line_outside_a_request_has_no_request_fields():
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "retrying msg_1" and line["level"] == "WARNING"
     assert "request_id" not in line and "tenant" not in line
+
+
+def test_a_links_token_never_reaches_the_access_log(app):
+    # Whoever reads the token can verify the address, confirm or withdraw a consent, or set an
+    # operator's password before the person does.
+    seen = server_environ(app)
+    client = app.test_client()
+    for path in ("/verify/Mw.secret-Token_1", "/consent/withdraw/Mw.secret-Token_2"):
+        client.get(path)  # a friendly 400 page: no such link
+    client.get("/console/setup/secret-Token_3")
+    client.get("/api/v1/customers/a-customer-id")
+    assert [environ[ENVIRON_KEY].get("path") for environ in seen] == [
+        "/verify/<token>",
+        "/consent/withdraw/<token>",
+        "/console/setup/<token>",
+        None,  # the server logs its own path: nothing secret in it
+    ]
+
+
+def test_gunicorns_access_line_takes_the_path_the_app_noted():
+    logger_class = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["JsonAccessLogger"]
+    logger = logger_class(Config())
+    lines = []
+    logger.access_log = types.SimpleNamespace(info=lambda _, extra: lines.append(extra["fields"]))
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/verify/Mw.secret-Token",
+        ENVIRON_KEY: {"request_id": "r1", "path": "/verify/<token>"},
+    }
+    response = types.SimpleNamespace(status="400 BAD REQUEST", sent=10)
+    logger.access(response, None, environ, timedelta(milliseconds=3))
+    assert lines[0]["path"] == "/verify/<token>" and "secret" not in json.dumps(lines)
+
+
+def test_nginxs_log_hides_the_token_of_every_route_that_has_one(app):
+    links = {
+        rule.rule.partition("<token>")[0].strip("/")
+        for rule in app.url_map.iter_rules()
+        if "token" in rule.arguments
+    }
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    listed = re.search(r"\^\(\?<link>/\(([^)]*)\)/\)", config).group(1)
+    assert set(listed.split("|")) == links

@@ -67,21 +67,37 @@ def test_the_apps_own_policy_passes_through_unchanged(production):
     assert page.headers["X-Frame-Options"] == "DENY"
 
 
-def test_nginx_logs_no_query_string(production, tmp_path):
-    # A verification link carries its code and the draft's token in the query string.
-    page = requests.get(production + "/register?draft=d1a2f7&code=042656", timeout=10)
-    assert page.status_code == 200
+def access_line(tmp_path, path):
+    """nginx's access line of the one request to `path` (beside the start-up's probes)."""
     # nginx writes the line once the answer is sent, which may be after the client has it.
     deadline = time.monotonic() + 10
     while True:
         lines = (tmp_path / "access.log").read_text().splitlines()
-        found = [line for line in lines if "/register" in line]  # beside the start-up's probes
+        found = [line for line in lines if f" {path}" in line]
         if found or time.monotonic() > deadline:
             break
         time.sleep(0.05)
     (line,) = found
+    return line
+
+
+def test_nginx_logs_no_query_string(production, tmp_path):
+    # A verification link carries its code and the draft's token in the query string.
+    page = requests.get(production + "/register?draft=d1a2f7&code=042656", timeout=10)
+    assert page.status_code == 200
+    line = access_line(tmp_path, "/register")
     assert '"GET /register HTTP/1.1" 200' in line
     assert "042656" not in line and "d1a2f7" not in line
+
+
+@pytest.mark.parametrize(
+    "link", ["/verify/", "/consent/confirm/", "/consent/withdraw/", "/console/setup/"]
+)
+def test_nginx_logs_no_links_token(production, tmp_path, link):
+    page = requests.get(production + link + "Mw.secret-Token_1", timeout=10)
+    assert page.status_code in (400, 404)  # no such link
+    line = access_line(tmp_path, link)
+    assert f'"GET {link}<token> HTTP/1.1"' in line and "secret" not in line
 
 
 def test_an_oversized_chunked_body_reaches_the_app_whole_and_gets_its_fault(production):

@@ -4,6 +4,7 @@ attempt)."""
 
 import json
 import logging
+import re
 import sys
 import threading
 import urllib.request
@@ -79,3 +80,20 @@ def test_the_development_server_logs_no_query_string(app, caplog):
     (line,) = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
     assert '"GET /register HTTP/1.1" 200' in line
     assert "042656" not in line and "d1a2f7" not in line
+
+
+def test_the_development_server_logs_no_links_token(app, caplog):
+    server = make_server("127.0.0.1", 0, app)
+    serving = threading.Thread(target=server.handle_request)
+    serving.start()
+    url = f"http://127.0.0.1:{server.server_port}/consent/confirm/Mw.secret-Token"
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        try:
+            urllib.request.urlopen(url).close()
+        except urllib.error.HTTPError as refused:  # 400: no such link
+            refused.close()
+        serving.join()
+    server.server_close()
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    line = re.sub("\x1b\\[[0-9;]*m", "", line)  # the colours of a 4xx line
+    assert '"GET /consent/confirm/<token> HTTP/1.1" 400' in line and "secret" not in line

@@ -134,16 +134,40 @@ def _use_json_lines():
 
 # A request line's query string, as the development server logs it ("GET /x?a=1 HTTP/1.1").
 QUERY = re.compile(r"\?[^\s\x1b]*(?= HTTP/)")
+# A route argument that is a secret: a link's token (verify, consent, an operator's setup) lets
+# whoever reads it act in the person's place, so the logs show `<token>` instead.
+SECRET_ARGUMENT = "token"
+_secret_paths = None  # the paths of such routes, up to their token (set on the first request)
 
 
-class WithoutQuery(logging.Filter):
-    """The development server's access line without the query string, as gunicorn's has it: a
-    verification link's code and a draft's token travel there, and neither may be logged."""
+def _secret_paths_of(app):
+    prefixes = sorted(
+        (
+            re.escape(rule.rule.partition(f"<{SECRET_ARGUMENT}>")[0])
+            for rule in app.url_map.iter_rules()
+            if SECRET_ARGUMENT in rule.arguments
+        ),
+        key=len,
+        reverse=True,
+    )
+    # A path from its start: a whole path, or one in a request line ("GET /verify/… HTTP/1.1").
+    return re.compile(f"((?:^|\\s)(?:{'|'.join(prefixes)}))[^\\s/?\x1b]+") if prefixes else None
+
+
+def logged_path(path):
+    """`path` as the logs may show it: a link's token replaced by `<token>`."""
+    return _secret_paths.sub(r"\1<token>", path) if _secret_paths else path
+
+
+class WithoutSecrets(logging.Filter):
+    """The development server's access line without the query string, as gunicorn's has it (a
+    verification link's code and a draft's token travel there), and without a link's token."""
 
     def filter(self, record):
         if isinstance(record.args, tuple):
             record.args = tuple(
-                QUERY.sub("", arg) if isinstance(arg, str) else arg for arg in record.args
+                logged_path(QUERY.sub("", arg)) if isinstance(arg, str) else arg
+                for arg in record.args
             )
         return True
 
@@ -154,11 +178,17 @@ def init_app(app):
     else:
         logging.basicConfig(level=logging.INFO)
     development_server = logging.getLogger("werkzeug")
-    if not any(isinstance(f, WithoutQuery) for f in development_server.filters):
-        development_server.addFilter(WithoutQuery())
+    if not any(isinstance(f, WithoutSecrets) for f in development_server.filters):
+        development_server.addFilter(WithoutSecrets())
 
     @app.after_request
     def return_request_id(response):
+        global _secret_paths
         response.headers["X-Request-Id"] = request_id()
-        request.environ[ENVIRON_KEY] = context()
+        noted = context()
+        if SECRET_ARGUMENT in (request.view_args or {}):
+            if _secret_paths is None:  # the routes are all known by now
+                _secret_paths = _secret_paths_of(current_app)
+            noted["path"] = logged_path(request.path)  # in place of the server's own
+        request.environ[ENVIRON_KEY] = noted
         return response
