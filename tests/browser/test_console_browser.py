@@ -140,3 +140,28 @@ def test_an_operator_enrols_watches_the_funnel_and_looks_after_a_customer(serve,
         console.goto(server.url(path))
         clean(console)
     assert "erased customer" in console.locator("#audit-table").inner_text()
+
+    # On a 320 px screen a wide table scrolls in its own box; no word is cut up to fit.
+    console.set_viewport_size({"width": 320, "height": 700})
+    for path in (f"/console/t/default/customers/{customer_id}", "/console/audit"):
+        console.goto(server.url(path))
+        assert console.evaluate(WORDS_CUT_UP) == [], path
+        clean(console)
+
+
+# The table cells whose longest word (a line may break at a space or after a hyphen) is wider than
+# the room the cell gives it.
+WORDS_CUT_UP = """() => [...document.querySelectorAll('.table th, .table td')].filter(cell => {
+  const style = getComputedStyle(cell);
+  const probe = document.createElement('span');
+  probe.style.cssText = 'position: absolute; visibility: hidden; white-space: nowrap; font: '
+    + style.font;
+  document.body.appendChild(probe);
+  const widest = Math.max(0, ...cell.innerText.split(/[\\s-]+/).filter(Boolean).map(word => {
+    probe.textContent = word;
+    return probe.getBoundingClientRect().width;
+  }));
+  probe.remove();
+  const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return widest > room + 1;
+}).map(cell => cell.innerText)"""
