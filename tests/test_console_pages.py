@@ -233,6 +233,9 @@ def test_outbox_lists_pending_by_tenant_and_kind_and_retries_now(app):
         message.status, message.attempts = "failed", 9
         db.session.commit()
         message_id = message.id
+    row = soup(console.get("/console/outbox")).select_one("#outbox-messages tbody tr")
+    next_attempt = row.select("td")[5].get_text()
+    assert next_attempt == "None: given up (Retry now tries again)"  # never a time to come
     console.post(f"/console/outbox/{message_id}/retry")
     with app.app_context():
         assert db.session.get(OutboxMessage, message_id).status == "pending"
