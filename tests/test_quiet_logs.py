@@ -67,33 +67,29 @@ def test_the_worker_logs_a_line_per_delivery(make_app, caplog):
     assert "email" in sent[0].getMessage() and "default" in sent[0].getMessage()
 
 
-def test_the_development_server_logs_no_query_string(app, caplog):
-    # A verification link carries its code and the draft's token in the query string.
+def development_server_line(app, caplog, path):
+    """The development server's access line for one GET of `path`, without its colours."""
     server = make_server("127.0.0.1", 0, app)
     serving = threading.Thread(target=server.handle_request)
     serving.start()
-    url = f"http://127.0.0.1:{server.server_port}/register?draft=d1a2f7&code=042656"
     with caplog.at_level(logging.INFO, logger="werkzeug"):
-        urllib.request.urlopen(url).close()
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}{path}").close()
+        except urllib.error.HTTPError as refused:  # a 4xx is logged all the same
+            refused.close()
         serving.join()
     server.server_close()
     (line,) = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    return re.sub("\x1b\\[[0-9;]*m", "", line)  # a 4xx line's colours
+
+
+def test_the_development_server_logs_no_query_string(app, caplog):
+    # A verification link carries its code and the draft's token in the query string.
+    line = development_server_line(app, caplog, "/register?draft=d1a2f7&code=042656")
     assert '"GET /register HTTP/1.1" 200' in line
     assert "042656" not in line and "d1a2f7" not in line
 
 
 def test_the_development_server_logs_no_links_token(app, caplog):
-    server = make_server("127.0.0.1", 0, app)
-    serving = threading.Thread(target=server.handle_request)
-    serving.start()
-    url = f"http://127.0.0.1:{server.server_port}/consent/confirm/Mw.secret-Token"
-    with caplog.at_level(logging.INFO, logger="werkzeug"):
-        try:
-            urllib.request.urlopen(url).close()
-        except urllib.error.HTTPError as refused:  # 400: no such link
-            refused.close()
-        serving.join()
-    server.server_close()
-    (line,) = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
-    line = re.sub("\x1b\\[[0-9;]*m", "", line)  # the colours of a 4xx line
+    line = development_server_line(app, caplog, "/consent/confirm/Mw.secret-Token")
     assert '"GET /consent/confirm/<token> HTTP/1.1" 400' in line and "secret" not in line
