@@ -192,3 +192,42 @@ def test_a_file_that_is_not_toml_names_the_line(tmp_path):
     assert result.exit_code == 1
     assert f"{tenants_file}: " in result.stderr
     assert "line 3" in result.stderr
+
+
+UNREACHABLE = "postgresql://postgres@127.0.0.1:1/registration"  # nothing listens on port 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["create-api-key", "default"],
+        ["worker", "--once"],
+        ["outbox"],
+        ["db", "current"],
+        ["create-operator", "ops@example.com"],
+    ],
+)
+def test_a_database_that_cannot_be_reached_is_named_without_a_traceback(tmp_path, command):
+    result, _ = check_config(tmp_path, command=command, DATABASE_URL=UNREACHABLE)
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: DATABASE_URL: cannot use the database: ")
+    assert "Connection refused" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_an_sqlite_file_that_cannot_be_opened_is_named_without_a_traceback(tmp_path):
+    missing = tmp_path / "no such folder" / "registration.sqlite"
+    result, _ = check_config(tmp_path, command=["routes"], DATABASE_URL=f"sqlite:///{missing}")
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: DATABASE_URL: cannot use the database: unable to open database file\n"
+    )
+
+
+def test_every_command_is_one_that_names_a_database_error_in_one_line(app):
+    from webapp.cli import Command, Group
+
+    commands = app.cli.commands.values()
+    assert {c.name for c in commands} >= {"db", "worker", "create-operator", "erase-customer"}
+    assert [c.name for c in commands if not isinstance(c, (Command, Group))] == []

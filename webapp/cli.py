@@ -6,7 +6,9 @@ import sys
 import click
 from flask import current_app
 from flask.cli import ScriptInfo, with_appcontext
+from sqlalchemy.exc import OperationalError
 
+from webapp.config import unusable_database
 from webapp.tenants import TenantConfigError, registry
 
 # webapp.ops.exports.FORMATS's names (tests/test_start_up_imports.py checks): the export code is
@@ -25,9 +27,29 @@ def init_app(app):
     app.cli.add_command(import_breached_passwords)
 
 
-class _Migrations(click.Group):
+class _DatabaseInOneLine:
+    """A database that cannot be reached or refuses ends the command in one line naming why, as
+    a setting that cannot serve does, not in a traceback."""
+
+    def invoke(self, context):
+        try:
+            return super().invoke(context)
+        except OperationalError as error:
+            raise unusable_database(error) from None
+
+
+class Command(_DatabaseInOneLine, click.Command):
+    """Every operator's command is one of these (or a Group)."""
+
+
+class Group(_DatabaseInOneLine, click.Group):
+    pass
+
+
+class _Migrations(Group):
     """`flask db ...`: Flask-Migrate's command group, which imports Alembic. Until the command
-    runs, this stands in for it; then it registers Flask-Migrate on the app and hands over."""
+    runs, this stands in for it; then it registers Flask-Migrate on the app and takes its
+    commands."""
 
     def __init__(self, app):
         super().__init__("db", help="Perform database migrations.")
@@ -39,7 +61,10 @@ class _Migrations(click.Group):
         migrations(self.app)  # before Flask-Migrate's commands are imported: see there
         from flask_migrate.cli import db as commands
 
-        return commands.make_context(info_name, args, parent=parent, **extra)
+        # Its options (--directory) and their callback too: its commands read what that keeps.
+        self.params, self.callback = commands.params, commands.callback
+        self.commands.update(commands.commands)
+        return super().make_context(info_name, args, parent=parent, **extra)
 
 
 def _known_tenant(slug):
@@ -49,7 +74,7 @@ def _known_tenant(slug):
     return found
 
 
-@click.command("create-api-key")
+@click.command("create-api-key", cls=Command)
 @click.argument("tenant")
 @with_appcontext
 def create_api_key(tenant):
@@ -67,7 +92,7 @@ def create_api_key(tenant):
     click.echo(f"bearer token: {key_id}.{secret}")
 
 
-@click.command("worker")
+@click.command("worker", cls=Command)
 @click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
 @with_appcontext
 def worker(once):
@@ -83,7 +108,7 @@ def worker(once):
         delivery.run_forever(current_app._get_current_object())
 
 
-@click.group("outbox", invoke_without_command=True)
+@click.group("outbox", cls=Group, invoke_without_command=True)
 @click.pass_context
 @with_appcontext
 def outbox(context):
@@ -115,7 +140,7 @@ def outbox_retry(message_id):
     click.echo(f"{message_id} is due now; the worker will send it.")
 
 
-@click.command("purge-drafts")
+@click.command("purge-drafts", cls=Command)
 @with_appcontext
 def purge_drafts():
     """Delete the wizard's half-finished registrations that have expired (after 24 hours)."""
@@ -124,7 +149,7 @@ def purge_drafts():
     click.echo(f"Deleted {purge_expired()} expired draft(s).")
 
 
-@click.command("import-breached-passwords")
+@click.command("import-breached-passwords", cls=Command)
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--output",
@@ -161,7 +186,7 @@ def import_breached_passwords(source, output):
     click.echo(f"Set BREACHED_PASSWORDS_FILE={output} to check new passwords against it.")
 
 
-@click.command("import-loyalty")
+@click.command("import-loyalty", cls=Command)
 @click.argument("tenant")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
@@ -172,7 +197,7 @@ def import_loyalty(tenant, csv_file):
     import_file(tenant, csv_file)
 
 
-@click.command("export-customers")
+@click.command("export-customers", cls=Command)
 @click.option("--tenant", required=True, help="The tenant's slug.")
 @click.option(
     "--format",

@@ -79,6 +79,13 @@ class ConfigError(click.ClickException, ValueError):
     a `flask` command that builds the app says it in one line, not as a traceback."""
 
 
+def unusable_database(error) -> ConfigError:
+    """What is said of a database that cannot be reached or refuses (SQLAlchemy's
+    OperationalError: a wrong host or password, an SQLite folder that is missing or read-only)."""
+    why = " ".join(str(error.orig).split())
+    return ConfigError(f"DATABASE_URL: cannot use the database: {why}")
+
+
 def _parse(key, value, default):
     if key in SWITCHES or isinstance(default, bool):
         if value.strip().lower() not in TRUE | FALSE:

@@ -4,6 +4,7 @@ import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
 
+from webapp.cli import Command
 from webapp.extensions import db
 
 
@@ -18,7 +19,7 @@ def _tenant(slug):
     return _known_tenant(slug)
 
 
-@click.command("create-operator")
+@click.command("create-operator", cls=Command)
 @click.argument("email")
 @click.option(
     "--tenant",
@@ -58,7 +59,7 @@ def create_operator(email, tenants, base_url):
     click.echo(f"setup link (valid 24 hours, once): {link}")
 
 
-@click.command("list-api-keys")
+@click.command("list-api-keys", cls=Command)
 @click.argument("tenant")
 @with_appcontext
 def list_api_keys(tenant):
@@ -78,7 +79,7 @@ def list_api_keys(tenant):
         )
 
 
-@click.command("revoke-api-key")
+@click.command("revoke-api-key", cls=Command)
 @click.argument("key_id")
 @with_appcontext
 def revoke_api_key(key_id):
@@ -95,7 +96,7 @@ def revoke_api_key(key_id):
     click.echo(f"{key.id} is revoked." if now else f"{key.id} was revoked before.")
 
 
-@click.command("erase-customer")
+@click.command("erase-customer", cls=Command)
 @click.argument("tenant")
 @click.argument("customer_id")
 @with_appcontext
@@ -116,7 +117,7 @@ def erase_customer(tenant, customer_id):
     click.echo(f"customer {customer.id} (number {customer.tenant_number}) is erased.")
 
 
-@click.command("demo-data")
+@click.command("demo-data", cls=Command)
 @click.option("--tenant", default="default", show_default=True)
 @click.option("--customers", default=3000, show_default=True, type=click.IntRange(1, 10_000_000))
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3650))

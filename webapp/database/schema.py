@@ -9,6 +9,9 @@ import logging
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
+
+from webapp.config import unusable_database
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
@@ -30,7 +33,10 @@ def migrations(app):
             logging.getLogger(name).addFilter(_without_chatter)  # before Alembic is imported
         from flask_migrate import Migrate
 
+        ours = app.cli.commands.get("db")  # webapp/cli.py's, which hands over to Flask-Migrate's
         Migrate(app, db, directory=str(DIRECTORY), render_as_batch=True)
+        if ours is not None:
+            app.cli.add_command(ours)  # Migrate put its own in its place
     return app.extensions["migrate"]
 
 
@@ -72,6 +78,8 @@ def upgrade_embedded_database(app):
             before = _revision()
             upgrade(directory=directory)
             after = _revision()
+        except OperationalError as error:
+            raise unusable_database(error) from None
         finally:
             alembic.setLevel(level)
         # Workers forked from this process (gunicorn's `preload_app`) open connections of their
