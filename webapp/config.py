@@ -5,6 +5,7 @@ import os
 import secrets
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -63,6 +64,9 @@ def defaults(instance_path: str) -> dict:
         "WEBHOOK_TIMEOUT": 10,
         "OUTBOX_LEASE_SECONDS": None,  # None: derived from the timeouts (webapp/outbox/lease.py)
         "TRUSTED_PROXIES": 0,
+        # Where people reach the service ("https://signup.example.com"): the links in mails are
+        # built on it. None: on the address each request came to, which its Host header names.
+        "PUBLIC_URL": None,
         "ARGON2_TIME_COST": 2,
         "ARGON2_MEMORY_COST": 19456,
         "ARGON2_PARALLELISM": 1,
@@ -77,6 +81,27 @@ def defaults(instance_path: str) -> dict:
 class ConfigError(click.ClickException, ValueError):
     """The configuration cannot serve; the message says which key and why. A ClickException too:
     a `flask` command that builds the app says it in one line, not as a traceback."""
+
+
+def check_public_url(config) -> None:
+    """PUBLIC_URL is a scheme and a host (and port), nothing after them: a path prefix comes from
+    the proxy (X-Forwarded-Prefix) as for every other URL."""
+    value = config["PUBLIC_URL"]
+    if not value:
+        config["PUBLIC_URL"] = None
+        return
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path.strip("/")
+        or (parts.query or parts.fragment or parts.username or parts.password)
+    ):
+        raise ConfigError(
+            f"PUBLIC_URL={value!r}: expected the scheme and host people reach the service at, "
+            "like https://signup.example.com"
+        )
+    config["PUBLIC_URL"] = f"{parts.scheme}://{parts.netloc}"
 
 
 def unusable_database(error) -> ConfigError:

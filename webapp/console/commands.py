@@ -30,9 +30,8 @@ def _tenant(slug):
 )
 @click.option(
     "--base-url",
-    default="http://localhost:5000",
-    show_default=True,
-    help="Where the console is served, for the printed link.",
+    help="Where the console is served, for the printed link "
+    "(default: PUBLIC_URL, else http://localhost:5000).",
 )
 @with_appcontext
 def create_operator(email, tenants, base_url):
@@ -53,6 +52,7 @@ def create_operator(email, tenants, base_url):
         raise click.ClickException(str(error)) from None
     audit.write("cli", "created operator", detail=operator.email)
     db.session.commit()
+    base_url = base_url or current_app.config["PUBLIC_URL"] or "http://localhost:5000"
     with current_app.test_request_context(base_url=base_url):
         link = url_for("console.setup", token=token, _external=True)
     click.echo(f"operator: {operator.email} ({', '.join(tenants) or 'every tenant'})")

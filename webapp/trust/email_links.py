@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from webapp import outbox
 from webapp.extensions import db
 from webapp.forms.rules import email_key
+from webapp.http.public_links import absolute
 from webapp.models import Customer, utcnow
 from webapp.trust import mail_budget
 from webapp.trust.keys import keyed_hash, seal, signer
@@ -35,7 +36,7 @@ def mail_link(tenant, customer) -> bool:
     if not mail_budget.take(customer.email):
         return False
     token = signer(PURPOSE).dumps({"c": customer.id, "e": _sent_to(customer.email)})
-    link = url_for("links.verify_email", token=token, _external=True)
+    link = absolute(url_for("links.verify_email", token=token))
     outbox.email(
         tenant,
         "verification_link",

@@ -16,6 +16,7 @@ from sqlalchemy import update
 
 from webapp import outbox
 from webapp.extensions import db
+from webapp.http.public_links import absolute
 from webapp.models import ConsentEvent, ConsentRecord, utcnow
 from webapp.trust.keys import keyed_hash, seal, signer
 
@@ -71,8 +72,8 @@ def prepare(tenant, records):
 
 
 def withdraw_link(record) -> str:
-    return url_for(
-        "links.withdraw_consent", token=signer("consent withdraw").dumps(record.id), _external=True
+    return absolute(
+        url_for("links.withdraw_consent", token=signer("consent withdraw").dumps(record.id))
     )
 
 
@@ -82,10 +83,8 @@ def mail_confirmations(tenant, customer):
         if record.status != "pending":
             continue
         consent = tenant.consent(record.consent_id)
-        confirm = url_for(
-            "links.confirm_consent",
-            token=signer("consent confirm").dumps(record.id),
-            _external=True,
+        confirm = absolute(
+            url_for("links.confirm_consent", token=signer("consent confirm").dumps(record.id))
         )
         outbox.email(
             tenant,

@@ -6,6 +6,7 @@ from flask import request
 
 from webapp import i18n, registration
 from webapp.faults import fault
+from webapp.http.public_links import absolute
 from webapp.trust import enumeration, mail_budget, verification
 
 
@@ -23,7 +24,7 @@ def link_for(visit):
             values["lang"] = visit.language
         if request.values.get("then") == "review":
             values["then"] = "review"
-        return visit.url("verify", _external=True, **values)
+        return absolute(visit.url("verify", **values))
 
     return link_for
 

@@ -1,0 +1,86 @@
+"""The links a mail carries are built on PUBLIC_URL when it is set, never on the Host header a
+client sent (anyone can forge it, and the link would carry the person's token to the forger)."""
+
+import re
+
+import pytest
+from conftest import CUSTOMERS, valid_customer
+from queued_mail import mails, text
+from wizard_client import Wizard, account
+
+from webapp.config import ConfigError
+
+PUBLIC = "https://signup.example.com"
+FORGED = {"Host": "attacker.example"}
+TENANTS = """
+[tenants.default]
+name = "Acme Bets"
+verify_email = "code"
+
+[[tenants.default.consents]]
+id = "terms"
+label = "I accept the terms and conditions"
+mandatory = true
+
+[[tenants.default.consents]]
+id = "marketing"
+label = "Send me offers"
+double_opt_in = true
+"""
+
+
+def links(app):
+    return [link for m in mails(app) for link in re.findall(r"https?://\S+", text(m))]
+
+
+def register_forged(app):
+    consents = {"consentIds": ["terms", "marketing"], "contactMethods": ["email"]}
+    body = valid_customer(consents=consents)
+    response = app.test_client().post(CUSTOMERS, json=body, headers=FORGED)
+    assert response.status_code == 201, response.get_json()
+
+
+def test_the_json_doors_mails_link_to_the_public_url_whatever_host_was_sent(make_app):
+    app = make_app(TENANTS, PUBLIC_URL=PUBLIC + "/")
+    register_forged(app)
+
+    found = links(app)
+    paths = ("/verify/", "/consent/confirm/", "/consent/withdraw/")
+    assert {p for p in paths for link in found if link.startswith(PUBLIC + p)} == set(paths)
+    assert not [link for link in found if "attacker.example" in link]
+
+
+def test_the_wizards_code_mail_links_to_the_public_url(make_app):
+    app = make_app(TENANTS, PUBLIC_URL=PUBLIC)
+    client = app.test_client()
+    client.environ_base["HTTP_HOST"] = "attacker.example"
+    Wizard(client).submit(account())
+
+    (link,) = links(app)
+    assert link.startswith(PUBLIC + "/register/verify?draft=")
+
+
+def test_without_a_public_url_links_are_on_the_address_the_request_came_to(make_app):
+    app = make_app(TENANTS)
+    register_forged(app)
+
+    assert links(app) and all(link.startswith("http://attacker.example/") for link in links(app))
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["signup.example.com", "ftp://signup.example.com", "https://", PUBLIC + "/app", PUBLIC + "?a"],
+)
+def test_a_public_url_that_is_not_a_scheme_and_host_stops_the_start(make_app, value):
+    with pytest.raises(ConfigError, match="PUBLIC_URL="):
+        make_app(TENANTS, PUBLIC_URL=value)
+
+
+def test_create_operator_prints_its_link_on_the_public_url(make_app):
+    app = make_app(TENANTS, PUBLIC_URL="https://signup.example.com:8443")
+    result = app.test_cli_runner().invoke(args=["create-operator", "ops@example.com"])
+
+    assert result.exit_code == 0, result.output
+    assert "setup link (valid 24 hours, once): https://signup.example.com:8443/console/setup/" in (
+        result.output
+    )
