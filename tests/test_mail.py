@@ -172,3 +172,29 @@ def test_no_email_is_queued_when_the_tenant_sends_none(make_app, instance):
     register(app)
     assert deliver_outbox(app) == {}
     assert not (instance / "outbox-mail").exists()
+
+
+def test_text_that_is_not_ascii_goes_out_as_seven_bit_mime(make_app, smtp_server, instance):
+    smtp_server.start()
+    app = make_app(TENANT, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    register(app, forename="Jörg", surname="Straße")
+    deliver_outbox(app)
+
+    [envelope] = smtp_server.inbox.envelopes
+    # 8-bit text would need BODY=8BITMIME declared, which a plain address does not get.
+    assert "BODY=8BITMIME" not in envelope.mail_options
+    assert envelope.content.isascii()
+    text, html = parts(smtp_server.inbox.messages()[0])
+    assert "Jörg" in text and "Jörg" in html
+
+
+def test_an_address_that_is_not_ascii_is_written_whole_to_the_eml_file(make_app, instance):
+    app = make_app(TENANT)
+    register(app, email="jörg@bäckerei.example")
+    deliver_outbox(app)
+
+    [written] = (instance / "outbox-mail").iterdir()
+    raw = written.read_bytes()
+    assert "\nTo: jörg@bäckerei.example\n".encode() in raw.replace(b"\r\n", b"\n")
+    message = email.message_from_string(raw.decode("utf-8"), policy=policy.SMTPUTF8)
+    assert message["To"].addresses[0].addr_spec == "jörg@bäckerei.example"

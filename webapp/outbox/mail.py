@@ -4,6 +4,7 @@ SMTP, or, with no MAIL_SERVER, write it as an .eml file under the instance folde
 
 import os
 import smtplib
+from email import policy
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from pathlib import Path
@@ -26,6 +27,12 @@ SUBJECTS = {
     "address_in_use": N_("Someone tried to sign up to %(tenant)s with your email address"),
     "consent_confirmation": N_("Confirm your choice for %(tenant)s"),
 }
+
+
+# A part that is not ASCII is written quoted-printable (or base64), which every mail server takes:
+# raw 8-bit text would need BODY=8BITMIME, which smtplib declares only for addresses that are not
+# ASCII.
+SEVEN_BIT = policy.default.clone(cte_type="7bit")
 
 
 def build(tenant, message_id, payload):
@@ -52,7 +59,7 @@ def _build(tenant, message_id, payload):
     sender = current_app.config["MAIL_FROM"]
     name = gettext(tenant.name)  # the built-in "Registration" is translated
 
-    email = EmailMessage()
+    email = EmailMessage(policy=SEVEN_BIT)
     email["Subject"] = gettext(SUBJECTS[template], tenant=name)
     email["From"] = formataddr((name, sender))
     email["To"] = payload["to"]
@@ -88,5 +95,7 @@ def write_eml(email, message_id):
     folder = mail_folder()
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f".{message_id}.part"
-    partial.write_bytes(email.as_bytes())
+    # An address that is not ASCII is written as UTF-8 (RFC 6532), as smtplib sends it with
+    # SMTPUTF8: an encoded word inside an address is no address.
+    partial.write_bytes(email.as_bytes(policy=email.policy.clone(utf8=not email["To"].isascii())))
     os.replace(partial, folder / f"{message_id}.eml")  # readers never see half a file
