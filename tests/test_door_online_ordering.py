@@ -256,6 +256,12 @@ def test_verbose_fills_the_customer_in_xml_in_the_models_namespace(client, auth)
     }
 
 
+@pytest.mark.parametrize("query", ["?Verbose=true", "?VERBOSE=True"])
+def test_the_verbose_parameters_name_is_read_in_any_case(client, auth, query):
+    response = put(client, auth, registration_body(), query=query)
+    assert response.get_json()["Customer"]["CustomerId"] == response.get_json()["CustomerId"]
+
+
 @pytest.mark.parametrize("query", ["", "?verbose=false", "?verbose=yes", "?verbose="])
 def test_verbose_other_than_true_answers_the_customer_id_alone(client, auth, query):
     response = put(client, auth, registration_body(), query=query)
@@ -290,6 +296,9 @@ def emails_queued(app):
         ("quiet", "?accountCreationEmailOption=SendEmail", 1),
         ("quiet", "?accountCreationEmailOption=sendemail", 1),
         ("default", "?accountCreationEmailOption=DoNotSendEmail", 0),
+        # Parameter names in any case, as ASP.NET binds them.
+        ("default", "?ACCOUNTCREATIONEMAILOPTION=DoNotSendEmail", 0),
+        ("quiet", "?AccountCreationEmailOption=SendEmail", 1),
     ],
 )
 def test_account_creation_email_option(app, client, tenant, query, emails):
@@ -305,6 +314,7 @@ def test_account_creation_email_option(app, client, tenant, query, emails):
         ("?enableLoyaltyAccountLinking=maybe", "enableLoyaltyAccountLinking"),
         ("?enableLoyaltyAccountLinking=1", "enableLoyaltyAccountLinking"),
         ("?autoAssignStoredValue=yes", "autoAssignStoredValue"),
+        ("?AutoAssignStoredValue=yes", "autoAssignStoredValue"),
     ],
 )
 def test_unknown_query_values_are_400_naming_the_parameter(app, client, auth, query, field):

@@ -70,8 +70,14 @@ OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.online_ordering(EMAIL_OPTIONS,
 # --- reading the request ----------------------------------------------------------------------
 
 
+def _arg(name) -> str:
+    """A query parameter, its name in any case as ASP.NET binds them; the first when repeated."""
+    wanted = name.lower()
+    return next((v for k, v in request.args.items(multi=True) if k.lower() == wanted), "")
+
+
 def _flag(name, default, faults):
-    text = request.args.get(name, "")
+    text = _arg(name)
     if not text:
         return default
     if text.lower() not in ("true", "false"):
@@ -85,8 +91,8 @@ def _query(faults):
     be verbose."""
     # The online-ordering API: verbose is true, or any other value answers with the CustomerId
     # alone.
-    verbose = request.args.get("verbose", "").strip().lower() == "true"
-    email_option = request.args.get("accountCreationEmailOption") or "UseCompanySetting"
+    verbose = _arg("verbose").strip().lower() == "true"
+    email_option = _arg("accountCreationEmailOption") or "UseCompanySetting"
     by_name = {name.lower(): value for name, value in EMAIL_OPTIONS.items()}
     if email_option.lower() not in by_name:
         faults.append(
