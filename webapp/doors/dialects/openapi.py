@@ -264,7 +264,7 @@ def web_store(members, read_only, order_types, language_max, shipping_max):
     kinds = {
         "string": {"type": "string"},
         "boolean": {"type": "boolean"},
-        "number": {"type": "integer"},
+        "number": {"type": "integer", "format": "int64"},
         read_only: ignored,
     }
     person = {

@@ -62,12 +62,14 @@ MEMBERS = {
 SCALARS = {
     "string": (lambda v: isinstance(v, str), "a string"),
     "boolean": (lambda v: isinstance(v, bool), "true or false"),
+    # A 64-bit integer, as the web-store API's ids are: a larger one no client of it could read.
     "number": (
         lambda v: (
             not isinstance(v, bool)
             and (isinstance(v, int) or (isinstance(v, float) and v.is_integer()))
+            and -(2**63) <= v < 2**63
         ),
-        "a whole number",
+        "a whole number (64-bit)",
     ),
 }
 # The billing person as the service's fields: the address, the phone, the full name as the
