@@ -9,6 +9,8 @@ import pytest
 from conftest import CUSTOMERS, faults, valid_customer
 
 from webapp import registration
+from webapp.extensions import db
+from webapp.models import Customer
 
 # --- unknown fields and JSON types ------------------------------------------------------------
 
@@ -284,6 +286,28 @@ def test_body_that_does_not_parse_is_91003(client, data):
     response = client.post(CUSTOMERS, data=data, content_type="application/json")
     assert response.status_code == 400
     assert faults(response) == [(91003, None)]
+
+
+@pytest.mark.parametrize(
+    "twice, extra",
+    [
+        ("email", ', "email": "other@example.com"'),
+        ("consentIds", ""),  # inside consents, below
+    ],
+)
+def test_a_member_given_twice_is_91003_naming_it(app, client, twice, extra):
+    text = json.dumps(valid_customer())[:-1] + extra + "}"
+    if not extra:
+        text = text.replace('"consentIds": [', '"consentIds": [], "consentIds": [', 1)
+    response = client.post(CUSTOMERS, data=text, content_type="application/json")
+    assert response.status_code == 400
+    body = response.get_json()
+    assert (body["faultCode"], body["message"]) == (
+        91003,
+        f"The body gives the member '{twice}' twice",
+    )
+    with app.app_context():
+        assert db.session.query(Customer).count() == 0
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,21 @@ def _refuse_constant(name):
     raise ValueError(f"{name} is not JSON")
 
 
+class _GivenTwice(ValueError):
+    pass
+
+
+def _members_once(pairs):
+    """An object whose members are each given once: of two, which one counts is each reader's
+    own guess (a proxy that checked the first would pass the second through unchecked)."""
+    members = dict(pairs)
+    if len(members) < len(pairs):
+        seen = set()
+        twice = next(name for name, _ in pairs if name in seen or seen.add(name))
+        raise _GivenTwice(f"The body gives the member '{twice}' twice")
+    return members
+
+
 def raw_body() -> bytes:
     """The request body, or 413 91006 when it is over MAX_CONTENT_LENGTH, announced or not."""
     limit = current_app.config["MAX_CONTENT_LENGTH"]
@@ -51,7 +66,11 @@ def read_body(media_types):
 def read_json_object(media_types=("application/json",)) -> dict:
     data = read_body(media_types)
     try:
-        body = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+        body = json.loads(
+            data.decode("utf-8"), parse_constant=_refuse_constant, object_pairs_hook=_members_once
+        )
+    except _GivenTwice as twice:
+        raise fault(91003, detail=str(twice)) from None
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise fault(91003) from None
     if not isinstance(body, dict):
