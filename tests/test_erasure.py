@@ -7,10 +7,19 @@ import json
 import pytest
 from conftest import bearer, deliver_outbox, fault_codes, valid_customer
 from console_client import operator_client
+from queued_mail import code_in, mails
+from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
 
 from webapp.console.models import AuditEntry
 from webapp.extensions import db
-from webapp.models import ConsentEvent, Customer, Draft, IdempotencyRecord, OutboxMessage
+from webapp.models import (
+    ConsentEvent,
+    Customer,
+    Draft,
+    IdempotencyRecord,
+    OutboxMessage,
+    VerificationCode,
+)
 
 PERSONAL = (
     "username",
@@ -189,6 +198,26 @@ def test_idempotent_replays_and_drafts_keep_nothing_of_the_customer(hooked):
     assert "Location" not in again.headers
     with app.app_context():
         assert db.session.query(Customer).count() == 1
+
+
+def test_the_wizards_verification_codes_go_with_its_drafts(make_app):
+    app = make_app('[tenants.default]\nverify_email = "code"\n')
+    wizard = Wizard(app.test_client())
+    who = account()
+    wizard.submit(who)
+    wizard.submit({"code": code_in(mails(app, to=who["email"])[-1])})
+    for fields in (PROFILE, ADDRESS, CONSENTS, {}):
+        wizard.submit(fields)
+    customer_id = wizard.page.soup.select_one("[data-customer-id]")["data-customer-id"]
+    with app.app_context():
+        assert db.session.query(VerificationCode).count() == 1
+
+    erased = app.test_client().delete(f"/api/v1/customers/{customer_id}", headers=bearer(app))
+    assert erased.status_code == 204
+    with app.app_context():
+        # Each held the address it was mailed to.
+        assert db.session.query(VerificationCode).count() == 0
+        assert db.session.query(Draft).count() == 0
 
 
 def test_delete_needs_credentials_of_the_customers_tenant(hooked):

@@ -22,6 +22,7 @@ from webapp.models import (
     IdempotencyRecord,
     LoyaltyAccount,
     OutboxMessage,
+    VerificationCode,
     utcnow,
 )
 from webapp.outbox import new_message_id
@@ -63,6 +64,10 @@ def erase(tenant, customer):
     customer.username_key = f"erased:{customer.id}"
     customer.erased_at = utcnow()
     session = db.session
+    # The drafts' verification codes first: each holds the address it was sent to, and SQLite
+    # does not cascade the drafts' deletion to them.
+    drafts = select(Draft.id).where(Draft.customer_id == customer.id)
+    session.execute(delete(VerificationCode).where(VerificationCode.draft_id.in_(drafts)))
     session.execute(delete(Draft).where(Draft.customer_id == customer.id))
     # A retry of the request that made the customer answers that the customer is erased: the
     # first answer held the person's data, and no answer at all would register them again.
