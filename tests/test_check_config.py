@@ -164,6 +164,11 @@ def test_a_broken_tenant_exits_non_zero_naming_the_tenant_and_the_key(tmp_path, 
         ("RATELIMIT_ENABLED", "maybe", "RATELIMIT_ENABLED='maybe': expected true or false"),
         ("MAIL_PORT", "abc", "MAIL_PORT='abc': expected a whole number"),
         ("RATELIMIT_STORAGE_URI", "bogus://", "RATELIMIT_STORAGE_URI='bogus://'"),
+        ("OUTBOX_RETRY_BASE_SECONDS", "-5", "='-5': expected a whole number, 0 or more"),
+        ("MIN_WIZARD_SECONDS", "-3", "='-3': expected a whole number, 0 or more"),
+        ("DATABASE_URL", "bogus://", "DATABASE_URL: Can't load plugin: sqlalchemy.dialects:bogus"),
+        ("DATABASE_URL", "postgresql://u:pw@db:port/x", "DATABASE_URL: invalid literal for int()"),
+        ("DATABASE_URL", "postgresql+psycopg2://db/x", "DATABASE_URL: No module named 'psycopg2'"),
     ],
 )
 def test_a_setting_that_cannot_serve_is_named_without_a_traceback(tmp_path, key, value, named):
@@ -172,6 +177,7 @@ def test_a_setting_that_cannot_serve_is_named_without_a_traceback(tmp_path, key,
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ") and named in result.stderr
     assert "Traceback" not in result.output
+    assert ":pw@" not in result.stderr  # a database URL's password is not repeated
 
 
 @pytest.mark.parametrize(

@@ -104,6 +104,18 @@ def check_public_url(config) -> None:
     config["PUBLIC_URL"] = f"{parts.scheme}://{parts.netloc}"
 
 
+def check_database_url(config) -> None:
+    """A database URL SQLAlchemy cannot read, or whose driver is not installed, stops the start
+    naming DATABASE_URL (the URL itself is not repeated: it may hold a password)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(config["SQLALCHEMY_DATABASE_URI"]).get_dialect().import_dbapi()
+    except (ArgumentError, ValueError, ImportError) as error:
+        raise ConfigError(f"DATABASE_URL: {error}") from None
+
+
 def unusable_database(error) -> ConfigError:
     """What is said of a database that cannot be reached or refuses (SQLAlchemy's
     OperationalError: a wrong host or password, an SQLite folder that is missing or read-only)."""
@@ -117,12 +129,16 @@ def _parse(key, value, default):
             raise ConfigError(f"environment variable {key}={value!r}: expected true or false")
         return value.strip().lower() in TRUE
     if key in NUMBERS or isinstance(default, int):
+        # Every number here is a count, a port, seconds or hours: none can be below 0.
         try:
-            return int(value)
+            number = int(value)
         except ValueError:
+            number = -1
+        if number < 0:
             raise ConfigError(
-                f"environment variable {key}={value!r}: expected a whole number"
-            ) from None
+                f"environment variable {key}={value!r}: expected a whole number, 0 or more"
+            )
+        return number
     if key == "SQLALCHEMY_DATABASE_URI" and value.startswith(POSTGRES_SCHEMES):
         return "postgresql+psycopg://" + value.partition("://")[2]
     return value
