@@ -246,6 +246,9 @@ def test_change_links_return_to_the_review_with_the_new_answer(client):
         "/register/address",
         "/register/consents",
     ]
+    for found in links:  # Back from a change goes back to the review, not to the step before
+        page = wizard.open(found[0]["href"])
+        assert page.soup.select_one("a.back-link")["href"].startswith("/register/review?")
     wizard.open(links[1][0]["href"])
     assert wizard.page.value("surname") == "Lovelace"
     page = wizard.submit({"surname": "Byron"})

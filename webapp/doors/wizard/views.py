@@ -114,13 +114,14 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
     if step == "address":  # the tenant's country is chosen until the person chooses another
         shown = with_country(shown, visit.tenant)
     fields = views(step, visit.tenant, shown, errors or {})
+    then = request.values.get("then") == "review"  # changing an answer from the review
     page = {
         "step": step,
         "number": visit.pages.index(step) + 1,
         "pages": len(visit.pages),
-        "back": visit.previous_page(step),
+        "back": "review" if then else visit.previous_page(step),
         "password_saved": bool(draft and draft.password_hash),
-        "then": request.values.get("then") == "review",
+        "then": then,
         "expired": visit.expired or request.args.get("expired") == "1",
     }
     csrf = guard.token(visit.claimed)
