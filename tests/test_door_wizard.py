@@ -424,6 +424,16 @@ def test_the_review_shows_not_provided_for_every_empty_answer_never_a_placeholde
         assert rows[empty] == "Not provided", (empty, rows[empty])
 
 
+def test_the_review_shows_a_consent_as_agreed_to_without_its_optional_mark(client):
+    wizard = Wizard(client)
+    wizard.submit(account())
+    marketing = {**CONSENTS, "consentIds": [*CONSENTS["consentIds"], "marketing"]}
+    for fields in (PROFILE, ADDRESS, marketing):
+        wizard.submit(fields)
+    consents = wizard.page.soup.select_one("#summary-consentIds .summary-value").get_text()
+    assert "Send me news and offers" in consents and "optional" not in consents
+
+
 def test_nationality_is_chosen_from_the_countries_by_name(client, app):
     wizard = Wizard(client)
     profile = wizard.submit(account())

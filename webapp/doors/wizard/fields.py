@@ -47,6 +47,9 @@ class FieldView:
     error: str | None = None
     target: str | None = None  # what an inline check replaces, when more than the field
     links: dict | None = None  # option value -> the text it agrees to (a consent's url)
+    # option value -> its label as an answer, where the list's differs: a consent's without
+    # "(optional)", which the review would otherwise show as part of what was agreed to
+    answer_labels: dict | None = None
 
     @property
     def label(self):
@@ -109,7 +112,7 @@ class FieldView:
         if self.kind == "date":
             born = parse_birth_date("{year}-{month:0>2}-{day:0>2}".format(**self.value))
             return format_date(born, gettext(DATE_PATTERN)) if born else ""
-        labels = dict(self.options)
+        labels = {**dict(self.options), **(self.answer_labels or {})}
         if self.kind == "checkboxes":
             return ", ".join(labels.get(v, v) for v in self.value)
         if self.kind == "select":  # left blank: not provided, never the list's placeholder
@@ -192,6 +195,9 @@ def _blank_view(name, field, tenant) -> FieldView:
         attrs=dict(field.render_kw or {}),
         options=_options(name, tenant),
         links={c.id: c.url for c in tenant.consents if c.url} if name == "consentIds" else None,
+        answer_labels={c.id: gettext(c.label) for c in tenant.consents}
+        if name == "consentIds"
+        else None,
     )
 
 
