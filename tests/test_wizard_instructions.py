@@ -134,7 +134,33 @@ CASES = [
         "Date of birth must be a real date",
         None,
     ),
+    *(
+        (
+            "profile",
+            {"dateOfBirth-day": day, "dateOfBirth-month": month, "dateOfBirth-year": year},
+            "dateOfBirth",
+            english,
+            german,
+        )
+        for day, month, year, english, german in [
+            ("", "3", "1990", "Date of birth must include a day", "muss einen Tag enthalten"),
+            ("27", "", "1990", "Date of birth must include a month", "muss einen Monat enthalten"),
+            ("27", "3", "", "Date of birth must include a year", "muss ein Jahr enthalten"),
+            ("", "", "1990", "Date of birth must include a day and month", None),
+            ("", "3", "", "Date of birth must include a day and year", None),
+            ("27", "", "", "Date of birth must include a month and year", None),
+            ("27", "3", "90", "Year must include 4 numbers", "Das Jahr muss aus 4 Ziffern"),
+        ]
+    ),
     ("profile", {"currency": "XYZ"}, "currency", "Select a currency from the list", None),
+    (
+        "profile",
+        {"nationality": "XX"},
+        "nationality",
+        "Select a country from the list",
+        "Wählen Sie ein Land aus der Liste aus",
+    ),
+    ("address", {"countryCode": "ZZ"}, "countryCode", "Select a country from the list", None),
     ("address", {"postcode": "12345"}, "postcode", "Enter a real postcode, like", None),
     ("address", {"postcode": ""}, "postcode", "Enter a postcode", None),
     (
@@ -150,6 +176,13 @@ CASES = [
         "consentIds",
         "Select that you accept the privacy policy",
         None,
+    ),
+    (  # every consent left unticked, in one instruction
+        "consents",
+        {"consentIds": []},
+        "consentIds",
+        "Select that you accept the terms and conditions and the privacy policy",
+        "Allgemeinen Geschäftsbedingungen und die Datenschutzerklärung akzeptieren",
     ),
     (
         "consents",
@@ -270,3 +303,27 @@ def test_a_tenants_own_consent_is_named_in_its_instruction(make_app):
     wizard = at_step(app, "consents", "en")
     page = wizard.submit({"contactMethods": ["email"]})
     assert_plain(page.response, "Select “I accept the house rules” to continue")
+
+
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("en", "Select “I accept the house rules” and “I am a member” to continue"),
+        ("de", "Wählen Sie „I accept the house rules“ und „I am a member“ aus, um fortzufahren"),
+    ],
+)
+def test_every_unticked_consent_of_a_tenant_is_named_in_one_instruction(make_app, lang, expected):
+    app = make_app("""
+        [[tenants.default.consents]]
+        id = "rules"
+        label = "I accept the house rules"
+        mandatory = true
+
+        [[tenants.default.consents]]
+        id = "member"
+        label = "I am a member"
+        mandatory = true
+    """)
+    wizard = at_step(app, "consents", lang)
+    page = wizard.submit({"contactMethods": ["email"]})
+    assert_plain(page.response, expected)

@@ -257,6 +257,13 @@ def _month_names(known):
     return names
 
 
+def joined(items) -> str:
+    """Items as a sentence lists them in the current language ("A, B and C", "A, B und C")."""
+    from babel.lists import format_list
+
+    return format_list(list(items), locale=_locale())
+
+
 def currency_name(code) -> str:
     """A currency's ISO 4217 name (pycountry's), in the current language where it has one."""
     return _pycountry("iso4217", current()).gettext(pycountry.currencies.get(alpha_3=code).name)

@@ -310,6 +310,7 @@ def country_code(form, field):
             Problem(
                 N_("Enter %(noun)s as a two-letter country code, like GB"),
                 noun=noun(field, lower=True),
+                person=N_("Select a country from the list"),  # the wizard's is a list
             )
         )
 

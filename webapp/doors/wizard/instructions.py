@@ -16,7 +16,7 @@ from webapp.forms.rules import (
     utc_today,
 )
 from webapp.forms.scripts import highly_restrictive
-from webapp.i18n import N_, gettext
+from webapp.i18n import N_, gettext, joined
 from webapp.registration.passwords import personal_words, strength, weakness
 from webapp.tenants import BUILT_IN_CONSENTS
 
@@ -34,18 +34,14 @@ PLAIN = {
     ),
     91015: N_("Enter the code we emailed you, to confirm your email address, before you continue"),
 }
-# The built-in consents (by their built-in label): "Select that you accept ..." reads better than
-# the checkbox's own label.
-CONSENTS = dict(
-    zip(
-        (c.label for c in BUILT_IN_CONSENTS if c.mandatory),
-        (
-            N_("Select that you accept the terms and conditions"),
-            N_("Select that you accept the privacy policy"),
-        ),
-        strict=True,
-    )
-)
+# The built-in consents, by their built-in labels, left unticked: "Select that you accept ..."
+# reads better than the checkboxes' own labels.
+TERMS, PRIVACY = (c.label for c in BUILT_IN_CONSENTS if c.mandatory)
+CONSENTS = {
+    (TERMS,): N_("Select that you accept the terms and conditions"),
+    (PRIVACY,): N_("Select that you accept the privacy policy"),
+    (TERMS, PRIVACY): N_("Select that you accept the terms and conditions and the privacy policy"),
+}
 PASSWORD = {
     "common": N_("This password is too common – choose one that is harder to guess"),
     "personal": N_("Password must not contain your username or the start of your email address"),
@@ -83,10 +79,37 @@ def _password(tenant, answers):
     return " ".join(filter(None, (gettext("Choose a password that is harder to guess."), reasons)))
 
 
+# Date parts left out, as GOV.UK's date input names them (by the parts' order on the page).
+DATE_MISSING = {
+    ("day",): N_("Date of birth must include a day"),
+    ("month",): N_("Date of birth must include a month"),
+    ("year",): N_("Date of birth must include a year"),
+    ("day", "month"): N_("Date of birth must include a day and month"),
+    ("day", "year"): N_("Date of birth must include a day and year"),
+    ("month", "year"): N_("Date of birth must include a month and year"),
+}
+REAL_DATE = N_("Date of birth must be a real date, like 27 3 1990")
+
+
+def _unreadable_date(value):
+    """What is wrong with a date that is no date: a part left out, a short year, or the rest."""
+    parts = value.split("-")  # year-month-day, as the wizard joins its three boxes
+    if len(parts) == 3:
+        year, month, day = (part.strip() for part in parts)
+        given = {"day": day, "month": month, "year": year}
+        missing = tuple(name for name, part in given.items() if not part)
+        if missing in DATE_MISSING:
+            return gettext(DATE_MISSING[missing])
+        if year.isascii() and year.isdigit() and len(year) != 4:
+            return gettext("Year must include 4 numbers")
+    return gettext(REAL_DATE)
+
+
 def _birth_date(tenant, answers):
-    born = parse_birth_date(answers.get("dateOfBirth"))
+    value = answers.get("dateOfBirth") or ""
+    born = parse_birth_date(value)
     if born is None:
-        return gettext("Date of birth must be a real date, like 27 3 1990")
+        return _unreadable_date(value)
     today = utc_today()
     if born > today:
         return gettext("Date of birth must be in the past")
@@ -94,7 +117,7 @@ def _birth_date(tenant, answers):
         return gettext("You must be %(age)s or older to create an account", age=tenant.min_age)
     if age_on(born, today) > MAX_AGE:
         return gettext("Date of birth must be within the last %(num)s years", num=MAX_AGE)
-    return gettext("Date of birth must be a real date, like 27 3 1990")
+    return gettext(REAL_DATE)
 
 
 def _postcode(answers):
@@ -109,13 +132,17 @@ def _postcode(answers):
 
 
 def _consent(tenant, answers):
+    """Every mandatory consent left unticked, in one instruction: one at a time would send the
+    person round again for the next."""
     given = answers.getlist("consentIds")
-    missing = next((c for c in tenant.mandatory_consents if c.id not in given), None)
-    if missing is None:
+    missing = [c for c in tenant.mandatory_consents if c.id not in given]
+    if not missing:
         return gettext(FALLBACK)
-    if missing.label in CONSENTS:
-        return gettext(CONSENTS[missing.label])
-    return gettext("Select “%(label)s” to continue", label=gettext(missing.label))
+    labels = tuple(c.label for c in missing)
+    if labels in CONSENTS:
+        return gettext(CONSENTS[labels])
+    quoted = joined(gettext("“%(label)s”", label=gettext(label)) for label in labels)
+    return gettext("Select %(consents)s to continue", consents=quoted)
 
 
 def instruction(fault, tenant, answers) -> str:
