@@ -27,6 +27,15 @@ loyalty = true
 send_account_email = false
 webhook_url = "https://hook-user:hook-password@partner.example:8443/hooks/signup?token=t0ken"
 webhook_secret = "{WEBHOOK_SECRET}"
+verify_email = "code"
+enumeration_safe = true
+proof_of_work = true
+block_disposable_email = true
+blocked_email_domains = ["rival.example"]
+allowed_email_domains = ["staff.mailinator.com"]
+default_country = "DE"
+continue_url = "https://acme.example/shop"
+continue_label = "Continue to the shop"
 
 [[tenants.acme.consents]]
 id = "terms"
@@ -37,6 +46,8 @@ mandatory = true
 [[tenants.acme.consents]]
 id = "marketing"
 label = "Send me offers"
+double_opt_in = true
+url = "https://acme.example/offers"
 
 [[tenants.acme.custom_attributes]]
 name = "favouriteTeam"
@@ -74,7 +85,10 @@ def test_prints_what_each_tenant_allows(tmp_path):
             "embed inside its embed origins' pages (its wizard pages answer 404)"
         ),
         "  store id (the web-store API): 1001",
-        "  consents: terms (version 2026-01, mandatory), marketing (version 1, optional)",
+        (
+            "  consents: terms (version 2026-01, mandatory), marketing (version 1, optional, "
+            "double opt-in, text at https://acme.example/offers)"
+        ),
         "  contact methods: email, sms; none required",
         "  currencies: GBP, EUR (default)",
         "  customer types: Member (without API credentials), Gold",
@@ -82,6 +96,17 @@ def test_prints_what_each_tenant_allows(tmp_path):
         "  minimum age: 21",
         "  passwords: at least 12 characters, strength score at least 4 of 4",
         "  unique email: no",
+        (
+            "  proof of ownership: email verified by a mailed code, enumeration-safe (never says "
+            "an email is taken)"
+        ),
+        "  proof of work: on",
+        (
+            "  email domains: disposable domains blocked; blocked: rival.example; allowed despite "
+            "the lists: staff.mailinator.com"
+        ),
+        "  default country: DE",
+        "  next step after registering: https://acme.example/shop as 'Continue to the shop'",
         "  embed origins: https://partner.example, https://other.example",
         "  loyalty: on",
         "  account email: off",
@@ -96,6 +121,11 @@ def test_prints_what_each_tenant_allows(tmp_path):
     )
     assert "  registration: open, also without API credentials" in lines
     assert "  webhook: off" in lines
+    assert "  proof of ownership: email not verified" in lines
+    assert "  email domains: any" in lines
+    assert "  next step after registering: none (the completion page says what happens next)" in (
+        lines
+    )
 
 
 def test_never_prints_the_webhook_secret_or_credentials_in_its_url(tmp_path):

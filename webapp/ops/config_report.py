@@ -17,8 +17,37 @@ def _listed(items, empty="none"):
 
 
 def _consent(consent):
-    need = "mandatory" if consent.mandatory else "optional"
-    return f"{consent.id} (version {consent.version}, {need})"
+    about = [f"version {consent.version}", "mandatory" if consent.mandatory else "optional"]
+    if consent.double_opt_in:
+        about.append("double opt-in")
+    if consent.url:
+        about.append(f"text at {consent.url}")
+    return f"{consent.id} ({', '.join(about)})"
+
+
+def _ownership(tenant):
+    if tenant.verify_email != "code":
+        return "email not verified"
+    safe = ", enumeration-safe (never says an email is taken)" if tenant.enumeration_safe else ""
+    return f"email verified by a mailed code{safe}"
+
+
+def _email_domains(tenant):
+    rules = []
+    if tenant.block_disposable_email:
+        rules.append("disposable domains blocked")
+    if tenant.blocked_email_domains:
+        rules.append(f"blocked: {_listed(tenant.blocked_email_domains)}")
+    if tenant.allowed_email_domains:
+        rules.append(f"allowed despite the lists: {_listed(tenant.allowed_email_domains)}")
+    return "; ".join(rules) or "any"
+
+
+def _next_step(tenant):
+    if not tenant.continue_url:
+        return "none (the completion page says what happens next)"
+    label = f" as '{tenant.continue_label}'" if tenant.continue_label else ""
+    return f"{tenant.continue_url}{label}"
 
 
 def _attribute(attribute):
@@ -66,6 +95,11 @@ def tenant_lines(tenant):
         f"  passwords: at least {tenant.password_min_length} characters, "
         f"strength score at least {tenant.password_min_score} of 4",
         f"  unique email: {'yes' if tenant.unique_email else 'no'}",
+        f"  proof of ownership: {_ownership(tenant)}",
+        f"  proof of work: {_on(tenant.proof_of_work)}",
+        f"  email domains: {_email_domains(tenant)}",
+        f"  default country: {tenant.default_country}",
+        f"  next step after registering: {_next_step(tenant)}",
         f"  embed origins: {_listed(tenant.embed_origins, 'none (the embed may not be framed)')}",
         f"  loyalty: {_on(tenant.loyalty)}",
         f"  account email: {_on(tenant.send_account_email)}",
