@@ -101,6 +101,9 @@ def _hmac(key_id, timestamp, signature):
     expected = hmac.new(secret, message, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, signature.lower()):
         raise fault(91005)
+    if request.method in signatures.REPEATABLE:
+        keys.note_use(key)
+        return Credentials(key.tenant, key.id, Caller("HMAC", key.id))
     fresh = signatures.spend(expected, int(timestamp) + CLOCK_SKEW + 1)  # its last second too
     if not fresh and request.headers.get("Idempotency-Key") is None:
         raise fault(91005)
