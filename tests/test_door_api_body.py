@@ -210,7 +210,7 @@ def test_unicode_text_is_kept(client):
                 "customAttribute",
             )
         ],
-        *[("surname", char) for char in ("\n", "\t", "\x1b", "\x85", "\ud800")],
+        *[("surname", char) for char in ("\n", "\t", "\x1b", "\x85", "\ud800", "\u2028", "\u2029")],
         ("password", "\udfff"),
     ],
 )

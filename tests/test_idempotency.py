@@ -60,8 +60,8 @@ def test_key_of_255_characters_is_accepted(client):
     assert post(client, valid_customer(), "k" * 255).status_code == 201
 
 
-@pytest.mark.parametrize("key", ["k" * 256, ""])
-def test_key_empty_or_over_255_characters_is_91000(app, client, key):
+@pytest.mark.parametrize("key", ["k" * 256, "", "order\x00-1", "order\x1b-1", "order\x85"])
+def test_key_empty_over_255_characters_or_with_control_characters_is_91000(app, client, key):
     response = post(client, valid_customer(), key)
     assert response.status_code == 400
     assert faults(response) == [(91000, "Idempotency-Key")]

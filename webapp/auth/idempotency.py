@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
 from webapp.faults import Fault, FaultError, fault
+from webapp.forms.rules import unstorable
 from webapp.models import IdempotencyRecord, utcnow
 
 LIFETIME = timedelta(hours=24)
@@ -38,6 +39,8 @@ def key_faults(key) -> list[Fault]:
     and stores nothing); none for a good key or no key."""
     if key is not None and not (0 < len(key) <= MAX_KEY_LENGTH):
         return [Fault(91000, "Idempotency-Key", f"Must be 1 to {MAX_KEY_LENGTH} characters")]
+    if key is not None and unstorable(key):  # NUL, which PostgreSQL cannot store, among them
+        return [Fault(91000, "Idempotency-Key", "Must not contain control characters")]
     return []
 
 

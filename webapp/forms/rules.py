@@ -171,9 +171,10 @@ def text_field(label, *validators, description="", **attrs):
     )
 
 
-# Control characters (line breaks, tabs, NUL...) and lone surrogates, which no text field holds
-# and some databases cannot even store.
-UNSTORABLE = {"Cc", "Cs"}
+# Control characters (line breaks, tabs, NUL...), the line and paragraph separators U+2028 and
+# U+2029, and lone surrogates, which no one-line text field holds and some databases cannot even
+# store.
+UNSTORABLE = {"Cc", "Cs", "Zl", "Zp"}
 
 
 def unstorable(text):
