@@ -166,10 +166,31 @@ def test_text_is_stored_trimmed_and_as_typed(client):
     ) == ("Dr", "Ada", "de la Tour-d'Auvergne", "Ada  L.", "non-binary")
 
 
-def test_a_required_field_of_invisible_characters_alone_is_missing(client):
-    response = client.post(CUSTOMERS, json=valid_customer(title="\u2060", surname="\u200b\u200b"))
+@pytest.mark.parametrize(
+    "nothing",
+    [
+        "\u200b\u200b",  # zero-width spaces
+        "\u2066\u2069",  # an isolate and its end
+        "\u2062",  # invisible times
+        "\u034f",  # combining grapheme joiner
+        "\U000e0020",  # a tag space
+        "\u3164 \uffa0\u115f",  # Hangul fillers
+        "\u2800",  # the blank Braille pattern
+        "\u0301",  # a combining accent on nothing
+        "\u202e\ufe0f",  # an override and a variation selector
+    ],
+)
+def test_a_required_field_of_invisible_characters_alone_is_missing(client, nothing):
+    response = client.post(CUSTOMERS, json=valid_customer(title="\u2060", surname=nothing))
     assert faults(response) == [(91000, "title"), (91000, "surname")]
     assert "Enter" in response.get_json()["faults"][1]["message"]
+
+
+def test_a_flag_of_tags_is_something(client):
+    scotland = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+    response = client.post(CUSTOMERS, json=valid_customer(displayName=scotland, surname="Lo\u0301"))
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["displayName"] == scotland
 
 
 def test_markup_is_data(client):

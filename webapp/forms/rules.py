@@ -76,15 +76,43 @@ def _exempt(form, field):
     return field.name in getattr(form.meta, "exempt", ())
 
 
-# Characters that show nothing (zero-width space, zero-width (non-)joiner, word joiner, byte order
-# mark, soft hyphen, direction marks...): a required field of these and white space alone is
-# empty. Not every format character: an emoji tag sequence (a subdivision's flag) holds some.
-INVISIBLE = "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+# Characters that show nothing: soft hyphen, zero-width space and (non-)joiners, direction marks,
+# embeddings and isolates, word joiner and the invisible operators, byte order mark, variation
+# selectors, tags, the Hangul fillers and the blank Braille pattern. A required field of these and
+# white space alone is empty.
+INVISIBLE = "".join(
+    chr(c)
+    for first, last in (
+        (0x00AD, 0x00AD),
+        (0x034F, 0x034F),
+        (0x061C, 0x061C),
+        (0x115F, 0x1160),
+        (0x17B4, 0x17B5),
+        (0x180B, 0x180E),
+        (0x200B, 0x200F),
+        (0x202A, 0x202E),
+        (0x2060, 0x2064),
+        (0x2066, 0x2069),
+        (0x2800, 0x2800),
+        (0x3164, 0x3164),
+        (0xFE00, 0xFE0F),
+        (0xFEFF, 0xFEFF),
+        (0xFFA0, 0xFFA0),
+        (0xE0001, 0xE0001),
+        (0xE0020, 0xE007F),
+    )
+    for c in range(first, last + 1)
+)
 BLANK = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + INVISIBLE
+MARKS = {"Mn", "Me"}  # combining marks: nothing of their own to show without a letter
 
 
 def blank(data):
-    return data is None or (isinstance(data, str) and not data.strip(BLANK)) or data == []
+    if isinstance(data, str):
+        shown = data.strip(BLANK)
+        # A flag's tag sequence ends in tags, but begins with the flag: that is something.
+        return not shown or all(unicodedata.category(c) in MARKS for c in shown)
+    return data is None or data == []
 
 
 class Required:
