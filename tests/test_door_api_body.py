@@ -137,6 +137,12 @@ def test_a_field_lists_only_its_first_fault(client):
     assert faults(response) == [(90030, "username")]
 
 
+@pytest.mark.parametrize("currency", ["GB\nP", "GB\ud800"])
+def test_a_currency_the_form_refuses_is_not_also_an_unknown_one(client, currency):
+    response = client.post(CUSTOMERS, json=valid_customer(currency=currency))
+    assert (response.status_code, faults(response)) == (400, [(91000, "currency")])
+
+
 def test_unknown_fields_come_after_the_known_ones(client):
     response = client.post(CUSTOMERS, json={**valid_customer(nationality="XX"), "aaa": 1})
     assert faults(response) == [(91000, "nationality"), (91000, "aaa")]

@@ -161,7 +161,7 @@ def _profile_rules(tenant, data, bad, caller):
     if "customerType" not in bad and kind and kind not in allowed:
         found.append(Fault(91000, "customerType", f"Must be one of {', '.join(allowed)}"))
     currency = (data.get("currency") or "").upper()
-    if currency and currency not in tenant.currencies:
+    if "currency" not in bad and currency and currency not in tenant.currencies:
         found.append(Fault(90019, "currency"))
     return found
 
