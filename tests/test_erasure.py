@@ -195,6 +195,9 @@ def test_idempotent_replays_and_drafts_keep_nothing_of_the_customer(hooked):
     # A partner's retry after the erasure registers nobody again: it learns the customer is gone.
     again = client.post("/api/v1/customers", json=body, headers=headers)
     assert again.status_code == 410 and again.get_json()["faultCode"] == 91019
+    # ... an answer the OpenAPI document lists, so that a generated client returns it as a Fault.
+    document = client.get("/api/openapi.json").get_json()
+    assert "410" in document["paths"]["/api/v1/customers"]["post"]["responses"]
     assert "Location" not in again.headers
     with app.app_context():
         assert db.session.query(Customer).count() == 1

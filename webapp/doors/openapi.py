@@ -367,6 +367,10 @@ def _api_paths():
                         "Email (91001) or externalId (91008) taken; or the "
                         "Idempotency-Key's first request is still running (91010)"
                     ),
+                    "410": fault_response(
+                        "91019: the customer the Idempotency-Key's first request made was erased "
+                        "since (nothing is created again)"
+                    ),
                     "413": fault_response("91006: body over 64 KiB"),
                     "415": fault_response("91002: body not application/json"),
                     "422": fault_response("91007: Idempotency-Key sent before with another body"),
