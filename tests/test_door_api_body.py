@@ -337,6 +337,14 @@ def test_a_member_given_twice_is_91003_naming_it(app, client, twice, extra):
         assert db.session.query(Customer).count() == 0
 
 
+@pytest.mark.parametrize("digits", ["1" * 4301, "-" + "9" * 5000])
+def test_an_integer_too_long_for_python_is_the_fields_wrong_type_not_unparsed(client, digits):
+    text = json.dumps(valid_customer())[:-1] + f', "phone": {digits}}}'
+    headers = {"Idempotency-Key": "long-number"}  # its body's print is taken too
+    response = client.post(CUSTOMERS, data=text, content_type="application/json", headers=headers)
+    assert (response.status_code, faults(response)) == (400, [(91000, "phone")])
+
+
 @pytest.mark.parametrize(
     "data",
     [

@@ -234,6 +234,14 @@ def test_invalid_members_are_400_naming_them(app, client, auth, changes, named):
         assert db.session.query(Customer).count() == 0
 
 
+def test_an_integer_too_long_for_python_is_refused_naming_its_member(client, auth):
+    data = json.dumps(customer_body(customerGroupId=0))
+    data = data.replace('"customerGroupId": 0', '"customerGroupId": ' + "7" * 5000)
+    response = post(client, auth, data.encode())
+    assert response.status_code == 400
+    assert error_of(response).startswith("customerGroupId: ")
+
+
 @pytest.mark.parametrize(
     "person, named",
     [

@@ -12,6 +12,15 @@ def _refuse_constant(name):
     raise ValueError(f"{name} is not JSON")
 
 
+def _whole_number(digits):
+    """A JSON integer; one too long for Python's int (over 4,300 digits) stands as infinity,
+    which no field takes: valid JSON, refused as the field's wrong type rather than unparsed."""
+    try:
+        return int(digits)
+    except ValueError:
+        return float("inf") if digits[0] != "-" else float("-inf")
+
+
 class _GivenTwice(ValueError):
     pass
 
@@ -67,7 +76,10 @@ def read_json_object(media_types=("application/json",)) -> dict:
     data = read_body(media_types)
     try:
         body = json.loads(
-            data.decode("utf-8"), parse_constant=_refuse_constant, object_pairs_hook=_members_once
+            data.decode("utf-8"),
+            parse_constant=_refuse_constant,
+            parse_int=_whole_number,
+            object_pairs_hook=_members_once,
         )
     except _GivenTwice as twice:
         raise fault(91003, detail=str(twice)) from None
