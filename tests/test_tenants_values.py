@@ -72,6 +72,33 @@ def test_a_name_or_label_with_a_line_break_or_control_character_is_refused(line,
     assert "no line break" in str(error.value)
 
 
+@pytest.mark.parametrize(
+    "lines, key, said",
+    [
+        (
+            'blocked_email_domains = ["mailinator.com"]\n'
+            'allowed_email_domains = ["mailinator.com"]',
+            "allowed_email_domains",
+            "lists mailinator.com, which blocked_email_domains lists too",
+        ),
+        (
+            'continue_label = "Continue to the shop"',
+            "continue_label",
+            "there is no continue_url",
+        ),
+        (
+            'blocked_email_domains = ["Rival.Example"]',
+            "blocked_email_domains",
+            "a list of domains in lower case",
+        ),
+    ],
+)
+def test_keys_that_contradict_or_go_unused_are_refused(lines, key, said):
+    with pytest.raises(TenantConfigError) as error:
+        parse_tenants(_tenant(lines), "tenants.toml")
+    assert f"tenant 'acme', key '{key}'" in str(error.value) and said in str(error.value)
+
+
 def test_real_addresses_and_origins_are_kept():
     tenant = parse_tenants(
         _tenant(

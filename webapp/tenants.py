@@ -179,7 +179,7 @@ _BOOLEAN = (lambda v: isinstance(v, bool), "true or false")
 _WEB_URL = (_is_web_url, "an http(s) URL with a host, like https://a.example/")
 _DOMAINS = (
     lambda v: _is_str_list(v) and all(map(_is_domain, v)),
-    "a list of domains like mail.example",
+    "a list of domains in lower case, like mail.example",
 )
 
 # How each plain key of a tenant is checked: (predicate, what the key must be).
@@ -355,6 +355,17 @@ def _tenant(slug, raw):
         bool(tenant.webhook_url) == bool(tenant.webhook_secret),
         f"{where}, key 'webhook_secret'",
         "webhook_url and webhook_secret go together",
+    )
+    both = sorted(set(tenant.blocked_email_domains) & set(tenant.allowed_email_domains))
+    _check(
+        not both,
+        f"{where}, key 'allowed_email_domains'",
+        f"lists {', '.join(both)}, which blocked_email_domains lists too: which one holds?",
+    )
+    _check(
+        tenant.continue_url or not tenant.continue_label,
+        f"{where}, key 'continue_label'",
+        "names the link continue_url gives, and there is no continue_url",
     )
     return tenant
 
