@@ -4,7 +4,7 @@ more tightly than other checks, and the API per key alone."""
 import pytest
 from bs4 import BeautifulSoup
 from conftest import CUSTOMERS, bearer, unique, valid_customer
-from wizard_client import account
+from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
 
 TENANTS = """
 [tenants.default]
@@ -176,6 +176,21 @@ def test_account_step_posts_count_as_username_probes(make_app):
     limited = client.post("/register", data=account())
     retry_after(limited)
     as_page(limited)
+
+
+def test_step_posts_are_not_inline_checks(make_app):
+    # RATELIMIT_VALIDATION counts inline checks (contract section 10): a person's steps do not
+    # spend it, and a tight budget never stops a wizard half-way.
+    app = make_app(RATELIMIT_VALIDATION="1 per minute", MIN_WIZARD_SECONDS=0)
+    wizard = Wizard(app.test_client())
+    for fields in (account(), PROFILE, ADDRESS, CONSENTS):
+        assert wizard.submit(fields).status == 200
+    assert wizard.page.soup.h1.get_text(strip=True) == "Check your answers"
+    check = {"surname": "Lovelace"}
+    first = wizard.client.post("/register/check/surname", data=check, headers=HTMX)
+    assert first.status_code == 200
+    limited = wizard.client.post("/register/check/surname", data=check, headers=HTMX)
+    assert retry_after(limited) <= 60
 
 
 def test_username_probes_are_counted_per_client_address(make_app):

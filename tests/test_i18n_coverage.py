@@ -360,8 +360,12 @@ def test_the_error_pages_are_wholly_german(app, make_app, monkeypatch):
         {"HX-Request": "true"},
         status=400,
     )
-    limited = Pages(make_app(TENANTS, RATELIMIT_VALIDATION="1 per hour").test_client())
-    limited.post("first", "/register/check/surname", {"surname": "x"}, {"HX-Request": "true"})
+    limited = Pages(
+        make_app(
+            TENANTS, RATELIMIT_VALIDATION="1 per hour", RATELIMIT_USERNAME_CHECK="1 per hour"
+        ).test_client()
+    )
+    limited.post("first", "/register/check/username", {"username": "x"}, {"HX-Request": "true"})
     limited.post("rate limited", "/register", account(), status=429)
     limited.post(
         "rate limited, inline",

@@ -228,7 +228,6 @@ def show(slug, mode, step):
 
 @route("", "save", ["POST"], step="account")
 @route("/<any(profile, address, consents):step>", "save", ["POST"])
-@ratelimits.validation
 @ratelimits.username_probe
 def save(slug, mode, step):
     visit, tenant = g.visit, g.visit.tenant
