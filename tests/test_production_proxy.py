@@ -25,6 +25,29 @@ def production(tmp_path):
         yield url
 
 
+@pytest.fixture
+def trusting(tmp_path):
+    """As `production`, with the app trusting nginx's forwarded headers (TRUSTED_PROXIES=1)."""
+    if not (shutil.which("nginx") or shutil.which("/usr/sbin/nginx")):
+        _unavailable("nginx", FileNotFoundError("apt-get install -y nginx-light"))
+    env = app_environment(tmp_path, TRUSTED_PROXIES="1")
+    with slow_clients.production(tmp_path, env) as url:
+        yield url
+
+
+def test_a_request_id_a_client_sends_is_replaced_by_nginxs(trusting):
+    forged = "attacker-chosen-id-0001"
+    answer = requests.get(trusting + "/healthz", headers={"X-Request-Id": forged}, timeout=10)
+    assert answer.status_code == 200
+    assert answer.headers["X-Request-Id"] not in ("", forged)
+
+
+def test_a_redirect_keeps_the_port_the_client_came_to(trusting):
+    answer = requests.get(trusting + "/console", allow_redirects=False, timeout=10)
+    assert answer.status_code == 308
+    assert answer.headers["Location"] == trusting + "/console/"
+
+
 def test_healthz_answers_quickly_while_200_slow_clients_are_connected(production):
     latencies, held = slow_clients.attack(production, clients=200, seconds=4, pause=0.5)
     assert held == 200  # the attack was real: every slow client was still connected
