@@ -6,7 +6,9 @@ Separate budgets: the wizard's and embed's final posts per client address
 address nor per tenant (section 15: "count only against RATELIMIT_API per key").
 """
 
+import re
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import current_app, request
 from limits import parse_many
@@ -134,12 +136,16 @@ def init_app(app):
             response.headers.pop("Retry-After", None)
         return response
 
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    # What the URI says, without a password it may hold.
+    shown = f"RATELIMIT_STORAGE_URI={re.sub(r'//[^@/]*@', '//...@', uri)!r}"
+    if uri.startswith(("redis://", "rediss://")) and not re.fullmatch(r"/?\d*", urlsplit(uri).path):
+        # redis-py would take any other path for database 0 without a word.
+        raise ConfigError(f"{shown}: the database after the host must be a number, like /0")
     try:
         limiter.init_app(app)
-    except ConfigurationError as error:
-        raise ConfigError(
-            f"RATELIMIT_STORAGE_URI={app.config['RATELIMIT_STORAGE_URI']!r}: {error}"
-        ) from None
+    except (ConfigurationError, ValueError) as error:  # ValueError: redis-py's, of a bad URL
+        raise ConfigError(f"{shown}: {error}") from None
 
 
 def _probes_account():
