@@ -33,11 +33,27 @@ control_socket_disable = True
 
 
 def on_starting(server):
-    # /metrics adds up the files every worker counts in (PROMETHEUS_MULTIPROC_DIR): an earlier
-    # run's files would be added to this run's.
+    # /metrics adds up the files every process counts in (PROMETHEUS_MULTIPROC_DIR): an earlier
+    # run's files would be added to this run's. Those of processes still running stay: the
+    # outbox worker's beside gunicorn, the old master's and workers' during a USR2 upgrade.
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     for stale in Path(folder).glob("*.db") if folder else ():
-        stale.unlink()
+        if not _running(stale.stem.rpartition("_")[2]):
+            stale.unlink()
+
+
+def _running(pid):
+    """Whether a process has the id `pid` (a file name's last part, as prometheus_client names
+    them: counter_1234.db)."""
+    if not pid.isdigit() or int(pid) == 0:  # kill(0) would signal our own process group
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's: alive
+        return True
+    return True
 
 
 def post_worker_init(worker):

@@ -24,6 +24,28 @@ def test_the_warm_up_reads_and_writes_nothing(make_app):
     assert client.post("/api/v1/customers", json={}).status_code == 429
 
 
+def _counted():
+    """Every registration outcome and request timing counted so far in this process."""
+    from prometheus_client import REGISTRY
+
+    return sum(
+        sample.value
+        for family in REGISTRY.collect()
+        if family.name in ("registrations", "request_duration_seconds")
+        for sample in family.samples
+        if sample.name in ("registrations_total", "request_duration_seconds_count")
+    )
+
+
+def test_the_warm_up_counts_nothing_in_the_metrics(make_app):
+    app = make_app()
+    before = _counted()
+    app.extensions["warm_up"]()
+    assert _counted() == before
+    app.test_client().post("/api/v1/customers", json={})  # a real request is counted
+    assert _counted() == before + 2  # its outcome (90075) and its timing
+
+
 def test_the_master_warms_the_app_up_and_freezes_it_and_the_workers_collect():
     script = textwrap.dedent(f"""
         import gc, runpy, types
@@ -41,3 +63,23 @@ def test_the_master_warms_the_app_up_and_freezes_it_and_the_workers_collect():
         assert gc.isenabled()
     """)
     subprocess.run([sys.executable, "-c", script], check=True)
+
+
+def test_gunicorns_start_clears_the_metrics_of_ended_processes_alone(tmp_path, monkeypatch):
+    import os
+    import runpy
+
+    config = runpy.run_path(str(PREFORK.parents[1] / "gunicorn.conf.py"))
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    running = tmp_path / f"counter_{os.getpid()}.db"  # the outbox worker's, say
+    gone = tmp_path / f"counter_{ended}.db"
+    for file in (running, gone):
+        file.write_bytes(b"")
+    config["on_starting"](None)
+    assert running.exists() and not gone.exists()

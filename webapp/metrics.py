@@ -10,7 +10,16 @@ import hmac
 import os
 import time
 
-from flask import Blueprint, Response, abort, current_app, g, has_app_context, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    request,
+)
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -44,8 +53,18 @@ LATENCY = Histogram("request_duration_seconds", "Time to answer a request, by ro
 bp = Blueprint("metrics", __name__)
 
 
+# The environ key of the requests gunicorn's master sends to warm the app up (webapp/warm_up.py):
+# nothing of them is counted, or each start would show a registration fault nobody sent.
+WARM_UP = "webapp.warm_up"
+
+
+def _warming_up():
+    return has_request_context() and WARM_UP in request.environ
+
+
 def registered(tenant, door, outcome):
-    REGISTRATIONS.labels(tenant, door, str(outcome)).inc()
+    if not _warming_up():
+        REGISTRATIONS.labels(tenant, door, str(outcome)).inc()
 
 
 def delivered(kind, outcome):
@@ -84,10 +103,13 @@ def _endpoint():
 
 
 def _started():
-    g.metrics_started = time.perf_counter()
+    if WARM_UP not in request.environ:
+        g.metrics_started = time.perf_counter()
 
 
 def _observe(response):
+    if WARM_UP in request.environ:
+        return response
     started = g.pop("metrics_started", None)
     if started is not None:
         LATENCY.labels(_endpoint()).observe(time.perf_counter() - started)

@@ -10,6 +10,7 @@ opened are closed before the fork.
 
 from sqlalchemy.orm import configure_mappers
 
+from webapp import metrics
 from webapp.extensions import db, limiter
 from webapp.registration.passwords import unsafe
 
@@ -20,6 +21,7 @@ def warm_up(app):
     counting, limiter.enabled = limiter.enabled, False
     try:
         client = app.test_client()
+        client.environ_base[metrics.WARM_UP] = True
         for language in app.extensions["languages"]:
             client.get("/register", query_string={"lang": language})
         client.post("/api/v1/customers", json={})
