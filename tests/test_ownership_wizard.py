@@ -130,6 +130,25 @@ def test_an_empty_code_asks_for_it(app, client):
     ]
 
 
+@pytest.mark.parametrize("typed", ["12", "abcdef", "1234567"])
+def test_a_code_that_is_not_six_digits_says_what_a_code_is_and_counts_as_a_try(app, client, typed):
+    wizard, who = at_verify(client)
+    code = latest_code(app, who["email"])
+    page = wizard.submit({"code": typed})
+    assert page.status == 400
+    assert page.summary() == ["The code is 6 numbers – enter it as it is in the email"]
+    for _ in range(verification.TRIES - 1):
+        wizard.submit({"code": wrong(code)})
+    assert heading(wizard.submit({"code": code})) == "Check your email"  # the tries are spent
+
+
+def test_the_verify_step_spends_no_inline_check_budget(make_app):
+    app = make_app(TENANTS, RATELIMIT_VALIDATION="1 per minute")
+    wizard, who = at_verify(app.test_client())
+    wizard.submit({"code": wrong(latest_code(app, who["email"]))})
+    assert heading(wizard.submit({"code": latest_code(app, who["email"])})) == "About you"
+
+
 def test_a_pasted_code_with_spaces_is_taken(app, client):
     wizard, who = at_verify(client)
     code = latest_code(app, who["email"])

