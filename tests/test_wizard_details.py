@@ -86,6 +86,14 @@ def test_without_a_next_step_the_page_says_what_happens_next_and_nothing_of_sign
     assert "sign in" not in (mail + html).lower() and "Continue to" not in mail
 
 
+def test_the_embeds_completion_page_does_not_send_the_person_off_the_partners_page(make_app):
+    app = make_app(PLAIN_EMBED)
+    done = Wizard(app.test_client(), "/t/plain/embed").complete()
+    text = done.soup.select_one("main").get_text(" ", strip=True)
+    assert "There is nothing more to do in this form." in text
+    assert "close this page" not in text
+
+
 def test_the_default_tenant_completion_page_reads_plainly_in_both_languages(client):
     done = Wizard(client).complete()
     assert "contact Registration" not in done.html
