@@ -290,3 +290,35 @@ def test_a_stopped_worker_finishes_its_attempt_and_hands_the_rest_back(make_app,
     assert [m.attempts for m in stored] == [0, 0, 1]
     assert stored[2].last_error == "TimeoutError: no answer within 2 s"
     assert all(m.status == "pending" and m.next_attempt_at <= utcnow() for m in stored[:2])
+
+
+def test_a_database_outage_is_logged_once_not_each_poll(make_app, monkeypatch, caplog):
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    from webapp.outbox import worker as delivery
+
+    app = make_app()
+    stop, polls = threading.Event(), []
+
+    def dispatch(self):
+        polls.append(1)
+        if len(polls) <= 3:
+            raise OperationalError("SELECT", {}, Exception("connection refused\n\tretry later"))
+        stop.set()
+
+    monkeypatch.setattr(delivery.Worker, "dispatch", dispatch)
+    monkeypatch.setattr(delivery, "POLL_SECONDS", 0.01)
+    with caplog.at_level("INFO", logger=delivery.log.name):
+        delivery.run_forever(app, stop)
+    said = [(r.levelname, r.getMessage(), r.exc_info) for r in caplog.records]
+    assert said[1:3] == [
+        (
+            "ERROR",
+            "outbox: cannot use the database, trying every 0 s: connection refused retry later",
+            None,
+        ),
+        ("INFO", "outbox: the database answers again", None),
+    ]
+    assert said[-1][1] == "outbox: worker stopped (nothing delivered)"

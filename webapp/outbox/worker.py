@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from webapp import metrics
 from webapp.extensions import db
@@ -277,18 +278,34 @@ def run_forever(app, stop=None):
             signal.signal(signum, lambda *_: stop.set())
     worker = Worker(app, stop=stop)
     log.info("outbox: worker started")
+    unreachable = None  # why the database could not be used, while it cannot
     try:
         with app.app_context():
             while not stop.is_set():
                 try:
                     worker.dispatch()
-                except Exception:  # noqa: BLE001 - the database may be back at the next poll
+                except OperationalError as error:  # the database may be back at the next poll
+                    db.session.rollback()
+                    why = " ".join(str(error.orig).split())
+                    if why != unreachable:  # one line an outage, not a traceback a second
+                        log.error(
+                            "outbox: cannot use the database, trying every %.0f s: %s",
+                            POLL_SECONDS,
+                            why,
+                        )
+                    unreachable = why
+                except Exception:  # noqa: BLE001 - the next poll may fare better
                     db.session.rollback()
                     log.exception("outbox: could not claim messages")
+                else:
+                    if unreachable is not None:
+                        log.info("outbox: the database answers again")
+                    unreachable = None
                 worker.pause(POLL_SECONDS)
     finally:
         worker.close()
-        log.info("outbox: worker stopped (%s)", dict(worker.outcomes) or "nothing delivered")
+        done = ", ".join(f"{outcome}: {n}" for outcome, n in worker.outcomes.items())
+        log.info("outbox: worker stopped (%s)", done or "nothing delivered")
 
 
 def pending_or_failed():
