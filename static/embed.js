@@ -17,7 +17,11 @@
   var frame = document.createElement("iframe");
   frame.src = service + "/t/" + encodeURIComponent(script.dataset.tenant) + "/embed" +
     (script.dataset.lang ? "?lang=" + encodeURIComponent(script.dataset.lang) : "");
-  frame.title = script.dataset.title || "Create an account";
+  // The frame's name for screen readers, in the language the form speaks: the one asked for, else
+  // the browser's (data-title names it otherwise).
+  var TITLES = { en: "Create an account", de: "Konto anlegen" };
+  var lang = (script.dataset.lang || navigator.language || "").toLowerCase().split("-")[0];
+  frame.title = script.dataset.title || TITLES[lang] || TITLES.en;
   frame.style.display = "block";
   frame.style.width = "100%";
   frame.style.height = "40rem";  // until the form says how tall it is
