@@ -678,6 +678,28 @@ def test_xml_in_an_encoding_its_declaration_names_registers(app, client, auth, e
     assert customer.surname == "山田"
 
 
+def as_text(body):
+    """The InRegistration as text, its letters as themselves (not character references)."""
+    return ET.tostring(ET.fromstring(to_xml(body)), encoding="unicode")
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252", "utf-16"])
+def test_xml_without_a_declared_encoding_is_read_in_the_content_types_charset(
+    app, client, auth, charset
+):
+    data = as_text(registration_body(LastName="Müller")).encode(charset)
+    response = put(client, auth, data, "", f"application/xml; charset={charset}")
+    assert response.status_code == 200, response.data
+    customer = stored(app, ET.fromstring(response.data).find(f"{{{RESPONSE}}}CustomerId").text)
+    assert customer.surname == "Müller"
+
+
+def test_xml_not_in_the_content_types_charset_is_400_91003(client, auth):
+    data = as_text(registration_body(LastName="Müller")).encode("utf-8")
+    response = put(client, auth, data, "", "application/xml; charset=ascii")
+    assert (response.status_code, xml_faults(response)) == (400, [(91003, None)])
+
+
 @pytest.mark.parametrize(
     "data",
     [

@@ -134,7 +134,9 @@ def _json_members(body, schema, prefix, faults):
 
 def _read_members():
     if request.mimetype in XML_TYPES:
-        return online_ordering_xml.read_registration(read_body(XML_TYPES), contract.REGISTRATION)
+        return online_ordering_xml.read_registration(
+            read_body(XML_TYPES), contract.REGISTRATION, request.mimetype_params.get("charset")
+        )
     faults = []
     return _json_members(read_json_object(JSON_TYPES), contract.REGISTRATION, "", faults), faults
 
