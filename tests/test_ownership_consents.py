@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import CUSTOMERS, make_api_key, valid_customer
 from queued_mail import link_in, mails, text
+from wizard_client import ADDRESS, PROFILE, Wizard, account
 
 from webapp.extensions import db
 from webapp.models import ConsentEvent, OutboxMessage, utcnow
@@ -257,3 +258,34 @@ def test_a_link_checkers_head_request_changes_nothing(app, credentials):
     assert not {"consent.confirmed", "consent.withdrawn"} & set(webhook_types(app))
     assert client.get(path(message, "/consent/confirm/")).status_code == 200  # the click acts
     assert records(fetch(app, credentials, customer))["marketing"]["status"] == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "version, shown",
+    [("m-3", "Send me news and offers"), ("1", "Schicken Sie mir Neuigkeiten und Angebote")],
+)
+def test_a_german_confirmation_mail_shows_the_text_the_person_was_shown(make_app, version, shown):
+    # The tenant's own text (its version) as written; the service's own (version 1) translated.
+    app = make_app(f"""
+        [tenants.default]
+        name = "Acme Bets"
+
+        [[tenants.default.consents]]
+        id = "marketing"
+        label = "Send me news and offers"
+        version = "{version}"
+        double_opt_in = true
+    """)
+    wizard = Wizard(app.test_client(), "/register?lang=de")
+    who = account()
+    for fields in (
+        who,
+        PROFILE,
+        ADDRESS,
+        {"consentIds": ["marketing"], "contactMethods": ["email"]},
+    ):
+        wizard.submit(fields)
+    assert wizard.page.status == 200 and shown in wizard.page.html  # the review
+    wizard.submit()
+    (message,) = [m for m in mails(app, to=who["email"]) if "/consent/confirm/" in text(m)]
+    assert shown in text(message)

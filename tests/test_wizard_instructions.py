@@ -327,3 +327,28 @@ def test_every_unticked_consent_of_a_tenant_is_named_in_one_instruction(make_app
     wizard = at_step(app, "consents", lang)
     page = wizard.submit({"contactMethods": ["email"]})
     assert_plain(page.response, expected)
+
+
+def test_a_tenants_own_consent_text_is_shown_as_written_even_in_the_built_in_words(make_app):
+    # Its version is of the text the tenant wrote: a German page shows that text, not the
+    # service's translation of its own consent, whose words it happens to share.
+    app = make_app("""
+        [[tenants.default.consents]]
+        id = "terms"
+        label = "I accept the terms and conditions"
+        version = "2026-01"
+        mandatory = true
+    """)
+    wizard = at_step(app, "consents", "de")
+    assert "I accept the terms and conditions" in shown_text(wizard.page.response)
+    page = wizard.submit({"contactMethods": ["email"]})
+    assert_plain(
+        page.response, "Wählen Sie „I accept the terms and conditions“ aus, um fortzufahren"
+    )
+
+
+def test_the_services_own_consents_are_translated(make_app):
+    wizard = at_step(make_app(), "consents", "de")
+    text = shown_text(wizard.page.response)
+    assert "Ich akzeptiere die Allgemeinen Geschäftsbedingungen" in text
+    assert "I accept the terms and conditions" not in text

@@ -257,6 +257,12 @@ def _month_names(known):
     return names
 
 
+def consent_label(consent) -> str:
+    """A consent's label as a person reads it: the service's own translated, a tenant's as
+    written."""
+    return gettext(consent.label) if consent.built_in else consent.label
+
+
 def joined(items) -> str:
     """Items as a sentence lists them in the current language ("A, B and C", "A, B und C")."""
     from babel.lists import format_list

@@ -44,6 +44,13 @@ class Consent:
     url: str | None = None  # the text the person agrees to (section 15)
     double_opt_in: bool = False  # confirmed by a mailed link before it counts (section 12)
 
+    @property
+    def built_in(self) -> bool:
+        """One of the service's own consent texts (id, words and version): its label is
+        translated where it is shown. A tenant's own text is shown as written, even in the same
+        words: its version is of the text the tenant wrote."""
+        return (self.id, self.label, self.version) in BUILT_IN_TEXTS
+
 
 @dataclass(frozen=True)
 class CustomAttribute:
@@ -59,6 +66,7 @@ BUILT_IN_CONSENTS = (
     Consent("privacy", N_("I accept the privacy policy"), "1", True),
     Consent("marketing", N_("Send me news and offers"), "1", False),
 )
+BUILT_IN_TEXTS = frozenset((c.id, c.label, c.version) for c in BUILT_IN_CONSENTS)
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,8 @@ def mail_confirmations(tenant, customer):
             sealed=seal(
                 {
                     "consent_label": consent.label if consent else record.consent_id,
+                    # A tenant's own text is mailed as written, the service's own translated.
+                    "consent_as_written": not (consent and consent.built_in),
                     "consent_url": consent.url if consent else None,  # the text agreed to
                     "confirm_link": confirm,
                     "withdraw_link": withdraw_link(record),

@@ -131,9 +131,9 @@ def _options(name, tenant):
         return tuple(
             (
                 c.id,
-                gettext(c.label)
+                i18n.consent_label(c)
                 if c.mandatory
-                else gettext("%(label)s (optional)", label=gettext(c.label)),
+                else gettext("%(label)s (optional)", label=i18n.consent_label(c)),
             )
             for c in tenant.consents
         )
@@ -195,7 +195,7 @@ def _blank_view(name, field, tenant) -> FieldView:
         attrs=dict(field.render_kw or {}),
         options=_options(name, tenant),
         links={c.id: c.url for c in tenant.consents if c.url} if name == "consentIds" else None,
-        answer_labels={c.id: gettext(c.label) for c in tenant.consents}
+        answer_labels={c.id: i18n.consent_label(c) for c in tenant.consents}
         if name == "consentIds"
         else None,
     )

@@ -16,7 +16,7 @@ from webapp.forms.rules import (
     utc_today,
 )
 from webapp.forms.scripts import highly_restrictive
-from webapp.i18n import N_, gettext, joined
+from webapp.i18n import N_, consent_label, gettext, joined
 from webapp.registration.passwords import personal_words, strength, weakness
 from webapp.tenants import BUILT_IN_CONSENTS
 
@@ -139,9 +139,9 @@ def _consent(tenant, answers):
     if not missing:
         return gettext(FALLBACK)
     labels = tuple(c.label for c in missing)
-    if labels in CONSENTS:
+    if labels in CONSENTS and all(c.built_in for c in missing):
         return gettext(CONSENTS[labels])
-    quoted = joined(gettext("“%(label)s”", label=gettext(label)) for label in labels)
+    quoted = joined(gettext("“%(label)s”", label=consent_label(c)) for c in missing)
     return gettext("Select %(consents)s to continue", consents=quoted)
 
 
