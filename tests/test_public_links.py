@@ -69,11 +69,34 @@ def test_without_a_public_url_links_are_on_the_address_the_request_came_to(make_
 
 @pytest.mark.parametrize(
     "value",
-    ["signup.example.com", "ftp://signup.example.com", "https://", PUBLIC + "/app", PUBLIC + "?a"],
+    [
+        "signup.example.com",
+        "ftp://signup.example.com",
+        "https://",
+        PUBLIC + "/app",
+        PUBLIC + "?a",
+        PUBLIC + ":abc",
+        PUBLIC + ":99999",
+        PUBLIC + ":0",
+        PUBLIC + ":",
+        PUBLIC + "\n",
+        "https://signup\t.example.com",
+        "https://sign up.example.com",
+        "https://signup..example.com",
+        "https://-signup.example.com",
+        "https://sign_up.example.com",
+        "https://[signup]",
+    ],
 )
 def test_a_public_url_that_is_not_a_scheme_and_host_stops_the_start(make_app, value):
     with pytest.raises(ConfigError, match="PUBLIC_URL="):
         make_app(TENANTS, PUBLIC_URL=value)
+
+
+def test_a_public_url_in_unicode_is_kept_in_its_ascii_form(make_app):
+    app = make_app(TENANTS, PUBLIC_URL="https://Anmeldung.Bücher.de:8443/")
+
+    assert app.config["PUBLIC_URL"] == "https://anmeldung.xn--bcher-kva.de:8443"
 
 
 def test_create_operator_prints_its_link_on_the_public_url(make_app):

@@ -2,6 +2,7 @@
 tests."""
 
 import os
+import re
 import secrets
 import time
 from pathlib import Path
@@ -85,23 +86,63 @@ class ConfigError(click.ClickException, ValueError):
 
 def check_public_url(config) -> None:
     """PUBLIC_URL is a scheme and a host (and port), nothing after them: a path prefix comes from
-    the proxy (X-Forwarded-Prefix) as for every other URL."""
+    the proxy (X-Forwarded-Prefix) as for every other URL. A host in Unicode is kept in its
+    ASCII (Punycode) form, the form a link in a mail must carry."""
     value = config["PUBLIC_URL"]
     if not value:
         config["PUBLIC_URL"] = None
         return
-    parts = urlsplit(value)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or parts.path.strip("/")
-        or (parts.query or parts.fragment or parts.username or parts.password)
-    ):
+    origin = _origin(value)
+    if origin is None:
         raise ConfigError(
             f"PUBLIC_URL={value!r}: expected the scheme and host people reach the service at, "
             "like https://signup.example.com"
         )
-    config["PUBLIC_URL"] = f"{parts.scheme}://{parts.netloc}"
+    config["PUBLIC_URL"] = origin
+
+
+def _origin(value):
+    """`scheme://host[:port]` of a URL with nothing else in it, or None. urlsplit alone is too
+    lenient: it drops tabs and newlines, and reads any text between // and : as a host."""
+    if any(c.isspace() or not c.isprintable() for c in value):
+        return None
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:  # a bracketed host that is no IPv6 address, a port not in 0-65535
+        return None
+    if (
+        parts.scheme not in ("http", "https")
+        or parts.path.strip("/")
+        or (parts.query or parts.fragment or parts.username or parts.password)
+        or parts.netloc.endswith(":")
+        or port == 0
+    ):
+        return None
+    host = _ascii_host(parts.hostname or "", bracketed=parts.netloc.startswith("["))
+    if host is None:
+        return None
+    return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
+
+
+def _ascii_host(host, bracketed):
+    import ipaddress
+
+    import idna
+
+    if bracketed:
+        try:
+            return f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            return None
+    try:
+        name = idna.encode(host.rstrip("."), uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return None
+    labels = name.split(".")
+    if not all(re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", label) for label in labels):
+        return None
+    return name
 
 
 def check_database_url(config) -> None:
