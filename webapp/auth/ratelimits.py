@@ -137,15 +137,20 @@ def init_app(app):
         return response
 
     uri = app.config["RATELIMIT_STORAGE_URI"]
-    # What the URI says, without a password it may hold.
-    shown = f"RATELIMIT_STORAGE_URI={re.sub(r'//[^@/]*@', '//...@', uri)!r}"
+    shown = f"RATELIMIT_STORAGE_URI={_without_password(uri)!r}"
     if uri.startswith(("redis://", "rediss://")) and not re.fullmatch(r"/?\d*", urlsplit(uri).path):
         # redis-py would take any other path for database 0 without a word.
         raise ConfigError(f"{shown}: the database after the host must be a number, like /0")
     try:
         limiter.init_app(app)
     except (ConfigurationError, ValueError) as error:  # ValueError: redis-py's, of a bad URL
-        raise ConfigError(f"{shown}: {error}") from None
+        # limits' own message may repeat the whole URI
+        raise ConfigError(f"{shown}: {_without_password(str(error))}") from None
+
+
+def _without_password(text):
+    """A storage URI, or a message quoting one, without the credentials it may hold."""
+    return re.sub(r"//[^@/\s]*@", "//...@", text)
 
 
 def _probes_account():
