@@ -143,6 +143,30 @@ def test_a_value_of_the_wrong_kind_stops_start_up_naming_the_key(instance, monke
         build()
 
 
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("ARGON2_TIME_COST", "0"),
+        ("ARGON2_MEMORY_COST", "7"),
+        ("ARGON2_PARALLELISM", "0"),
+        ("ARGON2_MEMORY_COST", str(2**32)),
+    ],
+)
+def test_argon2_parameters_no_hash_can_use_stop_start_up_naming_the_key(
+    instance, monkeypatch, key, value
+):
+    # Without the check the service starts and every registration fails in the hash.
+    monkeypatch.setenv(key, value)
+    with pytest.raises(ConfigError, match=f"{key}={value}: argon2id needs"):
+        build()
+
+
+def test_the_smallest_argon2_parameters_start(instance, monkeypatch):
+    for key, value in [("ARGON2_TIME_COST", "1"), ("ARGON2_MEMORY_COST", "8")]:
+        monkeypatch.setenv(key, value)
+    assert build().config["ARGON2_MEMORY_COST"] == 8
+
+
 def test_every_rate_limit_setting_is_checked_at_start_up():
     written = {
         key
@@ -167,6 +191,16 @@ def test_a_rate_limit_storage_of_no_known_kind_stops_start_up_naming_the_key(ins
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "bogus://")
     with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI='bogus://'"):
         build()
+
+
+@pytest.mark.parametrize("uri", ["bogus://:s3cret@cache:6379/0", "redis://:s3cret@cache:port/0"])
+def test_a_storage_uri_that_stops_start_up_is_not_repeated_with_its_password(
+    instance, monkeypatch, uri
+):
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", uri)
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI=") as stopped:
+        build()
+    assert "s3cret" not in str(stopped.value)
 
 
 def test_rate_limits_as_written_in_the_contract_start(instance, monkeypatch):

@@ -32,6 +32,7 @@ def create_app(test_config=None):
         app.config.update(test_config)
     settings.check_public_url(app.config)
     settings.check_database_url(app.config)
+    settings.check_argon2(app.config)
     if not app.config["SECRET_KEY"]:
         settings.refuse_private_secret_key(app.config)
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)

@@ -145,6 +145,19 @@ def _ascii_host(host, bracketed):
     return name
 
 
+def check_argon2(config) -> None:
+    """argon2id's own bounds: parameters outside them pass the start but fail every hash."""
+    lanes = config["ARGON2_PARALLELISM"]
+    bounds = {
+        "ARGON2_TIME_COST": (1, 2**32 - 1),
+        "ARGON2_PARALLELISM": (1, 2**24 - 1),
+        "ARGON2_MEMORY_COST": (8 * max(lanes, 1), 2**32 - 1),
+    }
+    for key, (low, high) in bounds.items():
+        if not low <= config[key] <= high:
+            raise ConfigError(f"{key}={config[key]!r}: argon2id needs {low} to {high}")
+
+
 def check_database_url(config) -> None:
     """A database URL SQLAlchemy cannot read, or whose driver is not installed, stops the start
     naming DATABASE_URL (the URL itself is not repeated: it may hold a password)."""
