@@ -9,6 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from conftest import STRONG_PASSWORD, deliver_outbox, valid_customer
 
+from webapp.config import ConfigError
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 
@@ -113,6 +114,30 @@ def test_the_account_email_goes_out_over_smtp(make_app, smtp_server, instance):
         assert "help@acme.example" in part
     assert "#aa3300" in parts(message)[1]  # the tenant's branding
     assert not (instance / "outbox-mail").exists()
+
+
+def test_a_sender_and_support_address_with_a_unicode_domain_go_out_in_their_ascii_form(
+    make_app, smtp_server, instance
+):
+    smtp_server.start()
+    app = make_app(
+        TENANT.replace("help@acme.example", "hilfe@bücher.example"),
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp_server.port,
+        MAIL_FROM="konto@bücher.example",
+    )
+    register(app)
+    assert deliver_outbox(app)["sent"] == 1
+
+    [message] = smtp_server.inbox.messages()
+    assert message["From"] == "Acme Bets <konto@xn--bcher-kva.example>"
+    assert message["Reply-To"] == "hilfe@xn--bcher-kva.example"
+
+
+@pytest.mark.parametrize("sender", ["kontö@acme.example", "Acme <konto@acme.example>", "konto@"])
+def test_a_sender_no_mail_can_carry_stops_the_start(make_app, sender):
+    with pytest.raises(ConfigError, match="MAIL_FROM="):
+        make_app(TENANT, MAIL_FROM=sender)
 
 
 def test_the_email_never_holds_the_password(make_app, smtp_server, instance):

@@ -24,6 +24,7 @@ def _tenant(line):
         '"help@acme.example>"',
         '"help"',
         '"help @acme.example"',
+        '"hilfe-bücher@acme.example"',
     ],
 )
 def test_a_support_email_that_is_not_a_bare_address_is_refused(value):

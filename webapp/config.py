@@ -145,6 +145,23 @@ def _ascii_host(host, bracketed):
     return name
 
 
+def check_mail_from(config) -> None:
+    """MAIL_FROM is a bare address every mail system takes: an ASCII part before the @, and a
+    domain (one in Unicode is kept in its ASCII form). Anything else passed the start and then no
+    account email could be written."""
+    value = config["MAIL_FROM"]
+    local, _, domain = value.rpartition("@")
+    host = _ascii_host(domain, bracketed=False) if domain else None
+    if not re.fullmatch(
+        r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*", local
+    ) or (host is None):
+        raise ConfigError(
+            f"MAIL_FROM={value!r}: expected a bare address with an ASCII part before the @, "
+            "like no-reply@signup.example.com"
+        )
+    config["MAIL_FROM"] = f"{local}@{host}"
+
+
 def check_argon2(config) -> None:
     """argon2id's own bounds: parameters outside them pass the start but fail every hash."""
     lanes = config["ARGON2_PARALLELISM"]

@@ -151,12 +151,12 @@ def _is_domain(value):
 
 
 def _is_address(value):
-    """A bare address, as a Reply-To header and a mailto: link need it."""
+    """A bare address, as a Reply-To header and a mailto: link need it, that every mail program can
+    reply to: the part before the @ in ASCII (a domain in Unicode has an ASCII form)."""
     try:
-        validate_email(value, check_deliverability=False)
+        return validate_email(value, check_deliverability=False).ascii_email is not None
     except EmailNotValidError:
         return False
-    return True
 
 
 def _is_web_url(value):
@@ -233,7 +233,7 @@ _SCALARS = {
     ),
     "support_email": (
         lambda v: isinstance(v, str) and _is_address(v),
-        "an email address like help@acme.example (no name, markup or line break)",
+        "an address like help@acme.example (no name, markup or line break; ASCII before the @)",
     ),
     "verify_email": (lambda v: v in ("none", "code"), '"none" or "code"'),
     "enumeration_safe": _BOOLEAN,

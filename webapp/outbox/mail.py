@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate
 from pathlib import Path
 
+from email_validator import validate_email
 from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -64,7 +65,10 @@ def _build(tenant, message_id, payload):
     email["From"] = formataddr((name, sender))
     email["To"] = payload["to"]
     if tenant.support_email:
-        email["Reply-To"] = tenant.support_email
+        # The ASCII form: a domain in Unicode would be an encoded word, which is no address.
+        email["Reply-To"] = validate_email(
+            tenant.support_email, check_deliverability=False
+        ).ascii_email
     email["Date"] = formatdate(usegmt=True)
     # Stable across retries, so that a mail system that sees it twice can tell.
     email["Message-ID"] = f"<{message_id}@{sender.rpartition('@')[2] or 'localhost'}>"
