@@ -100,6 +100,13 @@ def test_keys_that_contradict_or_go_unused_are_refused(lines, key, said):
     assert f"tenant 'acme', key '{key}'" in str(error.value) and said in str(error.value)
 
 
+def test_email_domains_in_unicode_are_kept_in_the_form_an_address_is_compared_in():
+    tenant = parse_tenants(_tenant('blocked_email_domains = ["bücher.example", "mail.example"]'))[
+        "acme"
+    ]
+    assert tenant.blocked_email_domains == ("xn--bcher-kva.example", "mail.example")
+
+
 def test_real_addresses_and_origins_are_kept():
     tenant = parse_tenants(
         _tenant(

@@ -74,3 +74,10 @@ def test_refused_names_the_most_specific_listed_domain(make_app):
         assert disposable.refused(shop, "a@x.y.mailinator.com")
         assert not disposable.refused(shop, "a@x.staff.mailinator.com")
         assert not disposable.refused(shop, "a@example.com")
+
+
+def test_a_blocked_domain_written_in_unicode_refuses_its_addresses(make_app):
+    app = make_app(tenants(blocked_email_domains='["bücher.example"]'))
+    assert api(app, "ada@bücher.example") == (400, [91018])
+    assert api(app, "bob@xn--bcher-kva.example") == (400, [91018])
+    assert api(app, "cy@buecher.example")[0] == 201

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import idna
 import pycountry
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -150,6 +151,23 @@ def _is_domain(value):
     return re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", value)
 
 
+def _ascii_domains(value):
+    """A list's domains in Unicode in their ASCII (xn--) form, the form an address's domain is
+    compared in; anything else as written, for the check to judge."""
+    if not _is_str_list(value):
+        return value
+    return [_ascii_domain(domain) for domain in value]
+
+
+def _ascii_domain(domain):
+    if domain.isascii():
+        return domain
+    try:
+        return idna.encode(domain).decode("ascii")
+    except idna.IDNAError:
+        return domain
+
+
 def _is_address(value):
     """A bare address, as a Reply-To header and a mailto: link need it, that every mail program can
     reply to: the part before the @ in ASCII (a domain in Unicode has an ASCII form)."""
@@ -187,7 +205,7 @@ _BOOLEAN = (lambda v: isinstance(v, bool), "true or false")
 _WEB_URL = (_is_web_url, "an http(s) URL with a host, like https://a.example/")
 _DOMAINS = (
     lambda v: _is_str_list(v) and all(map(_is_domain, v)),
-    "a list of domains in lower case, like mail.example",
+    "a list of domains in lower case, like mail.example or bücher.example",
 )
 
 # How each plain key of a tenant is checked: (predicate, what the key must be).
@@ -328,6 +346,8 @@ def _tenant(slug, raw):
             values[key] = _entries(value, f"{where}, key '{key}'", *_ENTRIES[key])
         else:
             _check(key in _SCALARS, where, f"unknown key '{key}'")
+            if key in ("blocked_email_domains", "allowed_email_domains"):
+                value = _ascii_domains(value)
             predicate, expected = _SCALARS[key]
             _check(predicate(value), f"{where}, key '{key}'", f"must be {expected}")
             if key in _TUPLES:
