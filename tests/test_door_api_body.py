@@ -184,6 +184,10 @@ def test_text_is_stored_trimmed_and_as_typed(client):
         "\u2800",  # the blank Braille pattern
         "\u0301",  # a combining accent on nothing
         "\u202e\ufe0f",  # an override and a variation selector
+        "\u206a\u206f",  # the deprecated shaping controls
+        "\ufff9\ufffb",  # interlinear annotation controls
+        "\U00013430\U0001bca0",  # a hieroglyph joiner, a shorthand format control
+        "\U0001d173\U000e0100",  # a musical beam control, a supplementary variation selector
     ],
 )
 def test_a_required_field_of_invisible_characters_alone_is_missing(client, nothing):

@@ -76,40 +76,48 @@ def _exempt(form, field):
     return field.name in getattr(form.meta, "exempt", ())
 
 
-# Characters that show nothing: soft hyphen, zero-width space and (non-)joiners, direction marks,
-# embeddings and isolates, word joiner and the invisible operators, byte order mark, variation
-# selectors, tags, the Hangul fillers and the blank Braille pattern. A required field of these and
-# white space alone is empty.
+# Characters that show nothing: Unicode's Default_Ignorable_Code_Point (soft hyphen, zero-width
+# space and (non-)joiners, direction marks, embeddings and isolates, word joiner and the invisible
+# operators, byte order mark, variation selectors, tags, the Hangul fillers...), and the format
+# controls that only shape what is around them (interlinear annotation, Egyptian hieroglyph
+# joiners), and the blank Braille pattern. A required field of these and white space alone is
+# empty.
 INVISIBLE = "".join(
     chr(c)
     for first, last in (
+        # Default_Ignorable_Code_Point, from DerivedCoreProperties.txt
         (0x00AD, 0x00AD),
         (0x034F, 0x034F),
         (0x061C, 0x061C),
         (0x115F, 0x1160),
         (0x17B4, 0x17B5),
-        (0x180B, 0x180E),
+        (0x180B, 0x180F),
         (0x200B, 0x200F),
         (0x202A, 0x202E),
-        (0x2060, 0x2064),
-        (0x2066, 0x2069),
-        (0x2800, 0x2800),
+        (0x2060, 0x206F),
         (0x3164, 0x3164),
         (0xFE00, 0xFE0F),
         (0xFEFF, 0xFEFF),
         (0xFFA0, 0xFFA0),
-        (0xE0001, 0xE0001),
-        (0xE0020, 0xE007F),
+        (0xFFF0, 0xFFF8),
+        (0x1BCA0, 0x1BCA3),
+        (0x1D173, 0x1D17A),
+        (0xE0000, 0xE0FFF),
+        # the other format controls that show nothing of their own
+        (0xFFF9, 0xFFFB),
+        (0x13430, 0x1343F),
+        (0x2800, 0x2800),
     )
     for c in range(first, last + 1)
 )
 BLANK = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + INVISIBLE
+_BLANKS = frozenset(BLANK)  # str.strip searches all 4,000-odd characters for each it looks at
 MARKS = {"Mn", "Me"}  # combining marks: nothing of their own to show without a letter
 
 
 def blank(data):
     if isinstance(data, str):
-        shown = data.strip(BLANK)
+        shown = data if data[:1] not in _BLANKS and data[-1:] not in _BLANKS else data.strip(BLANK)
         # A flag's tag sequence ends in tags, but begins with the flag: that is something.
         return not shown or all(unicodedata.category(c) in MARKS for c in shown)
     return data is None or data == []
