@@ -420,6 +420,14 @@ def test_online_ordering_sample_of_nulls_lists_every_missing_member(client, auth
     assert response.get_json()["message"] == "Customer: Is required"
 
 
+def test_security_texts_of_invisible_characters_alone_are_missing(client, auth):
+    body = {**registration_body(), "SecurityQuestion": "\u200b\u2060", "SecurityAnswer": " \u00ad "}
+    assert faults(put(client, auth, body)) == [
+        (91000, "SecurityQuestion"),
+        (91000, "SecurityAnswer"),
+    ]
+
+
 def test_security_texts_over_200_characters_are_refused(client, auth):
     body = {**registration_body(), "SecurityQuestion": "q" * 201, "SecurityAnswer": "a" * 201}
     assert faults(put(client, auth, body)) == [

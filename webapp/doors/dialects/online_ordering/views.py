@@ -16,7 +16,7 @@ from webapp.doors.dialects.online_ordering import dates
 from webapp.doors.dialects.online_ordering import members as contract
 from webapp.doors.dialects.online_ordering import xml as online_ordering_xml
 from webapp.faults import Fault, FaultError, fault
-from webapp.forms.rules import unstorable
+from webapp.forms.rules import blank, unstorable
 from webapp.http import errors
 from webapp.http.body import read_body, read_json_object
 
@@ -160,7 +160,7 @@ def _answers(members, faults):
         value = (members.get(name) or "").strip()
         if name in faulted:
             continue
-        if not value:
+        if blank(value):  # white space or invisible characters alone, as any required field
             faults.append(Fault(91000, name, "Is required"))
         elif len(value) > SECURITY_TEXT_MAX:
             faults.append(Fault(91000, name, f"Must be {SECURITY_TEXT_MAX} characters or fewer"))
