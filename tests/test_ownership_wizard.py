@@ -247,6 +247,8 @@ def test_changing_the_email_from_the_review_asks_for_a_new_code(app, client):
     new_email = "changed-" + who["email"]
     page = wizard.submit({"email": new_email})
     assert heading(page) == "Check your email" and new_email in page.html
+    back = page.soup.select_one("a.back-link")["href"]
+    assert urlsplit(back).path == "/register" and "then=review" in urlsplit(back).query
 
     forged = client.post("/register/review", data={"draft": draft})  # "Create account" now
     assert forged.status_code == 400 and customers(app) == []

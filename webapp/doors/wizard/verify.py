@@ -50,14 +50,15 @@ def _page(visit, error=None, status=200):
             number=visit.pages.index(VERIFY) + 1,
             pages=len(visit.pages),
             heading=heading(VERIFY),
-            back="account",
+            back="account",  # where the email was typed, still on the way to the review
+            back_values={"then": "review"} if _from_review() else {},
             problems=[("#code", error)] if error else [],
             error=error,
             email=email,
             verified=not visit.needs_code,
             sent=request.args.get("sent") == "1",
             csrf=guard.token(visit.claimed),
-            then=request.values.get("then") == "review",
+            then=_from_review(),
         )
     )
 
