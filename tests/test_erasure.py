@@ -275,3 +275,38 @@ def test_the_openapi_document_describes_delete(client):
         "/api/v1/customers/{customerId}"
     ]["delete"]
     assert {"204", "404", "410"} <= set(operation["responses"])
+
+
+def test_unfinished_drafts_and_unsent_mail_with_the_address_go_too(make_app):
+    """Another browser's draft that holds the erased person's address, typed or mailed a code to,
+    is the person's data too, as is the code mailed to it."""
+    verifying = 'verify_email = "code"'
+    app = make_app(f"[tenants.default]\n{verifying}\n[tenants.acme]\n{verifying}\n")
+    who = account()
+    elsewhere = Wizard(app.test_client())  # begun before the registration, in capitals
+    elsewhere.submit({**who, "username": who["username"] + "2", "email": who["email"].upper()})
+    created = app.test_client().post("/api/v1/customers", json=valid_customer(email=who["email"]))
+    other = account()
+    unrelated = Wizard(app.test_client())
+    unrelated.submit(other)
+    in_acme = Wizard(app.test_client(), start="/t/acme/register")
+    in_acme.submit(who)  # another tenant's customer-to-be: not this erasure's
+    with app.app_context():
+        assert db.session.query(Draft).count() == 3
+        db.session.query(OutboxMessage).update({"status": "pending"})
+        db.session.commit()
+
+    erased = app.test_client().delete(
+        f"/api/v1/customers/{created.get_json()['customerId']}", headers=bearer(app)
+    )
+    assert erased.status_code == 204
+    with app.app_context():
+        kept = db.session.query(Draft).all()
+        assert sorted(d.answers["email"][0] for d in kept) == sorted([other["email"], who["email"]])
+        assert {d.tenant for d in kept if d.answers["email"][0] == who["email"]} == {"acme"}
+        assert db.session.query(VerificationCode).count() == 2
+        mailed = [m for m in db.session.query(OutboxMessage).all() if m.kind == "email"]
+        assert who["email"].upper() not in {m.payload["to"] for m in mailed}
+        assert sorted((m.tenant, m.payload["to"]) for m in mailed) == sorted(
+            [("default", other["email"]), ("acme", who["email"])]
+        )

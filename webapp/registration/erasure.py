@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, update
 
 from webapp.extensions import db
 from webapp.faults import fault
+from webapp.forms.rules import email_key
 from webapp.models import (
     ConsentEvent,
     ConsentRecord,
@@ -57,6 +58,7 @@ def erase(tenant, customer):
     """Erase `customer` of `tenant` and commit; 410 91019 if it was erased before."""
     if customer.erased_at is not None:
         raise fault(91019)
+    address = email_key(customer.email) if customer.email else None
     for column in BLANKED:
         setattr(customer, column, None)
     for column, value in EMPTIED.items():
@@ -66,9 +68,9 @@ def erase(tenant, customer):
     session = db.session
     # The drafts' verification codes first: each holds the address it was sent to, and SQLite
     # does not cascade the drafts' deletion to them.
-    drafts = select(Draft.id).where(Draft.customer_id == customer.id)
+    drafts = _drafts_of(tenant, customer, address)
     session.execute(delete(VerificationCode).where(VerificationCode.draft_id.in_(drafts)))
-    session.execute(delete(Draft).where(Draft.customer_id == customer.id))
+    session.execute(delete(Draft).where(Draft.id.in_(drafts)))
     # A retry of the request that made the customer answers that the customer is erased: the
     # first answer held the person's data, and no answer at all would register them again.
     erased = fault(91019)
@@ -102,6 +104,8 @@ def erase(tenant, customer):
             message.payload = {**message.payload, "to": ""}
         elif isinstance(message.payload.get("data"), dict):
             message.payload = {**message.payload, "data": erased}
+    for message in _unsent_mail_to(tenant, address):
+        session.delete(message)  # a code or notice for a draft that had the address
     if tenant.webhook_url:
         session.add(
             OutboxMessage(
@@ -117,3 +121,39 @@ def erase(tenant, customer):
         )
     session.commit()
     return customer
+
+
+def _drafts_of(tenant, customer, address):
+    """The ids of the customer's completed drafts and of the tenant's unfinished ones that hold
+    the address (typed in the account step, or mailed a code): the person's data, even when typed
+    in another browser or by someone else."""
+    ids = set(db.session.scalars(select(Draft.id).where(Draft.customer_id == customer.id)))
+    if address is None:
+        return ids
+    typed = db.session.execute(
+        select(Draft.id, Draft.answers[("email", 0)].as_string()).where(
+            Draft.tenant == tenant.slug, Draft.customer_id.is_(None)
+        )
+    )
+    ids.update(draft for draft, email in typed if email and email_key(email) == address)
+    ids.update(
+        db.session.scalars(
+            select(VerificationCode.draft_id)
+            .join(Draft, Draft.id == VerificationCode.draft_id)
+            .where(Draft.tenant == tenant.slug, VerificationCode.email_key == address)
+        )
+    )
+    return ids
+
+
+def _unsent_mail_to(tenant, address):
+    if address is None:
+        return []
+    unsent = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.tenant == tenant.slug,
+            OutboxMessage.kind == "email",
+            OutboxMessage.status != "sent",
+        )
+    )
+    return [m for m in unsent if email_key(m.payload.get("to") or "") == address]
