@@ -25,6 +25,16 @@ def test_unknown_top_level_field_is_91000_naming_it(client, name):
     assert name in response.get_json()["message"]
 
 
+@pytest.mark.parametrize("name", ["surname ", "surname\t", "title\u200b", "title\u0000"])
+def test_an_unknown_field_like_a_known_one_is_listed_after_every_known_field(client, name):
+    known = name.rstrip(" \t\u200b\u0000")
+    body = {**valid_customer(), "zzz": 1, name: "x"}
+    body.pop(known)
+    found = faults(client.post(CUSTOMERS, json=body))
+    assert found[0] == (91000, known)  # missing, and the top-level fault
+    assert sorted(found[1:]) == sorted([(91000, name), (91000, "zzz")])
+
+
 @pytest.mark.parametrize(
     "field, value",
     [

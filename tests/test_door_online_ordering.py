@@ -528,7 +528,8 @@ def test_tenant_without_email_as_a_contact_method_registers_with_none(app, clien
     assert stored(app, response.get_json()["CustomerId"]).contact_methods == []
 
 
-def test_faults_are_listed_in_the_body_order(client, auth):
+def test_faults_are_listed_in_the_order_of_section_2s_fields(client, auth):
+    # EMail is the username and the email, before the password; the dialect's own members after.
     body = {
         **registration_body(EMail="nope", Phone="12", FirstName="f" * 51),
         "Password": "",
@@ -537,9 +538,9 @@ def test_faults_are_listed_in_the_body_order(client, auth):
     response = put(client, auth, body, query="?autoAssignStoredValue=2")
     assert faults(response) == [
         (91000, "Customer.EMail"),
+        (90044, "Password"),
         (91000, "Customer.FirstName"),
         (91000, "Customer.Phone"),
-        (90044, "Password"),
         (91000, "SecurityAnswer"),
         (91000, "autoAssignStoredValue"),
     ]
@@ -567,8 +568,8 @@ def test_unknown_or_mistyped_customer_members_are_refused(client, auth):
     body = {**registration_body(Title="Ms", EMail=["a@example.com"]), "Password": ""}
     assert faults(put(client, auth, body)) == [
         (91000, "Customer.EMail"),
-        (91000, "Customer.Title"),
         (90044, "Password"),
+        (91000, "Customer.Title"),
     ]
 
 
@@ -623,8 +624,8 @@ def test_xml_unknown_repeated_or_nested_members_are_refused(client, auth):
     response = put(client, auth, data, content_type="text/xml")
     assert response.status_code == 400
     assert xml_faults(response) == [
-        (91000, "Customer.LastName"),
         (91000, "Password"),
+        (91000, "Customer.LastName"),
         (91000, "Role"),
     ]
 

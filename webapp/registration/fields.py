@@ -56,9 +56,11 @@ ORDER = tuple(name for field in FIELDS for name in (field.name, *field.parts))
 
 
 def order_key(name):
-    """Where a fault on `name` sorts; a path like addresses[0].foo sorts with its field."""
+    """Where a fault on `name` sorts; a path like addresses[0].foo sorts with its field, and an
+    unknown name ("surname " too) after every known one."""
     if name not in ORDER:
-        name = re.match(r"[A-Za-z]*", name or "").group()
+        path = re.match(r"([A-Za-z]*)[.\[]", name or "")
+        name = path and path.group(1)
     return ORDER.index(name) if name in ORDER else len(ORDER)
 
 

@@ -49,14 +49,15 @@ QUERY = (
     "enableLoyaltyAccountLinking",
     "autoAssignStoredValue",
 )
+# Section 2's order of the fields each member stands for (EMail is the username and the email).
 ORDER = (
     "Customer",
     "Customer.EMail",
+    "Password",
     "Customer.FirstName",
     "Customer.LastName",
     "Customer.BirthDate",
     "Customer.Phone",
-    "Password",
     "SecurityQuestion",
     "SecurityAnswer",
     "Channel",
