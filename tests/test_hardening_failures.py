@@ -6,11 +6,15 @@ The other failure modes are tested beside their features: a mail server that is 
 rate-limit store that does not answer
 (test_production.py::test_an_unreachable_store_lets_requests_through_and_logs_an_error)."""
 
+import io
 import logging
 
+import every_door
 import pytest
 from bs4 import BeautifulSoup
 from conftest import CUSTOMERS, faults, valid_customer
+from every_door import STORE_ID, tenants
+from gunicorn.http.errors import InvalidChunkSize
 from servers import free_port
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -139,3 +143,64 @@ def test_a_failure_at_create_account_keeps_the_draft_for_another_try(app, client
     done = wizard.submit()
     assert done.soup.select_one("[data-customer-id]") is not None
     assert counts(app)[0] == 1
+
+
+class _BrokenChunks(io.RawIOBase):
+    """A request body as gunicorn reads one whose chunked framing is broken: the error comes
+    when the app reads it."""
+
+    def readable(self):
+        return True
+
+    def seekable(self):  # the test client rewinds the body it is given before sending it
+        return True
+
+    def seek(self, offset, whence=io.SEEK_SET):
+        return 0
+
+    def readinto(self, buffer):
+        raise InvalidChunkSize(b"zz")
+
+
+@pytest.mark.parametrize(
+    "method, path, content_type, said",
+    [
+        ("POST", "/api/v1/customers?tenant=shop", "application/json", "faultCode"),
+        ("PUT", "/v1/Customers", "application/json", "faultCode"),
+        ("POST", f"/api/v3/{STORE_ID}/customers", "application/json", "errorMessage"),
+    ],
+)
+def test_a_body_whose_chunks_are_broken_is_malformed_not_a_failure(
+    make_app, caplog, method, path, content_type, said
+):
+    app = make_app(tenants())
+    response = app.test_client().open(
+        path,
+        method=method,
+        input_stream=_BrokenChunks(),
+        headers={
+            **every_door._bearer(app),
+            "Content-Type": content_type,
+            "Transfer-Encoding": "chunked",
+        },
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert said in response.get_json()
+    assert response.get_json().get("faultCode", 91003) == 91003
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_the_wizard_answers_a_broken_chunked_post_with_a_page(make_app):
+    app = make_app(tenants())
+    response = app.test_client().post(
+        "/t/shop/register",
+        input_stream=_BrokenChunks(),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Transfer-Encoding": "chunked",
+        },
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"

@@ -10,6 +10,8 @@ from flask import g, jsonify, request
 from flask.globals import request_ctx
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from gunicorn.http.errors import ParseException
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
 from webapp.faults import Fault, FaultError, fault
@@ -129,6 +131,14 @@ def init_app(app):
             response.status_code = error.code
             return response
         return error  # Werkzeug's own small page, with the right status
+
+    @app.errorhandler(ParseException)
+    def on_broken_body(error):
+        # gunicorn reads a chunked body as the app reads it: broken framing (a chunk size that is
+        # no number, a missing CRLF) surfaces here. Werkzeug's own server answers it 400 too.
+        # The page is drawn as for an empty body: reading the form again would fail again.
+        request.__dict__.update(form=ImmutableMultiDict(), files=ImmutableMultiDict())
+        return render_fault(fault(91003))
 
     @app.errorhandler(Exception)
     def on_unexpected(error):
