@@ -12,6 +12,7 @@ from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
 
 from webapp.console.models import AuditEntry
 from webapp.extensions import db
+from webapp.faults import FaultError
 from webapp.models import (
     ConsentEvent,
     Customer,
@@ -20,6 +21,8 @@ from webapp.models import (
     OutboxMessage,
     VerificationCode,
 )
+from webapp.registration.erasure import erase
+from webapp.tenants import registry
 
 PERSONAL = (
     "username",
@@ -212,6 +215,7 @@ def test_the_wizards_verification_codes_go_with_its_drafts(make_app):
     for fields in (PROFILE, ADDRESS, CONSENTS, {}):
         wizard.submit(fields)
     customer_id = wizard.page.soup.select_one("[data-customer-id]")["data-customer-id"]
+    deliver_outbox(app)
     with app.app_context():
         assert db.session.query(VerificationCode).count() == 1
 
@@ -221,6 +225,9 @@ def test_the_wizards_verification_codes_go_with_its_drafts(make_app):
         # Each held the address it was mailed to.
         assert db.session.query(VerificationCode).count() == 0
         assert db.session.query(Draft).count() == 0
+        # The code's mail, sent before the erasure and about no customer, keeps no address.
+        mailed = db.session.query(OutboxMessage).filter_by(kind="email").all()
+        assert [m.payload["to"] for m in mailed] == [""] * len(mailed) and mailed
 
 
 def test_delete_needs_credentials_of_the_customers_tenant(hooked):
@@ -268,6 +275,63 @@ def test_the_console_erases_after_confirmation(hooked):
     assert response.status_code == 200 and "was erased" in page and "nothing personal" in page
     assert body["email"] not in page and body["username"] not in page
     assert stored(app, created["customerId"]).erased_at is not None
+
+    again = client.post(path + "/erase", data={"confirm": "yes"})
+    assert again.status_code == 303
+    with app.app_context():
+        actions = [e.action for e in db.session.query(AuditEntry).order_by(AuditEntry.id)]
+        erasing = [action for action in actions if "erase" in action]
+        assert erasing == ["erased customer", "asked to erase a customer erased before"]
+
+
+def test_an_erasure_through_the_api_is_in_the_audit_log(hooked):
+    app, _ = hooked
+    headers = bearer(app)
+    key_id = headers["Authorization"].split()[1].partition(".")[0]
+    client = app.test_client()
+    created = client.post("/api/v1/customers", json=valid_customer(), headers=headers).get_json()
+    assert (
+        client.delete(f"/api/v1/customers/{created['customerId']}", headers=headers).status_code
+        == 204
+    )
+    assert (
+        client.delete(f"/api/v1/customers/{created['customerId']}", headers=headers).status_code
+        == 410
+    )
+    with app.app_context():
+        entry = db.session.query(AuditEntry).one()
+        assert (entry.operator, entry.action, entry.tenant, entry.customer_id) == (
+            f"API key {key_id}",
+            "erased customer",
+            "default",
+            created["customerId"],
+        )
+
+
+def test_of_two_erasures_at_once_only_one_erases(hooked):
+    """The second read the customer before the first committed: it finds it erased when it
+    claims it, and adds no second webhook."""
+    app, _ = hooked
+    created = (
+        app.test_client()
+        .post("/api/v1/customers", json=valid_customer(), headers=bearer(app))
+        .get_json()
+    )
+    with app.app_context():
+        tenant = registry().get("default")
+        stale = db.session.query(Customer).filter_by(id=created["customerId"]).one()
+        with app.app_context():  # the other erasure, in its own session
+            erase(tenant, db.session.query(Customer).filter_by(id=created["customerId"]).one())
+        assert stale.erased_at is None
+        with pytest.raises(FaultError) as second:
+            erase(tenant, stale)
+        assert second.value.faults[0].code == 91019
+    with app.app_context():
+        webhooks = db.session.query(OutboxMessage).filter_by(kind="webhook").all()
+        assert sorted(m.payload["type"] for m in webhooks) == [
+            "customer.created",
+            "customer.erased",
+        ]
 
 
 def test_the_openapi_document_describes_delete(client):

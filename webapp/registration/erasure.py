@@ -19,6 +19,7 @@ from webapp.forms.rules import email_key
 from webapp.models import (
     ConsentEvent,
     ConsentRecord,
+    Customer,
     Draft,
     IdempotencyRecord,
     LoyaltyAccount,
@@ -56,7 +57,18 @@ EMPTIED = {"username": "", "email": "", "custom_attributes": [], "contact_method
 
 def erase(tenant, customer):
     """Erase `customer` of `tenant` and commit; 410 91019 if it was erased before."""
-    if customer.erased_at is not None:
+    session = db.session
+    erased_at = utcnow()
+    # Claimed in one statement, so that of two erasures at once only one goes on (one webhook,
+    # one audit entry); the other waits for the row and finds it erased.
+    claimed = session.execute(
+        update(Customer)
+        .where(Customer.id == customer.id, Customer.erased_at.is_(None))
+        .values(erased_at=erased_at)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        session.rollback()  # the caller's audit entry of an erasure that did not happen too
         raise fault(91019)
     address = email_key(customer.email) if customer.email else None
     for column in BLANKED:
@@ -64,8 +76,7 @@ def erase(tenant, customer):
     for column, value in EMPTIED.items():
         setattr(customer, column, value)
     customer.username_key = f"erased:{customer.id}"
-    customer.erased_at = utcnow()
-    session = db.session
+    customer.erased_at = erased_at
     # The drafts' verification codes first: each holds the address it was sent to, and SQLite
     # does not cascade the drafts' deletion to them.
     drafts = _drafts_of(tenant, customer, address)
@@ -104,8 +115,11 @@ def erase(tenant, customer):
             message.payload = {**message.payload, "to": ""}
         elif isinstance(message.payload.get("data"), dict):
             message.payload = {**message.payload, "data": erased}
-    for message in _unsent_mail_to(tenant, address):
-        session.delete(message)  # a code or notice for a draft that had the address
+    for message in _mail_to(tenant, address):  # a code or notice mailed for a draft
+        if message.status == "sent":
+            message.payload = {**message.payload, "to": ""}
+        else:
+            session.delete(message)
     if tenant.webhook_url:
         session.add(
             OutboxMessage(
@@ -146,14 +160,15 @@ def _drafts_of(tenant, customer, address):
     return ids
 
 
-def _unsent_mail_to(tenant, address):
+def _mail_to(tenant, address):
+    """The tenant's mail to the address about no customer (codes, notices of a taken address)."""
     if address is None:
         return []
-    unsent = db.session.scalars(
+    mail = db.session.scalars(
         select(OutboxMessage).where(
             OutboxMessage.tenant == tenant.slug,
             OutboxMessage.kind == "email",
-            OutboxMessage.status != "sent",
+            OutboxMessage.customer_id.is_(None),
         )
     )
-    return [m for m in unsent if email_key(m.payload.get("to") or "") == address]
+    return [m for m in mail if email_key(m.payload.get("to") or "") == address]

@@ -9,6 +9,7 @@ from webapp import registration
 from webapp.console import audit, search, session
 from webapp.console.blueprint import bp, render
 from webapp.extensions import db
+from webapp.faults import FaultError, fault
 from webapp.i18n import gettext
 from webapp.models import OutboxMessage
 from webapp.registration.erasure import erase
@@ -85,9 +86,16 @@ def erase_customer(slug, customer_id):
             heading=gettext("There is a problem"),
             message=gettext("Select that you have checked this customer is to be erased"),
         )
-    if found.erased_at is None:
+    try:
+        if found.erased_at is not None:
+            raise fault(91019)
         audit.write(g.operator.email, "erased customer", tenant.slug, found.id)
         erase(tenant, found)  # commits the audit entry with the erasure
+    except FaultError:  # erased before, or by someone else a moment ago
+        audit.write(
+            g.operator.email, "asked to erase a customer erased before", tenant.slug, found.id
+        )
+        db.session.commit()
     return redirect(url_for("console.customer", slug=slug, customer_id=found.id, erased=1), 303)
 
 

@@ -6,6 +6,7 @@ from werkzeug.datastructures import MultiDict
 from webapp import i18n, metrics, registration
 from webapp.auth import idempotency, ratelimits
 from webapp.auth.credentials import api_tenant, current_credentials
+from webapp.console import audit
 from webapp.faults import Fault, FaultError, fault
 from webapp.forms.address import PARTS as ADDRESS_PARTS
 from webapp.forms.profile import ATTRIBUTE_PREFIX
@@ -243,5 +244,9 @@ def get_customer(customer_id):
 @ratelimits.api
 def erase_customer(customer_id):
     tenant, customer = _own_customer(customer_id)
-    erase(tenant, customer)
+    # In the operators' audit log beside the console's and the command's erasures.
+    audit.write(
+        f"API key {current_credentials().key_id}", "erased customer", tenant.slug, customer.id
+    )
+    erase(tenant, customer)  # commits the entry with the erasure, or raises 91019 without it
     return "", 204
