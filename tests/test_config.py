@@ -67,6 +67,13 @@ def test_secret_key_from_the_environment_wins(instance, monkeypatch):
     assert not (instance / "secret_key").exists()
 
 
+@pytest.mark.parametrize("key", [" ", "  \t"])
+def test_a_secret_key_of_white_space_alone_stops_the_start(instance, monkeypatch, key):
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(ConfigError, match="SECRET_KEY is white space alone"):
+        build()
+
+
 def test_every_key_is_read_from_the_environment(instance, monkeypatch):
     environment = {
         "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/3",

@@ -34,6 +34,7 @@ def create_app(test_config=None):
     settings.check_database_url(app.config)
     settings.check_argon2(app.config)
     settings.check_mail_from(app.config)
+    settings.refuse_blank_secret_key(app.config)
     if not app.config["SECRET_KEY"]:
         settings.refuse_private_secret_key(app.config)
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)

@@ -228,6 +228,13 @@ def from_environment(config) -> dict:
     return found
 
 
+def refuse_blank_secret_key(config) -> None:
+    """A key of white space alone is no secret: anyone could sign a console session with it."""
+    key = config["SECRET_KEY"]
+    if isinstance(key, str) and key and not key.strip():
+        raise ConfigError("SECRET_KEY is white space alone: set a long random value, or unset it")
+
+
 def refuse_private_secret_key(config) -> None:
     """A SECRET_KEY made in the instance folder is one machine's own. With a database other than
     SQLite, machines share the data it seals (API key secrets, wizard forms): refuse to start
