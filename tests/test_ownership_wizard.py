@@ -219,6 +219,26 @@ def test_an_account_step_past_the_recipients_mail_budget_says_when_to_come_back(
         assert db.session.query(Draft).count() == 1  # the refused one was not kept
 
 
+@pytest.mark.parametrize("padded", [" {}", "{}  ", "\t{}"])
+def test_spaces_around_the_address_are_no_new_recipient(make_app, padded):
+    app = make_app(TENANTS, RATELIMIT_VERIFICATION_EMAIL="1 per hour")
+    who = account()
+    at_verify(app.test_client(), who)
+    page = Wizard(app.test_client()).submit({**account(), "email": padded.format(who["email"])})
+    assert page.status == 429
+    with app.app_context():
+        mailed = [m.payload["to"] for m in db.session.query(OutboxMessage)]
+    assert mailed == [who["email"]]
+
+
+def test_a_code_mail_goes_to_the_address_without_the_spaces_typed_around_it(make_app):
+    app = make_app(TENANTS)
+    who = account()
+    at_verify(app.test_client(), {**who, "email": f"  {who['email']} "})
+    with app.app_context():
+        assert [m.payload["to"] for m in db.session.query(OutboxMessage)] == [who["email"]]
+
+
 def test_later_steps_the_review_and_create_refuse_an_unverified_draft(app, client):
     wizard, _ = at_verify(client)
     draft = wizard.page.hidden["draft"]

@@ -261,8 +261,8 @@ def email_key(value):
     """What uniqueness of emails compares (and what mail budgets and loyalty accounts are found
     by): the local part in NFC and lower case, the domain as the DNS resolves it, so that
     "ada@ＥＸＡＭＰＬＥ.com" (full width) and "ada@bücher.de" / "ada@xn--bcher-kva.de" each name one
-    mailbox."""
-    local, at, domain = value.rpartition("@")
+    mailbox. Spaces around it are no part of it (a wizard step saves the address as typed)."""
+    local, at, domain = value.strip().rpartition("@")
     if not at:
         return value.lower()
     return f"{unicodedata.normalize('NFC', local).lower()}@{domain_key(domain)}"

@@ -57,7 +57,8 @@ def batched():
 def email(tenant, template, to, language=None, customer_id=None, sealed=None):
     """Queue a mail from templates/email/<template>.*; `sealed` (encrypted) holds what must not
     be stored in clear, such as a verification code."""
-    payload = {"template": template, "to": to, "language": language}
+    # An address as a wizard step saved it may still have the spaces typed around it.
+    payload = {"template": template, "to": to.strip(), "language": language}
     if customer_id is not None:
         payload["customerId"] = customer_id
     if sealed is not None:
