@@ -1,6 +1,8 @@
 """Rate limits on every door: 429 with Retry-After in the door's own format, username probing held
 more tightly than other checks, and the API per key alone."""
 
+import time
+
 import pytest
 from bs4 import BeautifulSoup
 from conftest import CUSTOMERS, bearer, unique, valid_customer
@@ -263,3 +265,13 @@ def test_with_the_limits_off_a_view_is_called_without_the_limiters_wrapper(
     response = app.test_client().post("/register/check/surname", data={"surname": "Lovelace"})
     assert response.status_code == 200
     assert bool(looked) is enabled
+
+
+def test_retry_after_is_the_time_left_in_the_window_not_its_length(make_app):
+    # The store's own clock counts (Redis keeps the window's expiry), so time really passes.
+    app = make_app(TENANTS, RATELIMIT_PUBLIC_API="1 per minute")
+    client = app.test_client()
+    assert client.post(CUSTOMERS, json=valid_customer()).status_code == 201
+    time.sleep(3)
+    waited = retry_after(client.post(CUSTOMERS, json=valid_customer()))
+    assert 45 <= waited <= 57  # the window's length would say 59 or 60

@@ -5,6 +5,8 @@ however unexpected, shows a stack trace: it is logged with the request id and an
 """
 
 import logging
+import math
+import time
 
 from flask import g, jsonify, request
 from flask.globals import request_ctx
@@ -14,6 +16,7 @@ from gunicorn.http.errors import ParseException
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
+from webapp.extensions import limiter
 from webapp.faults import Fault, FaultError, fault
 from webapp.http import logs
 
@@ -86,9 +89,13 @@ def render_fault(error: FaultError):
 
 
 def _retry_after(error):
+    """Seconds until the breached limit's window frees a request (not the window's length)."""
     limit = getattr(error, "limit", None)
     seconds = limit.limit.get_expiry() if limit is not None else 60
-    return {"Retry-After": str(seconds)}
+    breached = limiter.current_limit
+    if breached is not None:  # its reset_at is a whole second rounded up: never over the window
+        seconds = min(seconds, math.ceil(breached.reset_at - time.time()))
+    return {"Retry-After": str(max(1, seconds))}
 
 
 def init_app(app):
