@@ -303,6 +303,29 @@ def test_body_that_is_not_json_is_415_91002(client, content_type):
     assert faults(response) == [(91002, None)]
 
 
+@pytest.mark.parametrize("coding", ["gzip", "br", "deflate, gzip"])
+def test_a_body_in_a_content_coding_is_415_and_stores_nothing(app, client, coding):
+    body = valid_customer()
+    response = client.post(
+        CUSTOMERS,
+        data=json.dumps(body),
+        headers={"Content-Type": "application/json", "Content-Encoding": coding},
+    )
+    assert response.status_code == 415 and faults(response) == [(91002, None)]
+    assert "Content-Encoding" in response.get_json()["message"]
+    with app.app_context():
+        assert db.session.query(Customer).count() == 0
+
+
+def test_a_body_said_to_be_in_no_coding_is_read(client):
+    response = client.post(
+        CUSTOMERS,
+        data=json.dumps(valid_customer()),
+        headers={"Content-Type": "application/json", "Content-Encoding": "identity"},
+    )
+    assert response.status_code == 201
+
+
 def test_json_with_a_charset_parameter_is_accepted(client):
     response = client.post(
         CUSTOMERS, data=json.dumps(valid_customer()), content_type="application/json; charset=utf-8"
