@@ -3,6 +3,7 @@
 import json
 import time
 from datetime import datetime
+from urllib.parse import quote
 
 import pytest
 from conftest import CUSTOMERS, faults, hmac_headers, make_api_key, valid_customer
@@ -377,3 +378,13 @@ def test_get_with_bad_credentials_is_401(client):
     assert_unauthorized(
         client.get(f"{CUSTOMERS}/{customer_id}", headers={"Authorization": "Bearer key_nope.nope"})
     )
+
+
+@pytest.mark.parametrize("spelling", ["{%s}", "urn:uuid:%s", "no-hyphens", " %s", "%s\n"], ids=str)
+def test_an_id_only_uuid_could_read_is_no_id(client, acme_key, spelling):
+    customer_id = client.post(
+        CUSTOMERS, json=valid_customer(), headers=bearer(acme_key)
+    ).get_json()["customerId"]
+    written = customer_id.replace("-", "") if spelling == "no-hyphens" else spelling % customer_id
+    response = client.get(f"{CUSTOMERS}/{quote(written)}", headers=bearer(acme_key))
+    assert response.status_code == 404 and faults(response) == [(91012, None)]
