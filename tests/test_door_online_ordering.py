@@ -894,3 +894,12 @@ def test_an_unknown_method_is_a_online_ordering_fault_in_the_format_asked_for(cl
         assert xml_faults(response) == [(91014, None)]
     else:
         assert faults(response) == [(91014, None)]
+
+
+@pytest.mark.parametrize("path", ["/V1/CUSTOMERS", "/v1/customers", "/V1/Customers/x"])
+def test_a_path_in_another_case_is_answered_with_the_dialects_fault(client, auth, path):
+    response = client.put(
+        path, json=registration_body(), headers={**auth, "Accept": "application/xml"}
+    )
+    assert response.status_code == 404
+    assert xml_faults(response) == [(91013, None)]

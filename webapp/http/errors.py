@@ -21,7 +21,7 @@ from webapp.faults import Fault, FaultError, fault
 from webapp.http import logs
 
 log = logging.getLogger("webapp.http.errors")
-_renderers = []  # (path prefix, renderer), longest prefix first
+_renderers = []  # (path prefix, renderer, in any case), longest prefix first
 _page_renderers = []  # (path prefix, renderer) of HTTP errors that have no fault, for HTML doors
 
 # HTTP errors raised by Flask or Werkzeug, as the fault the contract names for them.
@@ -30,11 +30,12 @@ HTTP_FAULTS = {400: 91003, 401: 91005, 413: 91006, 415: 91002, 429: 91004}
 ROUTING_FAULTS = {404: 91013, 405: 91014}
 
 
-def renderer(prefix):
-    """Register `function(FaultError) -> response` for requests under `prefix`."""
+def renderer(prefix, any_case=False):
+    """Register `function(FaultError) -> response` for requests under `prefix` (in any case, for
+    a door whose clients' servers read paths so, as ASP.NET does)."""
 
     def register(function):
-        _renderers.append((prefix, function))
+        _renderers.append((prefix, function, any_case))
         _renderers.sort(key=lambda item: -len(item[0]))
         return function
 
@@ -82,8 +83,8 @@ def render_fault(error: FaultError):
         # The Host header names no host Werkzeug can route (400): nothing can be linked to, so
         # no page can be drawn; the fault alone is answered.
         return json_fault(error)
-    for prefix, function in _renderers:
-        if request.path.startswith(prefix):
+    for prefix, function, any_case in _renderers:
+        if (request.path.lower() if any_case else request.path).startswith(prefix):
             return function(error)
     return json_fault(error)
 
@@ -125,7 +126,10 @@ def init_app(app):
         for prefix, function in _page_renderers:
             if request.path.startswith(prefix):
                 return function(error)
-        if any(request.path.startswith(prefix) for prefix, _ in _renderers):
+        if any(
+            (request.path.lower() if any_case else request.path).startswith(prefix)
+            for prefix, _, any_case in _renderers
+        ):
             code = ROUTING_FAULTS.get(error.code)
             if code is not None:
                 allowed = getattr(error, "valid_methods", None)
