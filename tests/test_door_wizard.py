@@ -529,7 +529,7 @@ def test_every_input_of_a_field_in_error_is_marked_and_described_by_its_message(
     wizard = Wizard(client)
     page = wizard.submit(account(password="password1"))
     assert described(page, "password") == [
-        ("true", ["password-hint", "password-error", "password-feedback"])
+        ("true", ["password-hint", "password-error", "password-strength"])
     ]
     wizard.submit(account())
     page = wizard.submit({**PROFILE, "dateOfBirth-year": "3000"})
@@ -540,7 +540,10 @@ def test_every_input_of_a_field_in_error_is_marked_and_described_by_its_message(
     wizard.submit(PROFILE)
     wizard.submit(ADDRESS)
     page = wizard.submit({})
-    assert described(page, "consentIds") == [("true", ["consentIds-error"])] * 3
+    # The optional consent, or a mandatory one ticked, is not what the error is about.
+    assert described(page, "consentIds") == [("true", ["consentIds-error"])] * 2 + [(None, [])]
+    page = wizard.submit({"consentIds": ["terms"]})
+    assert described(page, "consentIds") == [(None, []), ("true", ["consentIds-error"]), (None, [])]
     assert (
         described(page, "contactMethods")
         == [("true", ["contactMethods-hint", "contactMethods-error"])] * 4

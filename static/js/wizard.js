@@ -42,12 +42,12 @@
   });
 
   // The password stays as typed while its feedback is swapped: mark it as a failed post does.
-  function markPassword(input, feedback, error) {
+  function markPassword(input, error) {
     var errorId = input.id + "-error";
     var ids = input.getAttribute("aria-describedby").split(" ").filter(function (id) {
       return id !== errorId;
     });
-    if (error) ids.splice(ids.indexOf(feedback.id), 0, errorId);
+    if (error) ids.splice(ids.indexOf(input.id + "-strength"), 0, errorId);
     input.setAttribute("aria-describedby", ids.join(" "));
     if (error) input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
@@ -206,7 +206,7 @@
       if (!node || !node.dataset.label) return;
       var error = textOf(node, ".error-message");
       var input = node.dataset.feedbackFor && document.getElementById(node.dataset.feedbackFor);
-      if (input) markPassword(input, node, error);
+      if (input) markPassword(input, error);
       var strength = textOf(node, ".strength");
       if (error) announce(error + (strength ? ". " + strength : ""));
       else if (strength) announce(strength);

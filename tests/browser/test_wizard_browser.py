@@ -137,11 +137,11 @@ def test_an_inline_password_error_is_named_in_the_fields_description(serve, brow
     password = page.locator("#password")
     password.press_sequentially("password1")
     expect(password).to_have_attribute(
-        "aria-describedby", "password-hint password-error password-feedback"
+        "aria-describedby", "password-hint password-error password-strength"
     )
     expect(password).to_have_attribute("aria-invalid", "true")
     password.fill(STRONG_PASSWORD)
-    expect(password).to_have_attribute("aria-describedby", "password-hint password-feedback")
+    expect(password).to_have_attribute("aria-describedby", "password-hint password-strength")
     expect(password).not_to_have_attribute("aria-invalid", "true")
 
 

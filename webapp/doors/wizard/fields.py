@@ -47,6 +47,9 @@ class FieldView:
     error: str | None = None
     target: str | None = None  # what an inline check replaces, when more than the field
     links: dict | None = None  # option value -> the text it agrees to (a consent's url)
+    # The options a missing answer is about (the mandatory consents): only those, left unticked,
+    # are marked invalid beside the list's error; None: every option of a list in error.
+    mandatory: frozenset | None = None
     # option value -> its label as an answer, where the list's differs: a consent's without
     # "(optional)", which the review would otherwise show as part of what was agreed to
     answer_labels: dict | None = None
@@ -92,6 +95,13 @@ class FieldView:
 
     def option_id(self, value):
         return f"{self.id}-{dom_id(value)}"
+
+    def option_invalid(self, value):
+        """Whether the option `value` of a list in error is marked invalid: an optional consent,
+        or a mandatory one ticked, is not what the error asks for."""
+        if not self.error:
+            return False
+        return self.mandatory is None or (value in self.mandatory and value not in self.value)
 
     @property
     def focus_id(self):
@@ -195,6 +205,9 @@ def _blank_view(name, field, tenant) -> FieldView:
         attrs=dict(field.render_kw or {}),
         options=_options(name, tenant),
         links={c.id: c.url for c in tenant.consents if c.url} if name == "consentIds" else None,
+        mandatory=frozenset(c.id for c in tenant.mandatory_consents)
+        if name == "consentIds"
+        else None,
         answer_labels={c.id: i18n.consent_label(c) for c in tenant.consents}
         if name == "consentIds"
         else None,
