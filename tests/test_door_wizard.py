@@ -302,6 +302,9 @@ def test_a_conflict_found_at_the_end_is_shown_on_the_review_with_a_way_to_fix_it
     link = page.soup.select_one(".error-summary a")["href"]
     assert link.startswith("/register?then=review&draft=") and link.endswith("#username")
     page = wizard.open(link)
+    assert page.errors() == ["This username is taken – choose another"]  # there too
+    assert page.summary() == ["This username is taken – choose another"]
+    assert page.soup.select_one("#username")["aria-invalid"] == "true"
     wizard.submit({"username": who["username"] + "_2", "password": ""})
     assert wizard.submit().soup.select_one("[data-customer-id]") is not None
 
@@ -320,6 +323,10 @@ def test_an_answer_a_later_step_made_wrong_is_shown_on_the_review_before_create(
     assert "international form" in problem
     link = review.soup.select_one(".error-summary a")["href"]
     assert link.startswith("/register/profile?then=review&draft=") and link.endswith("#phone")
+    profile = wizard.open(link)
+    assert profile.errors() == [problem] and profile.soup.title.get_text().startswith("Error:")
+    # The same step opened on the way through, not from the review, is as it was saved.
+    assert Wizard(client).open(link.replace("then=review&", "")).errors() == []
 
 
 def test_create_account_twice_lands_on_the_same_completion(client, app):

@@ -223,7 +223,12 @@ def show(slug, mode, step):
         return _restart(visit) if opened == "account" else redirect(visit.step_url(opened))
     if step == "review":
         return _review_page(visit, _answers_now_wrong(visit))
-    return _step_page(visit, step, stored(visit.draft.answers) if visit.draft else MultiDict())
+    if visit.draft is None:
+        return _step_page(visit, step, MultiDict())
+    # Opened from the review (a Change link, or a problem it listed): an answer that has become
+    # wrong since its step was saved says so here too, beside its field.
+    wrong = _answers_now_wrong(visit) if request.args.get("then") == "review" else None
+    return _step_page(visit, step, stored(visit.draft.answers), wrong)
 
 
 @route("", "save", ["POST"], step="account")
