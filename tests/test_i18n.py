@@ -120,7 +120,7 @@ def test_a_failed_post_and_an_inline_check_answer_in_the_pages_language(client):
     assert soup.title.get_text().startswith("Fehler: ")
     assert [a.get_text(strip=True) for a in soup.select(".error-summary a")] == [
         "Geben Sie einen Benutzernamen ein",  # an instruction, never the seed's message
-        "E-Mail-Adresse im richtigen Format eingeben, zum Beispiel name@beispiel.de",
+        "Geben Sie eine E-Mail-Adresse im richtigen Format ein, zum Beispiel name@beispiel.de",
         "Geben Sie ein Passwort ein",
     ]
 
@@ -133,8 +133,8 @@ def test_a_failed_post_and_an_inline_check_answer_in_the_pages_language(client):
         .get_text(" ", strip=True)
     )
     assert (
-        message == "Fehler: Telefonnummer wie 07400 123456 oder in internationaler Form wie "
-        "+44 7400 123456 eingeben"
+        message == "Fehler: Geben Sie Telefonnummer wie 07400 123456 oder in internationaler "
+        "Form wie +44 7400 123456 ein"
     )
 
 
@@ -144,7 +144,7 @@ def test_a_taken_email_is_an_instruction_in_the_pages_language(app, client):
     page = Wizard(client, "/register?lang=de").submit(account(email=taken["email"]))
     assert page.errors() == [
         "Fehler: Mit dieser E-Mail-Adresse gibt es bereits ein Konto – "
-        "eine andere E-Mail-Adresse eingeben"
+        "geben Sie eine andere E-Mail-Adresse ein"
     ]
 
 

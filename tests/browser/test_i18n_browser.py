@@ -64,7 +64,7 @@ def test_the_german_address_step_follows_the_country_and_has_no_violations(serve
     continue_with(page, {}, "Weiter")  # a failed post (422), in German, drawn for GB
     assert page.title().startswith("Fehler: ")
     assert page.locator(".error-summary a").all_inner_texts() == [
-        "Ort eingeben",
+        "Geben Sie den Ort ein",
         "Geben Sie eine gültige Postleitzahl ein, zum Beispiel EC1Y 8SY",
     ]
     assert axe_violations(page) == []
