@@ -142,29 +142,16 @@ def test_switches_read_true_or_false(instance, monkeypatch, value, expected):
         ("MAIL_PORT", "smtp"),
         ("OUTBOX_RETRY_BASE_SECONDS", "1m"),
         ("MAX_CONTENT_LENGTH", "64k"),
-    ],
-)
-def test_a_value_of_the_wrong_kind_stops_start_up_naming_the_key(instance, monkeypatch, key, value):
-    monkeypatch.setenv(key, value)
-    with pytest.raises(ConfigError, match=key):
-        build()
-
-
-@pytest.mark.parametrize(
-    "key, value",
-    [
+        # argon2id's own bounds: without the check every registration failed in the hash
         ("ARGON2_TIME_COST", "0"),
         ("ARGON2_MEMORY_COST", "7"),
         ("ARGON2_PARALLELISM", "0"),
         ("ARGON2_MEMORY_COST", str(2**32)),
     ],
 )
-def test_argon2_parameters_no_hash_can_use_stop_start_up_naming_the_key(
-    instance, monkeypatch, key, value
-):
-    # Without the check the service starts and every registration fails in the hash.
+def test_a_value_of_the_wrong_kind_stops_start_up_naming_the_key(instance, monkeypatch, key, value):
     monkeypatch.setenv(key, value)
-    with pytest.raises(ConfigError, match=f"{key}={value}: argon2id needs"):
+    with pytest.raises(ConfigError, match=key):
         build()
 
 
