@@ -90,13 +90,18 @@ def render_fault(error: FaultError):
 
 
 def _retry_after(error):
-    """Seconds until the breached limit's window frees a request (not the window's length)."""
-    limit = getattr(error, "limit", None)
-    seconds = limit.limit.get_expiry() if limit is not None else 60
-    breached = limiter.current_limit
-    if breached is not None:  # its reset_at is a whole second rounded up: never over the window
-        seconds = min(seconds, math.ceil(breached.reset_at - time.time()))
-    return {"Retry-After": str(max(1, seconds))}
+    """Seconds until every breached window frees a request (not a window's length): the latest
+    of their resets, each no later than its window's length (reset_at is rounded up)."""
+    now = time.time()
+    waits = [
+        min(limit.limit.get_expiry(), math.ceil(limit.reset_at - now))
+        for limit in limiter.current_limits
+        if limit.breached
+    ]
+    if not waits:
+        limit = getattr(error, "limit", None)
+        waits = [limit.limit.get_expiry() if limit is not None else 60]
+    return {"Retry-After": str(max(1, *waits))}
 
 
 def init_app(app):
