@@ -420,6 +420,19 @@ def test_online_ordering_sample_of_nulls_lists_every_missing_member(client, auth
     assert response.get_json()["message"] == "Customer: Is required"
 
 
+@pytest.mark.parametrize("unknown", ["Surname", "LastName "])
+def test_an_unknown_customer_member_is_listed_after_every_known_one(client, auth, unknown):
+    body = {**registration_body(EMail="bad"), "SecurityAnswer": ""}
+    body["Customer"][unknown] = "x"
+    response = put(client, auth, body, query="?accountCreationEmailOption=Nope")
+    assert faults(response) == [
+        (91000, "Customer.EMail"),
+        (91000, "SecurityAnswer"),
+        (91000, "accountCreationEmailOption"),
+        (91000, f"Customer.{unknown}"),
+    ]
+
+
 def test_security_texts_of_invisible_characters_alone_are_missing(client, auth):
     body = {**registration_body(), "SecurityQuestion": "\u200b\u2060", "SecurityAnswer": " \u00ad "}
     assert faults(put(client, auth, body)) == [

@@ -6,22 +6,18 @@ no place for keeps no path. Where several of the service's fields share one path
 also the username), the path keeps one fault: that of the field listed first in the door's map.
 """
 
-import re
-
 from webapp.faults import Fault, FaultError
 
 
 def _rank(path, order):
-    """Where a fault on `path` is listed: its place in `order`, else after its parent's members."""
+    """Where a fault on `path` is listed: its place in `order`; a list's item (`a[3].b`) right
+    after its list; anything else (an unknown member, at any depth) after every known one."""
     if path in order:
         return order.index(path)
-    parent = re.match(r"[^.\[]*", path or "").group()
-    family = [
-        index
-        for index, known in enumerate(order)
-        if known == parent or known.startswith(parent + ".")
-    ]
-    return max(family) + 0.5 if family else len(order)
+    listed = (path or "").partition("[")[0]
+    if "[" in (path or "") and listed in order:
+        return order.index(listed) + 0.5
+    return len(order)
 
 
 def _under(path, parents):
