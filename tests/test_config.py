@@ -187,7 +187,16 @@ def test_a_rate_limit_storage_of_no_known_kind_stops_start_up_naming_the_key(ins
         build()
 
 
-@pytest.mark.parametrize("uri", ["bogus://:s3cret@cache:6379/0", "redis://:s3cret@cache:port/0"])
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "bogus://:s3cret@cache:6379/0",
+        "redis://:s3cret@cache:port/0",
+        "redis://user:s3/cret@cache:6379/12",  # a "/" in the password: the path is no number
+        "redis://cache:6379/x?password=s3cret",
+        "redis://user:s3cret@[::1/12",
+    ],
+)
 def test_a_storage_uri_that_stops_start_up_is_not_repeated_with_its_password(
     instance, monkeypatch, uri
 ):

@@ -138,9 +138,14 @@ def init_app(app):
 
     uri = app.config["RATELIMIT_STORAGE_URI"]
     shown = f"RATELIMIT_STORAGE_URI={_without_password(uri)!r}"
-    if uri.startswith(("redis://", "rediss://")) and not re.fullmatch(r"/?\d*", urlsplit(uri).path):
-        # redis-py would take any other path for database 0 without a word.
-        raise ConfigError(f"{shown}: the database after the host must be a number, like /0")
+    if uri.startswith(("redis://", "rediss://")):
+        try:
+            path = urlsplit(uri).path
+        except ValueError as error:  # a broken [IPv6] host
+            raise ConfigError(f"{shown}: {error}") from None
+        if not re.fullmatch(r"/?\d*", path):
+            # redis-py would take any other path for database 0 without a word.
+            raise ConfigError(f"{shown}: the database after the host must be a number, like /0")
     try:
         limiter.init_app(app)
     except (ConfigurationError, ValueError) as error:  # ValueError: redis-py's, of a bad URL
@@ -150,7 +155,8 @@ def init_app(app):
 
 def _without_password(text):
     """A storage URI, or a message quoting one, without the credentials it may hold."""
-    return re.sub(r"//[^@/\s]*@", "//...@", text)
+    text = re.sub(r"//[^@\s]*@", "//...@", text)  # user:password@, a "/" in the password too
+    return re.sub(r"(?i)(password=)[^&\s'\"]*", r"\1...", text)  # redis-py's ?password=
 
 
 def _probes_account():
