@@ -67,10 +67,10 @@ def test_secret_key_from_the_environment_wins(instance, monkeypatch):
     assert not (instance / "secret_key").exists()
 
 
-@pytest.mark.parametrize("key", [" ", "  \t"])
+@pytest.mark.parametrize("key", [" ", "  \t", "\u200b", "\u200b\u2060\ufeff"])
 def test_a_secret_key_of_white_space_alone_stops_the_start(instance, monkeypatch, key):
     monkeypatch.setenv("SECRET_KEY", key)
-    with pytest.raises(ConfigError, match="SECRET_KEY is white space alone"):
+    with pytest.raises(ConfigError, match="SECRET_KEY is white space or invisible characters"):
         build()
 
 

@@ -5,6 +5,7 @@ import os
 import re
 import secrets
 import time
+import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -232,10 +233,18 @@ def from_environment(config) -> dict:
 
 
 def refuse_blank_secret_key(config) -> None:
-    """A key of white space alone is no secret: anyone could sign a console session with it."""
+    """A key of white space or invisible characters alone is no secret: anyone could sign a
+    console session with it."""
     key = config["SECRET_KEY"]
-    if isinstance(key, str) and key and not key.strip():
-        raise ConfigError("SECRET_KEY is white space alone: set a long random value, or unset it")
+    if isinstance(key, str) and key and all(_shows_nothing(c) for c in key):
+        raise ConfigError(
+            "SECRET_KEY is white space or invisible characters alone: set a long random value, "
+            "or unset it"
+        )
+
+
+def _shows_nothing(character):
+    return character.isspace() or unicodedata.category(character) in ("Cc", "Cf", "Mn", "Me")
 
 
 def refuse_private_secret_key(config) -> None:
