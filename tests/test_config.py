@@ -147,6 +147,7 @@ def test_switches_read_true_or_false(instance, monkeypatch, value, expected):
         ("ARGON2_MEMORY_COST", "7"),
         ("ARGON2_PARALLELISM", "0"),
         ("ARGON2_MEMORY_COST", str(2**32)),
+        ("ARGON2_MEMORY_COST", str(2**32 - 1)),  # 4 TiB: more than this machine has
     ],
 )
 def test_a_value_of_the_wrong_kind_stops_start_up_naming_the_key(instance, monkeypatch, key, value):

@@ -167,16 +167,25 @@ def check_mail_from(config) -> None:
 
 
 def check_argon2(config) -> None:
-    """argon2id's own bounds: parameters outside them pass the start but fail every hash."""
+    """argon2id's own bounds, and the memory the machine has: parameters outside them pass the
+    start but fail every hash."""
     lanes = config["ARGON2_PARALLELISM"]
     bounds = {
         "ARGON2_TIME_COST": (1, 2**32 - 1),
         "ARGON2_PARALLELISM": (1, 2**24 - 1),
-        "ARGON2_MEMORY_COST": (8 * max(lanes, 1), 2**32 - 1),
+        "ARGON2_MEMORY_COST": (8 * max(lanes, 1), min(2**32 - 1, _memory_kib())),
     }
     for key, (low, high) in bounds.items():
         if not low <= config[key] <= high:
             raise ConfigError(f"{key}={config[key]!r}: argon2id needs {low} to {high}")
+
+
+def _memory_kib():
+    """The machine's memory in KiB, the most one hash could be given."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 1024
+    except (ValueError, OSError):  # not known here: argon2's own bound alone
+        return 2**32 - 1
 
 
 def check_database_url(config) -> None:
