@@ -101,10 +101,26 @@ def test_keys_that_contradict_or_go_unused_are_refused(lines, key, said):
 
 
 def test_email_domains_in_unicode_are_kept_in_the_form_an_address_is_compared_in():
-    tenant = parse_tenants(_tenant('blocked_email_domains = ["bücher.example", "mail.example"]'))[
-        "acme"
-    ]
-    assert tenant.blocked_email_domains == ("xn--bcher-kva.example", "mail.example")
+    domains = '["bücher.example", "mail.example", "ｆｕｌｌ.example"]'
+    tenant = parse_tenants(_tenant(f"blocked_email_domains = {domains}"))["acme"]
+    assert tenant.blocked_email_domains == ("xn--bcher-kva.example", "mail.example", "full.example")
+
+
+def test_embed_origins_are_kept_as_a_browser_writes_them():
+    # The embed's script compares the page's origin as the browser gives it with these.
+    tenant = parse_tenants(
+        _tenant(
+            'embed_origins = ["http://localhost:80", "https://Shop.Example:443", '
+            '"http://127.0.0.1:8001", "https://[::1]:8443", "http://a.example:443"]'
+        )
+    )["acme"]
+    assert tenant.embed_origins == (
+        "http://localhost",
+        "https://shop.example",
+        "http://127.0.0.1:8001",
+        "https://[::1]:8443",
+        "http://a.example:443",
+    )
 
 
 def test_real_addresses_and_origins_are_kept():

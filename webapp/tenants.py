@@ -32,6 +32,9 @@ ORIGIN = re.compile(
 )
 
 
+ORIGIN_PORT = re.compile(r"(.*?)(?::([0-9]+))?")  # an origin's host and port, after "://"
+
+
 class TenantConfigError(ConfigError):
     """The tenants file cannot be used; the message says where and why."""
 
@@ -159,11 +162,27 @@ def _ascii_domains(value):
     return [_ascii_domain(domain) for domain in value]
 
 
+def _serialised_origins(value):
+    """Origins as a browser writes them (lower case, no default port), the form the embed's
+    script compares the page's origin with: "https://Shop.example:443" is "https://shop.example"."""
+    if not _is_str_list(value) or not all(map(ORIGIN.fullmatch, value)):
+        return value  # for the check to judge
+    origins = []
+    for origin in value:
+        scheme, _, rest = origin.lower().partition("://")
+        host, port = ORIGIN_PORT.fullmatch(rest).groups()
+        default = {"http": 80, "https": 443}[scheme]
+        shown = "" if port is None or int(port) == default else f":{int(port)}"
+        origins.append(f"{scheme}://{host}{shown}")
+    return origins
+
+
 def _ascii_domain(domain):
-    if domain.isascii():
-        return domain
+    if domain.isascii() or domain != domain.lower():
+        return domain  # capitals are refused as written
     try:
-        return idna.encode(domain).decode("ascii")
+        # IDNA's mapping: full-width letters and an ideographic full stop are the ASCII ones.
+        return idna.encode(domain, uts46=True).decode("ascii")
     except idna.IDNAError:
         return domain
 
@@ -207,6 +226,13 @@ _DOMAINS = (
     lambda v: _is_str_list(v) and all(map(_is_domain, v)),
     "a list of domains in lower case, like mail.example or bücher.example",
 )
+
+# Keys whose values are kept in the form they are compared in, before they are checked.
+_AS_COMPARED = {
+    "blocked_email_domains": _ascii_domains,
+    "allowed_email_domains": _ascii_domains,
+    "embed_origins": _serialised_origins,
+}
 
 # How each plain key of a tenant is checked: (predicate, what the key must be).
 _SCALARS = {
@@ -346,8 +372,7 @@ def _tenant(slug, raw):
             values[key] = _entries(value, f"{where}, key '{key}'", *_ENTRIES[key])
         else:
             _check(key in _SCALARS, where, f"unknown key '{key}'")
-            if key in ("blocked_email_domains", "allowed_email_domains"):
-                value = _ascii_domains(value)
+            value = _AS_COMPARED.get(key, lambda v: v)(value)
             predicate, expected = _SCALARS[key]
             _check(predicate(value), f"{where}, key '{key}'", f"must be {expected}")
             if key in _TUPLES:
