@@ -110,6 +110,7 @@ def test_a_double_opt_in_is_pending_until_its_link_is_followed(app, credentials)
 
     page = app.test_client().get(path(message, "/consent/confirm/"))
     assert page.status_code == 200 and "Choice confirmed" in page.get_data(as_text=True)
+    assert '<span class="masthead-name">Acme Bets</span>' in page.get_data(as_text=True)
     marketing = records(fetch(app, credentials, customer))["marketing"]
     assert marketing["status"] == "confirmed" and marketing["confirmedAt"].endswith("Z")
     assert "consent.confirmed" in webhook_types(app)
@@ -122,6 +123,7 @@ def test_the_withdraw_link_withdraws_in_one_click(app, credentials):
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     page = app.test_client().get(path(message, "/consent/withdraw/"))
     assert page.status_code == 200 and "Consent withdrawn" in page.get_data(as_text=True)
+    assert '<span class="masthead-name">Acme Bets</span>' in page.get_data(as_text=True)
     stored = fetch(app, credentials, customer)
     marketing = records(stored)["marketing"]
     assert marketing["status"] == "withdrawn" and marketing["withdrawnAt"].endswith("Z")

@@ -69,6 +69,7 @@ def test_a_customer_is_stored_unverified_and_the_mailed_link_verifies_once(app, 
     page = client.get(path)
     assert page.status_code == 200
     assert "Email address confirmed" in page.get_data(as_text=True)
+    assert '<span class="masthead-name">Acme Bets</span>' in page.get_data(as_text=True)
     stored = client.get(f"{CUSTOMERS}/{customer['customerId']}", headers=credentials).get_json()
     assert stored["emailVerified"] is True and stored["emailVerifiedAt"].endswith("Z")
     (event,) = webhooks(app, "customer.email_verified")

@@ -24,12 +24,14 @@ def _tenant_of(record):
     return registry().get(record.customer.tenant)
 
 
-def _page(heading, message, status=200):
+def _page(heading, message, status=200, tenant=None):
+    """The page a link opens, in the branding of the tenant whose mail carried it (where the
+    link was good: a bad one names none)."""
     response = make_response(
         render_template(
             "links/page.html",
             layout="base.html",
-            tenant=None,
+            tenant=tenant,
             nonce=nonce(),
             heading=gettext(heading),
             message=gettext(message),
@@ -74,6 +76,7 @@ def verify_email(token):
     return _page(
         N_("Email address confirmed"),
         N_("Thank you: your email address is confirmed. You can close this page."),
+        tenant=tenant,
     )
 
 
@@ -84,7 +87,7 @@ def _consent_link(act, token, heading, message):
     db.session.commit()
     if record is None:
         return _invalid()
-    return _page(heading, message)
+    return _page(heading, message, tenant=_tenant_of(record))
 
 
 @bp.get("/consent/confirm/<token>")
