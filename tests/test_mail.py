@@ -223,3 +223,17 @@ def test_an_address_that_is_not_ascii_is_written_whole_to_the_eml_file(make_app,
     assert "\nTo: jörg@bäckerei.example\n".encode() in raw.replace(b"\r\n", b"\n")
     message = email.message_from_string(raw.decode("utf-8"), policy=policy.SMTPUTF8)
     assert message["To"].addresses[0].addr_spec == "jörg@bäckerei.example"
+
+
+@pytest.mark.parametrize(
+    "typed, sent",
+    [
+        ("bud@ＥＸＡＭＰＬＥ.com", "bud@example.com"),
+        ("ada@bäckerei.example", "ada@xn--bckerei-5wa.example"),
+    ],
+)
+def test_a_domain_typed_in_unicode_is_mailed_in_the_form_the_dns_reads(make_app, typed, sent):
+    # An ASCII local part needs no SMTPUTF8 once the domain is in its ASCII form.
+    app = make_app(TENANT)
+    register(app, email=typed)
+    assert email_message(app).payload["to"] == sent

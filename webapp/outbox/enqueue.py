@@ -6,6 +6,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+import idna
 from sqlalchemy import insert
 
 from webapp.extensions import db
@@ -54,11 +55,24 @@ def batched():
         info.pop(BATCH, None)
 
 
+def deliverable(address):
+    """The address a mail goes to: without the spaces a wizard step kept around it, and with its
+    domain as the DNS reads it where the part before the @ is ASCII ("bud@ＥＸＡＭＰＬＥ.com" is
+    bud@example.com, "ada@bücher.de" ada@xn--bcher-kva.de), so that it needs no SMTPUTF8."""
+    address = address.strip()
+    local, at, domain = address.rpartition("@")
+    if not (at and local.isascii()) or domain.isascii():
+        return address
+    try:
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except idna.IDNAError:
+        return address
+
+
 def email(tenant, template, to, language=None, customer_id=None, sealed=None):
     """Queue a mail from templates/email/<template>.*; `sealed` (encrypted) holds what must not
     be stored in clear, such as a verification code."""
-    # An address as a wizard step saved it may still have the spaces typed around it.
-    payload = {"template": template, "to": to.strip(), "language": language}
+    payload = {"template": template, "to": deliverable(to), "language": language}
     if customer_id is not None:
         payload["customerId"] = customer_id
     if sealed is not None:

@@ -11,7 +11,8 @@ from webapp.trust import enumeration, mail_budget, verification
 
 
 def email_of(visit):
-    return (visit.draft.answers.get("email") or [""])[0]
+    """The draft's address, without the spaces typed around it (the step keeps it as typed)."""
+    return (visit.draft.answers.get("email") or [""])[0].strip()
 
 
 def link_for(visit):
