@@ -909,7 +909,9 @@ def test_an_unknown_method_is_a_online_ordering_fault_in_the_format_asked_for(cl
         assert faults(response) == [(91014, None)]
 
 
-@pytest.mark.parametrize("path", ["/V1/CUSTOMERS", "/v1/customers", "/V1/Customers/x"])
+@pytest.mark.parametrize(
+    "path", ["/V1/CUSTOMERS", "/v1/customers", "/V1/Customers/x", "/v1", "/V1"]
+)
 def test_a_path_in_another_case_is_answered_with_the_dialects_fault(client, auth, path):
     response = client.put(
         path, json=registration_body(), headers={**auth, "Accept": "application/xml"}

@@ -208,7 +208,7 @@ def _respond(status, document, xml, escaped_slashes=False):
     return response
 
 
-@errors.renderer("/v1/", any_case=True)
+@errors.renderer("/v1", any_case=True)
 def render_fault(error):
     response = _respond(
         error.status, error.to_dict(), lambda: online_ordering_xml.fault_document(error)
