@@ -61,10 +61,11 @@ def create_app(test_config=None):
 
     i18n.init_app(app)  # the wizard's, the embed's and the account email's languages
 
-    from webapp.http import errors, logs
+    from webapp.http import branding, errors, logs
     from webapp.http import headers as security_headers
 
     logs.init_app(app)
+    branding.init_app(app)  # the text on a tenant's colour
     errors.init_app(app)
     security_headers.init_app(app)  # every response: CSP, framing, nosniff, Referrer-Policy
     from webapp.http import static_files

@@ -53,26 +53,6 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _luminance(colour):
-    def channel(value):
-        value /= 255
-        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (channel(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
-
-
-def _contrast(one, other):
-    lighter, darker = sorted((_luminance(one), _luminance(other)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-@lru_cache(maxsize=64)
-def on_colour(colour: str) -> str:
-    """White or near-black text, whichever reads better on `colour` (4.5:1 or more, always)."""
-    return max(("#ffffff", "#0b0c0c"), key=lambda text: _contrast(colour, text))
-
-
 # Beyond those of `security_headers`: every wizard answer is personal, and its language may
 # follow Accept-Language (a later `vary.add`, Flask's for the session cookie, adds to Vary).
 WIZARD_HEADERS = (("Cache-Control", "no-store"), ("Vary", "HX-Request, Accept-Language"))
@@ -165,7 +145,6 @@ def _variables(visit, **context):
         "embedded": embedded,
         "layout": "embed.html" if embedded else "base.html",
         "nonce": LazyNonce(),
-        "on_brand": on_colour(tenant.primary_colour) if tenant else None,
         "rendered": lambda: honeypot.carried(request.form),
         "pow_challenge": lambda: proof_of_work.challenge(tenant),
         "options": options,
