@@ -54,9 +54,6 @@ def defaults(instance_path: str) -> dict:
         # Username availability probed in the wizard (inline check, account step), per address.
         "RATELIMIT_USERNAME_CHECK": "20 per minute; 100 per hour",
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Every window of a budget is looked at, so that a refusal knows the last to free up
-        # ("20 per minute; 100 per hour" spent by the hour says an hour, not a minute).
-        "RATELIMIT_FAIL_ON_FIRST_BREACH": False,
         # An Idempotency-Key claim older than this belongs to a dead request (docs/production.md);
         # longer than any request may run (GUNICORN_TIMEOUT, 30 s).
         "IDEMPOTENCY_LEASE_SECONDS": 120,

@@ -6,7 +6,9 @@ Separate budgets: the wizard's and embed's final posts per client address
 address nor per tenant (section 15: "count only against RATELIMIT_API per key").
 """
 
+import math
 import re
+import time
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -30,6 +32,32 @@ BUDGETS = (
     "RATELIMIT_API",
     "RATELIMIT_USERNAME_CHECK",
 )
+
+
+# The budget each shared scope counts, to look at all of its windows when one refuses.
+SCOPES = {
+    "registration": "RATELIMIT_REGISTRATION",
+    "public-api": "RATELIMIT_PUBLIC_API",
+    "validation": "RATELIMIT_VALIDATION",
+    "api": "RATELIMIT_API",
+    "username": "RATELIMIT_USERNAME_CHECK",
+}
+
+
+def seconds_until_free(breached):
+    """Seconds until every spent window of the refused budget frees a request: Flask-Limiter stops
+    at the first window it finds spent (a minute's, say) and counts no further, but an hour's may
+    be spent too. Each window's wait is at most its length."""
+    args = breached.request_args
+    budget = SCOPES.get(args[-1]) if breached.shared else None
+    items = parse_many(current_app.config[budget]) if budget else [breached.limit]
+    now = time.time()
+    waits = []
+    for item in items:
+        reset_at, remaining = limiter.limiter.get_window_stats(item, *args)
+        if remaining <= 0:
+            waits.append(min(item.get_expiry(), math.ceil(reset_at - now)))
+    return max(waits, default=breached.limit.get_expiry())
 
 
 def _config(key):

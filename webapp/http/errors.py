@@ -5,8 +5,6 @@ however unexpected, shows a stack trace: it is logged with the request id and an
 """
 
 import logging
-import math
-import time
 
 from flask import g, jsonify, request
 from flask.globals import request_ctx
@@ -16,6 +14,7 @@ from gunicorn.http.errors import ParseException
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
+from webapp.auth import ratelimits
 from webapp.extensions import limiter
 from webapp.faults import Fault, FaultError, fault
 from webapp.http import logs
@@ -90,18 +89,14 @@ def render_fault(error: FaultError):
 
 
 def _retry_after(error):
-    """Seconds until every breached window frees a request (not a window's length): the latest
-    of their resets, each no later than its window's length (reset_at is rounded up)."""
-    now = time.time()
-    waits = [
-        min(limit.limit.get_expiry(), math.ceil(limit.reset_at - now))
-        for limit in limiter.current_limits
-        if limit.breached
-    ]
-    if not waits:
+    """Seconds until the budget takes a request again (not a window's length)."""
+    breached = limiter.current_limit
+    if breached is not None:
+        seconds = ratelimits.seconds_until_free(breached)
+    else:
         limit = getattr(error, "limit", None)
-        waits = [limit.limit.get_expiry() if limit is not None else 60]
-    return {"Retry-After": str(max(1, *waits))}
+        seconds = limit.limit.get_expiry() if limit is not None else 60
+    return {"Retry-After": str(max(1, seconds))}
 
 
 def init_app(app):
