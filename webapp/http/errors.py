@@ -14,7 +14,6 @@ from gunicorn.http.errors import ParseException
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
-from webapp.auth import ratelimits
 from webapp.extensions import limiter
 from webapp.faults import Fault, FaultError, fault
 from webapp.http import logs
@@ -90,6 +89,8 @@ def render_fault(error: FaultError):
 
 def _retry_after(error):
     """Seconds until the budget takes a request again (not a window's length)."""
+    from webapp.auth import ratelimits  # not at the top: the doors it limits import this module
+
     breached = limiter.current_limit
     if breached is not None:
         seconds = ratelimits.seconds_until_free(breached)
