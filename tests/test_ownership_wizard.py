@@ -195,8 +195,9 @@ def test_a_new_code_replaces_the_old_one_three_times_an_hour(app, client):
     assert heading(wizard.submit({"code": new})) == "About you"
 
 
-def test_the_recipients_mail_budget_limits_new_codes(make_app):
-    app = make_app(TENANTS, RATELIMIT_VERIFICATION_EMAIL="2 per hour")
+@pytest.mark.parametrize("budget", ["2 per hour", "10 per hour; 2 per minute"])
+def test_the_recipients_mail_budget_limits_new_codes(make_app, budget):
+    app = make_app(TENANTS, RATELIMIT_VERIFICATION_EMAIL=budget)
     client = app.test_client()
     wizard, who = at_verify(client)
     assert send_new_code(client, wizard).status_code == 303

@@ -6,7 +6,7 @@ import math
 import time
 
 from flask import current_app
-from limits import parse
+from limits import parse_many
 
 from webapp.extensions import limiter
 from webapp.faults import Fault, FaultError
@@ -16,23 +16,28 @@ from webapp.trust.keys import keyed_hash
 SCOPE = "verification-email"
 
 
-def _item_and_key(address):
-    item = parse(current_app.config["RATELIMIT_VERIFICATION_EMAIL"])
-    return item, keyed_hash("mail recipient", email_key(address))
+def _items_and_key(address):
+    """The budget's windows ("10 per hour; 1 per minute": both), and the recipient's key."""
+    items = parse_many(current_app.config["RATELIMIT_VERIFICATION_EMAIL"])
+    return items, keyed_hash("mail recipient", email_key(address))
 
 
 def take(address) -> bool:
-    """Count one mail to `address`; False (and nothing counted) when its budget is spent."""
+    """Count one mail to `address` in every window; False (and nothing counted) when one of them
+    is spent."""
     if not limiter.enabled:
         return True
-    item, key = _item_and_key(address)
-    return limiter.limiter.hit(item, SCOPE, key)
+    items, key = _items_and_key(address)
+    if not all(limiter.limiter.test(item, SCOPE, key) for item in items):
+        return False
+    return all([limiter.limiter.hit(item, SCOPE, key) for item in items])
 
 
 def refused(address=None, reset_at=None) -> FaultError:
     """429 91004 with Retry-After: until the recipient's window (or `reset_at`) frees a mail."""
     if reset_at is None:
-        item, key = _item_and_key(address)
-        reset_at = limiter.limiter.get_window_stats(item, SCOPE, key).reset_time
+        items, key = _items_and_key(address)
+        stats = [limiter.limiter.get_window_stats(item, SCOPE, key) for item in items]
+        reset_at = max((s.reset_time for s in stats if s.remaining <= 0), default=time.time())
     seconds = max(1, math.ceil(reset_at - time.time()))
     return FaultError([Fault(91004)], {"Retry-After": str(seconds)})
