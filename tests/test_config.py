@@ -67,7 +67,7 @@ def test_secret_key_from_the_environment_wins(instance, monkeypatch):
     assert not (instance / "secret_key").exists()
 
 
-@pytest.mark.parametrize("key", [" ", "  \t", "\u200b", "\u200b\u2060\ufeff"])
+@pytest.mark.parametrize("key", [" ", "  \t", "\u200b", "\u200b\u2060\ufeff", "\u2800\u3164"])
 def test_a_secret_key_of_white_space_alone_stops_the_start(instance, monkeypatch, key):
     monkeypatch.setenv("SECRET_KEY", key)
     with pytest.raises(ConfigError, match="SECRET_KEY is white space or invisible characters"):
@@ -196,6 +196,7 @@ def test_a_rate_limit_storage_of_no_known_kind_stops_start_up_naming_the_key(ins
         "redis://user:s3/cret@cache:6379/12",  # a "/" in the password: the path is no number
         "redis://cache:6379/x?password=s3cret",
         "redis://user:s3cret@[::1/12",
+        "redis://:x@s3cret@cache:6379/x",  # an "@" in the password
     ],
 )
 def test_a_storage_uri_that_stops_start_up_is_not_repeated_with_its_password(

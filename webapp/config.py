@@ -250,7 +250,11 @@ def refuse_blank_secret_key(config) -> None:
 
 
 def _shows_nothing(character):
-    return character.isspace() or unicodedata.category(character) in ("Cc", "Cf", "Mn", "Me")
+    return (
+        character.isspace()
+        or unicodedata.category(character) in ("Cc", "Cf", "Mn", "Me")
+        or character in "\u115f\u1160\u2800\u3164\uffa0"  # Hangul fillers, blank Braille
+    )
 
 
 def refuse_private_secret_key(config) -> None:

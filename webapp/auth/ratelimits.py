@@ -183,7 +183,7 @@ def init_app(app):
 
 def _without_password(text):
     """A storage URI, or a message quoting one, without the credentials it may hold."""
-    text = re.sub(r"//[^@\s]*@", "//...@", text)  # user:password@, a "/" in the password too
+    text = re.sub(r"//\S*@", "//...@", text)  # user:password@, a "/" or "@" in the password too
     return re.sub(r"(?i)(password=)[^&\s'\"]*", r"\1...", text)  # redis-py's ?password=
 
 
