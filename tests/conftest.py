@@ -179,7 +179,7 @@ def unique(prefix="user"):
 
 
 def valid_customer(**overrides):
-    """A seed A body that registers cleanly; keyword arguments replace or (None) drop fields."""
+    """A customer that registers cleanly; keyword arguments replace or (None) drop fields."""
     name = unique()
     body = {
         "username": name,

@@ -264,7 +264,7 @@ def test_a_failed_step_shows_its_messages_with_the_answers_kept(client):
     )
     assert page.status == 422
     assert page.soup.title.get_text().startswith("Error: ")
-    # Every problem, a seed fault too, is a plain instruction (contract section 3).
+    # Every problem, a vendor fault too, is a plain instruction (contract section 3).
     assert page.summary() == [
         "Enter your surname",
         "Date of birth must be a real date, like 27 3 1990",

@@ -119,7 +119,7 @@ def test_a_failed_post_and_an_inline_check_answer_in_the_pages_language(client):
     assert response.status_code == 422
     assert soup.title.get_text().startswith("Fehler: ")
     assert [a.get_text(strip=True) for a in soup.select(".error-summary a")] == [
-        "Geben Sie einen Benutzernamen ein",  # an instruction, never the seed's message
+        "Geben Sie einen Benutzernamen ein",  # an instruction, never the vendor's message
         "Geben Sie eine E-Mail-Adresse im richtigen Format ein, zum Beispiel name@beispiel.de",
         "Geben Sie ein Passwort ein",
     ]
@@ -268,7 +268,7 @@ def test_api_customers_get_the_email_in_the_language_the_request_accepts(
     app, client, header, subject
 ):
     # A partner's front end sends the person's browser's Accept-Language; the answer itself keeps
-    # the seeds' English.
+    # the vendor APIs' English.
     response = client.post("/api/v1/customers", json=valid_customer(), headers=header)
     assert response.status_code == 201
     assert written_email(app)[0] == subject

@@ -285,7 +285,7 @@ def test_every_step_and_error_state_is_wholly_german(app):
     wizard.submit(CONSENTS)
 
     pages.get("review", f"/register/review?draft={draft}")
-    # Someone else takes the username meanwhile: the review shows the seed's fault.
+    # Someone else takes the username meanwhile: the review shows the vendor fault.
     review = dict(wizard.page.values)
     rival = Wizard(app.test_client())
     for fields in (

@@ -1,4 +1,4 @@
-"""The fault table (contract section 3): seed A's faults and the product's own, from 91000 up.
+"""The fault table (contract section 3): the vendor faults and the product's own, from 91000 up.
 
 A fault is what every door reports when a request cannot be served. Doors render faults in their
 own format; nothing else decides codes, statuses or messages.
@@ -24,7 +24,7 @@ def _table(*rows):
 
 
 FAULTS = _table(
-    # Seed A, exactly as its table gives them.
+    # The customer API's vendor faults, exactly as its table gives them.
     (400, 90038, "MandatoryContactMethodMissingFault", N_("Contact Method Required")),
     (400, 90026, "InvalidPostcodeFault", N_("Postcode provided is incorrect")),
     (400, 90075, "UsernameRequiredFailureFault", N_("No Username provided")),
@@ -85,7 +85,7 @@ class Fault:
 
     code: int
     field: str | None = None
-    # The message for API clients; seed faults always carry the seed's own message.
+    # The message for API clients; vendor faults always carry the vendor table's own message.
     detail: str | None = None
 
     @property

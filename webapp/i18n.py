@@ -5,7 +5,7 @@ wizard carries from step to step), else the best of the browser's `Accept-Langua
 Only languages with a compiled catalogue under `webapp/translations/` count; others fall through.
 Messages are written in English and marked for `pybabel extract` (`N_` in Python, `_` and
 `{% trans %}` in templates); the wizard, the embed and the account email translate them where they
-are shown. The JSON doors never do: they keep the seeds' English, which clients match on.
+are shown. The JSON doors never do: they keep the vendor APIs' English, which clients match on.
 """
 
 import gettext as catalogues
@@ -112,7 +112,7 @@ def _preferred():
 def accepted() -> str | None:
     """The language of the mails an API request causes: the best of its `Accept-Language` (a
     partner's front end sends the person's browser's; a partner's server can pass it on), or None
-    (English). The answer itself stays in the seeds' English."""
+    (English). The answer itself stays in the vendor APIs' English."""
     return _preferred() if has_request_context() else None
 
 

@@ -9,9 +9,9 @@ from webapp.forms.rules import (
     missing,
     normalize_username,
     required,
-    seed,
     text_field,
     username_format,
+    vendor,
 )
 from webapp.i18n import N_
 
@@ -23,8 +23,8 @@ class AccountForm(TextForm):
 
     username = text_field(
         N_("Username"),
-        required(seed(90075)),
-        max_length(200, seed(90030), normalize_username),
+        required(vendor(90075)),
+        max_length(200, vendor(90030), normalize_username),
         username_format,
         description=N_("Letters, numbers and . _ - @ only"),
         autocomplete="username",
@@ -44,7 +44,7 @@ class AccountForm(TextForm):
     # with the tenant's minimum length.
     password = PasswordField(
         N_("Password"),
-        validators=[required(seed(90044), missing), max_length(200)],
+        validators=[required(vendor(90044), missing), max_length(200)],
         description=N_("A few unusual words together are easy to remember and hard to guess."),
         render_kw={"autocomplete": "new-password", "spellcheck": "false"},
     )

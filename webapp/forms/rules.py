@@ -1,8 +1,8 @@
 """Field validators shared by the step forms.
 
 Each validator fails with a `Problem`: the plain message a person sees, carrying the fault code that
-an API client gets. Seed faults use the seed's message in both places. A Problem's text is English,
-as the JSON doors say it; the wizard shows `translated()`, in the page's language.
+an API client gets. Vendor faults use the vendor table's message in both places. A Problem's text
+is English, as the JSON doors say it; the wizard shows `translated()`, in the page's language.
 """
 
 import re
@@ -61,8 +61,8 @@ class Problem(str):
         return gettext(self.msgid, **params)
 
 
-def seed(fault_code):
-    """A Problem whose message is the seed's own message for that fault."""
+def vendor(fault_code):
+    """A Problem whose message is the vendor table's own message for that fault."""
     return Problem(BY_CODE[fault_code].message, fault_code)
 
 
@@ -301,7 +301,7 @@ def username_format(form, field):
         return
     value = normalize_username(field.data)
     if not PLAIN_USERNAME.fullmatch(value) and not letters_digits_marks_of_one_script(value):
-        stop(seed(90030))
+        stop(vendor(90030))
 
 
 def email_format(form, field):
@@ -338,7 +338,7 @@ def birth_date(form, field):
     born = parse_birth_date(field.data)
     today = utc_today()
     if born is None or born > today or age_on(born, today) > MAX_AGE:
-        stop(seed(90020))
+        stop(vendor(90020))
 
 
 def country_code(form, field):
@@ -419,8 +419,8 @@ def postcode_for_country(form, field):
     value = " ".join((field.data or "").split()).upper()
     if not value:
         if "postal_code" in rules.required_fields:
-            stop(seed(90026))
+            stop(vendor(90026))
         return
     # fullmatch: the library's patterns are not all anchored at both ends.
     if not all(m.fullmatch(value) for m in rules.postal_code_matchers):
-        stop(seed(90026))
+        stop(vendor(90026))

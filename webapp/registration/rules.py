@@ -77,7 +77,7 @@ def _unanswered(tenant, step, policy):
 
 def _form_faults(form):
     # A 91000 fault carries the form's plain instruction (a Problem, which the wizard translates);
-    # seed faults keep the seed's message.
+    # vendor faults keep the vendor table's message.
     return [
         Fault(error.code, name, error if error.code == 91000 else None)
         for name, errors in form.errors.items()

@@ -1,4 +1,4 @@
-"""The JSON API (contract section 4): parse a seed A customer, call the service, answer in JSON."""
+"""The JSON API (contract section 4): parse a customer, call the service, answer in JSON."""
 
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -45,7 +45,7 @@ def _string_list(value, path, answers, name, faults):
 
 
 def to_answers(body):
-    """A seed A JSON object as the service's answers, and the faults found on the way.
+    """A canonical customer JSON object as the service's answers, and the faults found on the way.
 
     Faults carry the service's field names; `to_path` turns them into paths into the body."""
     answers, faults = MultiDict(), []
@@ -159,7 +159,7 @@ def _with_paths(error, body, parsed=()):
         path = to_path(item.field, body)
         if all(item is not p for p in parsed) and any(_within(path, u) for u in unread):
             continue
-        # The product's own faults name the field in the message; seed faults keep theirs.
+        # The product's own faults name the field in the message; vendor faults keep theirs.
         detail = f"{path}: {item.detail}" if item.code == 91000 and item.detail else item.detail
         faults.append(Fault(item.code, path, detail))
     return FaultError(faults, error.headers)

@@ -25,7 +25,7 @@ def _under(path, parents):
 
 
 def _named(item):
-    # The product's own faults name the field in their message; seed faults keep the seed's.
+    # The product's own faults name the field in their message; vendor faults keep their own.
     if item.code == 91000 and item.detail and item.field:
         return Fault(item.code, item.field, f"{item.field}: {item.detail}")
     return item
