@@ -12,6 +12,10 @@ def register_doors(app):
         csrf.exempt(blueprint)  # machine doors carry credentials, not cookies
         app.register_blueprint(blueprint)
 
+    from webapp.doors.api import cross_origin
+
+    cross_origin.init_app(app)  # a partner's front end may call the public operations
+
     from webapp.doors import ops
 
     app.register_blueprint(ops.bp)  # /healthz and /readyz for load balancers
