@@ -133,8 +133,40 @@ def test_a_failed_post_and_an_inline_check_answer_in_the_pages_language(client):
         .get_text(" ", strip=True)
     )
     assert (
-        message == "Fehler: Geben Sie Telefonnummer wie 07400 123456 oder in internationaler "
+        message == "Fehler: Geben Sie die Telefonnummer wie 07400 123456 oder in internationaler "
         "Form wie +44 7400 123456 ein"
+    )
+
+
+def inline_error(client, field, value, tenant=""):
+    response = client.post(
+        f"{tenant}/register/check/{field}?lang=de",
+        data={field: value},
+        headers={"HX-Request": "true"},
+    )
+    found = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    return found.select_one(".error-message").get_text(" ", strip=True)
+
+
+def test_german_instructions_about_any_noun_are_sentences(make_app):
+    # The nouns put into an instruction take their article: the built-in ones are feminine
+    # ("die Mobilnummer"), and a tenant's own attribute, whose gender no one knows, is
+    # quoted ("Füllen Sie „Lieblingsverein“ aus") rather than left without one.
+    client = make_app(
+        """
+        [tenants.default]
+        [[tenants.default.custom_attributes]]
+        name = "club"
+        label = "Lieblingsverein"
+        required = true
+        """
+    ).test_client()
+    assert inline_error(client, "mobile", "+1") == (
+        "Fehler: Geben Sie die Mobilnummer wie 07400 123456 oder in internationaler "
+        "Form wie +44 7400 123456 ein"
+    )
+    assert inline_error(client, "customAttributes.club", " ") == (
+        "Fehler: Füllen Sie „Lieblingsverein“ aus"
     )
 
 
