@@ -45,6 +45,9 @@ def test_a_support_email_that_is_not_a_bare_address_is_refused(value):
         "https://user@a.example",
         "javascript://a.example",
         "https://a.example:port",
+        "https://a.example:0",  # no browser's page has a port outside 1-65535
+        "https://a.example:65536",
+        "http://localhost:99999",
     ],
 )
 def test_an_embed_origin_that_is_not_an_origin_is_refused(origin):

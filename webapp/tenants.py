@@ -162,10 +162,16 @@ def _ascii_domains(value):
     return [_ascii_domain(domain) for domain in value]
 
 
+def _is_origin(value):
+    """A web origin a browser can have: scheme, host and a port from 1 to 65535, if any."""
+    match = ORIGIN.fullmatch(value)
+    return match is not None and (match.group(2) is None or 0 < int(match.group(2)[1:]) < 65536)
+
+
 def _serialised_origins(value):
     """Origins as a browser writes them (lower case, no default port), the form the embed's
     script compares the page's origin with: "https://Shop.example:443" is "https://shop.example"."""
-    if not _is_str_list(value) or not all(map(ORIGIN.fullmatch, value)):
+    if not _is_str_list(value) or not all(map(_is_origin, value)):
         return value  # for the check to judge
     origins = []
     for origin in value:
@@ -257,7 +263,7 @@ _SCALARS = {
     "public_registration": _BOOLEAN,
     "registration_open": _BOOLEAN,
     "embed_origins": (
-        lambda v: _is_str_list(v) and all(map(ORIGIN.fullmatch, v)),
+        lambda v: _is_str_list(v) and all(map(_is_origin, v)),
         "a list of origins like https://a.example (scheme, host and port only)",
     ),
     "loyalty": _BOOLEAN,
