@@ -909,10 +909,18 @@ def test_an_unknown_method_is_a_online_ordering_fault_in_the_format_asked_for(cl
         assert faults(response) == [(91014, None)]
 
 
+@pytest.mark.parametrize("path", ["/v1/customers", "/V1/CUSTOMERS", "/v1/cUsToMeRs"])
+def test_the_path_matches_in_any_case_as_an_asp_net_route_does(app, client, auth, path):
+    body = registration_body()
+    response = client.put(path, json=body, headers=auth)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert stored_customer(app, email=body["Customer"]["EMail"]) is not None
+
+
 @pytest.mark.parametrize(
-    "path", ["/V1/CUSTOMERS", "/v1/customers", "/V1/Customers/x", "/v1", "/V1"]
+    "path", ["/V1/Customers/x", "/v1/Customer", "/v1/Customers/", "/v1", "/V1"]
 )
-def test_a_path_in_another_case_is_answered_with_the_dialects_fault(client, auth, path):
+def test_another_path_under_v1_is_answered_with_the_dialects_fault(client, auth, path):
     response = client.put(
         path, json=registration_body(), headers={**auth, "Accept": "application/xml"}
     )

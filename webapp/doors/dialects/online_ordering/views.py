@@ -4,8 +4,11 @@ in JSON or XML.
 Answers come in the format the client asks for (`Accept`), else in the request's own; faults too.
 """
 
+import re
+
 from flask import Blueprint, current_app, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.routing import BaseConverter
 
 from webapp import i18n, metrics, registration
 from webapp.auth import ratelimits
@@ -20,7 +23,19 @@ from webapp.forms.rules import blank, unstorable
 from webapp.http import errors
 from webapp.http.body import read_body, read_json_object
 
-bp = Blueprint("online_ordering", __name__, url_prefix="/v1")
+bp = Blueprint("online_ordering", __name__)
+
+
+class AnyCase(BaseConverter):
+    """A path segment that is `word` in any case: the online-ordering API is an ASP.NET service,
+    whose routes match so, and its clients may write `/v1/customers`."""
+
+    def __init__(self, url_map, word):
+        super().__init__(url_map)
+        self.regex = f"(?i:{re.escape(word)})"
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("any_case", AnyCase))
 
 JSON_TYPES = ("application/json", "text/json")
 XML_TYPES = ("application/xml", "text/xml")
@@ -232,10 +247,10 @@ def _customer(customer, date_form=None):
     }
 
 
-@bp.put("/Customers")
+@bp.put("/<any_case('v1'):_version>/<any_case('Customers'):_collection>")
 @ratelimits.public_api
 @ratelimits.api
-def create_customer():
+def create_customer(**_path):
     if current_credentials() is None:
         raise fault(91005)
     tenant, caller, _ = api_tenant(public_allowed=False)
