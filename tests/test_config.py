@@ -166,7 +166,9 @@ def test_every_rate_limit_setting_is_checked_at_start_up():
     written = {
         key
         for key, value in defaults("/instance").items()
-        if key.startswith("RATELIMIT_") and isinstance(value, str) and "STORAGE" not in key
+        if key.startswith("RATELIMIT_")
+        and (isinstance(value, str) or key in ratelimits.OPTIONAL)
+        and "STORAGE" not in key
     }
     assert written == set(ratelimits.BUDGETS)
 
@@ -177,9 +179,17 @@ def test_a_rate_limit_that_does_not_parse_stops_start_up_naming_the_key(
     instance, monkeypatch, key, value
 ):
     # Flask-Limiter itself would log the typo at each request and apply no limit at all.
+    if key in ratelimits.OPTIONAL and not value:
+        return  # an optional budget left empty is no budget (the next test)
     monkeypatch.setenv(key, value)
     with pytest.raises(ConfigError, match=f"{key}=.*is not a rate limit"):
         build()
+
+
+@pytest.mark.parametrize("key", sorted(ratelimits.OPTIONAL))
+def test_an_optional_budget_left_empty_is_no_budget(instance, monkeypatch, key):
+    monkeypatch.setenv(key, "")
+    assert not build().config[key]
 
 
 def test_a_rate_limit_storage_of_no_known_kind_stops_start_up_naming_the_key(instance, monkeypatch):

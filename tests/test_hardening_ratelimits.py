@@ -1,5 +1,6 @@
 """Rate limits on every door: 429 with Retry-After in the door's own format, username probing held
-more tightly than other checks, and the API per key alone."""
+more tightly than other checks where the operator sets a budget for it, and the API per key
+alone."""
 
 import time
 
@@ -128,6 +129,19 @@ def test_every_door_answers_429_with_retry_after_in_its_own_format(make_app, sen
 
 
 # --- username probing -------------------------------------------------------------------------
+
+
+def test_by_default_only_the_contracts_budgets_hold_the_wizard(make_app):
+    # Inline checks count against RATELIMIT_VALIDATION alone, and the steps before "Create
+    # account" against nothing: no budget the contract does not list stops a person or a test.
+    client = make_app(RATELIMIT_VALIDATION="50 per minute").test_client()
+    for _ in range(25):
+        assert client.post("/register", data=account()).status_code == 303
+    for field, value in (("username", unique), ("email", lambda: f"{unique()}@example.com")):
+        for _ in range(25):
+            response = client.post(f"/register/check/{field}", data={field: value()}, headers=HTMX)
+            assert response.status_code == 200
+    retry_after(client.post("/register/check/surname", data={"surname": "Lovelace"}, headers=HTMX))
 
 
 def test_the_inline_username_check_is_limited_more_tightly_than_other_checks(make_app):

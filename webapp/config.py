@@ -51,8 +51,10 @@ def defaults(instance_path: str) -> dict:
         "METRICS_TOKEN": None,
         "RATELIMIT_VALIDATION": "300 per minute",
         "RATELIMIT_API": "600 per minute",
-        # Username availability probed in the wizard (inline check, account step), per address.
-        "RATELIMIT_USERNAME_CHECK": "20 per minute; 100 per hour",
+        # An operator's extra budget for the wizard's username and email probes (inline checks of
+        # those fields, account-step posts) per address; none by default, as the contract lists
+        # no such budget: inline checks count against RATELIMIT_VALIDATION alone.
+        "RATELIMIT_USERNAME_CHECK": None,
         "RATELIMIT_HEADERS_ENABLED": True,
         # An Idempotency-Key claim older than this belongs to a dead request (docs/production.md);
         # longer than any request may run (GUNICORN_TIMEOUT, 30 s).

@@ -140,9 +140,15 @@ api = _switched(
 )
 
 
+# Budgets an operator may leave unset: none, no limit.
+OPTIONAL = {"RATELIMIT_USERNAME_CHECK"}
+
+
 def _checked(config):
     """Refuses to start on a budget or a storage the limits cannot use, naming the key."""
     for key in BUDGETS:
+        if key in OPTIONAL and not config[key]:
+            continue
         try:
             parse_many(str(config[key]))
         except ValueError:
@@ -193,12 +199,16 @@ def _probes_account():
 
 
 # Whether a username or an email is taken shows in the wizard's inline checks of those fields
-# and in its account step's answer: per client address, more tightly than other checks.
+# and in its account step's answer: where the operator sets RATELIMIT_USERNAME_CHECK, per client
+# address, more tightly than other checks.
 username_probe = _switched(
     limiter.shared_limit(
-        _config("RATELIMIT_USERNAME_CHECK"),
+        # Unset, every request is exempt; Flask-Limiter still parses a value before it asks.
+        lambda: current_app.config["RATELIMIT_USERNAME_CHECK"] or "1 per day",
         "username",
         key_func=client_address,
-        exempt_when=lambda: not _probes_account(),
+        exempt_when=lambda: (
+            not current_app.config["RATELIMIT_USERNAME_CHECK"] or not _probes_account()
+        ),
     )
 )
