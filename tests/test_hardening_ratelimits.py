@@ -226,15 +226,6 @@ def test_username_probes_are_counted_per_client_address(make_app):
     retry_after(response)
 
 
-def test_the_default_username_limit_is_tighter_than_the_inline_check_limit(app):
-    from limits import parse_many
-
-    username = parse_many(app.config["RATELIMIT_USERNAME_CHECK"])
-    checks = parse_many(app.config["RATELIMIT_VALIDATION"])
-    per_second = min(limit.amount / limit.get_expiry() for limit in username)
-    assert per_second < min(limit.amount / limit.get_expiry() for limit in checks)
-
-
 # --- the API per key alone --------------------------------------------------------------------
 
 
