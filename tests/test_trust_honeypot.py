@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+from prometheus_client import REGISTRY
 from queued_mail import code_in, link_in, mails
 from wizard_client import ADDRESS, CONSENTS, PROFILE, Page, Wizard, account
 
@@ -89,9 +90,17 @@ def test_every_step_carries_the_trap_out_of_reach_and_a_signed_stamp(make_app):
             assert page.hidden[honeypot.RENDERED]
 
 
+def blocked_in_metrics(start, reason):
+    """The /metrics count of registrations the wizard at `start` stopped for `reason`."""
+    tenant, door = ("acme", "embed") if "embed" in start else ("default", "wizard")
+    labels = {"tenant": tenant, "door": door, "outcome": f"blocked_{reason}"}
+    return REGISTRY.get_sample_value("registrations_total", labels) or 0
+
+
 @pytest.mark.parametrize("start", STARTS)
 def test_a_filled_trap_on_any_step_stores_no_customer(make_app, start, capsys):
     app = make_app(TENANTS)
+    counted = blocked_in_metrics(start, "honeypot")
     wizard = Wizard(app.test_client(), start)
     wizard.submit(
         {
@@ -106,6 +115,7 @@ def test_a_filled_trap_on_any_step_stores_no_customer(make_app, start, capsys):
     assert_blocked_page(wizard.submit())
     door = "embed" if "embed" in start else "wizard"
     assert counts(app) == (0, [(door, "honeypot")])
+    assert blocked_in_metrics(start, "honeypot") == counted + 1
     logged = [
         json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")
     ]
@@ -170,12 +180,14 @@ def test_an_empty_trap_lets_a_person_through(make_app):
 @pytest.mark.parametrize("start", STARTS)
 def test_a_wizard_faster_than_min_wizard_seconds_stores_no_customer(make_app, clock, start):
     app = make_app(TENANTS, MIN_WIZARD_SECONDS=5)
+    counted = blocked_in_metrics(start, "too_fast")
     wizard = Wizard(app.test_client(), start)
     wizard.to_review()
     clock.wait(4.9)
     assert_blocked_page(wizard.submit())
     door = "embed" if "embed" in start else "wizard"
     assert counts(app) == (0, [(door, "too_fast")])
+    assert blocked_in_metrics(start, "too_fast") == counted + 1
 
 
 def test_the_pace_counts_from_the_first_drawing_of_the_first_step(make_app, clock):

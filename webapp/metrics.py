@@ -35,7 +35,8 @@ from webapp.http.errors import CHALLENGE, answered_fault
 
 REGISTRATIONS = Counter(
     "registrations",
-    "Registrations by tenant, door and outcome (created, or the first fault's code)",
+    "Registrations by tenant, door and outcome (created, the first fault's code, or "
+    "blocked_honeypot / blocked_too_fast for a bot's attempt the wizard stopped)",
     ["tenant", "door", "outcome"],
 )
 STEP_EVENTS = Counter(

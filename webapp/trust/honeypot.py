@@ -99,23 +99,23 @@ def watch(draft, form) -> None:
         draft.trapped = HONEYPOT
 
 
-def stopped(draft, form, door) -> bool:
-    """On "Create account": True if this is a bot's attempt, which is then logged and counted;
-    no customer is stored, and the draft forgets its answers and codes but stays, so that its
-    completion page can be shown as a person's would be."""
+def stopped(draft, form, door) -> str | None:
+    """On "Create account": the reason (HONEYPOT, TOO_FAST) if this is a bot's attempt, which is
+    then logged and recorded; no customer is stored, and the draft forgets its answers and codes
+    but stays, so that its completion page can be shown as a person's would be."""
     reason = (
         draft.trapped
         or (HONEYPOT if filled(form) else None)
         or (TOO_FAST if too_fast(draft.started_at or draft.created_at) else None)
     )
     if reason is None:
-        return False
+        return None
     log.warning("registration blocked", extra={"fields": {"reason": reason}})
     db.session.add(BlockedAttempt(tenant=draft.tenant, door=door, reason=reason))
     db.session.execute(delete(VerificationCode).where(VerificationCode.draft_id == draft.id))
     draft.answers, draft.password_hash, draft.trapped = {}, None, STOPPED
     db.session.commit()
-    return True
+    return reason
 
 
 def ended(draft) -> bool:

@@ -282,7 +282,9 @@ def create(slug, mode):
     if visit.first_open_page() != "review":
         return redirect(visit.step_url(visit.first_open_page()), 303)
     draft = visit.draft
-    if honeypot.stopped(draft, request.form, visit.door):
+    blocked = honeypot.stopped(draft, request.form, visit.door)
+    if blocked:
+        metrics.registered(visit.tenant.slug, visit.door, f"blocked_{blocked}")
         return redirect(visit.step_url("done"), 303)
     if visit.tenant.proof_of_work:
         try:
