@@ -230,6 +230,8 @@ def test_verbose_fills_the_customer_in_json(client, auth, value):
         "BirthDate": "1990-03-27T00:00:00",
         "CustomerId": answer["CustomerId"],
         "EMail": body["Customer"]["EMail"],
+        "EmailVerified": False,  # as in every customer representation (contract section 12)
+        "EmailVerifiedAt": None,
         "FirstName": "Ada",
         "LastName": "Lovelace",
         "LoyaltyCardNumber": None,
@@ -248,6 +250,8 @@ def test_verbose_fills_the_customer_in_xml_in_the_models_namespace(client, auth)
         f"{{{MODELS}}}BirthDate": ("1990-03-27T00:00:00", None),
         f"{{{MODELS}}}CustomerId": (customer_id, None),
         f"{{{MODELS}}}EMail": (body["Customer"]["EMail"], None),
+        f"{{{MODELS}}}EmailVerified": ("false", None),
+        f"{{{MODELS}}}EmailVerifiedAt": (None, "true"),
         f"{{{MODELS}}}FirstName": ("Ada", None),
         f"{{{MODELS}}}LastName": ("Lovelace", None),
         f"{{{MODELS}}}LoyaltyCardNumber": (None, "true"),

@@ -15,6 +15,8 @@ CUSTOMER = {
     "Phone": None,
     "BirthDate": None,
     "CustomerId": READ_ONLY,
+    "EmailVerified": READ_ONLY,
+    "EmailVerifiedAt": READ_ONLY,
     "LoyaltyCardNumber": READ_ONLY,
     "StoredValueCardNumber": READ_ONLY,
 }

@@ -169,7 +169,7 @@ def customer_results(customer, customer_id, privacy_success):
         element.set("i:nil", "true")
     else:
         for name, value in customer.items():
-            _write(element, f"d2p1:{name}", value)
+            _write(element, f"d2p1:{name}", _boolean(value) if isinstance(value, bool) else value)
     _write(root, "CustomerId", customer_id)
     _write(root, "PrivacySuccess", _boolean(privacy_success))
     return _document(root)
