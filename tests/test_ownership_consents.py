@@ -121,6 +121,9 @@ def test_the_withdraw_link_withdraws_in_one_click(app, credentials):
     message = confirmation(app, customer)
     assert message["List-Unsubscribe"] == f"<{link_in(message, '/consent/withdraw/')}>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # As sent: the link in clear on one line, not an encoded word a mail program cannot follow.
+    sent = message.as_bytes().decode("ascii")
+    assert f"\nList-Unsubscribe: <{link_in(message, '/consent/withdraw/')}>\n" in sent
     page = app.test_client().get(path(message, "/consent/withdraw/"))
     assert page.status_code == 200 and "Consent withdrawn" in page.get_data(as_text=True)
     assert '<span class="masthead-name">Acme Bets</span>' in page.get_data(as_text=True)

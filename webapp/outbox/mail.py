@@ -32,8 +32,10 @@ SUBJECTS = {
 
 # A part that is not ASCII is written quoted-printable (or base64), which every mail server takes:
 # raw 8-bit text would need BODY=8BITMIME, which smtplib declares only for addresses that are not
-# ASCII.
-SEVEN_BIT = policy.default.clone(cte_type="7bit")
+# ASCII. Lines up to RFC 5322's limit of 998: a header too long for 78 with no space to fold at
+# (List-Unsubscribe's link) would otherwise be written as an RFC 2047 encoded word, which no mail
+# program reads as a link.
+SEVEN_BIT = policy.default.clone(cte_type="7bit", max_line_length=998)
 
 
 def build(tenant, message_id, payload):
