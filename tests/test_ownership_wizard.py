@@ -78,9 +78,12 @@ def test_the_mailed_link_opens_the_step_with_its_code_accepted(app, client):
     wizard, who = at_verify(client)
     link = link_in(mails(app, to=who["email"])[0], "/register/verify")
     page = wizard.open(urlsplit(link).path + "?" + urlsplit(link).query)
-    assert heading(page) == "Check your email"
+    assert page.status == 200 and heading(page) == "Check your email"
     assert "Your email address is confirmed." in page.html
-    assert "code=" not in page.path  # the code leaves the address bar
+    field = page.soup.find("input", attrs={"name": "code"})  # filled in with the link's code
+    assert field["value"] == latest_code(app, who["email"]) and field.has_attr("readonly")
+    assert field["autocomplete"] == "one-time-code" and field["inputmode"] == "numeric"
+    assert page.soup.find(attrs={"data-page-url": True})["data-page-url"].find("code=") == -1
     again = wizard.open(urlsplit(link).path + "?" + urlsplit(link).query)  # followed again
     assert "wrong=" not in again.path and "Your email address is confirmed." in again.html
     assert heading(wizard.submit()) == "About you"

@@ -22,8 +22,10 @@
   var summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();
   // A failed post's page answers a POST: coming Back to it, or reloading it, would post again.
-  // Its history entry takes the step's own address, which draws the step anew.
-  var pageUrl = summary && summary.getAttribute("data-page-url");
+  // Its history entry takes the step's own address, which draws the step anew. So does the page
+  // a mailed code's link opened, so that the code leaves the address bar.
+  var placed = document.querySelector("[data-page-url]");
+  var pageUrl = placed && placed.getAttribute("data-page-url");
   if (pageUrl && window.history.replaceState) {
     window.history.replaceState(window.history.state, "", pageUrl);
   }

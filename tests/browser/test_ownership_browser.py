@@ -93,6 +93,26 @@ def test_a_verifying_tenants_wizard_end_to_end(serve, browser, tmp_path, javascr
     context.close()
 
 
+def test_the_mailed_link_fills_in_the_code_and_takes_it_out_of_the_address_bar(serve, browser):
+    server = serve(TENANTS.format(origin="https://partner.example"))
+    page = browser.new_page()
+    page.goto(server.url("/t/acme/register"))
+    who = account()
+    continue_with(page, who)
+    expect(page.locator("h1")).to_have_text("Check your email")
+    (message,) = mails(server.server.app, to=who["email"])
+    link = link_in(message, "/t/acme/register/verify")
+
+    page.goto(link)
+    expect(page.locator("h1")).to_have_text("Check your email")
+    expect(page.locator(".notice")).to_have_text("Your email address is confirmed.")
+    expect(page.locator("input[name='code']")).to_have_value(re.search(r"code=(\d+)", link)[1])
+    page.wait_for_function("() => !location.search.includes('code=')")
+    assert axe_violations(page) == []
+    continue_with(page, {})
+    expect(page.locator("h1")).to_have_text("About you")
+
+
 def test_the_verify_step_in_german_is_accessible(serve, browser):
     server = serve(TENANTS.format(origin="https://partner.example"))
     page = browser.new_page()

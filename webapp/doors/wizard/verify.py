@@ -40,7 +40,8 @@ def _here_again(visit, **values):
     return visit.step_url(VERIFY, **values, **({"then": "review"} if _from_review() else {}))
 
 
-def _page(visit, error=None, status=200):
+def _page(visit, error=None, status=200, filled=None):
+    """The step; `filled`: the code its mailed link carried, just accepted, shown in its field."""
     email = email_of(visit)
     return remember(
         render(
@@ -56,6 +57,8 @@ def _page(visit, error=None, status=200):
             error=error,
             email=email,
             verified=not visit.needs_code,
+            filled=filled,
+            clean_url=_here_again(visit),
             sent=request.args.get("sent") == "1",
             csrf=guard.token(visit.claimed),
             then=_from_review(),
@@ -98,13 +101,15 @@ def show(slug, mode):
     if not _here(visit):
         return _away(visit)
     code = request.args.get("code")
-    if code is not None:  # the mailed link: accept its code, then lose it from the address
+    if code is not None:  # the mailed link: the step with its code filled in and accepted
         if not visit.needs_code:  # followed again: the page says the address is confirmed
             return redirect(_here_again(visit), 303)
-        accepted = verification.accept(visit.draft, email_of(visit), code)
-        if accepted:
-            funnel.record(visit, funnel.VERIFIED)
-        return redirect(_here_again(visit, **({} if accepted else {"wrong": 1})), 303)
+        if not verification.accept(visit.draft, email_of(visit), code):
+            return redirect(_here_again(visit, wrong=1), 303)  # the fault, without the code
+        funnel.record(visit, funnel.VERIFIED)
+        # Spent now, the code may stay in this address: a reload says "confirmed", and the
+        # wizard's script takes it out of the address bar.
+        return _page(visit, filled=code.strip())
     error = gettext(WRONG_CODE) if request.args.get("wrong") == "1" and visit.needs_code else None
     return _page(visit, error, WRONG_CODE_STATUS if error else 200)
 
