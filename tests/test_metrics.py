@@ -2,9 +2,12 @@
 
 import re
 
+import pytest
 from conftest import bearer, deliver_outbox, valid_customer
 from prometheus_client.parser import text_string_to_metric_families
 from wizard_client import Wizard
+
+from webapp.config import ConfigError
 
 TOKEN = "metrics-token-0123456789"
 
@@ -190,3 +193,13 @@ def test_a_request_without_a_known_tenant_is_not_counted_as_a_registration(make_
     assert client.put("/v1/Customers", json={}).status_code == 401
     assert client.post("/api/v1/customers?tenant=nobody", json=valid_customer()).status_code >= 400
     assert _grown(before, samples(client)) == {}
+
+
+def test_a_metrics_folder_no_process_can_write_in_stops_start_up_naming_it(
+    make_app, tmp_path, monkeypatch
+):
+    not_a_folder = tmp_path / "metrics"
+    not_a_folder.write_text("a file")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(not_a_folder))
+    with pytest.raises(ConfigError, match="PROMETHEUS_MULTIPROC_DIR="):
+        make_app()

@@ -20,6 +20,23 @@ def created(text):
     )
 
 
+def registered_and_scraped(server, registrations=6, scrapes=6):
+    """`registrations` made, then what each of `scrapes` scrapes counts as created."""
+    for _ in range(registrations):
+        response = requests.post(
+            server.url + "/api/v1/customers", json=valid_customer(), timeout=60
+        )
+        assert response.status_code == 201
+    return [
+        created(
+            requests.get(
+                server.url + "/metrics", timeout=10, headers={"Authorization": f"Bearer {TOKEN}"}
+            ).text
+        )
+        for _ in range(scrapes)
+    ]
+
+
 def test_every_workers_registrations_are_in_each_scrape(tmp_path):
     folder = tmp_path / "prometheus"
     folder.mkdir()
@@ -31,15 +48,34 @@ def test_every_workers_registrations_are_in_each_scrape(tmp_path):
         PROMETHEUS_MULTIPROC_DIR=str(folder),
     )
     with gunicorn(tmp_path, env, workers=3) as server:
-        for _ in range(6):
-            response = requests.post(
-                server.url + "/api/v1/customers", json=valid_customer(), timeout=60
-            )
-            assert response.status_code == 201
-        scrapes = [
-            requests.get(
-                server.url + "/metrics", timeout=10, headers={"Authorization": f"Bearer {TOKEN}"}
-            ).text
-            for _ in range(6)
+        assert registered_and_scraped(server) == [6] * 6
+
+
+def test_without_a_folder_named_gunicorn_counts_in_one_of_its_own(tmp_path):
+    # Each worker counting on its own, a scrape would show whichever worker answered it.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = app_environment(
+        tmp_path, METRICS_TOKEN=TOKEN, RATELIMIT_ENABLED="false", TMPDIR=str(scratch)
+    )
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    with gunicorn(tmp_path, env, workers=3) as server:
+        assert registered_and_scraped(server) == [6] * 6
+        assert [p.name[: len("registration-metrics-")] for p in scratch.iterdir()] == [
+            "registration-metrics-"
         ]
-    assert [created(text) for text in scrapes] == [6] * 6
+    assert list(scratch.iterdir()) == []  # removed as gunicorn ended
+
+
+def test_a_named_folder_that_is_missing_is_made(tmp_path):
+    # A tmpfs folder is gone after a reboot: counting must not fail every request then.
+    folder = tmp_path / "run" / "registration-metrics"
+    env = app_environment(
+        tmp_path,
+        METRICS_TOKEN=TOKEN,
+        RATELIMIT_ENABLED="false",
+        PROMETHEUS_MULTIPROC_DIR=str(folder),
+    )
+    with gunicorn(tmp_path, env, workers=2) as server:
+        assert registered_and_scraped(server, registrations=3, scrapes=2) == [3, 3]
+    assert list(folder.glob("*.db"))

@@ -8,6 +8,7 @@ tenants file, door names, step names, fault codes, route names. Never a customer
 
 import hmac
 import os
+import tempfile
 import time
 
 from flask import (
@@ -31,6 +32,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+from webapp.config import ConfigError
 from webapp.http.errors import CHALLENGE, answered_fault
 
 REGISTRATIONS = Counter(
@@ -187,7 +189,25 @@ def scrape():
     return response
 
 
+def _folder_ready():
+    """The folder every process counts in, made if it is missing (a tmpfs is empty after a
+    reboot): prometheus_client would fail every counted request instead."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not folder:
+        return
+    try:
+        os.makedirs(folder, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-")
+        probe.close()
+    except OSError as error:
+        raise ConfigError(
+            f"PROMETHEUS_MULTIPROC_DIR={folder!r}: not a folder this process can write in "
+            f"({error.strerror})"
+        ) from None
+
+
 def init_app(app):
+    _folder_ready()
     app.before_request(_started)
     app.after_request(_observe)
     app.register_blueprint(bp)
