@@ -1,5 +1,6 @@
 """The registration service. `create_app` builds it; everything else lives in its own module."""
 
+import logging
 import os
 from pathlib import Path
 
@@ -36,7 +37,10 @@ def create_app(test_config=None):
     settings.check_mail_from(app.config)
     settings.refuse_blank_secret_key(app.config)
     if not app.config["SECRET_KEY"]:
-        settings.refuse_private_secret_key(app.config)
+        warning = settings.private_secret_key_warning(app.config)
+        if warning:
+            logging.getLogger(__name__).warning(warning)
+            app.extensions["secret_key_warning"] = warning  # check-config says it too
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
 
     if app.config["TRUSTED_PROXIES"]:

@@ -232,6 +232,9 @@ def check_config(context):
         app = context.ensure_object(ScriptInfo).load_app()
     except TenantConfigError as error:
         raise click.ClickException(f"the tenants file is broken: {error}") from None
+    if "secret_key_warning" in app.extensions:
+        click.echo(f"warning: {app.extensions['secret_key_warning']}")
+        click.echo()
     for line in report(app.config["TENANTS_FILE"], app.extensions["tenants"]):
         click.echo(line)
     click.echo()

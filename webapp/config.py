@@ -259,16 +259,18 @@ def _shows_nothing(character):
     )
 
 
-def refuse_private_secret_key(config) -> None:
-    """A SECRET_KEY made in the instance folder is one machine's own. With a database other than
-    SQLite, machines share the data it seals (API key secrets, wizard forms): refuse to start
-    rather than fail later with "This form has expired" on another machine."""
-    if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        raise ConfigError(
-            "SECRET_KEY is not set: with a shared database (DATABASE_URL is not "
-            "SQLite) every process and machine needs the same SECRET_KEY, from "
-            "the environment or instance/config.py"
-        )
+def private_secret_key_warning(config) -> str | None:
+    """What to say where the key made in the instance folder, one machine's own, is used with a
+    database machines may share (the data it seals, API key secrets and wizard forms, would not
+    open on another machine); None on SQLite, which is one machine's anyway. The contract makes
+    the instance folder's key the default whatever the database, so this warns, not refuses."""
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return None
+    return (
+        "SECRET_KEY is not set: this machine's own key from the instance folder is used; with a "
+        "shared database (DATABASE_URL is not SQLite) every process and machine needs the same "
+        "SECRET_KEY, from the environment or instance/config.py"
+    )
 
 
 def instance_secret_key(instance_path: str) -> str:
