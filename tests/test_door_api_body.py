@@ -467,6 +467,7 @@ def test_closed_registration_is_90055_alone_whatever_the_body(closed, request_kw
                 "faultCode": 90055,
                 "fault": "RegistrationFailureFault",
                 "message": "Registration cannot be completed at this time",
+                "field": None,  # about no field, and said so
             }
         ],
     }
@@ -492,6 +493,7 @@ def test_unexpected_error_is_500_90061_without_a_stack_trace(client, monkeypatch
                 "faultCode": 90061,
                 "fault": "SystemFailureFault",
                 "message": "System Failure, please try again later",
+                "field": None,  # about no field, and said so
             }
         ],
     }

@@ -101,10 +101,14 @@ class Fault:
         return self.detail or self.type.message
 
     def to_dict(self) -> dict:
-        body = {"faultCode": self.code, "fault": self.type.name, "message": self.message}
-        if self.field is not None:
-            body["field"] = self.field
-        return body
+        # `field` is always there, null for a fault about no field (a closed registration, a
+        # body that does not parse), so that a client can read it from every fault alike.
+        return {
+            "faultCode": self.code,
+            "fault": self.type.name,
+            "message": self.message,
+            "field": self.field,
+        }
 
 
 class FaultError(Exception):
@@ -123,7 +127,7 @@ class FaultError(Exception):
 
     def to_dict(self) -> dict:
         first = self.faults[0].to_dict()
-        first.pop("field", None)
+        del first["field"]
         return {**first, "faults": [fault.to_dict() for fault in self.faults]}
 
 

@@ -221,10 +221,13 @@ def _schemas():
         "FaultName": {"type": "string", "enum": sorted(f.name for f in BY_CODE.values())},
         "FaultItem": {
             "type": "object",
-            "required": ["faultCode", "fault", "message"],
+            "required": ["faultCode", "fault", "message", "field"],
             "properties": {
                 **fault_fields,
-                "field": {"type": "string", "description": "A path into the request body"},
+                "field": {
+                    "type": ["string", "null"],
+                    "description": "A path into the request body; null for a fault about no field",
+                },
             },
         },
     }
