@@ -241,9 +241,12 @@ def test_an_operator_of_every_tenant_sees_both(two_tenants):
     assert client.get("/console/t/default").status_code == 200
 
 
-def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(make_app):
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(make_app, scheme):
+    # Over HTTPS too, where a browser sends no Referer under the pages' Referrer-Policy.
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
+    client.environ_base["wsgi.url_scheme"] = scheme
     path = setup_link(app, "ops@example.com")
     page = client.get(path).get_data(as_text=True)
     secret = secret_of(page)
@@ -252,6 +255,12 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(make_app):
     with app.app_context():
         assert db.session.query(Operator).one().enrolled_at is None
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    another_sites = client.post(
+        path,
+        data={"password": PASSWORD, "code": code(secret), "csrf_token": token},
+        headers={"Sec-Fetch-Site": "cross-site"},
+    )
+    assert another_sites.status_code == 400
     assert (
         client.post(
             path, data={"password": PASSWORD, "code": code(secret), "csrf_token": token}

@@ -76,6 +76,11 @@ def defaults(instance_path: str) -> dict:
         "ARGON2_PARALLELISM": 1,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the draft it protects
+        # Over HTTPS Flask-WTF would also want a Referer from the same host, which no browser
+        # sends under the pages' Referrer-Policy (no-referrer: nginx's log would keep the draft
+        # tokens of the wizard's addresses): every console post was refused. The console checks
+        # where a post comes from by Sec-Fetch-Site or Origin instead (webapp/http/same_site.py).
+        "WTF_CSRF_SSL_STRICT": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "LOG_JSON": True,

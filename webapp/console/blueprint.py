@@ -11,10 +11,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_wtf.csrf import CSRFError
 
 from webapp.console import session
 from webapp.console.operators import tenants_of
 from webapp.http import errors
+from webapp.http.same_site import cross_site
 from webapp.i18n import N_, gettext, waiting
 
 bp = Blueprint("console", __name__, url_prefix="/console")
@@ -55,6 +57,8 @@ def _carries_nul():
 def guard():
     if _carries_nul():
         abort(400)
+    if request.method == "POST" and cross_site():
+        raise CSRFError("a post from another site")  # beside Flask-WTF's token (config.py)
     g.operator = session.current()
     if g.operator is None and request.endpoint not in PUBLIC:
         return redirect(url_for("console.sign_in"))

@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
 from webapp.doors.wizard.drafts import LIFETIME
+from webapp.http.same_site import cross_site
 from webapp.i18n import N_
 
 REFUSED = N_("The form has expired or was not sent by this site")
@@ -33,19 +34,11 @@ def token(draft_id: str | None) -> str:
     return _serializer().dumps(draft_id or "")
 
 
-def _cross_site() -> bool:
-    site = request.headers.get("Sec-Fetch-Site")
-    if site is not None:
-        return site == "cross-site"
-    origin = request.headers.get("Origin")
-    return origin is not None and origin != request.host_url.rstrip("/")
-
-
 def protect(draft_id: str | None) -> None:
     """Refuse (400) a post whose token is missing, forged, stale, or bound to another draft."""
     if not current_app.config.get("WTF_CSRF_ENABLED", True):
         return
-    if _cross_site():
+    if cross_site():
         raise CSRFError(REFUSED)
     try:
         bound = _unexpired(request.form.get("csrf_token", ""))
