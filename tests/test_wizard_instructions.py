@@ -293,6 +293,28 @@ def test_error_pages_say_what_to_do(make_app, lang, monkeypatch):
     )
 
 
+def test_a_tenants_own_attribute_keeps_its_capitals_in_an_instruction(make_app):
+    # Lower case mid-sentence, as English writes a label there, but for words whose capitals
+    # are part of them.
+    attributes = "".join(
+        f"""
+        [[tenants.default.custom_attributes]]
+        name = "{name}"
+        label = "{label}"
+        required = true
+        """
+        for name, label in (
+            ("club", "Favourite Club"),
+            ("licence", "UEFA licence number"),
+            ("seller", "eBay username"),
+        )
+    )
+    wizard = at_step(make_app(attributes), "profile", "en")
+    page = wizard.submit(PROFILE)
+    for instruction in ("Enter favourite club", "Enter UEFA licence number", "Enter eBay username"):
+        assert_plain(page.response, instruction)
+
+
 def test_a_tenants_own_consent_is_named_in_its_instruction(make_app):
     app = make_app("""
         [[tenants.default.consents]]

@@ -25,12 +25,20 @@ from webapp.i18n import N_, gettext, in_source_language
 INVALID = 91000
 
 
+def mid_sentence(label: str) -> str:
+    """A label as English writes it inside a sentence: in lower case ("Enter date of birth"), but
+    for words that keep capitals past their first letter, as a tenant's "UEFA" or "eBay" do."""
+    return " ".join(
+        word.lower() if word[1:] == word[1:].lower() else word for word in label.split(" ")
+    )
+
+
 class Term(str):
-    """A field's label inside a message. English writes it in lower case mid-sentence (`lower`);
-    a translation takes the translated label as it is."""
+    """A field's label inside a message. English writes it in lower case mid-sentence (`lower`,
+    see `mid_sentence`); a translation takes the translated label as it is."""
 
     def __new__(cls, label, lower=False):
-        term = super().__new__(cls, label.lower() if lower else label)
+        term = super().__new__(cls, mid_sentence(label) if lower else label)
         term.label = label
         return term
 

@@ -17,7 +17,7 @@ from webapp.doors.wizard.answers import DATE, LISTS, date_parts
 from webapp.forms import blank_form, field_names
 from webapp.forms.address import PARTS as ADDRESS_PARTS
 from webapp.forms.rules import parse_birth_date
-from webapp.i18n import N_, currency_name, gettext, in_source_language, ngettext
+from webapp.i18n import N_, currency_name, gettext, ngettext
 
 CONTACT_METHODS = {
     "email": N_("Email"),
@@ -57,11 +57,6 @@ class FieldView:
     @property
     def label(self):
         return gettext("%(label)s (optional)", label=self.noun) if self.optional else self.noun
-
-    @property
-    def in_sentence(self):
-        """The noun inside a sentence: lower case in English, as translated otherwise."""
-        return self.noun.lower() if in_source_language() else self.noun
 
     @property
     def id(self):
