@@ -484,8 +484,8 @@ def test_a_national_phone_number_is_read_in_the_tenants_country_then_the_address
     wizard.submit(account())
     page = wizard.submit({**PROFILE, **national})  # a US tenant: British numbers are not national
     assert page.errors() == [  # an example of the tenant's country
-        "Enter phone number like (201) 555-0123, or in international form, like +1 201-555-0123",
-        "Enter mobile number like (201) 555-0123, or in international form, like +1 201-555-0123",
+        "Enter a phone number like (201) 555-0123, or in international form, like +1 201-555-0123",
+        "Enter a mobile number like (201) 555-0123, or in international form, like +1 201-555-0123",
     ]
     page = wizard.submit({**PROFILE, "phone": "(650) 253-0000", "mobile": ""})
     assert page.soup.h1.get_text(strip=True) == "Your address", page.errors()

@@ -95,7 +95,7 @@ def test_a_national_phone_number_is_checked_with_the_drafts_address_country(clie
     assert error_of(soup) is None
     _, soup = check(client, "phone", {"phone": "(650) 253-0000"})
     assert error_of(soup) == (
-        "Enter phone number like 07400 123456, or in international form, like +44 7400 123456"
+        "Enter a phone number like 07400 123456, or in international form, like +44 7400 123456"
     )
 
 

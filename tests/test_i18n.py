@@ -207,7 +207,7 @@ def test_the_json_api_says_the_same_bytes_whatever_the_language(client):
     english = client.post("/api/v1/customers", json=body)
     assert english.status_code == 400
     assert (
-        "Enter phone number like 07400 123456, or in international form, like +44 7400 123456"
+        "Enter a phone number like 07400 123456, or in international form, like +44 7400 123456"
         in (english.get_data(as_text=True))
     )
     for headers, query in (({"Accept-Language": "de"}, ""), ({}, "?lang=de")):

@@ -372,7 +372,7 @@ def phone_number(form, field):
         if examples is None:
             stop(
                 Problem(
-                    N_("Enter %(noun)s in international form, like +44 7911 123456"),
+                    N_("Enter a %(noun)s in international form, like +44 7911 123456"),
                     noun=noun(field, lower=True),
                 )
             )
@@ -380,7 +380,7 @@ def phone_number(form, field):
         stop(
             Problem(
                 N_(
-                    "Enter %(noun)s like %(national)s, or in international form, like "
+                    "Enter a %(noun)s like %(national)s, or in international form, like "
                     "%(international)s"
                 ),
                 noun=noun(field, lower=True),
