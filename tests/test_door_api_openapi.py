@@ -51,6 +51,18 @@ def test_every_rate_limited_operation_documents_its_429_and_every_one_its_500(ap
     assert "get /api/v1/challenge" in limited and len(limited) == 6
 
 
+def test_every_401_documents_its_www_authenticate_header(document):
+    answered = [
+        (f"{method} {path}", operation["responses"]["401"])
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if "401" in operation["responses"]
+    ]
+    assert len(answered) >= 4  # the registration, its read and erasure, both dialects
+    for name, response in answered:
+        assert "WWW-Authenticate" in response.get("headers", {}), name
+
+
 def test_security_schemes_are_bearer_and_the_hmac_headers(document):
     schemes = document["components"]["securitySchemes"]
     assert schemes["bearer"] == {**schemes["bearer"], "type": "http", "scheme": "bearer"}

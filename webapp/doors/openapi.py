@@ -275,7 +275,10 @@ def fault_response(description, **headers):
 
 
 COMMON_FAULTS = {
-    "401": fault_response("91005: missing, unknown, expired or badly signed credentials"),
+    "401": fault_response(
+        "91005: missing, unknown, expired or badly signed credentials",
+        **{"WWW-Authenticate": 'How to authenticate: Bearer realm="registration"'},
+    ),
     "429": fault_response(
         "91004: too many requests", **{"Retry-After": "Seconds to wait before trying again"}
     ),

@@ -392,7 +392,10 @@ def web_store(members, read_only, order_types, language_max, shipping_max):
                 },
             },
             "400": _web_store_error("Malformed or invalid, or registration closed"),
-            "401": _web_store_error("Missing, unknown or badly signed credentials"),
+            "401": {
+                **_web_store_error("Missing, unknown or badly signed credentials"),
+                "headers": COMMON_FAULTS["401"]["headers"],  # WWW-Authenticate
+            },
             "403": _web_store_error("The credentials are another store's"),
             "404": _web_store_error("No store with this storeId"),
             "409": _web_store_error("The customer with the given email already exists"),
