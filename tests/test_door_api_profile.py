@@ -173,7 +173,11 @@ def test_national_number_is_read_with_the_address_country(client, field):
 
 
 @pytest.mark.parametrize("field", ["phone", "mobile"])
-@pytest.mark.parametrize("number", ["+44 7911 12345", "not a number", "+999 123", "12"])
+@pytest.mark.parametrize(
+    "number",
+    # Letters too, which the phone library would read as a keypad's digits.
+    ["+44 7911 12345", "not a number", "+999 123", "12", "+44 7911 ABCDEF", "0800 FLOWERS"],
+)
 def test_invalid_number_is_91000(client, field, number):
     response = client.post(CUSTOMERS, json=valid_customer(**{field: number}))
     assert faults(response) == [(91000, field)]

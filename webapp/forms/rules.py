@@ -367,6 +367,8 @@ def phone_number(form, field):
         number = phonenumbers.parse(field.data, region.upper() if region else None)
     except phonenumbers.NumberParseException:
         number = None
+    if any(character.isalpha() for character in field.data):
+        number = None  # the library reads letters as a keypad's digits: "+44 7911 ABCDEF"
     if number is None or not phonenumbers.is_valid_number(number):
         examples = phone_examples(region.upper()) if region else None
         if examples is None:
