@@ -1,6 +1,7 @@
 """The request as a whole through the JSON API: media type, size, parsing, unknown fields and
 types, fault order, stored text, a closed registration and unexpected errors (sections 2-4)."""
 
+import codecs
 import io
 import json
 import logging
@@ -331,6 +332,16 @@ def test_json_with_a_charset_parameter_is_accepted(client):
         CUSTOMERS, data=json.dumps(valid_customer()), content_type="application/json; charset=utf-8"
     )
     assert response.status_code == 201
+
+
+def test_a_leading_byte_order_mark_is_ignored(client):
+    # RFC 8259 lets a reader ignore it; some .NET writers put one first.
+    body = codecs.BOM_UTF8 + json.dumps(valid_customer()).encode()
+    assert client.post(CUSTOMERS, data=body, content_type="application/json").status_code == 201
+    twice = codecs.BOM_UTF8 * 2 + b"{}"
+    assert faults(client.post(CUSTOMERS, data=twice, content_type="application/json")) == [
+        (91003, None)
+    ]
 
 
 @pytest.mark.parametrize(

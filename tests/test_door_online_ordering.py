@@ -2,6 +2,7 @@
 InRegistration in JSON and XML, answers and faults in the format asked for, safe XML, credentials
 and limits."""
 
+import codecs
 import json
 import time
 import uuid
@@ -672,6 +673,12 @@ EXTERNAL_DTD = b"""<?xml version="1.0"?>
 <!DOCTYPE InRegistration SYSTEM "http://127.0.0.1:9/evil.dtd">
 <InRegistration xmlns="%s"/>
 """ % INBOUND.encode()
+
+
+def test_a_json_body_with_a_byte_order_mark_registers(client, auth):
+    # .NET's StreamWriter with Encoding.UTF8 writes one first.
+    data = codecs.BOM_UTF8 + json.dumps(registration_body()).encode()
+    assert put(client, auth, data, content_type="text/json").status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Reading a request body the JSON doors accept: the media type, the size, then the JSON object."""
 
+import codecs
 import json
 
 from flask import current_app, request
@@ -80,7 +81,8 @@ def read_json_object(media_types=("application/json",)) -> dict:
     data = read_body(media_types)
     try:
         body = json.loads(
-            data.decode("utf-8"),
+            # A byte order mark, which some .NET writers put first, is ignored (RFC 8259, 8.1).
+            data.removeprefix(codecs.BOM_UTF8).decode("utf-8"),
             parse_constant=_refuse_constant,
             parse_int=_whole_number,
             object_pairs_hook=_members_once,
