@@ -111,6 +111,8 @@ def service_environment(folder: Path) -> dict:
         RATELIMIT_ENABLED="false",
         DATABASE_URL=f"sqlite:///{folder / 'instance' / 'benchmark.sqlite'}",
         SECRET_KEY=secrets.token_urlsafe(32),
+        # As gunicorn.conf.py runs the service: the workers count in files /metrics adds up.
+        PROMETHEUS_MULTIPROC_DIR=str(folder / "metrics"),
     )
     return env
 

@@ -174,7 +174,9 @@ def test_a_links_token_never_reaches_the_access_log(app):
     ]
 
 
-def test_gunicorns_access_line_takes_the_path_the_app_noted():
+def test_gunicorns_access_line_takes_the_path_the_app_noted(tmp_path, monkeypatch):
+    # A metrics folder named, so that reading the file names none for this process.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     logger_class = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["JsonAccessLogger"]
     logger = logger_class(Config())
     lines = []

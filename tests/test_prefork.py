@@ -69,8 +69,8 @@ def test_gunicorns_start_clears_the_metrics_of_ended_processes_alone(tmp_path, m
     import os
     import runpy
 
-    config = runpy.run_path(str(PREFORK.parents[1] / "gunicorn.conf.py"))
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    config = runpy.run_path(str(PREFORK.parents[1] / "gunicorn.conf.py"))
     ended = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
         check=True,
