@@ -33,7 +33,7 @@ class AnyCase(BaseConverter):
 
     def __init__(self, url_map, word):
         super().__init__(url_map)
-        self.regex = f"(?i:{re.escape(word)})"
+        self.regex = f"(?ai:{re.escape(word)})"  # ASCII letters alone: "ſ" is no "s" there
 
 
 bp.record_once(lambda state: state.app.url_map.converters.setdefault("any_case", AnyCase))
