@@ -175,12 +175,28 @@ def test_national_number_is_read_with_the_address_country(client, field):
 @pytest.mark.parametrize("field", ["phone", "mobile"])
 @pytest.mark.parametrize(
     "number",
-    # Letters too, which the phone library would read as a keypad's digits.
-    ["+44 7911 12345", "not a number", "+999 123", "12", "+44 7911 ABCDEF", "0800 FLOWERS"],
+    # Letters too, which the phone library would read as a keypad's digits, and marks.
+    [
+        "+44 7911 12345",
+        "not a number",
+        "+999 123",
+        "12",
+        "+44 7911 ABCDEF",
+        "0800 FLOWERS",
+        "+44 7911 123456\u0301",
+        "+44 7911 123456 x12",
+    ],
 )
 def test_invalid_number_is_91000(client, field, number):
     response = client.post(CUSTOMERS, json=valid_customer(**{field: number}))
     assert faults(response) == [(91000, field)]
+
+
+@pytest.mark.parametrize(
+    "number", ["+44 (0)7911 123-456", "＋４４ ７９１１ １２３４５６", "+44/7911.123456"]
+)
+def test_numbers_written_with_brackets_dashes_or_full_width_digits_pass(client, number):
+    assert client.post(CUSTOMERS, json=valid_customer(phone=number)).status_code == 201
 
 
 @pytest.mark.parametrize("field", ["phone", "mobile"])

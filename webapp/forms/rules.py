@@ -360,6 +360,19 @@ def country_code(form, field):
         )
 
 
+# What a phone number is written with besides digits and spaces: plus signs, dashes, slashes,
+# dots and brackets, ASCII or full width, and the long vowel mark Japanese input writes as a dash.
+PHONE_MARKS = frozenset("+＋-‐‑‒–—―−－ー/／.．()（）[]［］~〜～")
+
+
+def _in_a_phone_number(character):
+    return (
+        character in PHONE_MARKS
+        or character.isspace()
+        or unicodedata.category(character) == "Nd"
+    )
+
+
 def phone_number(form, field):
     """Valid in international form, or in national form for the address country."""
     region = getattr(form.meta, "country", None)
@@ -367,7 +380,7 @@ def phone_number(form, field):
         number = phonenumbers.parse(field.data, region.upper() if region else None)
     except phonenumbers.NumberParseException:
         number = None
-    if any(character.isalpha() for character in field.data):
+    if not all(_in_a_phone_number(character) for character in field.data):
         number = None  # the library reads letters as a keypad's digits: "+44 7911 ABCDEF"
     if number is None or not phonenumbers.is_valid_number(number):
         examples = phone_examples(region.upper()) if region else None
