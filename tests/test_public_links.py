@@ -67,6 +67,24 @@ def test_without_a_public_url_links_are_on_the_address_the_request_came_to(make_
     assert links(app) and all(link.startswith("http://attacker.example/") for link in links(app))
 
 
+def test_links_on_a_punycode_host_stay_in_punycode(make_app):
+    # Werkzeug shows the request's host in Unicode; a mail header carries a link only in ASCII.
+    app = make_app(TENANTS)
+    consents = {"consentIds": ["terms", "marketing"], "contactMethods": ["email"]}
+    response = app.test_client().post(
+        CUSTOMERS,
+        json=valid_customer(consents=consents),
+        headers={"Host": "xn--bcher-kva.example:5106"},
+    )
+    assert response.status_code == 201
+    assert links(app) and all(
+        link.startswith("http://xn--bcher-kva.example:5106/") for link in links(app)
+    )
+    (confirmation,) = [m for m in mails(app) if m["List-Unsubscribe"]]
+    sent = confirmation.as_bytes().decode("ascii")
+    assert "\nList-Unsubscribe: <http://xn--bcher-kva.example:5106/consent/withdraw/" in sent
+
+
 @pytest.mark.parametrize(
     "value",
     [
