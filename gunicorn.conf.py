@@ -12,20 +12,23 @@ the README.
 
 import multiprocessing
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from gunicorn.glogging import Logger
 
 # /metrics adds up every worker's counts only where they count in files of one folder
 # (PROMETHEUS_MULTIPROC_DIR, read when prometheus_client is first imported: so before the app
-# is). Without one named, this run counts in a folder of its own, removed when it ends; name one
-# to add the outbox worker's deliveries too (docs/console.md).
-_OWN_METRICS_FOLDER = None
+# is). Without one named, the instance folder's `metrics` (as scripts/serve has it; the files of
+# ended processes go at each start, below); where it cannot be made, each worker counts alone.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    _OWN_METRICS_FOLDER = tempfile.mkdtemp(prefix="registration-metrics-")
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _OWN_METRICS_FOLDER
+    _instance = os.environ.get("INSTANCE_PATH") or Path(__file__).resolve().parent / "instance"
+    _metrics = Path(_instance) / "metrics"
+    try:
+        _metrics.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
+    if os.access(_metrics, os.W_OK):
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_metrics)
 
 from webapp.http.logs import ENVIRON_KEY  # noqa: E402 (after the folder is named)
 from webapp.prefork import post_fork, when_ready  # noqa: E402, F401 (gunicorn's hooks)
@@ -51,11 +54,6 @@ def on_starting(server):
     for stale in Path(folder).glob("*.db") if folder else ():
         if not _running(stale.stem.rpartition("_")[2]):
             stale.unlink()
-
-
-def on_exit(server):
-    if _OWN_METRICS_FOLDER:
-        shutil.rmtree(_OWN_METRICS_FOLDER, ignore_errors=True)
 
 
 def _running(pid):

@@ -51,20 +51,13 @@ def test_every_workers_registrations_are_in_each_scrape(tmp_path):
         assert registered_and_scraped(server) == [6] * 6
 
 
-def test_without_a_folder_named_gunicorn_counts_in_one_of_its_own(tmp_path):
+def test_without_a_folder_named_gunicorn_counts_in_the_instance_folder(tmp_path):
     # Each worker counting on its own, a scrape would show whichever worker answered it.
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    env = app_environment(
-        tmp_path, METRICS_TOKEN=TOKEN, RATELIMIT_ENABLED="false", TMPDIR=str(scratch)
-    )
+    env = app_environment(tmp_path, METRICS_TOKEN=TOKEN, RATELIMIT_ENABLED="false")
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     with gunicorn(tmp_path, env, workers=3) as server:
         assert registered_and_scraped(server) == [6] * 6
-        assert [p.name[: len("registration-metrics-")] for p in scratch.iterdir()] == [
-            "registration-metrics-"
-        ]
-    assert list(scratch.iterdir()) == []  # removed as gunicorn ended
+    assert list((tmp_path / "metrics").glob("*.db"))  # the instance folder's, kept for the next
 
 
 def test_a_named_folder_that_is_missing_is_made(tmp_path):

@@ -57,7 +57,7 @@ def _carries_nul():
 def guard():
     if _carries_nul():
         abort(400)
-    if request.method == "POST" and cross_site():
+    if request.method == "POST" and cross_site(same_site_too=True):
         raise CSRFError("a post from another site")  # beside Flask-WTF's token (config.py)
     g.operator = session.current()
     if g.operator is None and request.endpoint not in PUBLIC:

@@ -367,9 +367,7 @@ PHONE_MARKS = frozenset("+＋-‐‑‒–—―−－ー/／.．()（）[]［�
 
 def _in_a_phone_number(character):
     return (
-        character in PHONE_MARKS
-        or character.isspace()
-        or unicodedata.category(character) == "Nd"
+        character in PHONE_MARKS or character.isspace() or unicodedata.category(character) == "Nd"
     )
 
 
