@@ -37,17 +37,18 @@ def registered_and_scraped(server, registrations=6, scrapes=6):
     ]
 
 
+def counted_in(tmp_path, folder):
+    """The environment of a server counting in `folder`."""
+    return app_environment(
+        tmp_path, METRICS_TOKEN=TOKEN, RATELIMIT_ENABLED="false", PROMETHEUS_MULTIPROC_DIR=folder
+    )
+
+
 def test_every_workers_registrations_are_in_each_scrape(tmp_path):
     folder = tmp_path / "prometheus"
     folder.mkdir()
     (folder / "counter_0.db").write_bytes(b"")  # an earlier run's file, cleared at start
-    env = app_environment(
-        tmp_path,
-        METRICS_TOKEN=TOKEN,
-        RATELIMIT_ENABLED="false",
-        PROMETHEUS_MULTIPROC_DIR=str(folder),
-    )
-    with gunicorn(tmp_path, env, workers=3) as server:
+    with gunicorn(tmp_path, counted_in(tmp_path, folder), workers=3) as server:
         assert registered_and_scraped(server) == [6] * 6
 
 
@@ -63,12 +64,6 @@ def test_without_a_folder_named_gunicorn_counts_in_the_instance_folder(tmp_path)
 def test_a_named_folder_that_is_missing_is_made(tmp_path):
     # A tmpfs folder is gone after a reboot: counting must not fail every request then.
     folder = tmp_path / "run" / "registration-metrics"
-    env = app_environment(
-        tmp_path,
-        METRICS_TOKEN=TOKEN,
-        RATELIMIT_ENABLED="false",
-        PROMETHEUS_MULTIPROC_DIR=str(folder),
-    )
-    with gunicorn(tmp_path, env, workers=2) as server:
+    with gunicorn(tmp_path, counted_in(tmp_path, folder), workers=2) as server:
         assert registered_and_scraped(server, registrations=3, scrapes=2) == [3, 3]
     assert list(folder.glob("*.db"))
