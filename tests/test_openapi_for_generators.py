@@ -3,6 +3,7 @@
 The generators themselves run in test_vendor_client_packages.py (slow)."""
 
 import pytest
+from conftest import bearer
 from jsonschema import Draft202012Validator
 
 
@@ -86,3 +87,28 @@ def test_required_strings_are_not_empty(document):
             schema = schemas[name]["properties"][member]
             if schema.get("type") == "string":
                 assert schema.get("minLength", 0) >= 1, (name, member)
+
+
+def _example_body(document, path, method, media="application/json"):
+    return document["paths"][path][method]["requestBody"]["content"][media]["example"]
+
+
+def test_the_registration_examples_can_each_be_sent_as_served_and_again(app, client):
+    # "Try it out" sends the example as it stands: each reader of the document gets an example
+    # person of their own, so that neither door's example finds the other's customer taken.
+    credentials = bearer(app)
+    for _ in range(2):
+        document = client.get("/api/openapi.json").get_json()
+        created = client.post(
+            "/api/v1/customers",
+            json=_example_body(document, "/api/v1/customers", "post"),
+            headers=credentials,
+        )
+        assert created.status_code == 201, created.get_json()
+        put = client.put(
+            "/v1/Customers",
+            json=_example_body(document, "/v1/Customers", "put"),
+            headers=credentials,
+        )
+        assert put.status_code == 200, put.get_json()
+        assert client.get("/api/openapi.json").headers["Cache-Control"] == "no-store"

@@ -7,7 +7,10 @@ module (a dialect door adds its own paths that way, and may refer to the compone
 from the step forms, and fault codes from the fault table, so the document follows the rules.
 """
 
-from flask import Blueprint, current_app, jsonify
+import json
+import secrets
+
+from flask import Blueprint, current_app
 
 from webapp.doors import openapi_examples as examples
 from webapp.faults import BY_CODE
@@ -441,13 +444,22 @@ def build(parts=()) -> dict:
 
 @bp.get("/api/openapi.json")
 def document():
-    return jsonify(current_app.extensions["openapi"])
+    """The document, its example person made new for each reader (a suffix on the username and
+    the email), so that "Try it out" can send every example, and send it again, as it stands."""
+    suffix = secrets.token_hex(3)
+    text = current_app.extensions["openapi_text"]
+    for written in examples.PERSONAL:
+        made = written.replace("@", f".{suffix}@") if "@" in written else f"{written}.{suffix}"
+        text = text.replace(f'"{written}"', f'"{made}"').replace(f">{written}<", f">{made}<")
+    response = current_app.response_class(text, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def init_app(app, parts):
     """Build the document from the door modules in `parts` and serve it."""
     from webapp.extensions import csrf
 
-    app.extensions["openapi"] = build(parts)
+    app.extensions["openapi_text"] = json.dumps(build(parts))
     csrf.exempt(bp)
     app.register_blueprint(bp)

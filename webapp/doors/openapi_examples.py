@@ -5,11 +5,19 @@ from webapp.doors.dialects.online_ordering import xml
 
 CUSTOMER_ID = "3f8e2a61-9c1d-4b7e-a5f0-6d2c8b9e1a47"
 PASSWORD = "violet-Harbour-tangent-93"
+# The example people's usernames and emails, one person a door: the served document gives them a
+# suffix of its own each time (openapi.document), so that each example can be sent, after the
+# others and again, as it stands.
+USERNAME = "ada.lovelace"
+EMAIL = "ada@example.com"
+ORDERING_EMAIL = "ada.orders@example.com"
+STORE_EMAIL = "ada.shop@example.com"
+PERSONAL = (USERNAME, EMAIL, ORDERING_EMAIL, STORE_EMAIL)
 
 NEW_CUSTOMER = {
-    "username": "ada.lovelace",
+    "username": USERNAME,
     "password": PASSWORD,
-    "email": "ada@example.com",
+    "email": EMAIL,
     "title": "Ms",
     "forename": "Ada",
     "surname": "Lovelace",
@@ -29,8 +37,8 @@ CUSTOMER = {
     "customerNumber": 1,
     "tenantId": "default",
     "externalId": None,
-    "username": "ada.lovelace",
-    "email": "ada@example.com",
+    "username": USERNAME,
+    "email": EMAIL,
     "emailVerified": False,
     "emailVerifiedAt": None,
     "title": "Ms",
@@ -82,7 +90,7 @@ CUSTOMER = {
 IN_REGISTRATION = {
     "Customer": {
         "BirthDate": "1990-03-27T00:00:00",
-        "EMail": "ada@example.com",
+        "EMail": ORDERING_EMAIL,
         "FirstName": "Ada",
         "LastName": "Lovelace",
         "Phone": "+44 7911 123456",
@@ -94,7 +102,7 @@ IN_REGISTRATION = {
 IN_REGISTRATION_XML = (
     f'<InRegistration xmlns:i="{xml.XSI}" xmlns="{xml.INBOUND}">'
     f'<Customer xmlns:d2p1="{xml.MODELS}"><d2p1:BirthDate>1990-03-27T00:00:00</d2p1:BirthDate>'
-    "<d2p1:EMail>ada@example.com</d2p1:EMail><d2p1:FirstName>Ada</d2p1:FirstName>"
+    f"<d2p1:EMail>{ORDERING_EMAIL}</d2p1:EMail><d2p1:FirstName>Ada</d2p1:FirstName>"
     "<d2p1:LastName>Lovelace</d2p1:LastName><d2p1:Phone>+44 7911 123456</d2p1:Phone>"
     f"</Customer><Password>{PASSWORD}</Password><SecurityAnswer>Rex</SecurityAnswer>"
     "<SecurityQuestion>First pet's name?</SecurityQuestion></InRegistration>"
@@ -103,7 +111,7 @@ CUSTOMER_RESULTS = {"Customer": None, "CustomerId": CUSTOMER_ID, "PrivacySuccess
 CUSTOMER_RESULTS_XML = xml.customer_results(None, CUSTOMER_ID, True).decode()
 
 WEB_STORE_CUSTOMER = {
-    "email": "ada@example.com",
+    "email": STORE_EMAIL,
     "password": PASSWORD,
     "billingPerson": {
         "name": "Ada Lovelace",
