@@ -21,6 +21,24 @@ def write(operator, action, tenant=None, customer_id=None, detail=None):
     )
 
 
+def erased(operator, tenant, customer):
+    """Erase `customer` of `tenant` for `operator` (an operator's email, "cli", "API key <id>"),
+    in the log with the erasure; a customer erased before is logged as asked for (the action
+    that changed nothing) and 410 91019 is raised."""
+    from webapp.faults import FaultError, fault
+    from webapp.registration.erasure import erase
+
+    try:
+        if customer.erased_at is not None:
+            raise fault(91019)
+        write(operator, "erased customer", tenant.slug, customer.id)
+        erase(tenant, customer)  # commits the entry with the erasure, or rolls it back
+    except FaultError:  # erased before, or by someone else a moment ago
+        write(operator, "asked to erase a customer erased before", tenant.slug, customer.id)
+        db.session.commit()
+        raise
+
+
 def recent(operator, tenants, customer_id=None, limit=PAGE):
     """The latest entries about `tenants`, and those about no tenant that `operator` may see:
     all of them for an operator of every tenant (the operators made, everyone's sign-ins), else

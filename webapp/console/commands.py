@@ -104,16 +104,16 @@ def erase_customer(tenant, customer_id):
     """Erase a customer of TENANT (GDPR art. 17): personal data gone, the record's id kept."""
     from webapp import registration
     from webapp.console import audit
-    from webapp.registration.erasure import erase
+    from webapp.faults import FaultError
 
     found = _tenant(tenant)
     customer = registration.find(found, customer_id)
     if customer is None:
         raise click.ClickException(f"no customer '{customer_id}' in tenant '{tenant}'")
-    if customer.erased_at is not None:
-        raise click.ClickException(f"customer '{customer_id}' was erased before")
-    audit.write("cli", "erased customer", found.slug, customer.id)
-    erase(found, customer)
+    try:
+        audit.erased("cli", found, customer)
+    except FaultError:
+        raise click.ClickException(f"customer '{customer_id}' was erased before") from None
     click.echo(f"customer {customer.id} (number {customer.tenant_number}) is erased.")
 
 

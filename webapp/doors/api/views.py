@@ -12,7 +12,6 @@ from webapp.forms.address import PARTS as ADDRESS_PARTS
 from webapp.forms.profile import ATTRIBUTE_PREFIX
 from webapp.http import errors
 from webapp.http.body import read_json_object
-from webapp.registration.erasure import erase
 from webapp.registration.fields import CONSENT_LISTS, NAMES, TEXT_NAMES
 from webapp.registration.representation import customer_json
 from webapp.trust import enumeration, proof_of_work
@@ -245,8 +244,5 @@ def get_customer(customer_id):
 def erase_customer(customer_id):
     tenant, customer = _own_customer(customer_id)
     # In the operators' audit log beside the console's and the command's erasures.
-    audit.write(
-        f"API key {current_credentials().key_id}", "erased customer", tenant.slug, customer.id
-    )
-    erase(tenant, customer)  # commits the entry with the erasure, or raises 91019 without it
+    audit.erased(f"API key {current_credentials().key_id}", tenant, customer)
     return "", 204
