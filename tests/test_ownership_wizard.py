@@ -3,11 +3,14 @@ step takes it (or the link that carries it), and nothing later opens to an unpro
 
 import logging
 import re
+import threading
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from queued_mail import code_in, link_in, mails, text
+from werkzeug.serving import make_server
 from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
 
 from webapp.extensions import db
@@ -133,16 +136,34 @@ def test_an_empty_code_asks_for_it(app, client):
     ]
 
 
-@pytest.mark.parametrize("typed", ["12", "abcdef", "1234567"])
-def test_a_code_that_is_not_six_digits_says_what_a_code_is_and_counts_as_a_try(app, client, typed):
+@pytest.mark.parametrize("typed", ["12", "abcdef", "1234567", "123-456"])
+def test_a_code_that_is_not_six_digits_says_what_a_code_is_and_spends_no_try(app, client, typed):
+    # Bad input changes nothing: five slips of the fingers leave the code its five tries.
     wizard, who = at_verify(client)
     code = latest_code(app, who["email"])
-    page = wizard.submit({"code": typed})
-    assert page.status == 400
-    assert page.summary() == ["The code is 6 numbers – enter it as it is in the email"]
+    for _ in range(verification.TRIES):
+        page = wizard.submit({"code": typed})
+        assert page.status == 400
+        assert page.summary() == ["The code is 6 numbers – enter it as it is in the email"]
     for _ in range(verification.TRIES - 1):
         wizard.submit({"code": wrong(code)})
-    assert heading(wizard.submit({"code": code})) == "Check your email"  # the tries are spent
+    assert heading(wizard.submit({"code": code})) == "About you"
+
+
+def test_a_code_in_full_width_digits_is_taken(app, client):
+    wizard, who = at_verify(client)
+    code = latest_code(app, who["email"])
+    full_width = "".join(chr(ord(digit) + 0xFEE0) for digit in code)
+    assert heading(wizard.submit({"code": full_width})) == "About you"
+
+
+def test_a_look_at_the_mailed_link_verifies_nothing(app, client):
+    # A mail scanner's HEAD of the link must not prove the address on the person's behalf.
+    wizard, who = at_verify(client)
+    link = link_in(mails(app, to=who["email"])[0], "/register/verify")
+    assert client.head(urlsplit(link).path + "?" + urlsplit(link).query).status_code == 200
+    assert heading(wizard.open(wizard.page.path)) == "Check your email"
+    assert "Your email address is confirmed." not in wizard.page.html
 
 
 def test_the_verify_step_spends_no_inline_check_budget(make_app):
@@ -179,6 +200,32 @@ def send_new_code(client, wizard):
     form = wizard.page.soup.find("form", action=re.compile(r"/verify/new$"))
     data = {i["name"]: i.get("value", "") for i in form.find_all("input", type="hidden")}
     return client.post(form["action"], data=data)
+
+
+@pytest.mark.slow
+def test_new_codes_asked_for_at_once_are_three_an_hour_all_the_same(make_app):
+    # Counted one after another: each request finding room for one more sent a fourth and fifth.
+    app = make_app(TENANTS, RATELIMIT_VERIFICATION_EMAIL="100 per hour")
+    wizard, who = at_verify(app.test_client())
+    form = wizard.page.soup.find("form", action=re.compile(r"/verify/new$"))
+    data = {i["name"]: i.get("value", "") for i in form.find_all("input", type="hidden")}
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    start, answers = threading.Barrier(12), []
+
+    def ask():
+        start.wait()
+        url = f"http://127.0.0.1:{server.server_port}{form['action']}"
+        answers.append(requests.post(url, data=data, allow_redirects=False, timeout=60).status_code)
+
+    racers = [threading.Thread(target=ask) for _ in range(12)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    server.shutdown()
+    assert sorted(answers) == [303] * verification.NEW_CODES_PER_HOUR + [429] * 9
+    assert len(mails(app, to=who["email"])) == 1 + verification.NEW_CODES_PER_HOUR
 
 
 def test_a_new_code_replaces_the_old_one_three_times_an_hour(app, client):

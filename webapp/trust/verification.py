@@ -11,6 +11,7 @@ the draft gets a code row without a hash: no code can continue it.
 
 import hmac
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -18,7 +19,7 @@ from sqlalchemy import func, select, update
 from webapp import outbox
 from webapp.extensions import db
 from webapp.forms.rules import email_key
-from webapp.models import VerificationCode, new_uuid, utcnow
+from webapp.models import Draft, VerificationCode, new_uuid, utcnow
 from webapp.trust import enumeration, mail_budget
 from webapp.trust.keys import keyed_hash, seal
 
@@ -83,6 +84,15 @@ def issue(tenant, draft, email, link_for, language=None, taken=False, resent=Fal
 
 
 def new_codes_left(draft) -> int:
+    """How many more "new code" mails the draft may have this hour. The draft's row stays locked
+    until the caller commits (an update that changes nothing), so that requests at once count
+    one after another rather than each find room for one more."""
+    db.session.execute(
+        update(Draft)
+        .where(Draft.id == draft.id)
+        .values(id=Draft.id)
+        .execution_options(synchronize_session=False)
+    )
     since = utcnow() - timedelta(hours=1)
     made = db.session.execute(
         select(func.count()).where(
@@ -107,12 +117,22 @@ def next_new_code_at(draft) -> datetime:
     return (oldest or utcnow()) + timedelta(hours=1)
 
 
+def as_typed(code) -> str | None:
+    """The six digits a person typed (spaces, and full-width digits, as a phone may write them,
+    taken as they are meant); None for anything else, which is no try of a code."""
+    digits = unicodedata.normalize("NFKC", code or "").replace(" ", "")
+    return digits if len(digits) == 6 and digits.isascii() and digits.isdigit() else None
+
+
 def accept(draft, email, code) -> bool:
     """True, and the draft's email counts as proved, if `code` is the live code for `email`.
 
-    Every try is counted before the code is compared (in one guarded UPDATE, so that parallel
-    guesses cannot exceed the allowance); the sixth try of a code fails whatever it is."""
-    code = (code or "").strip().replace(" ", "")
+    Every try of six digits is counted before the code is compared (in one guarded UPDATE, so
+    that parallel guesses cannot exceed the allowance); the sixth try of a code fails whatever it
+    is. Anything else (five digits, letters) is refused without spending a try."""
+    code = as_typed(code)
+    if code is None:
+        return False
     now = utcnow()
     row = (
         db.session.execute(
@@ -139,13 +159,7 @@ def accept(draft, email, code) -> bool:
         .values(wrong_tries=VerificationCode.wrong_tries + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
-    right = (
-        counted == 1
-        and code.isascii()
-        and code.isdigit()
-        and len(code) == 6
-        and hmac.compare_digest(_hash(row.id, code), row.code_hash)
-    )
+    right = counted == 1 and hmac.compare_digest(_hash(row.id, code), row.code_hash)
     if right:
         db.session.execute(
             update(VerificationCode)

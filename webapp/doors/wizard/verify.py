@@ -19,7 +19,7 @@ from webapp.trust import honeypot, mail_budget, verification
 
 ENTER_CODE = N_("Enter the 6-digit code from the email we sent you")
 WRONG_CODE = N_("The code is wrong or has expired – check the email, or send a new code")
-# Not six digits: a slip of the fingers, told as such (it still counts as one of the tries).
+# Not six digits: a slip of the fingers, told as such (no try of the code is spent on it).
 CODE_FORMAT = N_("The code is 6 numbers – enter it as it is in the email")
 # A wrong, spent or expired code is the contract's fault 91016, whose status the page keeps (an
 # empty field is a field left out, 422 as on every step).
@@ -101,6 +101,8 @@ def show(slug, mode):
     if not _here(visit):
         return _away(visit)
     code = request.args.get("code")
+    if code is not None and request.method == "HEAD":
+        code = None  # a mail scanner's look at the link proves nothing, nor spends a try
     if code is not None:  # the mailed link: the step with its code filled in and accepted
         if not visit.needs_code:  # followed again: the page says the address is confirmed
             return redirect(_here_again(visit), 303)
@@ -123,10 +125,10 @@ def check_code(slug, mode):
     code = request.form.get("code", "")
     if not code.strip():
         return _page(visit, gettext(ENTER_CODE), 422)
+    if verification.as_typed(code) is None:  # a slip of the fingers: no try spent
+        return _page(visit, gettext(CODE_FORMAT), WRONG_CODE_STATUS)
     if not verification.accept(visit.draft, email_of(visit), code):
-        typed = code.replace(" ", "").strip()
-        six_digits = len(typed) == 6 and typed.isascii() and typed.isdigit()
-        return _page(visit, gettext(WRONG_CODE if six_digits else CODE_FORMAT), WRONG_CODE_STATUS)
+        return _page(visit, gettext(WRONG_CODE), WRONG_CODE_STATUS)
     honeypot.watch(visit.draft, request.form)
     db.session.commit()
     funnel.record(visit, funnel.VERIFIED)
