@@ -48,26 +48,28 @@ def mail_link(tenant, customer) -> bool:
     return True
 
 
-def verify(token) -> Customer | None:
-    """Verify the customer a genuine, live, unspent token names; None for any other token."""
+def verify(token) -> tuple[Customer | None, bool]:
+    """The customer a genuine, live token names, verified, and whether this call verified them
+    (False for a link followed again, by the person or a mail scanner before them); (None,
+    False) for any other token, and for one sent to an address the customer no longer has."""
     try:
         named = signer(PURPOSE).loads(token, max_age=int(LIFETIME.total_seconds()))
     except BadData:
-        return None
+        return None, False
     if not isinstance(named, dict) or not isinstance(named.get("c"), str):
-        return None
+        return None, False
     customer = db.session.execute(
         select(Customer).where(Customer.id == named["c"])
     ).scalar_one_or_none()
     sent_to = named.get("e")
     if customer is None or not customer.email or not isinstance(sent_to, str):
-        return None
+        return None, False
     if not hmac.compare_digest(_sent_to(customer.email).encode(), sent_to.encode()):
-        return None
+        return None, False
     # Guarded, so that of two clicks at once only one verifies (and announces) the customer.
     verified = db.session.execute(
         update(Customer)
         .where(Customer.number == customer.number, Customer.email_verified_at.is_(None))
         .values(email_verified_at=utcnow())
     ).rowcount
-    return customer if verified == 1 else None
+    return customer, verified == 1

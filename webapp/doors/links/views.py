@@ -64,14 +64,15 @@ def looked_at_only():
 
 @bp.get("/verify/<token>")
 def verify_email(token):
-    customer = email_links.verify(token)
+    customer, newly = email_links.verify(token)
     if customer is None:
         db.session.rollback()
         return _invalid()
     tenant = registry().get(customer.tenant)
-    db.session.refresh(customer)
-    if tenant is not None:
-        webhook(tenant, "customer.email_verified", customer)
+    if newly:  # a link followed again says so too, announcing nothing
+        db.session.refresh(customer)
+        if tenant is not None:
+            webhook(tenant, "customer.email_verified", customer)
     db.session.commit()
     return _page(
         N_("Email address confirmed"),
