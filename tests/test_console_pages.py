@@ -240,6 +240,13 @@ def test_outbox_lists_pending_by_tenant_and_kind_and_retries_now(app):
     with app.app_context():
         assert db.session.get(OutboxMessage, message_id).status == "pending"
     assert console.post("/console/outbox/msg_unknown/retry").status_code == 404
+    # A delivered message, which the page does not offer, is not sent again from the console.
+    with app.app_context():
+        db.session.get(OutboxMessage, message_id).status = "sent"
+        db.session.commit()
+    assert console.post(f"/console/outbox/{message_id}/retry").status_code == 404
+    with app.app_context():
+        assert db.session.get(OutboxMessage, message_id).status == "sent"
 
 
 def test_commands_list_and_revoke_keys(app):

@@ -35,7 +35,8 @@ def outbox():
 @bp.post("/outbox/<message_id>/retry")
 def retry(message_id):
     message = db.session.get(OutboxMessage, message_id[:40])
-    if message is None or message.tenant not in session.slugs():
+    # Only what the page offers: a message delivered already is not sent again from here.
+    if message is None or message.tenant not in session.slugs() or message.status not in WAITING:
         abort(404)
     audit.write(
         g.operator.email,
