@@ -153,13 +153,24 @@ def test_an_unexpected_error_is_a_friendly_500_without_a_stack_trace(client, mon
         ("get", "/register/nowhere", 404),
         ("get", "/register/account", 404),
         ("post", "/register/done", 405),
+        # Outside every door too: the service's own page, not the web framework's.
+        ("get", "/nosuch", 404),
+        ("get", "/verify/", 404),
+        ("get", "/static/nope.js", 404),
+        ("post", "/", 405),
+        ("put", "/consent/confirm/abc", 405),
     ],
 )
 def test_pages_that_do_not_exist_are_friendly_pages(client, method, path, status):
     response = getattr(client, method)(path)
     assert response.status_code == status
     assert response.mimetype == "text/html"
-    assert "Page not found" in response.get_data(as_text=True)
+    text = response.get_data(as_text=True)
+    if status == 404:
+        assert "Page not found" in text and "Check the web address, or start again." in text
+    else:
+        assert "This page cannot be used that way." in text and "Allow" in response.headers
+    assert '<span class="masthead-name">' in text  # the service's page, its masthead and all
 
 
 def test_a_closed_registration_says_so(make_app):

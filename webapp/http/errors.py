@@ -6,7 +6,7 @@ however unexpected, shows a stack trace: it is logged with the request id and an
 
 import logging
 
-from flask import g, jsonify, request
+from flask import g, jsonify, make_response, render_template, request
 from flask.globals import request_ctx
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -17,6 +17,8 @@ from werkzeug.exceptions import HTTPException
 from webapp.extensions import limiter
 from webapp.faults import Fault, FaultError, fault
 from webapp.http import logs
+from webapp.http.headers import nonce
+from webapp.i18n import N_, gettext
 
 log = logging.getLogger("webapp.http.errors")
 _renderers = []  # (path prefix, renderer, in any case), longest prefix first
@@ -60,6 +62,33 @@ def json_fault(error: FaultError):
 
 # How a client is to authenticate, on every 401 (RFC 6750; contract section 15).
 CHALLENGE = 'Bearer realm="registration"'
+
+
+# The words of a page for an HTTP error where no door draws its own (the wizard uses them too).
+PAGE_TROUBLE = {
+    404: (N_("Page not found"), N_("Check the web address, or start again.")),
+    405: (N_("There is a problem"), N_("This page cannot be used that way.")),
+}
+
+
+def _plain_page(error):
+    """An HTTP error outside every door (`/nosuch`, `POST /`, a static file that is not there):
+    the service's own plain page, in the person's language, rather than Werkzeug's."""
+    heading, message = PAGE_TROUBLE.get(error.code, (N_("There is a problem"), None))
+    response = make_response(
+        render_template(
+            "errors/problem.html",
+            layout="base.html",
+            nonce=nonce(),
+            heading=gettext(heading),
+            message=gettext(message) if message else error.description,
+        ),
+        error.code,
+    )
+    allowed = getattr(error, "valid_methods", None)
+    if allowed:
+        response.headers["Allow"] = ", ".join(allowed)
+    return response
 
 
 def answering(error: FaultError):
@@ -142,7 +171,7 @@ def init_app(app):
             response = jsonify({"message": error.description})
             response.status_code = error.code
             return response
-        return error  # Werkzeug's own small page, with the right status
+        return _plain_page(error)
 
     @app.errorhandler(ParseException)
     def on_broken_body(error):

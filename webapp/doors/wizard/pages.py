@@ -37,10 +37,6 @@ TROUBLE = {
         N_("Enter the code we emailed you, to confirm your email address, before you continue"),
     ),
 }
-PAGE_TROUBLE = {
-    404: (N_("Page not found"), N_("Check the web address, or start again.")),
-    405: (N_("Page not found"), N_("This page cannot be used that way.")),
-}
 
 
 def said(fault: Fault, answers=None) -> str:
@@ -290,7 +286,9 @@ def fault_page(error: FaultError):
 @errors.page_renderer("/register")
 @errors.page_renderer("/t/")
 def http_error_page(error):
-    heading, message = PAGE_TROUBLE.get(error.code, (N_("There is a problem"), error.description))
+    heading, message = errors.PAGE_TROUBLE.get(
+        error.code, (N_("There is a problem"), error.description)
+    )
     allowed = getattr(error, "valid_methods", None)  # a 405 says which methods the page takes
     return _trouble(
         error.code,
