@@ -322,3 +322,39 @@ def test_a_database_outage_is_logged_once_not_each_poll(make_app, monkeypatch, c
         ("INFO", "outbox: the database answers again", None),
     ]
     assert said[-1][1] == "outbox: worker stopped (nothing delivered)"
+
+
+def test_the_worker_deletes_expired_drafts_at_its_start_and_every_hour(make_app, monkeypatch):
+    import threading
+
+    from webapp.outbox import worker as delivery
+
+    app = make_app()
+    stop, ran, clock = threading.Event(), [], [1000.0]
+
+    def purge():
+        ran.append(clock[0])
+
+    def broken():
+        raise RuntimeError("disk on fire")  # logged; the deliveries and other tasks go on
+
+    def dispatch(self):
+        clock[0] += 1200  # each poll 20 minutes later
+        if clock[0] > 1000 + 4 * 3600:
+            stop.set()
+
+    monkeypatch.setattr(delivery.Worker, "dispatch", dispatch)
+    monkeypatch.setattr(delivery, "POLL_SECONDS", 0.001)
+    monkeypatch.setattr(delivery.time, "monotonic", lambda: clock[0])
+    delivery.run_forever(app, stop, hourly=(broken, purge))
+    assert ran == [1000.0, 4600.0, 8200.0, 11800.0, 15400.0]  # at the start, then hourly
+
+
+def test_the_worker_command_runs_the_drafts_purge_hourly(app, monkeypatch):
+    from webapp.doors.wizard.drafts import purge_expired
+    from webapp.outbox import worker as delivery
+
+    given = {}
+    monkeypatch.setattr(delivery, "run_forever", lambda app, hourly=(): given.update(h=hourly))
+    assert app.test_cli_runner().invoke(args=["worker"]).exit_code == 0
+    assert given["h"] == (purge_expired,)

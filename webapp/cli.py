@@ -96,7 +96,9 @@ def create_api_key(tenant):
 @click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
 @with_appcontext
 def worker(once):
-    """Deliver the outbox (account emails, webhooks) until stopped by SIGTERM or SIGINT."""
+    """Deliver the outbox (account emails, webhooks) until stopped by SIGTERM or SIGINT; every
+    hour, also delete the wizard's expired drafts (as purge-drafts does)."""
+    from webapp.doors.wizard.drafts import purge_expired
     from webapp.outbox import worker as delivery
 
     if once:
@@ -105,7 +107,7 @@ def worker(once):
             f"sent: {outcomes['sent']}, to retry: {outcomes['retry']}, failed: {outcomes['failed']}"
         )
     else:
-        delivery.run_forever(current_app._get_current_object())
+        delivery.run_forever(current_app._get_current_object(), hourly=(purge_expired,))
 
 
 @click.group("outbox", cls=Group, invoke_without_command=True)

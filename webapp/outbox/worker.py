@@ -13,6 +13,7 @@ bounded by its timeout) delays only its own messages, never another tenant's.
 import logging
 import signal
 import threading
+import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
@@ -269,9 +270,28 @@ def run_once(app, now=None):
     return worker.outcomes
 
 
-def run_forever(app, stop=None):
-    """Deliver what falls due until `stop` is set, or until SIGTERM or SIGINT when it is None.
-    Stopping finishes the attempts in flight and hands the rest of each batch back."""
+HOUSEKEEPING_SECONDS = 3600
+
+
+def _housekeeping(tasks, last):
+    """Run each of `tasks` if an hour has passed since `last` (monotonic seconds, or None at the
+    start); the time they ran, or `last`. A task that fails is logged and tried next hour."""
+    now = time.monotonic()
+    if last is not None and now - last < HOUSEKEEPING_SECONDS:
+        return last
+    for task in tasks:
+        try:
+            task()
+        except Exception:  # noqa: BLE001 - the deliveries go on; the next hour may fare better
+            db.session.rollback()
+            log.exception("housekeeping: %s failed", getattr(task, "__name__", task))
+    return now
+
+
+def run_forever(app, stop=None, hourly=()):
+    """Deliver what falls due until `stop` is set, or until SIGTERM or SIGINT when it is None,
+    and run the `hourly` tasks at the start and every hour. Stopping finishes the attempts in
+    flight and hands the rest of each batch back."""
     if stop is None:
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -279,9 +299,11 @@ def run_forever(app, stop=None):
     worker = Worker(app, stop=stop)
     log.info("outbox: worker started")
     unreachable = None  # why the database could not be used, while it cannot
+    kept = None  # when the hourly tasks last ran
     try:
         with app.app_context():
             while not stop.is_set():
+                kept = _housekeeping(hourly, kept)
                 try:
                     worker.dispatch()
                 except OperationalError as error:  # the database may be back at the next poll
