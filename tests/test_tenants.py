@@ -316,3 +316,16 @@ def test_a_tenants_hash_follows_its_values_and_is_worked_out_once(monkeypatch):
     assert other != tenant and hash(other) != hash(tenant)
     monkeypatch.setattr(tenants, "fields", lambda _: pytest.fail("hashed again"))
     assert hash(tenant) == hash(same)
+
+
+def test_a_tenants_file_named_but_missing_is_warned_about(make_app, caplog):
+    # The built-in tenant alone, as without a file; but a mistyped path would be unsaid otherwise.
+    missing = make_app().config["TENANTS_FILE"]
+    assert [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelname == "WARNING" and "TENANTS_FILE" in r.getMessage()
+    ] == [f"TENANTS_FILE={missing!r} does not exist: only the built-in tenant 'default' is served"]
+    caplog.clear()
+    make_app("[tenants.acme]\n")
+    assert not [r for r in caplog.records if "TENANTS_FILE" in r.getMessage()]

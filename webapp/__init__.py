@@ -49,7 +49,16 @@ def create_app(test_config=None):
 
     from webapp.tenants import TenantRegistry
 
-    app.extensions["tenants"] = TenantRegistry.from_file(app.config["TENANTS_FILE"])
+    tenants_file = app.config["TENANTS_FILE"]
+    app.extensions["tenants"] = TenantRegistry.from_file(tenants_file)
+    if not Path(tenants_file).exists() and tenants_file != str(
+        Path(app.instance_path) / "tenants.toml"
+    ):
+        # Named, yet not there: a mistyped path would leave only the built-in tenant, unsaid.
+        logging.getLogger(__name__).warning(
+            "TENANTS_FILE=%r does not exist: only the built-in tenant 'default' is served",
+            tenants_file,
+        )
 
     from webapp.database.sqlite import engine_options, tune
 
