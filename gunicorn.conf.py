@@ -95,6 +95,15 @@ def worker_abort(worker):
     os._exit(1)
 
 
+def _sent(resp, environ):
+    """The body's bytes sent: gunicorn counts those it writes, not those of a file it hands to
+    sendfile() (a static file), which are the answer's length unless the request was a HEAD."""
+    sent = getattr(resp, "sent", None)
+    if not sent and environ.get("REQUEST_METHOD") != "HEAD":
+        return getattr(resp, "response_length", None) or sent
+    return sent
+
+
 class JsonAccessLogger(Logger):
     """The access log as JSON lines, with the request id, tenant and door the app noted.
 
@@ -107,7 +116,7 @@ class JsonAccessLogger(Logger):
             "path": environ.get("PATH_INFO"),
             "status": int(status),
             "duration_ms": round(request_time.total_seconds() * 1000, 1),
-            "bytes": getattr(resp, "sent", None),
+            "bytes": _sent(resp, environ),
             "remote_addr": environ.get("REMOTE_ADDR"),  # the client, once ProxyFix has run
             "user_agent": environ.get("HTTP_USER_AGENT"),
             **environ.get(ENVIRON_KEY, {}),

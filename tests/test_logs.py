@@ -186,9 +186,18 @@ def test_gunicorns_access_line_takes_the_path_the_app_noted(tmp_path, monkeypatc
         "PATH_INFO": "/verify/Mw.secret-Token",
         ENVIRON_KEY: {"request_id": "r1", "path": "/verify/<token>"},
     }
-    response = types.SimpleNamespace(status="400 BAD REQUEST", sent=10)
+    response = types.SimpleNamespace(status="400 BAD REQUEST", sent=10, response_length=10)
     logger.access(response, None, environ, timedelta(milliseconds=3))
     assert lines[0]["path"] == "/verify/<token>" and "secret" not in json.dumps(lines)
+    assert lines[0]["bytes"] == 10
+
+    # A static file gunicorn hands to sendfile(), which it does not count; a HEAD sends none.
+    static = types.SimpleNamespace(status="200 OK", sent=0, response_length=10788)
+    logger.access(static, None, {"REQUEST_METHOD": "GET", "PATH_INFO": "/static/x.js"}, timedelta())
+    logger.access(
+        static, None, {"REQUEST_METHOD": "HEAD", "PATH_INFO": "/static/x.js"}, timedelta()
+    )
+    assert [line["bytes"] for line in lines[1:]] == [10788, 0]
 
 
 def test_nginxs_log_hides_the_token_of_every_route_that_has_one(app):

@@ -429,7 +429,9 @@ def build(parts=()) -> dict:
             "title": "Customer registration",
             "version": "1",
             "description": "Customer self-registration: the JSON API and its dialects. "
-            "Every error answers the Fault body.",
+            "Every error answers the Fault body (in XML too, where the online-ordering API is "
+            "asked for XML), but the web-store API's, which answer its own "
+            '{"errorMessage": "..."}.',
         },
         # Relative: the service's own origin, wherever it is deployed.
         "servers": [{"url": "/", "description": "This service"}],
