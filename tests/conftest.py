@@ -95,8 +95,9 @@ def make_app(tmp_path, database_url, sqlite_template):
 
     def build(tenants=None, **config):
         tenants_file = tmp_path / f"tenants-{len(made)}.toml"
-        if tenants is not None:
-            tenants_file.write_text(textwrap.dedent(tenants))
+        # Always a file (an empty one serves the built-in tenant alone, as no file does): a
+        # TENANTS_FILE named but missing is warned about at each start.
+        tenants_file.write_text(textwrap.dedent(tenants or ""))
         if sqlite_template and not database.exists():
             copy_sqlite(sqlite_template, database)
         settings = {

@@ -251,7 +251,8 @@ UNREACHABLE = "postgresql://postgres@127.0.0.1:1/registration"  # nothing listen
     ],
 )
 def test_a_database_that_cannot_be_reached_is_named_without_a_traceback(tmp_path, command):
-    result, _ = check_config(tmp_path, command=command, DATABASE_URL=UNREACHABLE)
+    # A tenants file there, so that the one line is the database's (a missing one is warned of).
+    result, _ = check_config(tmp_path, "", command=command, DATABASE_URL=UNREACHABLE)
 
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: DATABASE_URL: cannot use the database: ")

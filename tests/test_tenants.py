@@ -318,9 +318,9 @@ def test_a_tenants_hash_follows_its_values_and_is_worked_out_once(monkeypatch):
     assert hash(tenant) == hash(same)
 
 
-def test_a_tenants_file_named_but_missing_is_warned_about(make_app, caplog):
+def test_a_tenants_file_named_but_missing_is_warned_about(make_app, caplog, tmp_path):
     # The built-in tenant alone, as without a file; but a mistyped path would be unsaid otherwise.
-    missing = make_app().config["TENANTS_FILE"]
+    missing = make_app(TENANTS_FILE=str(tmp_path / "etc" / "tenants.toml")).config["TENANTS_FILE"]
     assert [
         r.getMessage()
         for r in caplog.records

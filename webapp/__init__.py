@@ -49,16 +49,7 @@ def create_app(test_config=None):
 
     from webapp.tenants import TenantRegistry
 
-    tenants_file = app.config["TENANTS_FILE"]
-    app.extensions["tenants"] = TenantRegistry.from_file(tenants_file)
-    if not Path(tenants_file).exists() and tenants_file != str(
-        Path(app.instance_path) / "tenants.toml"
-    ):
-        # Named, yet not there: a mistyped path would leave only the built-in tenant, unsaid.
-        logging.getLogger(__name__).warning(
-            "TENANTS_FILE=%r does not exist: only the built-in tenant 'default' is served",
-            tenants_file,
-        )
+    app.extensions["tenants"] = TenantRegistry.from_file(app.config["TENANTS_FILE"])
 
     from webapp.database.sqlite import engine_options, tune
 
@@ -111,4 +102,18 @@ def create_app(test_config=None):
     from webapp import warm_up
 
     warm_up.init_app(app)  # gunicorn's master calls it before forking (webapp/prefork.py)
+    _warn_of_a_missing_tenants_file(app.config["TENANTS_FILE"], app.instance_path)
     return app
+
+
+def _warn_of_a_missing_tenants_file(tenants_file, instance_path):
+    """Said once the app is built (a start that fails says why instead): a file named away from
+    the instance folder that is not there would leave only the built-in tenant, unsaid."""
+    if (
+        tenants_file != str(Path(instance_path) / "tenants.toml")
+        and not Path(tenants_file).exists()
+    ):
+        logging.getLogger(__name__).warning(
+            "TENANTS_FILE=%r does not exist: only the built-in tenant 'default' is served",
+            tenants_file,
+        )
