@@ -296,3 +296,13 @@ def test_demo_data_fills_the_overview(app):
     assert counts["account"] > counts["profile"] > counts["done"] > 0
     page = soup(operator_client(app, "other@example.com").get("/console/t/default"))
     assert page.select_one("#registrations-caption").get_text().endswith("(total: 300)")
+
+
+def test_a_method_a_console_page_does_not_take_is_a_405_in_the_pages_language(app):
+    for client in (app.test_client(), operator_client(app)):
+        response = client.delete("/console/sign-in?lang=de")
+        assert response.status_code == 405
+        assert "GET" in response.headers["Allow"] and "POST" in response.headers["Allow"]
+        text = response.get_data(as_text=True)
+        assert "Diese Seite kann so nicht verwendet werden." in text
+        assert "The method is not allowed" not in text

@@ -102,11 +102,18 @@ def fault_page(error):
 
 @errors.page_renderer("/console")
 def http_error_page(error):
-    return render(
+    if error.code == 404:
+        heading, message = (
+            N_("Page not found"),
+            N_("Check the web address, or go back to the console."),
+        )
+    else:
+        heading, message = errors.PAGE_TROUBLE.get(error.code, (N_("There is a problem"), None))
+    response = render(
         "console/problem.html",
         error.code,
-        heading=gettext("Page not found") if error.code == 404 else gettext("There is a problem"),
-        message=gettext("Check the web address, or go back to the console.")
-        if error.code == 404
-        else error.description,
+        heading=gettext(heading),
+        message=gettext(message) if message else error.description,
     )
+    response.headers.update(errors.allow_header(error))
+    return response

@@ -71,6 +71,12 @@ PAGE_TROUBLE = {
 }
 
 
+def allow_header(error) -> dict:
+    """The `Allow` header a 405 carries (RFC 9110): the methods the path takes; else none."""
+    allowed = getattr(error, "valid_methods", None)
+    return {"Allow": ", ".join(allowed)} if allowed else {}
+
+
 def _plain_page(error):
     """An HTTP error outside every door (`/nosuch`, `POST /`, a static file that is not there):
     the service's own plain page, in the person's language, rather than Werkzeug's."""
@@ -85,9 +91,7 @@ def _plain_page(error):
         ),
         error.code,
     )
-    allowed = getattr(error, "valid_methods", None)
-    if allowed:
-        response.headers["Allow"] = ", ".join(allowed)
+    response.headers.update(allow_header(error))
     return response
 
 
@@ -162,12 +166,7 @@ def init_app(app):
         ):
             code = ROUTING_FAULTS.get(error.code)
             if code is not None:
-                allowed = getattr(error, "valid_methods", None)
-                return render_fault(
-                    FaultError(
-                        [Fault(code)], headers={"Allow": ", ".join(allowed)} if allowed else None
-                    )
-                )
+                return render_fault(FaultError([Fault(code)], headers=allow_header(error)))
             response = jsonify({"message": error.description})
             response.status_code = error.code
             return response

@@ -289,10 +289,4 @@ def http_error_page(error):
     heading, message = errors.PAGE_TROUBLE.get(
         error.code, (N_("There is a problem"), error.description)
     )
-    allowed = getattr(error, "valid_methods", None)  # a 405 says which methods the page takes
-    return _trouble(
-        error.code,
-        gettext(heading),
-        gettext(message),
-        {"Allow": ", ".join(allowed)} if allowed else None,
-    )
+    return _trouble(error.code, gettext(heading), gettext(message), errors.allow_header(error))
