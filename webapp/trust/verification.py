@@ -118,10 +118,13 @@ def next_new_code_at(draft) -> datetime:
 
 
 def as_typed(code) -> str | None:
-    """The six digits a person typed (spaces, and full-width digits, as a phone may write them,
-    taken as they are meant); None for anything else, which is no try of a code."""
-    digits = unicodedata.normalize("NFKC", code or "").replace(" ", "")
-    return digits if len(digits) == 6 and digits.isascii() and digits.isdigit() else None
+    """The six digits a person typed, in ASCII (spaces, and the digits of any script a keyboard
+    writes: full-width, Arabic-Indic, Devanagari... taken as they are meant); None for anything
+    else, which is no try of a code."""
+    typed = (code or "").replace(" ", "").replace("\u3000", "")
+    if len(typed) != 6 or not typed.isdecimal():
+        return None
+    return "".join(str(unicodedata.decimal(character)) for character in typed)
 
 
 def accept(draft, email, code) -> bool:
