@@ -6,14 +6,15 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import make_api_key, valid_customer
+from conftest import deliver_outbox, make_api_key, valid_customer
 from console_client import operator_client
 from queued_mail import code_in, mails
 from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
 
-from webapp.console.models import StepEvent
+from webapp.console.models import AuditEntry, StepEvent
 from webapp.extensions import db
-from webapp.models import ApiKey, OutboxMessage
+from webapp.models import ApiKey, OutboxMessage, utcnow
+from webapp.outbox.worker import Worker
 
 
 def soup(response):
@@ -247,6 +248,29 @@ def test_outbox_lists_pending_by_tenant_and_kind_and_retries_now(app):
     assert console.post(f"/console/outbox/{message_id}/retry").status_code == 404
     with app.app_context():
         assert db.session.get(OutboxMessage, message_id).status == "sent"
+
+
+def test_retry_now_leaves_a_message_a_worker_is_sending_alone(app):
+    """Made due while a worker holds it, a second worker would claim it and send it again."""
+    app.test_client().post("/api/v1/customers", json=valid_customer())
+    worker = Worker(app)
+    with app.app_context():
+        [held] = worker._claim("default", utcnow())  # as the worker does, before it sends
+        leased = db.session.get(OutboxMessage, held.id).next_attempt_at
+    console = operator_client(app)
+    answer = console.post(f"/console/outbox/{held.id}/retry", follow_redirects=True)
+    assert "is being sent by the worker right now" in answer.get_data(as_text=True)
+    cli = app.test_cli_runner().invoke(args=["outbox", "retry", held.id])
+    assert cli.exit_code == 1 and "is being sent by a worker now" in cli.output
+    assert deliver_outbox(app) == {}  # a second worker finds nothing due
+    with app.app_context():
+        assert db.session.get(OutboxMessage, held.id).next_attempt_at == leased
+        assert not db.session.query(AuditEntry).filter_by(detail=held.id).count()
+        worker._release(held)  # the first worker hands it back untried: now it may be retried
+    worker.close()
+    assert console.post(f"/console/outbox/{held.id}/retry").headers["Location"] == "/console/outbox"
+    with app.app_context():
+        assert db.session.query(AuditEntry).filter_by(detail=held.id).count() == 1
 
 
 def test_commands_list_and_revoke_keys(app):

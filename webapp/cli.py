@@ -137,8 +137,13 @@ def outbox_retry(message_id):
     """Make MESSAGE_ID due now, so that the worker sends it again."""
     from webapp.outbox.worker import retry_now
 
-    if not retry_now(message_id):
+    outcome = retry_now(message_id)
+    if outcome is None:
         raise click.ClickException(f"no outbox message '{message_id}'")
+    if outcome == "in flight":
+        raise click.ClickException(
+            f"{message_id} is being sent by a worker now; its outcome will show in the list"
+        )
     click.echo(f"{message_id} is due now; the worker will send it.")
 
 

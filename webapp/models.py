@@ -222,6 +222,8 @@ class OutboxMessage(db.Model):
     customer_id: Mapped[str | None] = mapped_column(String(36), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set while a worker holds the message (outbox/worker.py): "retry now" leaves it alone then.
+    leased_until: Mapped[datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[CreatedAt]
     sent_at: Mapped[datetime | None] = mapped_column()

@@ -1,9 +1,10 @@
 """Delivering the outbox (contract section 11): claim what is due, send it, schedule the retries.
 
 Claiming is one guarded UPDATE that counts the attempt and pushes `next_attempt_at` forward by a
-lease: of several workers (on PostgreSQL, which also skips rows another worker has locked) only
-one can win a message, and a message whose worker died mid-attempt is simply due again when the
-lease runs out. Delivery is therefore at least once; partners deduplicate on the message id.
+lease (noted in `leased_until` until the outcome is recorded): of several workers (on
+PostgreSQL, which also skips rows another worker has locked) only one can win a message, and a
+message whose worker died mid-attempt is simply due again when the lease runs out. Delivery is
+therefore at least once; partners deduplicate on the message id.
 
 Each tenant's claimed messages go to a thread of their own, and a tenant with messages in flight
 is not claimed for again until they are done: a partner that is slow or silent (every attempt is
@@ -144,7 +145,11 @@ class Worker:
         rows = db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(candidates), _due(now))
-            .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + lease)
+            .values(
+                attempts=OutboxMessage.attempts + 1,
+                next_attempt_at=now + lease,
+                leased_until=now + lease,
+            )
             .returning(
                 OutboxMessage.id,
                 OutboxMessage.kind,
@@ -248,7 +253,7 @@ class Worker:
                 OutboxMessage.attempts == message.attempts,
                 OutboxMessage.status == "pending",
             )
-            .values(**values)
+            .values(leased_until=None, **values)
             .execution_options(synchronize_session=False)
         )
         db.session.commit()
@@ -341,12 +346,19 @@ def pending_or_failed():
 
 def retry_now(message_id, now=None):
     """Make a message due now, whatever its status: it is sent again, once more for a message that
-    has used up its retries. False when there is no such message."""
+    has used up its retries. Returns "due", "in flight" (a worker holds it under its lease: making
+    it due would let a second worker send it too, so it is left alone), or None when there is no
+    such message."""
+    now = now or utcnow()
+    held = OutboxMessage.leased_until.is_not(None) & (OutboxMessage.leased_until > now)
     result = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
-        .values(status="pending", next_attempt_at=now or utcnow())
+        .where(OutboxMessage.id == message_id, ~held)
+        .values(status="pending", next_attempt_at=now, leased_until=None)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount == 1
+    if result.rowcount == 1:
+        return "due"
+    exists = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.id == message_id))
+    return None if exists is None else "in flight"

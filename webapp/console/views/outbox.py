@@ -1,6 +1,6 @@
 """The outbox of the operator's tenants: pending and failed messages by kind, and retry now."""
 
-from flask import abort, g, redirect, url_for
+from flask import abort, g, redirect, request, url_for
 from sqlalchemy import func, select
 
 from webapp.console import audit, session
@@ -29,7 +29,13 @@ def outbox():
         .order_by(OutboxMessage.status, OutboxMessage.next_attempt_at)
         .limit(SHOWN)
     ).all()
-    return render("console/outbox.html", totals=totals, messages=messages, shown_limit=SHOWN)
+    return render(
+        "console/outbox.html",
+        totals=totals,
+        messages=messages,
+        shown_limit=SHOWN,
+        in_flight=request.args.get("in_flight", "")[:40],
+    )
 
 
 @bp.post("/outbox/<message_id>/retry")
@@ -38,6 +44,8 @@ def retry(message_id):
     # Only what the page offers: a message delivered already is not sent again from here.
     if message is None or message.tenant not in session.slugs() or message.status not in WAITING:
         abort(404)
+    if retry_now(message.id) == "in flight":
+        return redirect(url_for("console.outbox", in_flight=message.id), 303)
     audit.write(
         g.operator.email,
         "retried outbox message",
@@ -46,5 +54,4 @@ def retry(message_id):
         detail=message.id,
     )
     db.session.commit()
-    retry_now(message.id)
     return redirect(url_for("console.outbox"), 303)
