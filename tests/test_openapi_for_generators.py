@@ -95,7 +95,8 @@ def _example_body(document, path, method, media="application/json"):
 
 def test_the_registration_examples_can_each_be_sent_as_served_and_again(app, client):
     # "Try it out" sends the example as it stands: each reader of the document gets an example
-    # person of their own, so that neither door's example finds the other's customer taken.
+    # person of their own, so that no door's example (nor the XML one beside the JSON one) finds
+    # another's customer taken.
     credentials = bearer(app)
     for _ in range(2):
         document = client.get("/api/openapi.json").get_json()
@@ -111,4 +112,11 @@ def test_the_registration_examples_can_each_be_sent_as_served_and_again(app, cli
             headers=credentials,
         )
         assert put.status_code == 200, put.get_json()
+        put_xml = client.put(
+            "/v1/Customers",
+            data=_example_body(document, "/v1/Customers", "put", "application/xml"),
+            content_type="application/xml",
+            headers=credentials,
+        )
+        assert put_xml.status_code == 200, put_xml.get_data(as_text=True)
         assert client.get("/api/openapi.json").headers["Cache-Control"] == "no-store"

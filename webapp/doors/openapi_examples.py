@@ -11,8 +11,9 @@ PASSWORD = "violet-Harbour-tangent-93"
 USERNAME = "ada.lovelace"
 EMAIL = "ada@example.com"
 ORDERING_EMAIL = "ada.orders@example.com"
+ORDERING_XML_EMAIL = "ada.orders.xml@example.com"  # the same operation's XML example
 STORE_EMAIL = "ada.shop@example.com"
-PERSONAL = (USERNAME, EMAIL, ORDERING_EMAIL, STORE_EMAIL)
+PERSONAL = (USERNAME, EMAIL, ORDERING_EMAIL, ORDERING_XML_EMAIL, STORE_EMAIL)
 
 NEW_CUSTOMER = {
     "username": USERNAME,
@@ -102,7 +103,7 @@ IN_REGISTRATION = {
 IN_REGISTRATION_XML = (
     f'<InRegistration xmlns:i="{xml.XSI}" xmlns="{xml.INBOUND}">'
     f'<Customer xmlns:d2p1="{xml.MODELS}"><d2p1:BirthDate>1990-03-27T00:00:00</d2p1:BirthDate>'
-    f"<d2p1:EMail>{ORDERING_EMAIL}</d2p1:EMail><d2p1:FirstName>Ada</d2p1:FirstName>"
+    f"<d2p1:EMail>{ORDERING_XML_EMAIL}</d2p1:EMail><d2p1:FirstName>Ada</d2p1:FirstName>"
     "<d2p1:LastName>Lovelace</d2p1:LastName><d2p1:Phone>+44 7911 123456</d2p1:Phone>"
     f"</Customer><Password>{PASSWORD}</Password><SecurityAnswer>Rex</SecurityAnswer>"
     "<SecurityQuestion>First pet's name?</SecurityQuestion></InRegistration>"
