@@ -37,6 +37,7 @@ def test_check_config_says_so(instance, monkeypatch):
     result = CliRunner().invoke(flask_cli, ["--app", "webapp", "check-config"])
     assert result.exit_code == 0, result.output
     assert "warning: SECRET_KEY is not set" in result.output
+    assert result.output.count("SECRET_KEY is not set") == 1  # not the start's log line as well
 
 
 def test_sqlite_needs_no_warning(instance, caplog):

@@ -39,8 +39,9 @@ def create_app(test_config=None):
     if not app.config["SECRET_KEY"]:
         warning = settings.private_secret_key_warning(app.config)
         if warning:
-            logging.getLogger(__name__).warning(warning)
-            app.extensions["secret_key_warning"] = warning  # check-config says it too
+            # check-config prints it in its report instead of the log line (cli._not_reported).
+            logging.getLogger(__name__).warning(warning, extra={"reported": True})
+            app.extensions["secret_key_warning"] = warning
         app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
 
     if app.config["TRUSTED_PROXIES"]:

@@ -1,6 +1,7 @@
 """The operator's commands: `flask --app webapp <command>`."""
 
 import io
+import logging
 import sys
 
 import click
@@ -227,6 +228,11 @@ def export_customers(tenant, format_):
         out.detach()  # standard output stays open for whatever runs next
 
 
+def _not_reported(record):
+    """False for a warning the app logs as it starts that check-config prints in its report."""
+    return not getattr(record, "reported", False)
+
+
 # Registered as a `flask.commands` plugin (pyproject.toml), not in init_app: Flask then finds it
 # without building the app first, so it can report a tenants file that stops the app from starting.
 @click.command("check-config")
@@ -235,10 +241,14 @@ def check_config(context):
     """Check the tenants file (TENANTS_FILE) and print what each tenant allows."""
     from webapp.ops.config_report import breached_report, report
 
+    starting = logging.getLogger("webapp")
+    starting.addFilter(_not_reported)
     try:
         app = context.ensure_object(ScriptInfo).load_app()
     except TenantConfigError as error:
         raise click.ClickException(f"the tenants file is broken: {error}") from None
+    finally:
+        starting.removeFilter(_not_reported)
     if "secret_key_warning" in app.extensions:
         click.echo(f"warning: {app.extensions['secret_key_warning']}")
         click.echo()
