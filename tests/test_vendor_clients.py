@@ -131,6 +131,46 @@ def test_a_read_only_member_with_a_value_stays_a_fault(client, auth, member):
     assert "read-only" in response.get_json()["message"]
 
 
+DOTNET_DEFAULTS = {
+    "CustomerId": "00000000-0000-0000-0000-000000000000",
+    "EmailVerified": False,
+    "EmailVerifiedAt": "0001-01-01T00:00:00",
+}
+
+
+def test_read_only_members_at_their_dotnet_defaults_are_ignored(app, client, auth):
+    # A Guid, a bool and a DateTime cannot be null in .NET: a client reusing the answer's
+    # contract sends their defaults, as the vendor's own sample shows the empty Guid.
+    response = client.put(ONLINE_ORDERING, json=_registration(**DOTNET_DEFAULTS), headers=auth)
+    assert response.status_code == 200, response.get_json()
+    xml = fixture("online_ordering_datacontract_nil_members.xml").decode()
+    xml = xml.replace(
+        '<d2p1:CustomerId i:nil="true"/>',
+        "".join(
+            f"<d2p1:{name}>{str(value).lower()}</d2p1:{name}>"
+            for name, value in DOTNET_DEFAULTS.items()
+        ),
+    )
+    response = client.put(
+        ONLINE_ORDERING, data=xml, headers={**auth, "Content-Type": "application/xml"}
+    )
+    assert response.status_code == 200, response.data
+    assert customer(app, email="ann@example.com").email_verified_at is None
+
+
+@pytest.mark.parametrize(
+    ("member", "value"),
+    [
+        ("CustomerId", "3f8e2a61-9c1d-4b7e-a5f0-6d2c8b9e1a47"),
+        ("EmailVerified", True),
+        ("EmailVerifiedAt", "2026-12-06T09:30:00"),
+    ],
+)
+def test_a_read_only_member_other_than_its_default_stays_a_fault(client, auth, member, value):
+    response = client.put(ONLINE_ORDERING, json=_registration(**{member: value}), headers=auth)
+    assert faults(response) == [(91000, f"Customer.{member}")]
+
+
 def test_unknown_members_are_ignored_when_null_and_refused_otherwise(client, auth):
     body = {**_registration(Title=None), "Referrer": None}
     assert client.put(ONLINE_ORDERING, json=body, headers=auth).status_code == 200

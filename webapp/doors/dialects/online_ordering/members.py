@@ -30,12 +30,26 @@ REGISTRATION = {
 }
 
 
-def unread(schema, name, null):
+# What a .NET client that reuses the answer's data contract sends for a read-only member it
+# cannot leave empty: the type's default (a Guid, a bool and a DateTime are never null there).
+DOTNET_DEFAULTS = {
+    "CustomerId": "00000000-0000-0000-0000-000000000000",
+    "EmailVerified": "false",
+    "EmailVerifiedAt": "0001-01-01T00:00:00",
+}
+
+
+def unread(schema, name, value):
     """Why member `name`, which the door does not read (`name` is None or read-only in `schema`),
-    is refused: None when it is nil or null and so ignored."""
-    if null:
+    is refused: None when it is ignored, as nil or null (`value` None), or as a read-only
+    member's .NET default (JSON's false or the XML text "false" alike)."""
+    if value is None:
         return None
-    return "Is read-only" if schema.get(name) == READ_ONLY else "Is not a known field"
+    if schema.get(name) != READ_ONLY:
+        return "Is not a known field"
+    default = DOTNET_DEFAULTS.get(name)
+    written = str(value).lower() if isinstance(value, bool | str) else None
+    return None if default is not None and written == default.lower() else "Is read-only"
 
 
 def read(schema, name):

@@ -131,7 +131,7 @@ def _json_members(body, schema, prefix, faults):
         name = names.get(key.lower())
         path = prefix + (name or key)
         if not contract.read(schema, name):
-            problem = contract.unread(schema, name, value is None)
+            problem = contract.unread(schema, name, value)
             if problem:
                 faults.append(Fault(91000, path, problem))
         elif name in values:

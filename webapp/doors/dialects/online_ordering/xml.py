@@ -52,7 +52,7 @@ def _members(element, namespace, schema, prefix, faults):
         child_namespace, name = _split(child.tag)
         path = prefix + name
         if not members.read(schema, name):
-            problem = members.unread(schema, name, _nil(child))
+            problem = members.unread(schema, name, None if _nil(child) else child.text or "")
             if problem:
                 faults.append(Fault(91000, path, problem))
         elif child_namespace != namespace:
