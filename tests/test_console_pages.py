@@ -6,7 +6,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import deliver_outbox, make_api_key, valid_customer
+from conftest import bearer, deliver_outbox, make_api_key, valid_customer
 from console_client import operator_client
 from queued_mail import code_in, mails
 from wizard_client import ADDRESS, CONSENTS, PROFILE, Wizard, account
@@ -188,6 +188,19 @@ def test_customer_page_shows_fields_consents_and_messages_and_exports_json(app):
     assert json.loads(exported.get_data()) == created
     log = soup(console.get("/console/audit")).select_one("#audit-table").get_text()
     assert "exported customer" in log and "viewed customer" in log
+
+
+def test_customer_page_shows_the_online_ordering_channel(app):
+    body = {
+        "Customer": {"LastName": "Lovelace", "EMail": "ada.kiosk@example.com"},
+        "Password": valid_customer()["password"],
+        "SecurityQuestion": "First pet's name?",
+        "SecurityAnswer": "Rex",
+    }
+    headers = {**bearer(app), "X-Api-Channel": "Kiosk"}
+    made = app.test_client().put("/v1/Customers", json=body, headers=headers).get_json()
+    page = soup(operator_client(app).get(f"/console/t/default/customers/{made['CustomerId']}"))
+    assert "Channel (online-ordering API)Kiosk" in page.select_one("#customer-fields").get_text()
 
 
 def test_keys_are_created_once_listed_and_revoked_to_401(app):

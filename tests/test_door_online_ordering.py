@@ -854,6 +854,26 @@ def test_channel_header_wins_over_the_deprecated_member(app, client, auth, heade
     assert stored(app, response.get_json()["CustomerId"]).extra.get("channel") == kept
 
 
+@pytest.mark.parametrize(
+    "header, member, path",
+    [
+        ("We\tb\x7f", None, "X-Api-Channel"),
+        ("K" * 51, None, "X-Api-Channel"),
+        (None, "W" * 51, "Channel"),
+    ],
+)
+def test_a_channel_with_control_characters_or_too_long_is_refused_from_either_source(
+    app, client, auth, header, member, path
+):
+    body = {**registration_body(), "Channel": member}
+    headers = {"X-Api-Channel": header} if header is not None else {}
+    assert faults(put(client, auth, body, **headers)) == [(91000, path)]
+    with app.app_context():
+        assert db.session.execute(select(Customer)).first() is None
+    kept = put(client, auth, {**body, "Channel": "W" * 50}, **{"X-Api-Channel": " " + "K" * 50})
+    assert kept.status_code == 200, kept.get_json()
+
+
 def test_requests_without_credentials_are_rate_limited(make_app):
     app = make_app(RATELIMIT_PUBLIC_API="2 per hour")
     client = app.test_client()

@@ -77,9 +77,11 @@ ORDER = (
     "SecurityQuestion",
     "SecurityAnswer",
     "Channel",
+    "X-Api-Channel",
     *QUERY,
 )
 SECURITY_TEXT_MAX = 200  # the stored question's length; the answer is kept hashed
+CHANNEL_MAX = 50  # "Web", "Kiosk", "iOS app": a name, shown on the console's customer page
 # Gathered into the OpenAPI document by webapp.doors.openapi.
 OPENAPI_PATHS, OPENAPI_SCHEMAS = dialects_openapi.online_ordering(EMAIL_OPTIONS, SECURITY_TEXT_MAX)
 
@@ -183,19 +185,24 @@ def _answers(members, faults):
             faults.append(Fault(91000, name, f"Must be {SECURITY_TEXT_MAX} characters or fewer"))
         elif unstorable(value):
             faults.append(Fault(91000, name, CONTROL_CHARACTERS))
-    channel = members.get("Channel")
-    if "Channel" not in faulted and isinstance(channel, str) and unstorable(channel):
-        faults.append(Fault(91000, "Channel", CONTROL_CHARACTERS))
+    sent = (("Channel", members.get("Channel")), ("X-Api-Channel", _header_channel()))
+    for path, channel in sent:
+        if path in faulted or not isinstance(channel, str):
+            continue
+        if unstorable(channel):
+            faults.append(Fault(91000, path, CONTROL_CHARACTERS))
+        elif len(channel.strip()) > CHANNEL_MAX:
+            faults.append(Fault(91000, path, f"Must be {CHANNEL_MAX} characters or fewer"))
     return answers
+
+
+def _header_channel():
+    return request.headers.get("X-Api-Channel")
 
 
 def _channel(members):
     # The deprecated body member gives way to the header.
-    return (
-        (request.headers.get("X-Api-Channel") or "").strip()
-        or (members.get("Channel") or "").strip()
-        or None
-    )
+    return (_header_channel() or "").strip() or (members.get("Channel") or "").strip() or None
 
 
 # --- answering --------------------------------------------------------------------------------
