@@ -19,7 +19,7 @@ from wtforms import Form, StringField
 from wtforms.validators import StopValidation
 
 from webapp.faults import BY_CODE
-from webapp.forms.scripts import highly_restrictive
+from webapp.forms.scripts import highly_restrictive, of_a_script
 from webapp.i18n import N_, gettext, in_source_language
 
 INVALID = 91000
@@ -249,11 +249,30 @@ class TextForm(Form):
 
 
 # Letters and digits of any script, and . _ - @ (contract section 2), checked after NFKC.
-USERNAME_CATEGORIES = {"Lu", "Ll", "Lt", "Lm", "Lo", "Nd"}
+LETTERS = {"Lu", "Ll", "Lt", "Lm", "Lo"}
+# A letter of an abugida (Devanagari, Tamil, Bengali, Thai...) is often a consonant and the
+# vowel signs or virama written on it, combining marks NFKC leaves as they are: "प्रिया" is
+# letters to the person who types it. So a mark of a script is part of the letter before it,
+# up to a few of them (a stack of marks is a way to draw over other text).
+MARKS = {"Mn", "Mc"}
+MARKS_ON_A_LETTER = 4
 
 
-def _username_char_ok(char):
-    return char in "._-@" or unicodedata.category(char) in USERNAME_CATEGORIES
+def _letters_and_digits(value):
+    marks = None  # how many marks follow the last letter; None when no letter comes just before
+    for char in value:
+        category = unicodedata.category(char)
+        if category in LETTERS:
+            marks = 0
+        elif category in MARKS and marks is not None and marks < MARKS_ON_A_LETTER:
+            if not of_a_script(char):
+                return False
+            marks += 1
+        elif category == "Nd" or char in "._-@":
+            marks = None
+        else:
+            return False
+    return True
 
 
 def normalize_username(value):
@@ -296,7 +315,7 @@ def _is_email(text):
 
 def letters_digits_marks_of_one_script(value):
     # Look-alikes: one username may not mix writing systems (Latin "a" with Cyrillic "а").
-    return all(_username_char_ok(c) for c in value) and highly_restrictive(value)
+    return _letters_and_digits(value) and highly_restrictive(value)
 
 
 # The usual username, ASCII letters, digits and marks, is all of the above at a glance.

@@ -36,6 +36,13 @@ def _scripts(char):
     return frozenset(scripts.union(*(AUGMENTED.get(script, ()) for script in scripts)))
 
 
+def of_a_script(char) -> bool:
+    """True for a character some writing systems use and others do not: a Devanagari vowel
+    sign, an Arabic vowel mark, a Latin accent; False for Common and Inherited-only ones (a
+    combining overlay such as U+0338 belongs to every script and so to none)."""
+    return bool(_scripts(char))
+
+
 def highly_restrictive(text: str) -> bool:
     """True unless `text` mixes scripts in a way that lets it pass for another string."""
     sets = [scripts for scripts in map(_scripts, text) if scripts]
