@@ -124,6 +124,41 @@ def test_every_fault_is_listed_in_field_order(client):
     ]
 
 
+@pytest.mark.parametrize(
+    ("extra", "listed"),
+    [
+        (
+            {
+                "consents": {
+                    "consentIds": ["terms", "privacy", "bogus"],
+                    "contactMethods": ["email"],
+                    "x": 1,
+                }
+            },
+            [(90066, "consents.consentIds"), (91000, "consents.x")],
+        ),
+        (
+            {
+                "addresses": [{"zz": 1, "city": "London", "countryCode": "GB"}],
+                "currency": "XYZ",
+                "foo": 1,
+            },
+            [
+                (91000, "addresses[0].addressLine1"),
+                (90026, "addresses[0].postcode"),
+                (91000, "addresses[0].zz"),
+                (90019, "currency"),
+                (91000, "foo"),
+            ],
+        ),
+    ],
+)
+def test_a_member_a_field_does_not_have_is_listed_after_the_field_s_parts(client, extra, listed):
+    response = client.post(CUSTOMERS, json=valid_customer(**extra))
+    assert faults(response) == listed
+    assert response.status_code == {90066: 404}.get(listed[0][0], 400)
+
+
 def test_the_top_level_repeats_the_first_fault_and_takes_its_status(client):
     response = client.post(CUSTOMERS, json=valid_customer(username="", currency="JPY"))
     assert response.status_code == 400

@@ -345,6 +345,32 @@ def test_custom_attribute_max_length_defaults_to_200(make_app):
     assert faults(client.post(CUSTOMERS, json=over)) == [(91000, "customAttributes[0].value")]
 
 
+def test_custom_attribute_faults_follow_the_body_s_order(attributes_client):
+    given = [
+        {"name": "favouriteTeam", "value": "A" * 11},
+        {"name": "nope", "value": "x"},
+        {"name": "memberNo", "value": "M" * 201},
+    ]
+    response = attributes_client.post(CUSTOMERS, json=valid_customer(customAttributes=given))
+    assert faults(response) == [
+        (91000, "customAttributes[0].value"),
+        (91000, "customAttributes[1].name"),
+        (91000, "customAttributes[2].value"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "entry", ["memberNo", {"name": "memberNo", "value": "M-1", "extra": 1}, {"value": "M-1"}]
+)
+def test_an_entry_that_cannot_be_read_is_one_fault_and_nothing_it_holds_is_read(
+    attributes_client, entry
+):
+    # Not "memberNo is not an attribute", nor "enter the member number": the entry may give it.
+    given = [{"name": "favouriteTeam", "value": "Arsenal"}, entry]
+    response = attributes_client.post(CUSTOMERS, json=valid_customer(customAttributes=given))
+    assert faults(response) == [(91000, "customAttributes[1]")]
+
+
 def test_required_custom_attribute_missing_is_91000(attributes_client):
     for given in ([], [{"name": "memberNo", "value": "  "}]):
         response = attributes_client.post(CUSTOMERS, json=valid_customer(customAttributes=given))

@@ -51,17 +51,31 @@ NAMES = tuple(field.name for field in FIELDS)
 # The fields given as one string each (the others are structured).
 TEXT = tuple(field for field in FIELDS if field.column or field.secret)
 TEXT_NAMES = tuple(field.name for field in TEXT)
-# Every answer's place in the fault order: a structured field is followed by its parts.
-ORDER = tuple(name for field in FIELDS for name in (field.name, *field.parts))
+
+
+# A part's field: "postcode" is a part of "addresses".
+PART_OF = {part: field.name for field in FIELDS for part in field.parts}
+PATH = re.compile(r"([A-Za-z]+)(?:\[([0-9]{1,9})\])?(?:\.(.+))?")
 
 
 def order_key(name):
-    """Where a fault on `name` sorts; a path like addresses[0].foo sorts with its field, and an
-    unknown name ("surname " too) after every known one."""
-    if name not in ORDER:
-        path = re.match(r"([A-Za-z]*)[.\[]", name or "")
-        name = path and path.group(1)
-    return ORDER.index(name) if name in ORDER else len(ORDER)
+    """Where a fault on `name` sorts: a field, a part ("postcode") or a path into the body
+    ("addresses[0].postcode", "customAttributes[1].value"). By section 2's field, then by the
+    entry's place in the body, then by the part; a member a field does not have
+    ("addresses[0].foo", "consents.x") after the field's parts, and an unknown field ("surname "
+    too) after every known one."""
+    if name in PART_OF:
+        name = f"{PART_OF[name]}.{name}"
+    match = PATH.fullmatch(name or "")
+    if match is None or match[1] not in NAMES:
+        return (len(NAMES), 0, 0)
+    field, entry, member = match.groups()
+    parts = FIELDS[NAMES.index(field)].parts
+    if member is None:
+        rank = -1
+    else:
+        rank = parts.index(member) if member in parts else len(parts)
+    return (NAMES.index(field), int(entry or 0), rank)
 
 
 def column_values(tenant, data) -> dict:

@@ -1,5 +1,7 @@
 """The JSON API (contract section 4): parse a customer, call the service, answer in JSON."""
 
+import re
+
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
@@ -12,7 +14,7 @@ from webapp.forms.address import PARTS as ADDRESS_PARTS
 from webapp.forms.profile import ATTRIBUTE_PREFIX
 from webapp.http import errors
 from webapp.http.body import read_json_object
-from webapp.registration.fields import CONSENT_LISTS, NAMES, TEXT_NAMES
+from webapp.registration.fields import CONSENT_LISTS, NAMES, TEXT_NAMES, order_key
 from webapp.registration.representation import customer_json
 from webapp.trust import enumeration, proof_of_work
 
@@ -21,6 +23,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 errors.renderer("/api/")(errors.json_fault)
 
 PENDING = {"status": "pending"}
+UNREAD_ATTRIBUTE = re.compile(r"customAttributes\[[0-9]+\]")
 
 
 def _wrong_type(path, expected):
@@ -96,8 +99,11 @@ def _consents(value, answers, faults):
 
 
 def _attribute_name(item):
-    """The name a `customAttributes` entry gives, trimmed as every identifier is; else None."""
-    name = item.get("name") if isinstance(item, dict) else None
+    """The name a well-formed `customAttributes` entry gives, trimmed as every identifier is;
+    else None (an entry of another shape is not read)."""
+    if not isinstance(item, dict) or not set(item) <= {"name", "value"}:
+        return None
+    name = item.get("name")
     return name.strip() if isinstance(name, str) else None
 
 
@@ -107,7 +113,7 @@ def _attributes(value, answers, faults):
     for index, item in enumerate(value):
         path = f"customAttributes[{index}]"
         name = _attribute_name(item)
-        if name is None or not set(item) <= {"name", "value"}:
+        if name is None:
             faults.append(_wrong_type(path, "an object {name, value} of strings"))
         elif not isinstance(item.get("value"), (str, type(None))):
             faults.append(_wrong_type(f"{path}.value", "a string"))
@@ -153,14 +159,21 @@ def _with_paths(error, body, parsed=()):
     wrongly typed `consents` object, say) stands for what it holds: the rules' faults about its
     members, which they found missing because they could not be read, are left out."""
     unread = [to_path(item.field, body) for item in parsed]
+    # An attribute is missing only if no entry that could not be read might have given it.
+    entries_unread = any(UNREAD_ATTRIBUTE.fullmatch(u or "") for u in unread)
     faults = []
     for item in error.faults:
         path = to_path(item.field, body)
         if all(item is not p for p in parsed) and any(_within(path, u) for u in unread):
             continue
+        if path == "customAttributes" and entries_unread:
+            continue
         # The product's own faults name the field in the message; vendor faults keep theirs.
         detail = f"{path}: {item.detail}" if item.code == 91000 and item.detail else item.detail
         faults.append(Fault(item.code, path, detail))
+    # In section 2's order by path: attributes as the body lists them, a member a field does
+    # not have after the field's parts.
+    faults.sort(key=lambda item: order_key(item.field))
     return FaultError(faults, error.headers)
 
 
