@@ -51,6 +51,14 @@ def test_every_rate_limited_operation_documents_its_429_and_every_one_its_500(ap
     assert "get /api/v1/challenge" in limited and len(limited) == 6
 
 
+def test_the_challenge_s_401_for_a_tenant_without_public_registration_is_documented(make_app):
+    client = make_app("[tenants.private]\npublic_registration = false\n").test_client()
+    answer = client.get("/api/v1/challenge?tenant=private")
+    assert answer.status_code == 401
+    document = client.get("/api/openapi.json").get_json()
+    assert "401" in document["paths"]["/api/v1/challenge"]["get"]["responses"]
+
+
 def test_every_401_documents_its_www_authenticate_header(document):
     answered = [
         (f"{method} {path}", operation["responses"]["401"])

@@ -64,6 +64,11 @@ OPENAPI_PATHS = {
                         }
                     },
                 },
+                "401": {
+                    **COMMON_FAULTS["401"],
+                    "description": "91005: the tenant takes no registration without "
+                    "credentials (public_registration = false), so it hands out no challenge",
+                },
                 "404": fault_response("91009: no such tenant"),
                 "429": COMMON_FAULTS["429"],  # it counts against RATELIMIT_VALIDATION
                 "500": COMMON_FAULTS["500"],
