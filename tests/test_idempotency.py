@@ -60,6 +60,21 @@ def test_key_of_255_characters_is_accepted(client):
     assert post(client, valid_customer(), "k" * 255).status_code == 201
 
 
+def as_sent(text):
+    """A header value as WSGI hands it over: its UTF-8 bytes, one Latin-1 character each."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def test_a_key_in_utf_8_counts_characters_not_bytes(app, client):
+    key, body = "é" * 255, valid_customer()
+    first = post(client, body, as_sent(key))
+    assert first.status_code == 201, first.get_json()
+    assert post(client, body, as_sent(key)).get_json() == first.get_json()
+    over = post(client, valid_customer(), as_sent(key + "é"))
+    assert faults(over) == [(91000, "Idempotency-Key")]
+    assert customers(app) == 1
+
+
 @pytest.mark.parametrize("key", ["k" * 256, "", "order\x00-1", "order\x1b-1", "order\x85"])
 def test_key_empty_over_255_characters_or_with_control_characters_is_91000(app, client, key):
     response = post(client, valid_customer(), key)

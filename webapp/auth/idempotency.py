@@ -34,6 +34,19 @@ def fingerprint(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
+def sent_key(request):
+    """The request's `Idempotency-Key`, or None. HTTP hands header values over as Latin-1, one
+    character a byte; a client sending UTF-8 means the characters those bytes spell, and the
+    contract's 255 counts characters."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None or key.isascii():
+        return key
+    try:
+        return key.encode("latin-1").decode("utf-8")
+    except UnicodeError:  # bytes that are not UTF-8: taken as Latin-1, one character each
+        return key
+
+
 def key_faults(key) -> list[Fault]:
     """The fault of a malformed key, listed with the body's (a request with one claims nothing
     and stores nothing); none for a good key or no key."""

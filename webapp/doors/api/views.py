@@ -185,7 +185,7 @@ def create_customer():
     metrics.attempted(tenant, "api")
     registration.ensure_open(tenant)
     body = read_json_object(("application/json",))
-    key = request.headers.get("Idempotency-Key")
+    key = idempotency.sent_key(request)
     malformed = idempotency.key_faults(key)
     if malformed:
         key = None  # nothing to claim: the request fails with the key's fault and the body's
