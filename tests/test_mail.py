@@ -140,6 +140,13 @@ def test_a_sender_no_mail_can_carry_stops_the_start(make_app, sender):
         make_app(TENANT, MAIL_FROM=sender)
 
 
+@pytest.mark.parametrize("port", ["0", "70000"])
+def test_a_mail_port_no_connection_can_use_stops_the_start(make_app, monkeypatch, port):
+    monkeypatch.setenv("MAIL_PORT", port)
+    with pytest.raises(ConfigError, match="MAIL_PORT="):
+        make_app(TENANT)
+
+
 def test_the_email_never_holds_the_password(make_app, smtp_server, instance):
     smtp_server.start()
     app = make_app(TENANT, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)

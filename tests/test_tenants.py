@@ -203,6 +203,8 @@ BROKEN = [
     ('[tenants.acme]\ncontact_methods = ["email", "email"]\n', ["acme", "contact_methods"]),
     ('[tenants.acme]\ncustomer_types = ["VIP", "VIP"]\n', ["acme", "customer_types"]),
     ("[tenants.acme]\nstore_id = -1\n", ["acme", "store_id"]),
+    # The web-store API's path takes at most 18 digits: such a store could not be reached.
+    ("[tenants.acme]\nstore_id = 1000000000000000000\n", ["acme", "store_id"]),
     ('[tenants.acme]\nembed_origins = ["https://a.example/path"]\n', ["acme", "embed_origins"]),
     ('[tenants.acme]\nembed_origins = ["*"]\n', ["acme", "embed_origins"]),
     ('[tenants.acme]\nwebhook_url = "https://a.example/hook"\n', ["acme", "webhook_secret"]),

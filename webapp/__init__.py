@@ -35,6 +35,7 @@ def create_app(test_config=None):
     settings.check_database_url(app.config)
     settings.check_argon2(app.config)
     settings.check_mail_from(app.config)
+    settings.check_mail_port(app.config)
     settings.refuse_blank_secret_key(app.config)
     if not app.config["SECRET_KEY"]:
         warning = settings.private_secret_key_warning(app.config)

@@ -170,6 +170,13 @@ def check_mail_from(config) -> None:
     config["MAIL_FROM"] = f"{local}@{host}"
 
 
+def check_mail_port(config) -> None:
+    """A MAIL_PORT no connection can use would fail every mail, each retried for a day."""
+    port = config["MAIL_PORT"]
+    if not (isinstance(port, int) and not isinstance(port, bool) and 1 <= port <= 65535):
+        raise ConfigError(f"MAIL_PORT={port!r}: expected a port, 1 to 65535")
+
+
 def check_argon2(config) -> None:
     """argon2id's own bounds, and the memory the machine has: parameters outside them pass the
     start but fail every hash."""

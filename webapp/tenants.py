@@ -243,7 +243,11 @@ _AS_COMPARED = {
 # How each plain key of a tenant is checked: (predicate, what the key must be).
 _SCALARS = {
     "name": _TEXT,
-    "store_id": (lambda v: _is_int(v) and v > 0, "a positive integer"),
+    # The web-store API's path takes a store id of up to 18 digits (a signed 64-bit integer's).
+    "store_id": (
+        lambda v: _is_int(v) and 0 < v < 10**18,
+        "a positive integer of at most 18 digits",
+    ),
     "currencies": (
         lambda v: (
             _is_str_list(v)
