@@ -24,10 +24,11 @@ def sha1(text):
 
 @pytest.fixture
 def breach_list(tmp_path):
-    """A filter made by the command from a list in Have I Been Pwned's form."""
+    """A filter made by the command from a list in Have I Been Pwned's form, saved by an editor
+    that puts a byte order mark first."""
     source = tmp_path / "pwned.txt"
     source.write_text(
-        f"{sha1('hunter2-but-longer')}:12\n\nnot a hash\n{sha1(LEAKED)}:3861493\n"
+        f"\ufeff{sha1('hunter2-but-longer')}:12\n\nnot a hash\n{sha1(LEAKED)}:3861493\n"
         f"{sha1('another-one')}\n"
     )
     output = tmp_path / "breached.bloom"

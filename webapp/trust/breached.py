@@ -8,6 +8,7 @@ file means the same on every machine.
 """
 
 import binascii
+import codecs
 import hashlib
 import math
 import os
@@ -35,8 +36,9 @@ def _hash(digest: bytes) -> int:
 
 
 def parse(line: bytes) -> bytes | None:
-    """The SHA-1 digest of a `HASH` or `HASH:COUNT` line, or None for anything else."""
-    text = line.strip().partition(b":")[0]
+    """The SHA-1 digest of a `HASH` or `HASH:COUNT` line, or None for anything else. A UTF-8
+    byte order mark (which editors on Windows put before the first line) is no part of it."""
+    text = line.strip().removeprefix(codecs.BOM_UTF8).partition(b":")[0]
     if len(text) != 40:
         return None
     try:
