@@ -67,3 +67,20 @@ def test_a_named_folder_that_is_missing_is_made(tmp_path):
     with gunicorn(tmp_path, counted_in(tmp_path, folder), workers=2) as server:
         assert registered_and_scraped(server, registrations=3, scrapes=2) == [3, 3]
     assert list(folder.glob("*.db"))
+
+
+def test_a_fresh_service_lists_every_family_before_anything_is_counted(tmp_path):
+    folder = tmp_path / "prometheus"
+    with gunicorn(tmp_path, counted_in(tmp_path, folder), workers=2) as server:
+        text = requests.get(
+            server.url + "/metrics", timeout=10, headers={"Authorization": f"Bearer {TOKEN}"}
+        ).text
+    assert {family.name for family in text_string_to_metric_families(text)} >= {
+        "registrations",
+        "wizard_step_events",
+        "inline_checks",
+        "rate_limited_requests",
+        "outbox_deliveries",
+        "request_duration_seconds",
+        "outbox_messages",
+    }

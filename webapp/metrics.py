@@ -52,6 +52,7 @@ DELIVERIES = Counter(
     ["kind", "outcome"],
 )
 LATENCY = Histogram("request_duration_seconds", "Time to answer a request, by route", ["endpoint"])
+OWN = (REGISTRATIONS, STEP_EVENTS, INLINE_CHECKS, RATE_LIMITED, DELIVERIES, LATENCY)
 
 bp = Blueprint("metrics", __name__)
 
@@ -158,9 +159,21 @@ class OutboxCollector:
         yield family
 
 
-class _ThisProcess:
+class _EveryFamily:
+    """What `counted` collects, and each of the service's own families no process has counted
+    in yet, without samples: the files of PROMETHEUS_MULTIPROC_DIR hold only what was counted,
+    so a fresh service would leave out families a scrape (and an alert on them) expects."""
+
+    def __init__(self, counted):
+        self.counted = counted
+
     def collect(self):
-        return REGISTRY.collect()
+        listed = set()
+        for family in self.counted.collect():
+            listed.add(family.name)
+            yield family
+        for metric in OWN:
+            yield from (family for family in metric.describe() if family.name not in listed)
 
 
 @bp.get("/metrics")
@@ -180,9 +193,9 @@ def scrape():
         )
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        multiprocess.MultiProcessCollector(registry)
+        registry.register(_EveryFamily(multiprocess.MultiProcessCollector(None)))
     else:
-        registry.register(_ThisProcess())
+        registry.register(_EveryFamily(REGISTRY))
     registry.register(OutboxCollector())
     response = Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
     response.headers["Cache-Control"] = "no-store"
