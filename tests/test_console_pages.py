@@ -179,6 +179,11 @@ def test_customer_page_shows_fields_consents_and_messages_and_exports_json(app):
     path = f"/console/t/default/customers/{created['customerId']}"
     page = soup(console.get(path))
     assert created["email"] in page.select_one("#customer-fields").get_text()
+    shown = {
+        row.select_one("dt").get_text(): row.select_one("dd").get_text()
+        for row in page.select("#customer-fields .summary-row")
+    }
+    assert shown["emailVerified"] == "No"  # a word, not Python's False
     assert (
         "terms" in page.get_text()
         and "account_created" in page.select_one("#customer-messages").get_text()

@@ -80,6 +80,16 @@ def test_a_message_past_the_retry_horizon_is_failed_and_logged(make_app, webhook
     assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 11
 
 
+def test_a_message_given_up_after_one_attempt_says_attempt(make_app, webhook_receiver, caplog):
+    receiver = webhook_receiver(statuses=[500])
+    app = make_app(webhook_tenant(receiver.tenant_keys), OUTBOX_RETRY_HOURS=0)
+    register(app)
+    with caplog.at_level(logging.ERROR, logger="webapp.outbox.worker"):
+        assert deliver_outbox(app)["failed"] == 1
+    [given_up] = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert "failed for good after 1 attempt: " in given_up
+
+
 def test_the_operator_lists_and_retries_a_failed_message(make_app, webhook_receiver):
     receiver = webhook_receiver(statuses=[500] * 7)
     app = make_app(webhook_tenant(receiver.tenant_keys), OUTBOX_RETRY_HOURS=1)

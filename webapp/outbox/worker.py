@@ -218,11 +218,12 @@ class Worker:
         delay = retry_delay(message.attempts, self.base, self.horizon)
         if delay is None:
             log.error(
-                "outbox: %s %s for tenant %s failed for good after %d attempts: %s",
+                "outbox: %s %s for tenant %s failed for good after %d %s: %s",
                 message.kind,
                 message.id,
                 message.tenant,
                 message.attempts,
+                "attempt" if message.attempts == 1 else "attempts",
                 text,
                 extra={"fields": {**fields, "outcome": "failed"}},
             )
