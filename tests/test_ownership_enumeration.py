@@ -230,3 +230,74 @@ def test_a_tenant_that_is_not_enumeration_safe_still_says_taken(make_app):
     assert client.post(CUSTOMERS, json=body).status_code == 201
     again = client.post(CUSTOMERS, json=valid_customer(email=body["email"]))
     assert again.status_code == 409
+
+
+# --- a username that is an email address tells of the address: the dialects' customers -------
+
+
+def registered_through_a_dialect(app):
+    """A customer of the online-ordering door, whose username is their address."""
+    key_id, secret = make_api_key(app)
+    email = f"{unique('shop')}@example.com"
+    body = {
+        "Customer": {"LastName": "Lee", "EMail": email},
+        "Password": STRONG_PASSWORD,
+        "SecurityQuestion": "First pet's name?",
+        "SecurityAnswer": "Rex",
+    }
+    response = app.test_client().put(
+        "/v1/Customers", json=body, headers={"Authorization": f"Bearer {key_id}.{secret}"}
+    )
+    assert response.status_code == 200, response.get_json()
+    return email
+
+
+def test_someone_else_s_address_as_username_is_refused_alike_taken_or_free(app):
+    taken = registered_through_a_dialect(app)
+    client = app.test_client()
+    for address in (taken, same_length_free(taken)):
+        body = valid_customer(username=address, email=f"{unique('me')}@example.com")
+        response = client.post(CUSTOMERS, json=body)
+        assert (response.status_code, fault_codes(response)) == (400, [90030])
+    page = Wizard(client).submit(
+        {"username": taken, "email": f"{unique('me')}@example.com", "password": STRONG_PASSWORD}
+    )
+    assert page.status == 422
+    assert "Enter your own email address as your username" in page.html
+
+
+def test_one_s_own_address_as_username_is_202_pending_taken_or_free(app):
+    taken = registered_through_a_dialect(app)
+    client = app.test_client()
+    answers = [
+        client.post(CUSTOMERS, json=valid_customer(username=address, email=address))
+        for address in (taken, same_length_free(taken))
+    ]
+    assert [(a.status_code, a.get_json()) for a in answers] == [(202, {"status": "pending"})] * 2
+    assert [m for m in mails(app, to=taken) if "Someone tried" in m["Subject"]]
+
+
+def test_the_inline_check_of_a_username_that_is_an_address_never_says_taken(app):
+    taken = registered_through_a_dialect(app)
+    client = app.test_client()
+    csrf = Wizard(client).page.hidden["csrf_token"]
+    answers = [
+        client.post(
+            "/register/check/username",
+            data={"username": address, "csrf_token": csrf},
+            headers={"HX-Request": "true"},
+        )
+        .get_data(as_text=True)
+        .replace(address, "ADDRESS")
+        for address in (taken, same_length_free(taken))
+    ]
+    assert answers[0] == answers[1] and "taken" not in answers[0]
+
+
+def test_credentialed_callers_may_give_any_address_as_username(app):
+    key_id, secret = make_api_key(app)
+    body = valid_customer(username=f"{unique('other')}@example.com")
+    response = app.test_client().post(
+        CUSTOMERS, json=body, headers={"Authorization": f"Bearer {key_id}.{secret}"}
+    )
+    assert response.status_code == 201

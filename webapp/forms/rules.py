@@ -305,7 +305,7 @@ def domain_key(domain):
         return unicodedata.normalize("NFKC", domain).lower()
 
 
-def _is_email(text):
+def is_email(text):
     try:
         validate_email(text, check_deliverability=False)
     except EmailNotValidError:
@@ -324,7 +324,7 @@ PLAIN_USERNAME = re.compile(r"[A-Za-z0-9._@-]+")
 
 def username_format(form, field):
     # A door whose username is the email (meta `username_is_email`) takes any valid address.
-    if getattr(form.meta, "username_is_email", False) and _is_email(field.data):
+    if getattr(form.meta, "username_is_email", False) and is_email(field.data):
         return
     value = normalize_username(field.data)
     if not PLAIN_USERNAME.fullmatch(value) and not letters_digits_marks_of_one_script(value):
@@ -332,7 +332,7 @@ def username_format(form, field):
 
 
 def email_format(form, field):
-    if not _is_email(field.data):
+    if not is_email(field.data):
         stop(N_("Enter an email address in the correct format, like name@example.com"))
 
 

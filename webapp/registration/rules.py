@@ -11,7 +11,14 @@ from webapp.database import reads
 from webapp.faults import Fault, fault
 from webapp.forms import STEPS, field_form, field_names, step_form, step_of
 from webapp.forms.profile import ATTRIBUTE_PREFIX
-from webapp.forms.rules import age_on, email_key, parse_birth_date, username_key, utc_today
+from webapp.forms.rules import (
+    age_on,
+    email_key,
+    is_email,
+    parse_birth_date,
+    username_key,
+    utc_today,
+)
 from webapp.http import logs
 from webapp.models import Customer
 from webapp.registration.fields import CONSENT_LISTS, order_key
@@ -124,8 +131,26 @@ def taken(tenant, data, bad=frozenset()):
     ]
 
 
-def _account_rules(tenant, data, bad, policy):
+def _someone_elses_address(tenant, caller, data):
+    """True where an enumeration-safe tenant is sent someone else's address as a username
+    without credentials: a dialect's customer has their address as username, so "taken" would
+    tell that the address is registered (trust/enumeration.py)."""
+    username, email = data.get("username"), data.get("email")
+    return bool(
+        tenant.enumeration_safe
+        and not caller.has_credentials
+        and username
+        and email
+        and is_email(username)
+        and email_key(username) != email_key(email)
+    )
+
+
+def _account_rules(tenant, data, bad, policy, caller):
     found = []
+    if "username" not in bad and _someone_elses_address(tenant, caller, data):
+        found.append(Fault(90030, "username"))
+        bad = bad | {"username"}
     if "email" not in bad and data.get("email") and disposable.refused(tenant, data["email"]):
         found.append(disposable.fault())
         bad = bad | {"email"}  # a refused address is not also reported taken
@@ -222,7 +247,7 @@ def check(
     if only is not None:  # no uniqueness query nor strength estimate for the other fields
         bad |= set(data) - {only}
     if "account" in steps:
-        faults += _account_rules(tenant, data, bad, policy)
+        faults += _account_rules(tenant, data, bad, policy, caller)
     if "profile" in steps:
         faults += _profile_rules(tenant, data, bad, caller)
     if "consents" in steps:

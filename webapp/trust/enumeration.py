@@ -2,7 +2,10 @@
 
 The wizard's account step, the inline check of the email and the public JSON API of such a tenant
 answer a taken address exactly as a free one; the owner of a taken address is mailed a notice
-instead. Credentialed callers, and the username (public by nature), are not concealed.
+instead. Credentialed callers are not concealed, nor is the username (public by nature), except
+where it is an email address: the dialects' customers have their address as username, so a
+username taken would tell of the address. Such a username must then be the person's own email
+(registration.rules, `_someone_elses_address`), and its being taken is concealed with the email's.
 """
 
 from sqlalchemy import select
@@ -10,22 +13,29 @@ from sqlalchemy import select
 from webapp import outbox, registration
 from webapp.extensions import db
 from webapp.faults import FaultError
-from webapp.forms.rules import email_key
+from webapp.forms.rules import email_key, is_email
 from webapp.models import Customer
 from webapp.registration.passwords import hash_secret
 from webapp.trust import mail_budget
 
 EMAIL_TAKEN = 91001
+USERNAME_TAKEN = 90074
 
 
-def hides(tenant, found) -> bool:
-    """True where `found` says the email is taken and the tenant may not say so."""
-    return bool(tenant.enumeration_safe and found is not None and found.code == EMAIL_TAKEN)
+def hides(tenant, found, username=None) -> bool:
+    """True where `found` says the email is taken, or the `username` where it is an email
+    address, and the tenant may not say so."""
+    if not tenant.enumeration_safe or found is None:
+        return False
+    return found.code == EMAIL_TAKEN or (
+        found.code == USERNAME_TAKEN and bool(username) and is_email(username)
+    )
 
 
-def split_taken(tenant, faults):
-    """The faults the tenant may show, and whether a taken email was among those it hides."""
-    shown = [f for f in faults if not hides(tenant, f)]
+def split_taken(tenant, faults, username=None):
+    """The faults the tenant may show, and whether a taken email (or a taken username that is
+    an email address) was among those it hides."""
+    shown = [f for f in faults if not hides(tenant, f, username)]
     return shown, len(shown) != len(faults)
 
 
@@ -57,7 +67,7 @@ def register_pending(tenant, answers, door, caller, prior=(), options=None):
     try:
         registration.register(tenant, answers, door, caller, prior=prior, options=options)
     except FaultError as error:
-        shown, taken = split_taken(tenant, error.faults)
+        shown, taken = split_taken(tenant, error.faults, answers.get("username"))
         if shown or not taken:
             raise FaultError(shown or error.faults, error.headers) from None
         hash_secret(answers.get("password") or "")  # the work a free address costs

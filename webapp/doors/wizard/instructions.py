@@ -11,6 +11,8 @@ from webapp.forms.rules import (
     MAX_AGE,
     Problem,
     age_on,
+    email_key,
+    is_email,
     normalize_username,
     parse_birth_date,
     utc_today,
@@ -50,8 +52,18 @@ PASSWORD = {
 FALLBACK = N_("Check this answer and try again")
 
 
-def _username(value):
-    value = normalize_username(value or "")
+def _username(tenant, answers):
+    typed = answers.get("username") or ""
+    value = normalize_username(typed)
+    if (
+        tenant.enumeration_safe
+        and is_email(typed)
+        and email_key(typed) != email_key(answers.get("email") or "")
+    ):
+        return gettext(
+            "Enter your own email address as your username, or a username that is not an "
+            "email address"
+        )
     if len(value) > 200:
         return gettext("Username must be 200 characters or fewer")
     if not highly_restrictive(value):
@@ -153,7 +165,7 @@ def instruction(fault, tenant, answers) -> str:
     if fault.code in PLAIN:
         return gettext(PLAIN[fault.code])
     explain = {
-        90030: lambda: _username(answers.get("username")),
+        90030: lambda: _username(tenant, answers),
         90073: lambda: _password(tenant, answers),
         90020: lambda: _birth_date(tenant, answers),
         90026: lambda: _postcode(answers),

@@ -167,7 +167,7 @@ def _answers_now_wrong(visit):
     _, faults = registration.check(
         visit.tenant, answers, visit.door, password_hash=visit.draft.password_hash
     )
-    faults, _ = enumeration.split_taken(visit.tenant, faults)
+    faults, _ = enumeration.split_taken(visit.tenant, faults, answers.get("username"))
     return {f.field: said(f, answers) for f in faults if f.field is not None}
 
 
@@ -245,7 +245,7 @@ def save(slug, mode, step):
     answers = posted(step, tenant, request.form, visit.draft and visit.draft.answers)
     saved = visit.draft.password_hash if visit.draft else None
     _, faults = registration.check(tenant, answers, visit.door, steps=(step,), password_hash=saved)
-    faults, taken = enumeration.split_taken(tenant, faults)
+    faults, taken = enumeration.split_taken(tenant, faults, answers.get("username"))
     if faults:
         shown = MultiDict(request.form)
         shown.poplist(SECRET)
@@ -343,7 +343,8 @@ def check(slug, mode, field):
         found = None  # the password chosen earlier stands
     else:
         found = registration.check_field(tenant, field, answers, visit.door)
-    error = said(found, answers) if found and not enumeration.hides(tenant, found) else None
+    hidden = enumeration.hides(tenant, found, answers.get("username"))
+    error = said(found, answers) if found and not hidden else None
     view = one(step, field, tenant, shown, error)
     if field == SECRET:
         return render("partials/password_feedback.html", field=view, strength=_strength(answers))
