@@ -200,6 +200,30 @@ def test_an_expired_draft_starts_again_and_says_why(app):
     assert wizard.page.path == "/register?expired=1"
 
 
+@pytest.mark.parametrize("gone", [False, True])
+def test_coming_back_to_a_bare_register_after_the_draft_expired_says_why_once(app, gone):
+    client = app.test_client()
+    Wizard(client).submit(account())  # the browser keeps the draft's cookie
+    with app.app_context():
+        draft = db.session.execute(select(Draft)).scalar_one()
+        draft.expires_at -= timedelta(hours=25)
+        if gone:  # deleted by the hourly purge
+            db.session.delete(draft)
+        db.session.commit()
+    page = Wizard(client).page  # GET /register, with the cookie
+    assert "more than 24 hours have passed" in page.soup.select_one(".notice").get_text()
+    assert page.soup.select_one("input[name=username]").get("value", "") == ""
+    again = Wizard(client).page  # the cookie went with the first telling
+    assert again.soup.select_one(".notice") is None
+
+
+def test_another_tenant_s_draft_in_the_cookie_is_no_expiry(make_app):
+    app = make_app("[tenants.default]\n[tenants.acme]\n")
+    client = app.test_client()
+    Wizard(client).submit(account())
+    assert Wizard(client, "/t/acme/register").page.soup.select_one(".notice") is None
+
+
 def test_a_post_with_an_expired_draft_saves_nothing(app):
     wizard = Wizard(app.test_client())
     wizard.submit(account())

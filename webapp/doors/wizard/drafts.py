@@ -56,6 +56,17 @@ def find(named: str | None, tenant_slug: str) -> Draft | None:
     return draft
 
 
+def expired(named: str | None, tenant_slug: str) -> bool:
+    """True where the id a genuine token names is of a draft of the tenant's that has expired,
+    or of one gone altogether (expired drafts are deleted within the hour)."""
+    if not named:
+        return False
+    draft = db.session.get(Draft, named)
+    if draft is None:
+        return True
+    return draft.tenant == tenant_slug and draft.expires_at <= utcnow() and not draft.customer_id
+
+
 def start(tenant_slug: str) -> Draft:
     """A new, empty draft (stored with the first answers that `save` commits)."""
     now = utcnow()

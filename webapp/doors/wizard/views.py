@@ -71,9 +71,13 @@ def arrive():
     # An inline check reads the draft only where its field needs it (`check`).
     draft = drafts.find(claimed, tenant.slug) if request.endpoint != "wizard.check" else None
     if not token and not posting and args["mode"] == "register":
-        resumed = drafts.load(request.cookies.get(COOKIE), tenant.slug)
+        kept = drafts.draft_id(request.cookies.get(COOKIE))
+        resumed = drafts.find(kept, tenant.slug)
         if resumed is not None and resumed.customer_id is None:
             draft, claimed = resumed, resumed.id
+        # The person comes back to a bare /register (a bookmark, Back) after 24 hours: said, as a
+        # link to the expired draft says it, and the cookie goes.
+        g.cookie_expired = resumed is None and drafts.expired(kept, tenant.slug)
     g.visit = Visit(tenant, args["mode"], draft, claimed, i18n.chosen())
     if posting:
         guard.protect(claimed)
@@ -81,6 +85,8 @@ def arrive():
 
 def remember(response):
     visit = g.visit
+    if g.get("cookie_expired"):
+        return forget(response)
     if visit.draft is not None and not visit.embedded:
         response.set_cookie(
             COOKIE,
@@ -122,7 +128,7 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
         "back": "review" if then else visit.previous_page(step),
         "password_saved": bool(draft and draft.password_hash),
         "then": then,
-        "expired": visit.expired or request.args.get("expired") == "1",
+        "expired": visit.expired or request.args.get("expired") == "1" or g.get("cookie_expired"),
     }
     csrf = guard.token(visit.claimed)
     if not errors and advice is None:
