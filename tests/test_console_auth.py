@@ -318,6 +318,25 @@ def test_every_action_is_in_the_audit_log_which_cannot_be_changed(app):
         db.session.rollback()
 
 
+def test_searches_and_refused_sign_ins_as_an_operator_are_in_the_audit_log(app):
+    client = operator_client(app)
+    client.get("/console/t/default/customers?q=ada%40example.com")
+    client.get("/console/t/default/customers")
+    stranger = app.test_client()
+    for email in ("ops@example.com", "nobody@example.com"):
+        refused = stranger.post(
+            "/console/sign-in",
+            data={"email": email, "password": "wrong", "code": "000000"},
+        )
+        assert refused.status_code == 422
+    with app.app_context():
+        entries = [(e.operator, e.action, e.detail) for e in db.session.query(AuditEntry)]
+    assert ("ops@example.com", "searched customers", "0 shown") in entries
+    assert ("ops@example.com", "listed customers", "0 shown") in entries
+    assert ("ops@example.com", "sign-in refused: wrong password or code", None) in entries
+    assert not [e for e in entries if "nobody" in e[0] or "ada@" in (e[2] or "")]
+
+
 @pytest.mark.parametrize(
     "change",
     [

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import select, update
 
+from webapp.console import audit
 from webapp.console.models import Operator
 from webapp.extensions import db
 from webapp.models import utcnow
@@ -127,7 +128,9 @@ def enrol(operator, password, code) -> bool:
 
 
 def authenticate(email, password, code):
-    """The operator these answers sign in, or None; every wrong answer looks the same."""
+    """The operator these answers sign in, or None; every wrong answer looks the same. A wrong
+    password or code for an operator's email is in the audit log (the caller commits): someone
+    trying to sign in as them."""
     global _NOBODY
     operator = db.session.scalar(
         select(Operator).where(Operator.email == (email or "").strip().lower())
@@ -136,9 +139,10 @@ def authenticate(email, password, code):
         _NOBODY = _NOBODY or hash_secret(secrets.token_urlsafe(16))
         verify_secret(_NOBODY, password or "")
         return None
-    if not verify_secret(operator.password_hash, password or ""):
-        return None
-    return operator if _accept_code(operator, code) else None
+    if verify_secret(operator.password_hash, password or "") and _accept_code(operator, code):
+        return operator
+    audit.write(operator.email, "sign-in refused: wrong password or code")
+    return None
 
 
 def tenants_of(operator):

@@ -66,6 +66,7 @@ def sign_in():
             audit.write(operator.email, "signed in")
             db.session.commit()
             return redirect(url_for("console.home"), 303)
+        db.session.commit()  # a refused sign-in as an operator is in the audit log
         problems.append(
             (
                 "#email",

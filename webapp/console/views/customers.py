@@ -37,6 +37,11 @@ def customers(slug):
     tenant = session.tenant(slug)
     query = request.args.get("q", "")[: search.QUERY_MAX]
     found, more = search.find(tenant, query, _before())
+    # The list shows emails and usernames: who looked is logged, but not what they searched for
+    # (an address, say), which the log, never changed, could not give up at an erasure.
+    action = "searched customers" if query.strip() else "listed customers"
+    audit.write(g.operator.email, action, tenant.slug, detail=f"{len(found)} shown")
+    db.session.commit()
     return render("console/customers.html", shown=tenant, query=query, customers=found, more=more)
 
 
