@@ -5,6 +5,7 @@ username and email free again, unsent mail dropped, webhook customer.erased, GET
 import json
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import bearer, deliver_outbox, fault_codes, valid_customer
 from console_client import operator_client
 from queued_mail import code_in, mails
@@ -271,7 +272,13 @@ def test_the_console_erases_after_confirmation(hooked):
     created = app.test_client().post("/api/v1/customers", json=body, headers=bearer(app)).get_json()
     client = operator_client(app)
     path = f"/console/t/default/customers/{created['customerId']}"
-    assert client.post(path + "/erase").status_code == 400  # not confirmed
+    unconfirmed = client.post(path + "/erase")  # the customer's page again, the box marked
+    assert unconfirmed.status_code == 422
+    marked = BeautifulSoup(unconfirmed.get_data(as_text=True), "html.parser")
+    assert marked.select_one("#confirm")["aria-invalid"] == "true"
+    assert "Select that you have checked" in marked.select_one("#confirm-error").get_text()
+    assert marked.select_one(".error-summary a")["href"] == "#confirm"
+    assert body["email"] in marked.select_one("#customer-fields").get_text()
     assert stored(app, created["customerId"]).erased_at is None
     response = client.post(path + "/erase", data={"confirm": "yes"}, follow_redirects=True)
     page = response.get_data(as_text=True)

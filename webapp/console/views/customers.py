@@ -50,6 +50,10 @@ def customer(slug, customer_id):
     tenant, found = _customer(slug, customer_id)
     audit.write(g.operator.email, "viewed customer", tenant.slug, found.id)
     db.session.commit()
+    return _customer_page(tenant, found)
+
+
+def _customer_page(tenant, found, status=200, erase_problem=None):
     messages = db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.customer_id == found.id)
@@ -58,12 +62,15 @@ def customer(slug, customer_id):
     ).all()
     return render(
         "console/customer.html",
+        status,
         shown=tenant,
         customer=found,
         fields=customer_json(found),
         messages=messages,
         entries=audit.recent(g.operator, [tenant.slug], customer_id=found.id),
         erased=request.args.get("erased") == "1",
+        erase_problem=erase_problem,
+        problems=[("#confirm", erase_problem)] if erase_problem else [],
     )
 
 
@@ -83,13 +90,9 @@ def export(slug, customer_id):
 @bp.post("/t/<slug>/customers/<customer_id>/erase")
 def erase_customer(slug, customer_id):
     tenant, found = _customer(slug, customer_id)
-    if request.form.get("confirm") != "yes":
-        return render(
-            "console/problem.html",
-            400,
-            heading=gettext("There is a problem"),
-            message=gettext("Select that you have checked this customer is to be erased"),
-        )
+    if request.form.get("confirm") != "yes":  # the page again, the message by the checkbox
+        problem = gettext("Select that you have checked this customer is to be erased")
+        return _customer_page(tenant, found, 422, problem)
     try:
         audit.erased(g.operator.email, tenant, found)
     except FaultError:
