@@ -3,6 +3,7 @@ same way: personal fields gone, the record's id, number, tenant, time and consen
 username and email free again, unsent mail dropped, webhook customer.erased, GET 410 91019."""
 
 import json
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -21,7 +22,9 @@ from webapp.models import (
     IdempotencyRecord,
     OutboxMessage,
     VerificationCode,
+    utcnow,
 )
+from webapp.outbox.worker import Worker
 from webapp.registration.erasure import erase
 from webapp.tenants import registry
 
@@ -181,6 +184,29 @@ def test_unsent_mail_is_dropped_and_the_webhook_says_erased(hooked):
     erased = next(e for e in events if e["type"] == "customer.erased")
     assert erased["data"]["customerId"] == created["customerId"]
     assert all(not erased["data"][field] for field in PERSONAL)
+
+
+def test_mail_and_webhooks_a_worker_claimed_before_the_erasure_are_sent_as_it_left_them(hooked):
+    # A batch waits for the messages before it (a slow partner): the erasure may come between
+    # the claim and the send.
+    app, receiver = hooked
+    client = app.test_client()
+    body = valid_customer()
+    created = client.post("/api/v1/customers", json=body, headers=bearer(app)).get_json()
+    worker = Worker(app)
+    with app.app_context():
+        batch = worker._claim("default", utcnow())
+    assert sorted(m.kind for m in batch) == ["email", "webhook"]
+    client.delete(f"/api/v1/customers/{created['customerId']}", headers=bearer(app))
+    outcomes = dict(zip((m.kind for m in batch), worker._deliver_batch(batch), strict=True))
+    worker.close()
+    assert outcomes == {"email": "dropped", "webhook": "sent"}
+    written = Path(app.instance_path, "outbox-mail").glob("*.eml")
+    assert not [p for p in written if body["email"] in p.read_text()]
+    deliver_outbox(app)  # customer.erased
+    events = {e["type"]: e["data"] for e in receiver.events()}
+    assert set(events) == {"customer.created", "customer.erased"}
+    assert events["customer.created"]["email"] == ""  # never the address after its erasure
 
 
 def test_idempotent_replays_and_drafts_keep_nothing_of_the_customer(hooked):

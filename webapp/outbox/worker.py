@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -176,6 +176,17 @@ class Worker:
         )
 
     def _deliver(self, message):
+        payload = self._still_due(message)
+        if payload is None:
+            log.info(
+                "outbox: %s %s for tenant %s dropped before sending (its customer was erased)",
+                message.kind,
+                message.id,
+                message.tenant,
+            )
+            metrics.delivered(message.kind, "dropped")
+            return "dropped"
+        message = replace(message, payload=payload)
         try:
             tenant = registry().get(message.tenant)
             if tenant is None:
@@ -204,6 +215,21 @@ class Worker:
             },
         )
         return self._record(message, "sent", status="sent", sent_at=self.clock(), last_error=None)
+
+    def _still_due(self, message):
+        """The message's payload as it stands now, or None if it is no longer this claim's to
+        send. Batches wait for the messages before them: an erasure meanwhile deletes the mail
+        to the customer and blanks the customer in the webhooks, and that must hold for a
+        message claimed before it."""
+        payload = db.session.scalar(
+            select(OutboxMessage.payload).where(
+                OutboxMessage.id == message.id,
+                OutboxMessage.attempts == message.attempts,
+                OutboxMessage.status == "pending",
+            )
+        )
+        db.session.commit()  # no snapshot held open while the message is sent
+        return payload
 
     def _failed(self, message, error):
         text = f"{type(error).__name__}: {error}"[:ERROR_LENGTH]
