@@ -229,6 +229,30 @@ def test_new_codes_asked_for_at_once_are_three_an_hour_all_the_same(make_app):
     assert len(mails(app, to=who["email"])) == 1 + verification.NEW_CODES_PER_HOUR
 
 
+@pytest.mark.slow
+def test_the_right_code_posted_twice_at_once_continues_both_times(app):
+    # A double click: the post that found the code spent by its twin said the code was wrong.
+    wizard, who = at_verify(app.test_client())
+    data = {**wizard.page.values, "code": latest_code(app, who["email"])}
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    start, answers = threading.Barrier(6), []
+
+    def post():
+        start.wait()
+        url = f"http://127.0.0.1:{server.server_port}{wizard.page.form['action']}"
+        answer = requests.post(url, data=data, allow_redirects=False, timeout=60)
+        answers.append((answer.status_code, urlsplit(answer.headers.get("Location", "")).path))
+
+    racers = [threading.Thread(target=post) for _ in range(6)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    server.shutdown()
+    assert answers == [(303, "/register/profile")] * 6
+
+
 def test_a_new_code_replaces_the_old_one_three_times_an_hour(app, client):
     wizard, who = at_verify(client)
     old = latest_code(app, who["email"])
