@@ -283,12 +283,13 @@ def test_retry_now_leaves_a_message_a_worker_is_sending_alone(app):
     assert deliver_outbox(app) == {}  # a second worker finds nothing due
     with app.app_context():
         assert db.session.get(OutboxMessage, held.id).next_attempt_at == leased
-        assert not db.session.query(AuditEntry).filter_by(detail=held.id).count()
+        [asked] = db.session.query(AuditEntry).filter_by(detail=held.id).all()
+        assert asked.action == "asked to retry an outbox message being sent"
         worker._release(held)  # the first worker hands it back untried: now it may be retried
     worker.close()
     assert console.post(f"/console/outbox/{held.id}/retry").headers["Location"] == "/console/outbox"
     with app.app_context():
-        assert db.session.query(AuditEntry).filter_by(detail=held.id).count() == 1
+        assert db.session.query(AuditEntry).filter_by(detail=held.id).count() == 2
 
 
 def test_commands_list_and_revoke_keys(app):

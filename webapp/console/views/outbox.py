@@ -44,14 +44,15 @@ def retry(message_id):
     # Only what the page offers: a message delivered already is not sent again from here.
     if message is None or message.tenant not in session.slugs() or message.status not in WAITING:
         abort(404)
-    if retry_now(message.id) == "in flight":
-        return redirect(url_for("console.outbox", in_flight=message.id), 303)
+    in_flight = retry_now(message.id) == "in flight"
     audit.write(
         g.operator.email,
-        "retried outbox message",
+        "asked to retry an outbox message being sent" if in_flight else "retried outbox message",
         message.tenant,
         message.customer_id,
         detail=message.id,
     )
     db.session.commit()
-    return redirect(url_for("console.outbox"), 303)
+    return redirect(
+        url_for("console.outbox", **({"in_flight": message.id} if in_flight else {})), 303
+    )
