@@ -7,7 +7,7 @@ import json
 import logging
 
 import pytest
-from conftest import CUSTOMERS, faults, valid_customer
+from conftest import CUSTOMERS, bearer, fault_codes, faults, valid_customer
 
 from webapp import registration
 from webapp.extensions import db
@@ -480,6 +480,26 @@ def test_body_over_64_kib_without_a_length_is_413_91006(client):
     response = post_chunked(client, padded(64 * 1024 + 1))
     assert response.status_code == 413
     assert faults(response) == [(91006, None)]
+
+
+@pytest.mark.parametrize(("method", "door"), [("POST", CUSTOMERS), ("PUT", "/v1/Customers")])
+def test_a_body_shorter_than_its_content_length_is_91003_and_stores_nothing(
+    app, client, method, door
+):
+    # The connection ended early (a client that gave up, or lied): a server such as gunicorn
+    # hands on what came, and marks the stream as ending there.
+    body = json.dumps(valid_customer()).encode()
+    response = client.open(
+        door,
+        method=method,
+        input_stream=io.BytesIO(body),
+        headers={"Content-Type": "application/json", **bearer(app)},
+        environ_overrides={"CONTENT_LENGTH": str(len(body) + 100), "wsgi.input_terminated": True},
+    )
+    assert response.status_code == 400
+    assert fault_codes(response) == [91003]
+    with app.app_context():
+        assert db.session.query(Customer).count() == 0
 
 
 # --- a closed registration ----------------------------------------------------------------------

@@ -52,6 +52,10 @@ def raw_body() -> bytes:
         raise fault(91006) from None
     if limit is not None and len(data) > limit:
         raise fault(91006)
+    if request.content_length is not None and len(data) < request.content_length:
+        # The connection ended before the announced length (a client gave up, or lied): a body
+        # cut short is no body to act on, however well its start parses.
+        raise fault(91003)
     return data
 
 
