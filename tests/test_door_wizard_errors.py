@@ -264,6 +264,7 @@ def test_a_host_that_cannot_be_routed_is_a_400_fault(client, host, path):
     response = client.get(path, headers={"Host": host})
     assert response.status_code == 400
     assert response.get_json()["faultCode"] == 91003
+    assert response.get_json()["message"] == "The Host header names no valid host"  # no body's
 
 
 @pytest.mark.parametrize(

@@ -106,3 +106,19 @@ def test_the_api_sets_no_cookie(client):
     response = client.post(CUSTOMERS, json=valid_customer())
     assert response.status_code == 201
     assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/t/default/register/profile?draft=abc", "/register/profile?draft=abc"),
+        ("/t/default//register", "/t/default/register"),
+        ("/console", "/console/"),
+    ],
+)
+def test_the_frameworks_own_redirects_are_relative_and_not_kept(client, path, location):
+    # Built on the Host header, a redirect a shared cache kept would send others to that host.
+    response = client.get(path, headers={"Host": "evil.example"})
+    assert response.status_code == 308
+    assert response.headers["Location"] == location
+    assert response.headers["Cache-Control"] == "no-store"

@@ -26,6 +26,7 @@ _page_renderers = []  # (path prefix, renderer) of HTTP errors that have no faul
 
 # HTTP errors raised by Flask or Werkzeug, as the fault the contract names for them.
 HTTP_FAULTS = {400: 91003, 401: 91005, 413: 91006, 415: 91002, 429: 91004}
+BAD_HOST = "The Host header names no valid host"
 # An unknown route or method, as a fault where the door answers in faults rather than pages.
 ROUTING_FAULTS = {404: 91013, 405: 91014}
 
@@ -112,8 +113,13 @@ def render_fault(error: FaultError):
         error.headers = {"WWW-Authenticate": CHALLENGE, **error.headers}
     if request_ctx.url_adapter is None:
         # The Host header names no host Werkzeug can route (400): nothing can be linked to, so
-        # no page can be drawn; the fault alone is answered.
-        return json_fault(error)
+        # no page can be drawn; the fault alone is answered, saying what it was about.
+        return json_fault(
+            FaultError(
+                [Fault(f.code, f.field, BAD_HOST) if f.code == 91003 else f for f in error.faults],
+                error.headers,
+            )
+        )
     for prefix, function, any_case in _renderers:
         if (request.path.lower() if any_case else request.path).startswith(prefix):
             return function(error)

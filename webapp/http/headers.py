@@ -7,7 +7,7 @@ links carry its draft token.
 
 import secrets
 
-from flask import g
+from flask import g, request
 
 from webapp.http import framing
 
@@ -38,6 +38,8 @@ class LazyNonce:
 
 
 def apply(response):
+    if 300 <= response.status_code < 400:
+        _relative(response)
     used = f" 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else ""
     framed_by, frame_options = framing.policy()
     headers = response.headers
@@ -49,6 +51,18 @@ def apply(response):
     else:
         headers.pop("X-Frame-Options", None)
     return response
+
+
+def _relative(response):
+    """Werkzeug's own redirects (to a route's defaults, for merged slashes, to a trailing slash)
+    are absolute, on the host the request's Host header names: a shared cache keeping one would
+    send others to any host a client made up. The app's own redirects are relative; these become
+    so too, and no redirect is kept (some carry a draft's token)."""
+    location = response.headers.get("Location", "")
+    origin = request.host_url
+    if location.startswith(origin):
+        response.headers["Location"] = "/" + location[len(origin) :]
+    response.headers.setdefault("Cache-Control", "no-store")
 
 
 def init_app(app):
