@@ -73,6 +73,22 @@
     if (document.title.indexOf(prefix) === 0) document.title = document.title.slice(prefix.length);
   }
 
+  // A second press while a post is on its way would post the step again: for the account step,
+  // a second draft and a second code, the page shown then being the second's and the first mail
+  // the one read. A form is sent once; a page come back to (Back, the browser's page cache) may
+  // send it again. A post another script held back (the proof of work, still solving) counts
+  // as not sent.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.hasAttribute("data-sent")) event.preventDefault();
+    else if (!event.defaultPrevented) form.setAttribute("data-sent", "");
+  });
+  window.addEventListener("pageshow", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-sent]"), function (form) {
+      form.removeAttribute("data-sent");
+    });
+  });
+
   // A press on a button that posts the form leaves the focus in the field, so that the field
   // just corrected is not checked between press and release: its error and the summary's would
   // go, the button would move up from under the pointer, and the release would miss it. The post

@@ -113,6 +113,34 @@ def test_the_mailed_link_fills_in_the_code_and_takes_it_out_of_the_address_bar(s
     expect(page.locator("h1")).to_have_text("About you")
 
 
+def test_a_second_press_while_the_step_is_posted_sends_nothing_more(serve, browser):
+    # Posted twice, the account step made two drafts and mailed two codes; the page shown was
+    # the second's, the mail read first the first's, whose code that page refused.
+    server = serve(TENANTS.format(origin="https://partner.example"))
+    page = browser.new_page()
+    page.goto(server.url("/t/acme/register"))
+    fill(page, account())
+    step = server.url("/t/acme/register")
+    posts = []
+    page.on("request", lambda r: posts.append(r) if (r.method, r.url) == ("POST", step) else None)
+    # A slow network: the second press comes while the first post is on its way.
+    page.route("**/t/acme/register", lambda route: (page.wait_for_timeout(500), route.continue_()))
+    page.evaluate(
+        """() => {
+            const form = document.querySelector("form[method=post]");
+            form.requestSubmit();
+            setTimeout(() => form.requestSubmit(), 100);
+        }"""
+    )
+    expect(page.locator("h1")).to_have_text("Check your email")
+    assert len(posts) == 1
+    page.unroute("**/t/acme/register")
+    page.go_back()  # a page come back to may be sent again
+    expect(page.locator("h1")).not_to_have_text("Check your email")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+
+
 def test_the_verify_step_in_german_is_accessible(serve, browser):
     server = serve(TENANTS.format(origin="https://partner.example"))
     page = browser.new_page()
