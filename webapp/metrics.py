@@ -48,7 +48,8 @@ INLINE_CHECKS = Counter("inline_checks", "The wizard's inline field checks", ["t
 RATE_LIMITED = Counter("rate_limited_requests", "Requests answered 429", ["endpoint"])
 DELIVERIES = Counter(
     "outbox_deliveries",
-    "Outbox delivery attempts by kind and outcome (sent, retry, failed)",
+    "Outbox delivery attempts by kind and outcome (sent, retry, failed; released: handed back "
+    "untried at a stop; dropped: an erasure took it after the claim)",
     ["kind", "outcome"],
 )
 LATENCY = Histogram("request_duration_seconds", "Time to answer a request, by route", ["endpoint"])
