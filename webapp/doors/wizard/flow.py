@@ -50,7 +50,14 @@ class Visit:
 
     @property
     def expired(self):
+        """The token names a draft this visit cannot go on with: start again."""
         return self.claimed is not None and self.draft is None
+
+    @property
+    def lapsed(self):
+        """Expired for the reason the page gives: the draft ran out its 24 hours (or has gone,
+        as expired drafts do within the hour); not, say, another tenant's draft."""
+        return self.expired and drafts.expired(self.claimed, self.tenant.slug)
 
     @property
     def token(self):

@@ -107,7 +107,7 @@ def forget(response):
 
 def _restart(visit):
     """Back to the first step; it says why when the draft has expired."""
-    return redirect(visit.step_url("account", **({"expired": 1} if visit.expired else {})), 303)
+    return redirect(visit.step_url("account", **({"expired": 1} if visit.lapsed else {})), 303)
 
 
 def _strength(answers):
@@ -128,7 +128,7 @@ def _step_page(visit, step, shown, errors=None, status=200, advice=None):
         "back": "review" if then else visit.previous_page(step),
         "password_saved": bool(draft and draft.password_hash),
         "then": then,
-        "expired": visit.expired or request.args.get("expired") == "1" or g.get("cookie_expired"),
+        "expired": visit.lapsed or request.args.get("expired") == "1" or g.get("cookie_expired"),
     }
     csrf = guard.token(visit.claimed)
     if not errors and advice is None:
