@@ -185,6 +185,7 @@ def test_check_config_reports_the_file_its_size_and_rate(tmp_path, breach_list):
         f"breached passwords: {breach_list}, {size:,} bytes, about 3 hashes, "
         "false-positive rate 1 in "
     )
+    assert line.endswith(" for these (built for at most 1 in 1,000)")
 
 
 def test_check_config_says_there_is_no_check(tmp_path):

@@ -131,9 +131,12 @@ def breached_report(path):
     if not path:
         return "breached passwords: no check (BREACHED_PASSWORDS_FILE is not set)"
     info = breached.describe(str(path))
+    # The import sizes a filter for the most hashes its source could hold, so one holding fewer
+    # is better than promised: said as such, lest the two rates seem to disagree.
     return (
         f"breached passwords: {path}, {info['bytes']:,} bytes, about {info['hashes']:,} "
-        f"hashes, false-positive rate 1 in {round(1 / info['rate']):,}"
+        f"hashes, false-positive rate 1 in {round(1 / info['rate']):,} for these "
+        f"(built for at most 1 in {round(1 / breached.FALSE_POSITIVE_RATE):,})"
         if info["rate"]
         else f"breached passwords: {path}, {info['bytes']:,} bytes, empty"
     )
