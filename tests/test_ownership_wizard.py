@@ -203,6 +203,28 @@ def send_new_code(client, wizard):
     return client.post(form["action"], data=data)
 
 
+def posted_at_once(app, path, data, times):
+    """`data` posted to `path` by `times` clients at once, through a threaded server; each
+    answer's status and Location path."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    start, answers = threading.Barrier(times), []
+
+    def post():
+        start.wait()
+        url = f"http://127.0.0.1:{server.server_port}{path}"
+        answer = requests.post(url, data=data, allow_redirects=False, timeout=60)
+        answers.append((answer.status_code, urlsplit(answer.headers.get("Location", "")).path))
+
+    racers = [threading.Thread(target=post) for _ in range(times)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    server.shutdown()
+    return answers
+
+
 @pytest.mark.slow
 def test_new_codes_asked_for_at_once_are_three_an_hour_all_the_same(make_app):
     # Counted one after another: each request finding room for one more sent a fourth and fifth.
@@ -210,21 +232,7 @@ def test_new_codes_asked_for_at_once_are_three_an_hour_all_the_same(make_app):
     wizard, who = at_verify(app.test_client())
     form = wizard.page.soup.find("form", action=re.compile(r"/verify/new$"))
     data = {i["name"]: i.get("value", "") for i in form.find_all("input", type="hidden")}
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    start, answers = threading.Barrier(12), []
-
-    def ask():
-        start.wait()
-        url = f"http://127.0.0.1:{server.server_port}{form['action']}"
-        answers.append(requests.post(url, data=data, allow_redirects=False, timeout=60).status_code)
-
-    racers = [threading.Thread(target=ask) for _ in range(12)]
-    for racer in racers:
-        racer.start()
-    for racer in racers:
-        racer.join()
-    server.shutdown()
+    answers = [status for status, _ in posted_at_once(app, form["action"], data, 12)]
     assert sorted(answers) == [303] * verification.NEW_CODES_PER_HOUR + [429] * 9
     assert len(mails(app, to=who["email"])) == 1 + verification.NEW_CODES_PER_HOUR
 
@@ -234,22 +242,7 @@ def test_the_right_code_posted_twice_at_once_continues_both_times(app):
     # A double click: the post that found the code spent by its twin said the code was wrong.
     wizard, who = at_verify(app.test_client())
     data = {**wizard.page.values, "code": latest_code(app, who["email"])}
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    start, answers = threading.Barrier(6), []
-
-    def post():
-        start.wait()
-        url = f"http://127.0.0.1:{server.server_port}{wizard.page.form['action']}"
-        answer = requests.post(url, data=data, allow_redirects=False, timeout=60)
-        answers.append((answer.status_code, urlsplit(answer.headers.get("Location", "")).path))
-
-    racers = [threading.Thread(target=post) for _ in range(6)]
-    for racer in racers:
-        racer.start()
-    for racer in racers:
-        racer.join()
-    server.shutdown()
+    answers = posted_at_once(app, wizard.page.form["action"], data, 6)
     assert answers == [(303, "/register/profile")] * 6
 
 
