@@ -104,11 +104,18 @@ def test_links_on_a_punycode_host_stay_in_punycode(make_app):
         "https://-signup.example.com",
         "https://sign_up.example.com",
         "https://[signup]",
+        "https://256.1.1.1",  # all digits, yet no IPv4 address
+        "https://signup.123",
     ],
 )
 def test_a_public_url_that_is_not_a_scheme_and_host_stops_the_start(make_app, value):
     with pytest.raises(ConfigError, match="PUBLIC_URL="):
         make_app(TENANTS, PUBLIC_URL=value)
+
+
+@pytest.mark.parametrize("host", ["10.0.0.7", "[2001:db8::1]", "localhost", "signup.example"])
+def test_a_public_url_on_an_address_or_a_name_starts(make_app, host):
+    assert make_app(TENANTS, PUBLIC_URL=f"https://{host}").config["PUBLIC_URL"] == f"https://{host}"
 
 
 def test_a_public_url_in_unicode_is_kept_in_its_ascii_form(make_app):

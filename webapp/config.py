@@ -150,6 +150,13 @@ def _ascii_host(host, bracketed):
     labels = name.split(".")
     if not all(re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", label) for label in labels):
         return None
+    if labels[-1].isdigit():
+        # No top-level domain is all digits: such a host is an IPv4 address or nothing
+        # ("256.1.1.1" is neither).
+        try:
+            ipaddress.IPv4Address(name)
+        except ValueError:
+            return None
     return name
 
 
