@@ -203,6 +203,11 @@ BROKEN = [
     ('[tenants.acme]\ncontact_methods = ["email", "email"]\n', ["acme", "contact_methods"]),
     ('[tenants.acme]\ncustomer_types = ["VIP", "VIP"]\n', ["acme", "customer_types"]),
     ("[tenants.acme]\nstore_id = -1\n", ["acme", "store_id"]),
+    # Punycode IDNA refuses: no address's domain is that one.
+    (
+        '[tenants.acme]\nblocked_email_domains = ["xn--zz.example"]\n',
+        ["acme", "blocked_email_domains"],
+    ),
     # The web-store API's path takes at most 18 digits: such a store could not be reached.
     ("[tenants.acme]\nstore_id = 1000000000000000000\n", ["acme", "store_id"]),
     ('[tenants.acme]\nembed_origins = ["https://a.example/path"]\n', ["acme", "embed_origins"]),

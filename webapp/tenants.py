@@ -151,7 +151,13 @@ def _base64(text):
 
 
 def _is_domain(value):
-    return re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", value)
+    if not re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", value):
+        return False
+    try:  # an xn-- label must be Punycode that IDNA takes: no address's domain could be another
+        idna.decode(value)
+    except (idna.IDNAError, UnicodeError):
+        return False
+    return True
 
 
 def _ascii_domains(value):
