@@ -5,6 +5,7 @@ import stat
 
 import pytest
 
+from webapp import config as settings
 from webapp import create_app
 from webapp.auth import ratelimits
 from webapp.config import ConfigError, defaults
@@ -154,6 +155,17 @@ def test_a_value_of_the_wrong_kind_stops_start_up_naming_the_key(instance, monke
     monkeypatch.setenv(key, value)
     with pytest.raises(ConfigError, match=key):
         build()
+
+
+def test_argon2_memory_over_the_containers_limit_stops_start_up(instance, monkeypatch, tmp_path):
+    limit = tmp_path / "memory.max"
+    limit.write_text(f"{512 * 2**20}\n")  # a container given 512 MiB, on a larger machine
+    monkeypatch.setattr(settings, "CGROUP_MEMORY_LIMITS", (str(limit),))
+    monkeypatch.setenv("ARGON2_MEMORY_COST", str(600 * 1024))
+    with pytest.raises(ConfigError, match="ARGON2_MEMORY_COST"):
+        build()
+    limit.write_text("max\n")  # none
+    assert build().config["ARGON2_MEMORY_COST"] == 600 * 1024
 
 
 def test_the_smallest_argon2_parameters_start(instance, monkeypatch):

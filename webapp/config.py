@@ -198,12 +198,30 @@ def check_argon2(config) -> None:
             raise ConfigError(f"{key}={config[key]!r}: argon2id needs {low} to {high}")
 
 
+# Where a container's memory limit is read: cgroup v2's, then v1's ("max" or a huge number when
+# there is none).
+CGROUP_MEMORY_LIMITS = (
+    "/sys/fs/cgroup/memory.max",
+    "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+)
+
+
 def _memory_kib():
-    """The machine's memory in KiB, the most one hash could be given."""
+    """The memory this process may have in KiB, the most one hash could be given: the
+    machine's, or its container's limit where that is less."""
     try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 1024
+        kib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 1024
     except (ValueError, OSError):  # not known here: argon2's own bound alone
-        return 2**32 - 1
+        kib = 2**32 - 1
+    for path in CGROUP_MEMORY_LIMITS:
+        try:
+            limit = Path(path).read_text().strip()
+        except OSError:
+            continue
+        if limit.isdigit():
+            kib = min(kib, int(limit) // 1024)
+        break
+    return kib
 
 
 def check_database_url(config) -> None:
