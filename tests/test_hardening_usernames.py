@@ -84,6 +84,9 @@ def test_mixed_scripts_that_could_pass_for_another_name_are_90030(client, userna
         "\u093eab",  # a Devanagari vowel sign on no letter
         "q" + "\u0301" * 5,  # marks stacked over a letter
         "ada\u093e",  # a Devanagari vowel sign on a Latin letter
+        "कि\u093f",  # a mark again, drawn over itself: "कि" to the eye
+        "กิ\u0e34",
+        "e\u0301\u0301x",  # the first composed into é by NFKC, the second over it
         "ada😀",
         "ada\uff1c",  # fullwidth "<" is "<" once normalised
         "ad/a",

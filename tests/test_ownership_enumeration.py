@@ -252,13 +252,19 @@ def registered_through_a_dialect(app):
     return email
 
 
+def full_width_at(address):
+    """The address with a full-width "@", which NFKC, as uniqueness reads a username, makes "@"."""
+    return address.replace("@", "\uff20")
+
+
 def test_someone_else_s_address_as_username_is_refused_alike_taken_or_free(app):
     taken = registered_through_a_dialect(app)
     client = app.test_client()
     for address in (taken, same_length_free(taken)):
-        body = valid_customer(username=address, email=f"{unique('me')}@example.com")
-        response = client.post(CUSTOMERS, json=body)
-        assert (response.status_code, fault_codes(response)) == (400, [90030])
+        for written in (address, full_width_at(address), full_width_at(address).upper()):
+            body = valid_customer(username=written, email=f"{unique('me')}@example.com")
+            response = client.post(CUSTOMERS, json=body)
+            assert (response.status_code, fault_codes(response)) == (400, [90030]), written
     page = Wizard(client).submit(
         {"username": taken, "email": f"{unique('me')}@example.com", "password": STRONG_PASSWORD}
     )
@@ -281,17 +287,18 @@ def test_the_inline_check_of_a_username_that_is_an_address_never_says_taken(app)
     taken = registered_through_a_dialect(app)
     client = app.test_client()
     csrf = Wizard(client).page.hidden["csrf_token"]
-    answers = [
-        client.post(
-            "/register/check/username",
-            data={"username": address, "csrf_token": csrf},
-            headers={"HX-Request": "true"},
-        )
-        .get_data(as_text=True)
-        .replace(address, "ADDRESS")
-        for address in (taken, same_length_free(taken))
-    ]
-    assert answers[0] == answers[1] and "taken" not in answers[0]
+
+    def checked(username, email=""):
+        data = {"username": username, "email": email, "csrf_token": csrf}
+        answer = client.post("/register/check/username", data=data, headers={"HX-Request": "true"})
+        return answer.get_data(as_text=True).replace(username, "ADDRESS")
+
+    for written in (lambda a: a, full_width_at):
+        answers = [checked(written(a)) for a in (taken, same_length_free(taken))]
+        assert answers[0] == answers[1] and "taken" not in answers[0]
+    # With the email typed, the check says what the step's post will say.
+    assert "Enter your own email address as your username" in checked(taken, "me@example.org")
+    assert "aria-invalid" not in checked(taken, taken.upper())
 
 
 def test_credentialed_callers_may_give_any_address_as_username(app):

@@ -275,6 +275,15 @@ def _letters_and_digits(value):
     return True
 
 
+def _no_mark_twice(value):
+    """A mark again draws over itself: "कि" and "किि", "é" and "é" with a second acute look
+    alike (UTS #39, 5.4), also where NFKC composed the first into its letter."""
+    parts = unicodedata.normalize("NFD", value)
+    return not any(
+        a == b and unicodedata.category(a) in MARKS for a, b in zip(parts, parts[1:], strict=False)
+    )
+
+
 def normalize_username(value):
     return unicodedata.normalize("NFKC", value)
 
@@ -315,7 +324,7 @@ def is_email(text):
 
 def letters_digits_marks_of_one_script(value):
     # Look-alikes: one username may not mix writing systems (Latin "a" with Cyrillic "а").
-    return _letters_and_digits(value) and highly_restrictive(value)
+    return _letters_and_digits(value) and _no_mark_twice(value) and highly_restrictive(value)
 
 
 # The usual username, ASCII letters, digits and marks, is all of the above at a glance.

@@ -15,6 +15,7 @@ from webapp.forms.rules import (
     age_on,
     email_key,
     is_email,
+    normalize_username,
     parse_birth_date,
     username_key,
     utc_today,
@@ -131,24 +132,28 @@ def taken(tenant, data, bad=frozenset()):
     ]
 
 
-def _someone_elses_address(tenant, caller, data):
+def _someone_elses_address(tenant, caller, username, email):
     """True where an enumeration-safe tenant is sent someone else's address as a username
     without credentials: a dialect's customer has their address as username, so "taken" would
-    tell that the address is registered (trust/enumeration.py)."""
-    username, email = data.get("username"), data.get("email")
+    tell that the address is registered (trust/enumeration.py). Read after NFKC, as uniqueness
+    reads a username ("ada＠example.com" is "ada@example.com")."""
+    name = normalize_username(username or "")
     return bool(
         tenant.enumeration_safe
         and not caller.has_credentials
-        and username
+        and name
         and email
-        and is_email(username)
-        and email_key(username) != email_key(email)
+        and is_email(name)
+        and email_key(name) != email_key(normalize_username(email))
     )
 
 
-def _account_rules(tenant, data, bad, policy, caller):
+def _account_rules(tenant, data, bad, policy, caller, email):
+    """`email` as sent: an inline check of the username has it though it checks no email."""
     found = []
-    if "username" not in bad and _someone_elses_address(tenant, caller, data):
+    if "username" not in bad and _someone_elses_address(
+        tenant, caller, data.get("username"), email
+    ):
         found.append(Fault(90030, "username"))
         bad = bad | {"username"}
     if "email" not in bad and data.get("email") and disposable.refused(tenant, data["email"]):
@@ -247,7 +252,7 @@ def check(
     if only is not None:  # no uniqueness query nor strength estimate for the other fields
         bad |= set(data) - {only}
     if "account" in steps:
-        faults += _account_rules(tenant, data, bad, policy, caller)
+        faults += _account_rules(tenant, data, bad, policy, caller, answers.get("email"))
     if "profile" in steps:
         faults += _profile_rules(tenant, data, bad, caller)
     if "consents" in steps:

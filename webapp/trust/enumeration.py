@@ -13,7 +13,7 @@ from sqlalchemy import select
 from webapp import outbox, registration
 from webapp.extensions import db
 from webapp.faults import FaultError
-from webapp.forms.rules import email_key, is_email
+from webapp.forms.rules import email_key, is_email, normalize_username
 from webapp.models import Customer
 from webapp.registration.passwords import hash_secret
 from webapp.trust import mail_budget
@@ -28,7 +28,7 @@ def hides(tenant, found, username=None) -> bool:
     if not tenant.enumeration_safe or found is None:
         return False
     return found.code == EMAIL_TAKEN or (
-        found.code == USERNAME_TAKEN and bool(username) and is_email(username)
+        found.code == USERNAME_TAKEN and bool(username) and is_email(normalize_username(username))
     )
 
 

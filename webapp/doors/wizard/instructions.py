@@ -53,13 +53,9 @@ FALLBACK = N_("Check this answer and try again")
 
 
 def _username(tenant, answers):
-    typed = answers.get("username") or ""
-    value = normalize_username(typed)
-    if (
-        tenant.enumeration_safe
-        and is_email(typed)
-        and email_key(typed) != email_key(answers.get("email") or "")
-    ):
+    value = normalize_username(answers.get("username") or "")
+    email = normalize_username(answers.get("email") or "")
+    if tenant.enumeration_safe and is_email(value) and email_key(value) != email_key(email):
         return gettext(
             "Enter your own email address as your username, or a username that is not an "
             "email address"
