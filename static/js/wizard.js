@@ -75,13 +75,15 @@
 
   // A second press while a post is on its way would post the step again: for the account step,
   // a second draft and a second code, the page shown then being the second's and the first mail
-  // the one read. A form is sent once; a page come back to (Back, the browser's page cache) may
-  // send it again. A post another script held back (the proof of work, still solving) counts
-  // as not sent.
+  // the one read. A form is sent once in RESEND_MS (a post the browser's Stop ended may be sent
+  // again after that), and at once from a page come back to (Back, the browser's page cache).
+  // A post another script stopped (event.defaultPrevented) counts as not sent.
+  var RESEND_MS = 5000;
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (form.hasAttribute("data-sent")) event.preventDefault();
-    else if (!event.defaultPrevented) form.setAttribute("data-sent", "");
+    var sent = Number(form.getAttribute("data-sent"));
+    if (sent && Date.now() - sent < RESEND_MS) event.preventDefault();
+    else if (!event.defaultPrevented) form.setAttribute("data-sent", String(Date.now()));
   });
   window.addEventListener("pageshow", function () {
     Array.prototype.forEach.call(document.querySelectorAll("form[data-sent]"), function (form) {

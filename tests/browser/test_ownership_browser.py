@@ -141,6 +141,22 @@ def test_a_second_press_while_the_step_is_posted_sends_nothing_more(serve, brows
     expect(page.locator("h1")).to_have_text("Check your email")
 
 
+def test_a_post_the_browser_s_stop_ended_may_be_sent_again(serve, browser):
+    server = serve(TENANTS.format(origin="https://partner.example"))
+    page = browser.new_page()
+    page.goto(server.url("/t/acme/register"))
+    fill(page, account())
+    # The post ended on its way, as the browser's Stop ends it: the page stays.
+    page.route("**/t/acme/register", lambda route: route.abort("aborted"))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_timeout(200)
+    page.unroute("**/t/acme/register")
+    expect(page.locator("h1")).not_to_have_text("Check your email")
+    page.wait_for_timeout(5100)  # the form may be sent again 5 s after it was
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+
+
 def test_the_verify_step_in_german_is_accessible(serve, browser):
     server = serve(TENANTS.format(origin="https://partner.example"))
     page = browser.new_page()
