@@ -116,9 +116,10 @@ def test_the_api_sets_no_cookie(client):
         ("/console", "/console/"),
     ],
 )
-def test_the_frameworks_own_redirects_are_relative_and_not_kept(client, path, location):
+@pytest.mark.parametrize("host", ["evil.example", "XN--BCHER-KVA.example", "Evil.example:8080"])
+def test_the_frameworks_own_redirects_are_relative_and_not_kept(client, path, location, host):
     # Built on the Host header, a redirect a shared cache kept would send others to that host.
-    response = client.get(path, headers={"Host": "evil.example"})
+    response = client.get(path, headers={"Host": host})
     assert response.status_code == 308
     assert response.headers["Location"] == location
     assert response.headers["Cache-Control"] == "no-store"

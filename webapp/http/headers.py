@@ -6,6 +6,7 @@ links carry its draft token.
 """
 
 import secrets
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import g, request
 
@@ -58,10 +59,10 @@ def _relative(response):
     are absolute, on the host the request's Host header names: a shared cache keeping one would
     send others to any host a client made up. The app's own redirects are relative; these become
     so too, and no redirect is kept (some carry a draft's token)."""
-    location = response.headers.get("Location", "")
-    origin = request.host_url
-    if location.startswith(origin):
-        response.headers["Location"] = "/" + location[len(origin) :]
+    parts = urlsplit(response.headers.get("Location", ""))
+    # The Host header as sent (request.host_url would give an xn-- host in Unicode).
+    if parts.scheme in ("http", "https") and parts.netloc.lower() == request.host.lower():
+        response.headers["Location"] = urlunsplit(("", "", parts.path or "/", *parts[3:]))
     response.headers.setdefault("Cache-Control", "no-store")
 
 
