@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from webapp.console import audit, session
 from webapp.console.blueprint import bp, render
 from webapp.extensions import db
-from webapp.models import OutboxMessage
+from webapp.models import OutboxMessage, utcnow
 from webapp.outbox.worker import retry_now
 
 SHOWN = 100
@@ -34,8 +34,21 @@ def outbox():
         totals=totals,
         messages=messages,
         shown_limit=SHOWN,
-        in_flight=request.args.get("in_flight", "")[:40],
+        in_flight=_held(request.args.get("in_flight", "")[:40], tenants),
     )
+
+
+def _held(message_id, tenants):
+    """The id, if it names a message of the operator's tenants that a worker holds now: the page
+    says so of no other (a link made up to tell an operator something untrue)."""
+    message = db.session.get(OutboxMessage, message_id) if message_id else None
+    held = (
+        message is not None
+        and message.tenant in tenants
+        and message.leased_until is not None
+        and message.leased_until > utcnow()
+    )
+    return message_id if held else None
 
 
 @bp.post("/outbox/<message_id>/retry")
