@@ -137,15 +137,10 @@ def _someone_elses_address(tenant, caller, username, email):
     without credentials: a dialect's customer has their address as username, so "taken" would
     tell that the address is registered (trust/enumeration.py). Read after NFKC, as uniqueness
     reads a username ("ada＠example.com" is "ada@example.com")."""
-    name = normalize_username(username or "")
-    return bool(
-        tenant.enumeration_safe
-        and not caller.has_credentials
-        and name
-        and email
-        and is_email(name)
-        and email_key(name) != email_key(normalize_username(email))
-    )
+    if not (tenant.enumeration_safe and username and email) or caller.has_credentials:
+        return False
+    name = normalize_username(username)
+    return is_email(name) and email_key(name) != email_key(normalize_username(email))
 
 
 def _account_rules(tenant, data, bad, policy, caller, email):
