@@ -113,13 +113,26 @@ def test_the_mailed_link_fills_in_the_code_and_takes_it_out_of_the_address_bar(s
     expect(page.locator("h1")).to_have_text("About you")
 
 
-def test_a_second_press_while_the_step_is_posted_sends_nothing_more(serve, browser):
-    # Posted twice, the account step made two drafts and mailed two codes; the page shown was
-    # the second's, the mail read first the first's, whose code that page refused.
+def at_the_account_step(serve, browser):
+    """A page at a verifying tenant's account step, answered, and its server."""
     server = serve(TENANTS.format(origin="https://partner.example"))
     page = browser.new_page()
     page.goto(server.url("/t/acme/register"))
     fill(page, account())
+    return page, server
+
+
+def sent_again(page):
+    """The account step, still shown, sends its form when Continue is pressed."""
+    expect(page.locator("h1")).not_to_have_text("Check your email")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+
+
+def test_a_second_press_while_the_step_is_posted_sends_nothing_more(serve, browser):
+    # Posted twice, the account step made two drafts and mailed two codes; the page shown was
+    # the second's, the mail read first the first's, whose code that page refused.
+    page, server = at_the_account_step(serve, browser)
     step = server.url("/t/acme/register")
     posts = []
     page.on("request", lambda r: posts.append(r) if (r.method, r.url) == ("POST", step) else None)
@@ -136,25 +149,18 @@ def test_a_second_press_while_the_step_is_posted_sends_nothing_more(serve, brows
     assert len(posts) == 1
     page.unroute("**/t/acme/register")
     page.go_back()  # a page come back to may be sent again
-    expect(page.locator("h1")).not_to_have_text("Check your email")
-    page.get_by_role("button", name="Continue").click()
-    expect(page.locator("h1")).to_have_text("Check your email")
+    sent_again(page)
 
 
 def test_a_post_the_browser_s_stop_ended_may_be_sent_again(serve, browser):
-    server = serve(TENANTS.format(origin="https://partner.example"))
-    page = browser.new_page()
-    page.goto(server.url("/t/acme/register"))
-    fill(page, account())
+    page, _ = at_the_account_step(serve, browser)
     # The post ended on its way, as the browser's Stop ends it: the page stays.
     page.route("**/t/acme/register", lambda route: route.abort("aborted"))
     page.get_by_role("button", name="Continue").click()
     page.wait_for_timeout(200)
     page.unroute("**/t/acme/register")
-    expect(page.locator("h1")).not_to_have_text("Check your email")
     page.wait_for_timeout(5100)  # the form may be sent again 5 s after it was
-    page.get_by_role("button", name="Continue").click()
-    expect(page.locator("h1")).to_have_text("Check your email")
+    sent_again(page)
 
 
 def test_the_verify_step_in_german_is_accessible(serve, browser):
