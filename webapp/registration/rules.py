@@ -132,7 +132,7 @@ def taken(tenant, data, bad=frozenset()):
     ]
 
 
-def _someone_elses_address(tenant, caller, username, email):
+def someone_elses_address(tenant, caller, username, email):
     """True where an enumeration-safe tenant is sent someone else's address as a username
     without credentials: a dialect's customer has their address as username, so "taken" would
     tell that the address is registered (trust/enumeration.py). Read after NFKC, as uniqueness
@@ -146,9 +146,7 @@ def _someone_elses_address(tenant, caller, username, email):
 def _account_rules(tenant, data, bad, policy, caller, email):
     """`email` as sent: an inline check of the username has it though it checks no email."""
     found = []
-    if "username" not in bad and _someone_elses_address(
-        tenant, caller, data.get("username"), email
-    ):
+    if "username" not in bad and someone_elses_address(tenant, caller, data.get("username"), email):
         found.append(Fault(90030, "username"))
         bad = bad | {"username"}
     if "email" not in bad and data.get("email") and disposable.refused(tenant, data["email"]):

@@ -5,7 +5,7 @@ answer a taken address exactly as a free one; the owner of a taken address is ma
 instead. Credentialed callers are not concealed, nor is the username (public by nature), except
 where it is an email address: the dialects' customers have their address as username, so a
 username taken would tell of the address. Such a username must then be the person's own email
-(registration.rules, `_someone_elses_address`), and its being taken is concealed with the email's.
+(registration.rules, `someone_elses_address`), and its being taken is concealed with the email's.
 """
 
 from sqlalchemy import select

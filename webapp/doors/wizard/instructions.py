@@ -11,8 +11,6 @@ from webapp.forms.rules import (
     MAX_AGE,
     Problem,
     age_on,
-    email_key,
-    is_email,
     normalize_username,
     parse_birth_date,
     utc_today,
@@ -20,6 +18,7 @@ from webapp.forms.rules import (
 from webapp.forms.scripts import highly_restrictive
 from webapp.i18n import N_, consent_label, gettext, joined
 from webapp.registration.passwords import personal_words, strength, weakness
+from webapp.registration.rules import Caller, someone_elses_address
 from webapp.tenants import BUILT_IN_CONSENTS
 
 # One instruction per fault, where the fault has one cause.
@@ -54,8 +53,8 @@ FALLBACK = N_("Check this answer and try again")
 
 def _username(tenant, answers):
     value = normalize_username(answers.get("username") or "")
-    email = normalize_username(answers.get("email") or "")
-    if tenant.enumeration_safe and is_email(value) and email_key(value) != email_key(email):
+    # The wizard's caller never has credentials.
+    if someone_elses_address(tenant, Caller(), answers.get("username"), answers.get("email")):
         return gettext(
             "Enter your own email address as your username, or a username that is not an "
             "email address"
