@@ -43,13 +43,9 @@ def draft_id(token: str | None) -> str | None:
     return named if isinstance(named, str) else None
 
 
-def load(token: str | None, tenant_slug: str) -> Draft | None:
-    """The live draft a token names, or None (bad token, unknown, expired or another tenant's)."""
-    return find(draft_id(token), tenant_slug)
-
-
 def find(named: str | None, tenant_slug: str) -> Draft | None:
-    """The live draft of the id a genuine token names (`draft_id`), or None."""
+    """The live draft of the id a genuine token names (`draft_id`), or None (unknown, expired or
+    another tenant's)."""
     draft = db.session.get(Draft, named) if named else None
     if draft is None or draft.tenant != tenant_slug or draft.expires_at <= utcnow():
         return None
